@@ -1,0 +1,52 @@
+/**
+ * `goods-ledger chain`: the embedded local chain on 127.0.0.1 (chain id 31337).
+ */
+import type { Command } from "commander";
+import type { CliContext } from "../lib/context.js";
+import { DEV_ACCOUNT_COUNT, LOCAL_CHAIN_ID, devAccounts } from "../lib/keystore.js";
+import { startLocalChain } from "../lib/local-chain.js";
+import { table } from "../lib/output.js";
+import { parseInteger } from "../lib/validate.js";
+
+/** Registers `chain`. */
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command("chain")
+    .description("start the local chain on 127.0.0.1 (chain id 31337) and keep it running until Ctrl-C")
+    .option("-p, --port <port>", "port; 0 picks a free one", parseInteger("port", 0, 65535), 8545)
+    .option("--data-dir <dir>", "keep the chain's state in this folder across restarts (anvil --state); default: in memory (Hardhat EDR)")
+    .option("--block-time <seconds>", "with --data-dir: seconds between blocks (0 = mine each transaction at once)", parseInteger("block time", 0, 60), 1)
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ goods-ledger chain                         # Hardhat EDR in memory on http://127.0.0.1:8545
+  $ goods-ledger chain --port 0 --json         # a free port; prints {"url": …} once it is listening
+  $ goods-ledger chain --data-dir .data/chain  # persistent (anvil): stop and start again, the deployment stays valid
+
+The ${DEV_ACCOUNT_COUNT} funded accounts use Hardhat's well-known dev keys: public, accepted by the CLI only on chain ${LOCAL_CHAIN_ID}.`,
+    )
+    .action(async (options: { port: number; dataDir?: string; blockTime: number }) => {
+      const chain = await startLocalChain({ port: options.port, dataDir: options.dataDir, blockTime: options.blockTime });
+      const accounts = devAccounts().map((a, index) => ({ index, address: a.address }));
+      ctx.out.result(
+        { url: chain.url, chainId: LOCAL_CHAIN_ID, engine: chain.engine, stateFile: chain.stateFile ?? null, devAccounts: accounts },
+        [
+          `local chain listening on ${chain.url} (chain id ${LOCAL_CHAIN_ID})`,
+          chain.engine === "anvil"
+            ? `engine: anvil, state kept in ${chain.stateFile} (written every 2 s and on exit), a block every ${options.blockTime || "transaction"}${options.blockTime ? " s" : ""}`
+            : "engine: Hardhat EDR, state in memory (lost on exit; use --data-dir to keep it)",
+          "",
+          `dev accounts (well-known public keys; use them with --from dev:<n>, only on chain ${LOCAL_CHAIN_ID}):`,
+          ...table(accounts.map((a) => [`  #${a.index}`, a.address])),
+          "",
+          "Ctrl-C to stop.",
+        ],
+      );
+      const stop = () => void chain.close();
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+      await chain.closed;
+      ctx.out.note("local chain stopped");
+    });
+}

@@ -1,0 +1,156 @@
+/**
+ * Input validation for the CLI. Each parser takes the raw string and returns the typed value, or throws
+ * commander's `InvalidArgumentError` with one sentence naming what is wrong. Used as commander argument
+ * parsers (commander then names the option or argument) and by the CSV import (which names line and field).
+ */
+import { InvalidArgumentError } from "commander";
+import { statSync } from "node:fs";
+import { getAddress, isAddress, isHex, stringToHex, type Address, type Hex } from "viem";
+
+/**
+ * Parses a 20-byte hex address; mixed case must be a valid EIP-55 checksum.
+ *
+ * @param value - The raw input.
+ * @returns The checksummed address.
+ * @example parseAddress("0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266")
+ */
+export function parseAddress(value: string): Address {
+  const v = value.trim();
+  if (!/^0x[0-9a-fA-F]{40}$/.test(v)) throw new InvalidArgumentError(`"${value}" is not an address (0x and 40 hex digits)`);
+  if (!isAddress(v, { strict: true }) && v !== v.toLowerCase() && v.slice(2) !== v.slice(2).toUpperCase()) {
+    throw new InvalidArgumentError(`"${value}" has a wrong EIP-55 checksum (mixed case that does not match)`);
+  }
+  if (/^0x0{40}$/.test(v)) throw new InvalidArgumentError("the zero address is not a wallet");
+  return getAddress(v.toLowerCase());
+}
+
+/**
+ * Parses an integer within bounds.
+ *
+ * @param what - What the number is, for the message (e.g. "tier").
+ * @param min - The smallest allowed value.
+ * @param max - The largest allowed value.
+ * @returns A parser for commander.
+ * @example parseInteger("tier", 0, 255)("2") // 2
+ */
+export function parseInteger(what: string, min: number, max: number): (value: string) => number {
+  return (value) => {
+    const v = value.trim();
+    if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`${what} "${value}" is not a whole number`);
+    const n = Number(v);
+    if (n < min || n > max) throw new InvalidArgumentError(`${what} ${n} is out of range (${min}–${max})`);
+    return n;
+  };
+}
+
+/**
+ * Parses a 32-byte value given either as hex (0x and 64 hex digits) or as a short text label (1–31 bytes
+ * of printable ASCII, stored left-aligned and zero-padded, like Solidity's `bytes32("LOT-1")`).
+ *
+ * @param what - What the value is, for the message (e.g. "lot id", "reason code").
+ * @returns A parser for commander.
+ * @example parseBytes32("lot id")("LOT-2026-001")
+ */
+export function parseBytes32(what: string): (value: string) => Hex {
+  return (value) => {
+    if (value.startsWith("0x")) {
+      if (!isHex(value) || value.length !== 66) throw new InvalidArgumentError(`${what} "${value}" is not 32 bytes of hex (0x and 64 hex digits)`);
+      if (/^0x0{64}$/.test(value)) throw new InvalidArgumentError(`${what} must not be zero`);
+      return value.toLowerCase() as Hex;
+    }
+    if (value.length === 0 || value.length > 31 || !/^[\x21-\x7e]+$/.test(value)) {
+      throw new InvalidArgumentError(`${what} "${value}" must be 0x and 64 hex digits, or a label of 1–31 printable ASCII characters without spaces`);
+    }
+    return stringToHex(value, { size: 32 });
+  };
+}
+
+/**
+ * Reads back a label written by {@link parseBytes32}, or returns the hex when the value is not such a label.
+ *
+ * @param value - A bytes32 value.
+ * @returns The label, or the hex.
+ * @example bytes32Label("0x4c4f542d31000000000000000000000000000000000000000000000000000000") // "LOT-1"
+ */
+export function bytes32Label(value: Hex): string {
+  const bytes = value.slice(2).replace(/(00)+$/, "");
+  const text = Buffer.from(bytes, "hex").toString("latin1");
+  return /^[\x21-\x7e]{1,31}$/.test(text) && bytes.length > 0 ? text : value;
+}
+
+/**
+ * Parses a JSON-RPC URL (http, https, ws or wss).
+ *
+ * @param value - The raw input.
+ * @returns The URL as given.
+ * @example parseRpcUrl("http://127.0.0.1:8545")
+ */
+export function parseRpcUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError(`"${value}" is not a URL (e.g. http://127.0.0.1:8545)`);
+  }
+  if (!["http:", "https:", "ws:", "wss:"].includes(url.protocol)) {
+    throw new InvalidArgumentError(`"${value}" must be an http(s) or ws(s) URL, not ${url.protocol.slice(0, -1)}`);
+  }
+  return value;
+}
+
+/**
+ * Checks that a path names an existing, readable regular file.
+ *
+ * @param value - The path.
+ * @returns The path.
+ * @example parseExistingFile("wallets.csv")
+ */
+export function parseExistingFile(value: string): string {
+  let stats;
+  try {
+    stats = statSync(value);
+  } catch {
+    throw new InvalidArgumentError(`file "${value}" does not exist`);
+  }
+  if (!stats.isFile()) throw new InvalidArgumentError(`"${value}" is not a file`);
+  return value;
+}
+
+/**
+ * Parses a calendar date (YYYY-MM-DD, UTC) into a UTC day number (days since 1970-01-01), the unit the
+ * registry uses for KYC expiry.
+ *
+ * @param value - The raw input.
+ * @returns The UTC day number.
+ * @example parseDay("2027-12-31") // 21914
+ */
+export function parseDay(value: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
+  const ms = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : Number.NaN;
+  if (!m || Number.isNaN(ms) || new Date(ms).getUTCDate() !== Number(m[3])) {
+    throw new InvalidArgumentError(`"${value}" is not a date (YYYY-MM-DD)`);
+  }
+  return ms / 86_400_000;
+}
+
+/** Formats a UTC day number as YYYY-MM-DD. */
+export function formatDay(day: number): string {
+  return new Date(day * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * A parser for one of a fixed set of words.
+ *
+ * @param what - What the word is, for the message.
+ * @param choices - The accepted words.
+ * @returns A parser for commander.
+ * @example parseChoice("role", ["individual", "agent"])("agent")
+ */
+export function parseChoice<T extends string>(what: string, choices: readonly T[]): (value: string) => T {
+  return (value) => {
+    if (!(choices as readonly string[]).includes(value)) {
+      throw new InvalidArgumentError(`${what} "${value}" is not one of: ${choices.join(", ")}`);
+    }
+    return value as T;
+  };
+}

@@ -1,0 +1,225 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import { MAX_CHECKPOINT, blockEnd } from "../checkpoint.js";
+import type { Address, BlockHeader, Flag, Hex, LedgerEventRow, SyncBatch, SyncPosition, TransferKind, TransferRow } from "../types.js";
+import { StoreError, addToBalances, checkBatch } from "./store.js";
+import type { Store } from "./store.js";
+
+const SCHEMA_VERSION = "1";
+
+const DDL = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS position (id INTEGER PRIMARY KEY CHECK (id = 1), block INTEGER NOT NULL, hash TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS headers (number INTEGER PRIMARY KEY, hash TEXT NOT NULL, parent_hash TEXT NOT NULL, timestamp INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS transfers (
+  checkpoint TEXT PRIMARY KEY, block INTEGER NOT NULL, tx_index INTEGER NOT NULL, log_index INTEGER NOT NULL,
+  tx_hash TEXT NOT NULL, timestamp INTEGER NOT NULL, from_addr TEXT NOT NULL, to_addr TEXT NOT NULL,
+  amount TEXT NOT NULL, kind TEXT NOT NULL, lot TEXT, reference TEXT
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS transfers_from ON transfers (from_addr, checkpoint);
+CREATE INDEX IF NOT EXISTS transfers_to ON transfers (to_addr, checkpoint);
+CREATE TABLE IF NOT EXISTS events (
+  checkpoint TEXT PRIMARY KEY, block INTEGER NOT NULL, tx_index INTEGER NOT NULL, log_index INTEGER NOT NULL,
+  tx_hash TEXT NOT NULL, timestamp INTEGER NOT NULL, contract TEXT NOT NULL, name TEXT NOT NULL, args TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS flags (wallet TEXT PRIMARY KEY, reason TEXT NOT NULL, created_at TEXT NOT NULL);
+`;
+
+type TransferTuple = [string, number, number, number, string, number, string, string, string, string, string | null, string | null];
+type EventTuple = [string, number, number, number, string, number, string, string, string];
+
+function transferFromTuple(t: TransferTuple): TransferRow {
+  return {
+    checkpoint: t[0], block: t[1], txIndex: t[2], logIndex: t[3], txHash: t[4] as Hex, timestamp: t[5],
+    from: t[6] as Address, to: t[7] as Address, amount: BigInt(t[8]), kind: t[9] as TransferKind,
+    lot: t[10] as Hex | null, reference: t[11] as Hex | null,
+  };
+}
+
+function eventFromTuple(t: EventTuple): LedgerEventRow {
+  return {
+    checkpoint: t[0], block: t[1], txIndex: t[2], logIndex: t[3], txHash: t[4] as Hex, timestamp: t[5],
+    contract: t[6] as LedgerEventRow["contract"], name: t[7], args: JSON.parse(t[8]) as LedgerEventRow["args"],
+  };
+}
+
+function isPrimaryKeyViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: string }).code === "SQLITE_CONSTRAINT_PRIMARYKEY";
+}
+
+/**
+ * The zero-setup store: one SQLite file (WAL journal). Every method runs synchronously under the hood;
+ * a commit is one SQLite transaction, so a process killed mid-commit leaves the previous position intact.
+ */
+export class SqliteStore implements Store {
+  readonly kind = "sqlite" as const;
+  readonly location: string;
+  readonly #db: Database.Database;
+  readonly #stmts;
+
+  /**
+   * Opens (creating if needed) the store file and its folder.
+   * @param file - path of the SQLite file, or ":memory:".
+   * @throws StoreError (`schema`) when the file holds another schema version.
+   */
+  constructor(file: string) {
+    this.location = file;
+    if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+    try {
+      this.#db = new Database(file);
+    } catch (error) {
+      throw new StoreError("open", `cannot open SQLite store ${file}: ${(error as Error).message}`, { cause: error });
+    }
+    this.#db.pragma("journal_mode = WAL");
+    this.#db.pragma("synchronous = NORMAL");
+    this.#db.exec(DDL);
+    const db = this.#db;
+    this.#stmts = {
+      position: db.prepare("SELECT block, hash FROM position WHERE id = 1"),
+      setPosition: db.prepare("INSERT INTO position (id, block, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET block = excluded.block, hash = excluded.hash"),
+      insertTransfer: db.prepare("INSERT INTO transfers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+      insertEvent: db.prepare("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+      upsertHeader: db.prepare("INSERT INTO headers VALUES (?, ?, ?, ?) ON CONFLICT (number) DO UPDATE SET hash = excluded.hash, parent_hash = excluded.parent_hash, timestamp = excluded.timestamp"),
+      header: db.prepare("SELECT hash FROM headers WHERE number = ?"),
+      headers: db.prepare("SELECT number, hash, parent_hash, timestamp FROM headers WHERE number BETWEEN ? AND ? ORDER BY number"),
+      deleteTransfers: db.prepare("DELETE FROM transfers WHERE checkpoint > ?"),
+      deleteEvents: db.prepare("DELETE FROM events WHERE checkpoint > ?"),
+      deleteHeaders: db.prepare("DELETE FROM headers WHERE number > ?"),
+      transfers: db.prepare("SELECT * FROM transfers WHERE checkpoint > ? AND checkpoint <= ? ORDER BY checkpoint LIMIT ?").raw(),
+      transfersOf: db.prepare(
+        "SELECT * FROM (SELECT * FROM transfers WHERE from_addr = ? AND checkpoint > ? AND checkpoint <= ? UNION ALL " +
+          "SELECT * FROM transfers WHERE to_addr = ? AND from_addr <> to_addr AND checkpoint > ? AND checkpoint <= ?) ORDER BY checkpoint LIMIT ?",
+      ).raw(),
+      events: db.prepare("SELECT * FROM events WHERE checkpoint > ? AND checkpoint <= ? ORDER BY checkpoint LIMIT ?").raw(),
+      amounts: db.prepare("SELECT from_addr, to_addr, amount FROM transfers WHERE checkpoint <= ?").raw(),
+      counts: db.prepare("SELECT (SELECT count(*) FROM transfers), (SELECT count(*) FROM events), (SELECT count(*) FROM headers)").raw(),
+      getMeta: db.prepare("SELECT value FROM meta WHERE key = ?").pluck(),
+      setMeta: db.prepare("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+      flags: db.prepare("SELECT wallet, reason, created_at FROM flags ORDER BY wallet").raw(),
+      setFlag: db.prepare("INSERT INTO flags VALUES (?, ?, ?) ON CONFLICT (wallet) DO UPDATE SET reason = excluded.reason, created_at = excluded.created_at"),
+      removeFlag: db.prepare("DELETE FROM flags WHERE wallet = ?"),
+    };
+    const version = this.#stmts.getMeta.get("schema") as string | undefined;
+    if (version === undefined) this.#stmts.setMeta.run("schema", SCHEMA_VERSION);
+    else if (version !== SCHEMA_VERSION) {
+      throw new StoreError("schema", `SQLite store ${file} has schema ${version}, this code needs ${SCHEMA_VERSION}: index into a new data directory`);
+    }
+  }
+
+  #position(): SyncPosition | null {
+    const row = this.#stmts.position.get() as { block: number; hash: Hex } | undefined;
+    return row === undefined ? null : { block: row.block, hash: row.hash };
+  }
+
+  async position(): Promise<SyncPosition | null> {
+    return this.#position();
+  }
+
+  readonly #commit = (batch: SyncBatch): void => {
+    checkBatch(this.#position(), batch);
+    const s = this.#stmts;
+    for (const h of batch.headers) s.upsertHeader.run(h.number, h.hash, h.parentHash, h.timestamp);
+    for (const t of batch.transfers) {
+      s.insertTransfer.run(t.checkpoint, t.block, t.txIndex, t.logIndex, t.txHash, t.timestamp, t.from, t.to, t.amount.toString(), t.kind, t.lot, t.reference);
+    }
+    for (const e of batch.events) {
+      s.insertEvent.run(e.checkpoint, e.block, e.txIndex, e.logIndex, e.txHash, e.timestamp, e.contract, e.name, JSON.stringify(e.args));
+    }
+    s.setPosition.run(batch.toBlock, batch.toHash);
+  };
+
+  async commit(batch: SyncBatch): Promise<void> {
+    try {
+      this.#db.transaction(this.#commit)(batch);
+    } catch (error) {
+      if (isPrimaryKeyViolation(error)) {
+        throw new StoreError("duplicate", `batch ${batch.fromBlock}..${batch.toBlock} repeats a stored checkpoint; nothing was written`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  async rollback(block: number): Promise<void> {
+    this.#db.transaction(() => {
+      const position = this.#position();
+      if (position === null || block > position.block) {
+        throw new StoreError("rollback", `cannot roll back to block ${block}: the store is at ${position?.block ?? "no block"}`);
+      }
+      const header = this.#stmts.header.get(block) as { hash: Hex } | undefined;
+      if (header === undefined) throw new StoreError("rollback", `cannot roll back to block ${block}: its header is not stored`);
+      const cut = blockEnd(block);
+      this.#stmts.deleteTransfers.run(cut);
+      this.#stmts.deleteEvents.run(cut);
+      this.#stmts.deleteHeaders.run(block);
+      this.#stmts.setPosition.run(block, header.hash);
+    })();
+  }
+
+  async headers(fromBlock: number, toBlock: number): Promise<BlockHeader[]> {
+    const rows = this.#stmts.headers.all(fromBlock, toBlock) as { number: number; hash: Hex; parent_hash: Hex; timestamp: number }[];
+    return rows.map((r) => ({ number: r.number, hash: r.hash, parentHash: r.parent_hash, timestamp: r.timestamp }));
+  }
+
+  #upper(toBlock: number | undefined): string {
+    return toBlock === undefined ? MAX_CHECKPOINT : blockEnd(toBlock);
+  }
+
+  async transfers(query: { after?: string; toBlock?: number; wallet?: Address; limit: number }): Promise<TransferRow[]> {
+    const after = query.after ?? "";
+    const upper = this.#upper(query.toBlock);
+    const rows = query.wallet === undefined
+      ? this.#stmts.transfers.all(after, upper, query.limit)
+      : this.#stmts.transfersOf.all(query.wallet, after, upper, query.wallet, after, upper, query.limit);
+    return (rows as TransferTuple[]).map(transferFromTuple);
+  }
+
+  async events(query: { after?: string; toBlock?: number; names?: readonly string[]; limit: number }): Promise<LedgerEventRow[]> {
+    const after = query.after ?? "";
+    const upper = this.#upper(query.toBlock);
+    if (query.names === undefined) {
+      return (this.#stmts.events.all(after, upper, query.limit) as EventTuple[]).map(eventFromTuple);
+    }
+    if (query.names.length === 0) return [];
+    const marks = query.names.map(() => "?").join(", ");
+    const stmt = this.#db.prepare(`SELECT * FROM events WHERE checkpoint > ? AND checkpoint <= ? AND name IN (${marks}) ORDER BY checkpoint LIMIT ?`).raw();
+    return (stmt.all(after, upper, ...query.names, query.limit) as EventTuple[]).map(eventFromTuple);
+  }
+
+  async balances(toBlock?: number): Promise<Map<Address, bigint>> {
+    const balances = new Map<Address, bigint>();
+    for (const [from, to, amount] of this.#stmts.amounts.iterate(this.#upper(toBlock)) as Iterable<[Address, Address, string]>) {
+      addToBalances(balances, from, to, BigInt(amount));
+    }
+    return balances;
+  }
+
+  async counts(): Promise<{ transfers: number; events: number; headers: number }> {
+    const [transfers, events, headers] = this.#stmts.counts.get() as [number, number, number];
+    return { transfers, events, headers };
+  }
+
+  async getMeta(key: string): Promise<string | null> {
+    return (this.#stmts.getMeta.get(key) as string | undefined) ?? null;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    this.#stmts.setMeta.run(key, value);
+  }
+
+  async flags(): Promise<Flag[]> {
+    return (this.#stmts.flags.all() as [Address, string, string][]).map(([wallet, reason, createdAt]) => ({ wallet, reason, createdAt }));
+  }
+
+  async setFlag(flag: Flag): Promise<void> {
+    this.#stmts.setFlag.run(flag.wallet, flag.reason, flag.createdAt);
+  }
+
+  async removeFlag(wallet: Address): Promise<boolean> {
+    return this.#stmts.removeFlag.run(wallet).changes > 0;
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+  }
+}

@@ -1,0 +1,270 @@
+import type { Store } from "../indexer/store/store.js";
+import { TRANSFER_KINDS, ZERO_ADDRESS } from "../indexer/types.js";
+import type { Address, Hex, LedgerEventRow, TransferKind, TransferRow } from "../indexer/types.js";
+import { RegistryTimeline } from "./registry.js";
+
+/**
+ * The in-memory, column-oriented view of the indexed history that every trace query runs over.
+ *
+ * - Transfers are numbered by their position in checkpoint order (`seq`, 0-based): comparing seqs compares
+ *   times, so "funds leave a wallet only after they arrived" is `seq(out) > seq(in)`.
+ * - Wallets are numbered; wallet 0 is the zero address (the counterpart of mints and burns).
+ * - `outSeq[outStart[w] .. outStart[w+1])` are the seqs of wallet w's outgoing transfers, ascending;
+ *   `inSeq` / `inStart` the same for incoming ones (a CSR adjacency).
+ *
+ * A model is immutable once built; build a new one when the store moves.
+ */
+export interface TraceModel {
+  /** The block the model was built at (its last block), with hash and timestamp when known. */
+  readonly tip: { block: number; hash: Hex | null; timestamp: number | null };
+  /** Wallet addresses by wallet number (0 = the zero address). */
+  readonly address: readonly Address[];
+  /** Wallet number by address. */
+  readonly walletId: ReadonlyMap<Address, number>;
+  /** Number of transfers. */
+  readonly size: number;
+  /** Sender wallet number, by seq. */
+  readonly from: Int32Array;
+  /** Recipient wallet number, by seq. */
+  readonly to: Int32Array;
+  /** Exact amount, by seq. */
+  readonly amount: readonly bigint[];
+  /** Amount as a float (for proportions), by seq. */
+  readonly amountF: Float64Array;
+  /** Block number, by seq (non-decreasing). */
+  readonly block: Float64Array;
+  /** Timestamp in seconds, by seq (non-decreasing). */
+  readonly time: Float64Array;
+  /** Index into {@link TRANSFER_KINDS}, by seq. */
+  readonly kind: Uint8Array;
+  /** Lot number (index into `lots`) of an issue or redemption, else -1, by seq. */
+  readonly lot: Int32Array;
+  /** Encoded checkpoint (the transfer's id), by seq. */
+  readonly checkpoint: readonly string[];
+  /** Transaction hash, by seq. */
+  readonly txHash: readonly Hex[];
+  /** Payment or issue reference, by seq. */
+  readonly reference: readonly (Hex | null)[];
+  /** Lot ids by lot number. */
+  readonly lots: readonly Hex[];
+  /** Lot number by lot id. */
+  readonly lotId: ReadonlyMap<Hex, number>;
+  /** Outgoing adjacency offsets (length wallets + 1). */
+  readonly outStart: Int32Array;
+  /** Outgoing adjacency: seqs, ascending per wallet. */
+  readonly outSeq: Int32Array;
+  /** Incoming adjacency offsets (length wallets + 1). */
+  readonly inStart: Int32Array;
+  /** Incoming adjacency: seqs, ascending per wallet. */
+  readonly inSeq: Int32Array;
+  /** Wallet and lot state over time, from the registry and reserve events. */
+  readonly registry: RegistryTimeline;
+}
+
+/** Number of transfers (in and out) that touch wallet `w`: the degree used for hub skipping. */
+export function degree(model: TraceModel, w: number): number {
+  return model.outStart[w + 1]! - model.outStart[w]! + model.inStart[w + 1]! - model.inStart[w]!;
+}
+
+/** The kind of transfer `seq`. */
+export function kindOf(model: TraceModel, seq: number): TransferKind {
+  return TRANSFER_KINDS[model.kind[seq]!]!;
+}
+
+/** Rebuilds a {@link TransferRow} from the model. */
+export function transferRow(model: TraceModel, seq: number): TransferRow {
+  const cp = model.checkpoint[seq]!;
+  return {
+    checkpoint: cp,
+    block: model.block[seq]!,
+    txIndex: Number(cp.slice(16, 24)),
+    logIndex: Number(cp.slice(24)),
+    txHash: model.txHash[seq]!,
+    timestamp: model.time[seq]!,
+    from: model.address[model.from[seq]!]!,
+    to: model.address[model.to[seq]!]!,
+    amount: model.amount[seq]!,
+    kind: kindOf(model, seq),
+    lot: model.lot[seq]! < 0 ? null : model.lots[model.lot[seq]!]!,
+    reference: model.reference[seq]!,
+  };
+}
+
+/**
+ * Collects transfers (in checkpoint order) and events into a {@link TraceModel}.
+ * @example const b = new ModelBuilder(); rows.forEach((r) => b.addTransfer(r)); const model = b.finish(events, tip);
+ */
+export class ModelBuilder {
+  readonly #address: Address[] = [ZERO_ADDRESS];
+  readonly #walletId = new Map<Address, number>([[ZERO_ADDRESS, 0]]);
+  readonly #lots: Hex[] = [];
+  readonly #lotId = new Map<Hex, number>();
+  #from = new Int32Array(1024);
+  #to = new Int32Array(1024);
+  #amountF = new Float64Array(1024);
+  #block = new Float64Array(1024);
+  #time = new Float64Array(1024);
+  #kind = new Uint8Array(1024);
+  #lot = new Int32Array(1024);
+  readonly #amount: bigint[] = [];
+  readonly #checkpoint: string[] = [];
+  readonly #txHash: Hex[] = [];
+  readonly #reference: (Hex | null)[] = [];
+  #size = 0;
+
+  #wallet(address: Address): number {
+    let id = this.#walletId.get(address);
+    if (id === undefined) {
+      id = this.#address.length;
+      this.#address.push(address);
+      this.#walletId.set(address, id);
+    }
+    return id;
+  }
+
+  #lotNumber(lot: Hex): number {
+    let id = this.#lotId.get(lot);
+    if (id === undefined) {
+      id = this.#lots.length;
+      this.#lots.push(lot);
+      this.#lotId.set(lot, id);
+    }
+    return id;
+  }
+
+  #grow(): void {
+    const n = this.#from.length * 2;
+    const grow = <T extends Int32Array | Float64Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+      const b = make(n);
+      b.set(a);
+      return b;
+    };
+    this.#from = grow(this.#from, (k) => new Int32Array(k));
+    this.#to = grow(this.#to, (k) => new Int32Array(k));
+    this.#amountF = grow(this.#amountF, (k) => new Float64Array(k));
+    this.#block = grow(this.#block, (k) => new Float64Array(k));
+    this.#time = grow(this.#time, (k) => new Float64Array(k));
+    this.#kind = grow(this.#kind, (k) => new Uint8Array(k));
+    this.#lot = grow(this.#lot, (k) => new Int32Array(k));
+  }
+
+  /**
+   * Appends one transfer.
+   * @throws RangeError when `row` does not come strictly after the previous one in checkpoint order.
+   */
+  addTransfer(row: TransferRow): void {
+    const i = this.#size;
+    if (i > 0 && row.checkpoint <= this.#checkpoint[i - 1]!) {
+      throw new RangeError(`model: transfer ${row.checkpoint} does not come after ${this.#checkpoint[i - 1]}`);
+    }
+    if (i === this.#from.length) this.#grow();
+    this.#from[i] = this.#wallet(row.from);
+    this.#to[i] = this.#wallet(row.to);
+    this.#amount.push(row.amount);
+    this.#amountF[i] = Number(row.amount);
+    this.#block[i] = row.block;
+    this.#time[i] = row.timestamp;
+    this.#kind[i] = TRANSFER_KINDS.indexOf(row.kind);
+    this.#lot[i] = row.lot === null ? -1 : this.#lotNumber(row.lot);
+    this.#checkpoint.push(row.checkpoint);
+    this.#txHash.push(row.txHash);
+    this.#reference.push(row.reference);
+    this.#size = i + 1;
+  }
+
+  /**
+   * Finishes the model: builds the adjacency and the registry timeline.
+   * @param events - registry and reserve events, in checkpoint order.
+   * @param tip - the block the history ends at.
+   */
+  finish(events: readonly LedgerEventRow[], tip: TraceModel["tip"]): TraceModel {
+    const n = this.#size;
+    const registry = new RegistryTimeline(events);
+    for (const address of registry.wallets()) this.#wallet(address);
+    for (const lot of registry.lotIds()) this.#lotNumber(lot);
+    const wallets = this.#address.length;
+    const from = this.#from.slice(0, n);
+    const to = this.#to.slice(0, n);
+    const csr = (side: Int32Array): [Int32Array, Int32Array] => {
+      const start = new Int32Array(wallets + 1);
+      for (let i = 0; i < n; i++) start[side[i]! + 1]!++;
+      for (let w = 0; w < wallets; w++) start[w + 1]! += start[w]!;
+      const fill = start.slice(0, wallets);
+      const list = new Int32Array(n);
+      for (let i = 0; i < n; i++) list[fill[side[i]!]!++] = i; // ascending i, so each slice is sorted
+      return [start, list];
+    };
+    const [outStart, outSeq] = csr(from);
+    const [inStart, inSeq] = csr(to);
+    return {
+      tip,
+      address: this.#address,
+      walletId: this.#walletId,
+      size: n,
+      from,
+      to,
+      amount: this.#amount,
+      amountF: this.#amountF.slice(0, n),
+      block: this.#block.slice(0, n),
+      time: this.#time.slice(0, n),
+      kind: this.#kind.slice(0, n),
+      lot: this.#lot.slice(0, n),
+      checkpoint: this.#checkpoint,
+      txHash: this.#txHash,
+      reference: this.#reference,
+      lots: this.#lots,
+      lotId: this.#lotId,
+      outStart,
+      outSeq,
+      inStart,
+      inSeq,
+      registry,
+    };
+  }
+}
+
+/**
+ * Builds a model from rows already in memory (tests, small histories).
+ * @param transfers - in checkpoint order.
+ * @param events - in checkpoint order.
+ * @param tip - the block the history ends at (default: the last row's block).
+ */
+export function buildModel(transfers: readonly TransferRow[], events: readonly LedgerEventRow[] = [], tip?: TraceModel["tip"]): TraceModel {
+  const builder = new ModelBuilder();
+  for (const row of transfers) builder.addTransfer(row);
+  const last = Math.max(transfers.at(-1)?.block ?? 0, events.at(-1)?.block ?? 0);
+  return builder.finish(events, tip ?? { block: last, hash: null, timestamp: null });
+}
+
+const PAGE = 50_000;
+
+/**
+ * Loads a model from a store, up to `toBlock` (default: the store's position).
+ * @param store - the indexer's store.
+ * @param options.toBlock - the last block to include; must not be above the store's position.
+ * @throws RangeError when the store is empty or `toBlock` is above its position.
+ */
+export async function loadModel(store: Store, options: { toBlock?: number } = {}): Promise<TraceModel> {
+  const position = await store.position();
+  if (position === null) throw new RangeError(`the store ${store.location} is empty: run \`goods-ledger index\` first`);
+  const toBlock = options.toBlock ?? position.block;
+  if (toBlock > position.block) throw new RangeError(`block ${toBlock} is above the indexed position ${position.block}: index further first`);
+  const builder = new ModelBuilder();
+  let after: string | undefined;
+  for (;;) {
+    const rows = await store.transfers({ after, toBlock, limit: PAGE });
+    for (const row of rows) builder.addTransfer(row);
+    if (rows.length < PAGE) break;
+    after = rows.at(-1)!.checkpoint;
+  }
+  const events: LedgerEventRow[] = [];
+  after = undefined;
+  for (;;) {
+    const rows = await store.events({ after, toBlock, limit: PAGE });
+    events.push(...rows);
+    if (rows.length < PAGE) break;
+    after = rows.at(-1)!.checkpoint;
+  }
+  const [header] = await store.headers(toBlock, toBlock);
+  return builder.finish(events, { block: toBlock, hash: header?.hash ?? null, timestamp: header?.timestamp ?? null });
+}

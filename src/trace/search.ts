@@ -1,0 +1,199 @@
+import { degree } from "./model.js";
+import type { TraceModel } from "./model.js";
+import type { SeqWindow } from "./options.js";
+
+/** Which way a search follows funds. */
+export type Direction = "forward" | "backward";
+
+/** Parameters of a layered, time-respecting search. */
+export interface SearchParams {
+  /** `forward`: along outgoing transfers, later in time; `backward`: along incoming transfers, earlier. */
+  direction: Direction;
+  /**
+   * Where funds are at the start. Forward: funds are in `wallet` after seq `bound` (-1 = from the beginning);
+   * backward: funds must reach `wallet` before seq `bound` (model.size = until the end).
+   */
+  starts: readonly { wallet: number; bound: number }[];
+  /** Maximum number of hops (levels). */
+  hops: number;
+  /** Transfers that may be followed. */
+  window: SeqWindow;
+  /** Wallets touched by more transfers than this are reached but not followed (start wallets always are). */
+  hubDegree: number;
+  /** Stop after this many edges (null: no cap). */
+  maxEdges: number | null;
+  /** Wallets followed whatever their degree (besides the start wallets). */
+  exempt?: readonly number[];
+  /** Optional extra rule: may wallet `w`, reached after `hop` hops with bound `bound`, be followed? */
+  follow?: (w: number, hop: number, bound: number) => boolean;
+}
+
+/**
+ * The result of a search. Each edge is reported once, at its smallest hop; `edges` is sorted by (hop, seq).
+ * `best` records, per wallet and level, the bound reached: forward, the earliest seq at which funds from the
+ * start arrived within that many hops; backward, the latest seq at which funds could leave it and still reach
+ * the start. Read it with {@link bestAt} / {@link firstLevel}.
+ */
+export interface SearchResult {
+  edges: Int32Array;
+  hops: Uint8Array;
+  truncated: boolean;
+  /** Per wallet: index of its latest improvement record, or -1. */
+  head: Int32Array;
+  recLevel: number[];
+  recValue: number[];
+  recPrev: number[];
+}
+
+/** First index in `list[from..to)` with value ≥ x. */
+export function lowerBound(list: Int32Array, from: number, to: number, x: number): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Layered time-respecting search (a hop-bounded earliest-arrival / latest-departure sweep).
+ *
+ * Invariant per level h: `best_h(w)` is the best bound over all time-respecting walks of at most h hops from
+ * a start through followable wallets. An edge u→v at seq s is found at hop h+1 iff `best_h(u) < s` (forward;
+ * `> s` backward) and it passes the window; since `best_h(u)` only improves with h, each wallet's adjacency
+ * is scanned once per improvement and only over the newly opened seq range.
+ */
+export function search(model: TraceModel, p: SearchParams): SearchResult {
+  const forward = p.direction === "forward";
+  const start = forward ? model.outStart : model.inStart;
+  const list = forward ? model.outSeq : model.inSeq;
+  const other = forward ? model.to : model.from;
+  const amount = model.amount;
+  const { lo, hi, minAmount, maxAmount } = p.window;
+  const wallets = model.address.length;
+  const none = forward ? Infinity : -Infinity;
+  const best = new Float64Array(wallets).fill(none);
+  const scanned = new Float64Array(wallets).fill(none);
+  const cand = new Float64Array(wallets).fill(none);
+  const isStart = new Uint8Array(wallets);
+  const head = new Int32Array(wallets).fill(-1);
+  const recLevel: number[] = [];
+  const recValue: number[] = [];
+  const recPrev: number[] = [];
+  const record = (w: number, level: number, value: number): void => {
+    recLevel.push(level);
+    recValue.push(value);
+    recPrev.push(head[w]!);
+    head[w] = recLevel.length - 1;
+  };
+
+  let frontier: number[] = [];
+  for (const w of p.exempt ?? []) isStart[w] = 1;
+  for (const s of p.starts) {
+    isStart[s.wallet] = 1;
+    if (forward ? s.bound < best[s.wallet]! : s.bound > best[s.wallet]!) {
+      if (best[s.wallet] === none) frontier.push(s.wallet);
+      best[s.wallet] = s.bound;
+    }
+  }
+  for (const w of frontier) record(w, 0, best[w]!);
+
+  const edges: number[] = [];
+  const hops: number[] = [];
+  const cap = p.maxEdges ?? Infinity;
+  let truncated = false;
+  const touched: number[] = [];
+
+  for (let hop = 1; hop <= p.hops && frontier.length > 0; hop++) {
+    const probing = edges.length >= cap; // only asking whether anything more exists
+    const levelStart = edges.length;
+    scan: for (const u of frontier) {
+      const b = best[u]!;
+      const sc = scanned[u]!;
+      scanned[u] = b;
+      // Newly opened seq range: forward (b, sc), backward (sc, b); intersected with [lo, hi).
+      const x = forward ? Math.max(b + 1, lo) : Math.max(sc + 1, lo);
+      const y = forward ? Math.min(sc - 1, hi - 1) : Math.min(b - 1, hi - 1);
+      if (x > y) continue;
+      const end = start[u + 1]!;
+      const i0 = lowerBound(list, start[u]!, end, x);
+      const i1 = lowerBound(list, i0, end, y + 1);
+      for (let i = i0; i < i1; i++) {
+        const s = list[i]!;
+        if (minAmount !== undefined && amount[s]! < minAmount) continue;
+        if (maxAmount !== undefined && amount[s]! > maxAmount) continue;
+        if (probing) {
+          truncated = true;
+          break scan;
+        }
+        edges.push(s);
+        hops.push(hop);
+        const v = other[s]!;
+        const c = cand[v]!;
+        if (c === none) touched.push(v);
+        if (forward ? s < c : s > c) cand[v] = s;
+      }
+    }
+    if (probing) break;
+    const next: number[] = [];
+    for (const v of touched) {
+      const c = cand[v]!;
+      cand[v] = none;
+      if (forward ? c < best[v]! : c > best[v]!) {
+        best[v] = c;
+        record(v, hop, c);
+        const followable = v !== 0 && (isStart[v] === 1 || degree(model, v) <= p.hubDegree) && (p.follow === undefined || p.follow(v, hop, c));
+        if (followable) next.push(v);
+      }
+    }
+    touched.length = 0;
+    frontier = next;
+    if (edges.length > cap) {
+      // Keep the earliest edges of the last level; the cap cuts by (hop, seq).
+      const level = edges.slice(levelStart).sort((a, b) => a - b);
+      edges.length = levelStart;
+      for (let i = 0; i < cap - levelStart; i++) edges.push(level[i]!);
+      hops.length = edges.length;
+      truncated = true;
+      break;
+    }
+  }
+  // Sort each level by seq (levels are already in hop order).
+  const outEdges = Int32Array.from(edges);
+  const outHops = Uint8Array.from(hops);
+  let i = 0;
+  while (i < outEdges.length) {
+    let j = i;
+    while (j < outEdges.length && outHops[j] === outHops[i]) j++;
+    outEdges.subarray(i, j).sort();
+    i = j;
+  }
+  return { edges: outEdges, hops: outHops, truncated, head, recLevel, recValue, recPrev };
+}
+
+/**
+ * The bound wallet `w` had reached within `level` hops, or ±Infinity when it was not reached.
+ */
+export function bestAt(r: SearchResult, w: number, level: number, direction: Direction): number {
+  for (let k = r.head[w]!; k >= 0; k = r.recPrev[k]!) {
+    if (r.recLevel[k]! <= level) return r.recValue[k]!;
+  }
+  return direction === "forward" ? Infinity : -Infinity;
+}
+
+/**
+ * The smallest level at which wallet `w`'s bound passes seq `s` (forward: bound < s; backward: bound > s),
+ * or Infinity when no level does.
+ */
+export function firstLevel(r: SearchResult, w: number, s: number, direction: Direction): number {
+  let level = Infinity;
+  // Records run from the latest (best) to the earliest level; bounds only improve with the level.
+  for (let k = r.head[w]!; k >= 0; k = r.recPrev[k]!) {
+    const v = r.recValue[k]!;
+    if (direction === "forward" ? v < s : v > s) level = r.recLevel[k]!;
+    else break;
+  }
+  return level;
+}

@@ -1,0 +1,180 @@
+import type { Address, Hex, TransferKind } from "../indexer/types.js";
+import { TraceInputError } from "./errors.js";
+import { degree, kindOf } from "./model.js";
+import type { TraceModel } from "./model.js";
+import {
+  DEFAULT_HUB_DEGREE, DEFAULT_MAX_EDGES, MAX_HOPS, MAX_MAX_EDGES, MIN_HOPS, checkRange, seqWindow, transferSeq, walletNumber,
+} from "./options.js";
+import type { WindowOptions } from "./options.js";
+import { search } from "./search.js";
+import type { Direction } from "./search.js";
+import type { WalletStatus } from "./registry.js";
+
+/** Where a trace starts: a wallet (all its funds) or one transfer (the funds it moved). */
+export type TraceStart = { wallet: string } | { transfer: string };
+
+/** Options of a forward or backward trace. */
+export interface TraceOptions extends WindowOptions {
+  /** Number of hops, 1..{@link MAX_HOPS}. */
+  hops: number;
+  /** Wallets touched by more transfers than this are reported but not followed (default {@link DEFAULT_HUB_DEGREE}). */
+  hubDegree?: number;
+  /** Cap on edges returned, 1..{@link MAX_MAX_EDGES} (default {@link DEFAULT_MAX_EDGES}). */
+  maxEdges?: number;
+}
+
+/** A wallet's permission state when a transfer happened. */
+export interface PartyState {
+  status: WalletStatus;
+  denylisted: boolean;
+}
+
+/** One transfer in a trace result. */
+export interface TraceEdge {
+  /** The transfer's id: its encoded checkpoint. */
+  id: string;
+  /** Hops from the start (0 for the starting transfer itself). */
+  hop: number;
+  from: Address;
+  to: Address;
+  /** Base units. */
+  amount: bigint;
+  block: number;
+  timestamp: number;
+  txHash: Hex;
+  kind: TransferKind;
+  lot: Hex | null;
+  reference: Hex | null;
+  /** The sender's registry state just before the transfer. */
+  fromState: PartyState;
+  /** The recipient's registry state just before the transfer ("was it frozen when it received?"). */
+  toState: PartyState;
+}
+
+/** A wallet in a trace result. */
+export interface TraceWallet {
+  address: Address;
+  /** Smallest hop at which it appears (0 for the start). */
+  hop: number;
+  /** Touched by more transfers than the hub threshold, so not followed. */
+  hub: boolean;
+  /** Transfers touching it (in and out). */
+  degree: number;
+}
+
+/** The answer of {@link traceForward} / {@link traceBackward}. */
+export interface TraceResult {
+  direction: Direction;
+  start: TraceStart;
+  options: Required<Pick<TraceOptions, "hops" | "hubDegree" | "maxEdges">> & WindowOptions;
+  /** Sorted by (hop, id). */
+  edges: TraceEdge[];
+  /** Sorted by (hop, address). */
+  wallets: TraceWallet[];
+  /** True when the edge cap cut the answer short. */
+  truncated: boolean;
+  /** The block the answer was computed at. */
+  atBlock: number;
+}
+
+/** Builds one result edge from a seq (shared by every query that returns transfers). */
+export function traceEdge(model: TraceModel, seq: number, hop: number): TraceEdge {
+  const cp = model.checkpoint[seq]!;
+  const from = model.address[model.from[seq]!]!;
+  const to = model.address[model.to[seq]!]!;
+  const party = (a: Address): PartyState => {
+    const s = model.registry.walletAt(a, cp);
+    return { status: s.status, denylisted: s.denylisted };
+  };
+  const lot = model.lot[seq]!;
+  return {
+    id: cp, hop, from, to, amount: model.amount[seq]!, block: model.block[seq]!, timestamp: model.time[seq]!, txHash: model.txHash[seq]!,
+    kind: kindOf(model, seq), lot: lot < 0 ? null : model.lots[lot]!, reference: model.reference[seq]!, fromState: party(from), toState: party(to),
+  };
+}
+
+/** The wallets of a set of edges with their smallest hop (shared by trace and path results). */
+export function edgeWallets(model: TraceModel, edges: readonly TraceEdge[], starts: readonly Address[], hubDegree: number): TraceWallet[] {
+  const hopOf = new Map<Address, number>();
+  for (const a of starts) hopOf.set(a, 0);
+  for (const e of edges) {
+    for (const a of [e.from, e.to]) {
+      const h = hopOf.get(a);
+      if (h === undefined || e.hop < h) hopOf.set(a, e.hop);
+    }
+  }
+  return [...hopOf]
+    .map(([address, hop]) => {
+      const d = degree(model, model.walletId.get(address)!);
+      return { address, hop, hub: d > hubDegree, degree: d };
+    })
+    .sort((a, b) => a.hop - b.hop || (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+}
+
+/** Validates the shared trace options. */
+export function traceSettings(options: TraceOptions): { hops: number; hubDegree: number; maxEdges: number } {
+  return {
+    hops: checkRange("hops-out-of-range", "hops (k)", options.hops, MIN_HOPS, MAX_HOPS),
+    hubDegree: checkRange("bad-parameter", "hubDegree", options.hubDegree ?? DEFAULT_HUB_DEGREE, 1, Number.MAX_SAFE_INTEGER),
+    maxEdges: checkRange("edges-out-of-range", "maxEdges", options.maxEdges ?? DEFAULT_MAX_EDGES, 1, MAX_MAX_EDGES),
+  };
+}
+
+function trace(model: TraceModel, direction: Direction, start: TraceStart, options: TraceOptions): TraceResult {
+  const settings = traceSettings(options);
+  const window = seqWindow(model, options);
+  const forward = direction === "forward";
+  let first: number | null = null;
+  let wallet: number;
+  let bound: number;
+  if ("wallet" in start) {
+    wallet = walletNumber(model, start.wallet);
+    bound = forward ? -1 : model.size;
+  } else if ("transfer" in start) {
+    first = transferSeq(model, start.transfer);
+    wallet = forward ? model.to[first]! : model.from[first]!;
+    bound = first;
+    if (wallet === 0) {
+      throw new TraceInputError("unknown-transfer", `transfer ${start.transfer} is a ${forward ? "burn" : "mint"}: there is nothing to trace ${direction}`);
+    }
+  } else {
+    throw new TraceInputError("bad-parameter", "a trace starts from { wallet } or { transfer }");
+  }
+  const cap = settings.maxEdges - (first === null ? 0 : 1);
+  const r = cap > 0
+    ? search(model, { direction, starts: [{ wallet, bound }], hops: settings.hops, window, hubDegree: settings.hubDegree, maxEdges: cap })
+    : { edges: new Int32Array(0), hops: new Uint8Array(0), truncated: true };
+  const edges: TraceEdge[] = [];
+  if (first !== null) edges.push(traceEdge(model, first, 0));
+  for (let i = 0; i < r.edges.length; i++) edges.push(traceEdge(model, r.edges[i]!, r.hops[i]!));
+  const starts = first === null ? [model.address[wallet]!] : [model.address[model.from[first]!]!, model.address[model.to[first]!]!].filter((a, i, all) => all.indexOf(a) === i && a !== model.address[0]);
+  return {
+    direction,
+    start,
+    options: { ...options, ...settings },
+    edges,
+    wallets: edgeWallets(model, edges, starts, settings.hubDegree),
+    truncated: r.truncated,
+    atBlock: model.tip.block,
+  };
+}
+
+/**
+ * Follows funds forward from a wallet or a transfer: every transfer that lies on a time-respecting walk of at
+ * most `hops` transfers from the start (funds leave a wallet only after they arrived), within the block, time
+ * and amount windows, not passing through hubs. Each transfer is reported at its smallest hop.
+ * @throws TraceInputError for a malformed or unknown wallet, an unknown transfer, hops out of 1..10, a bad window.
+ * @example traceForward(model, { wallet: "0xabc…" }, { hops: 3 }).edges
+ */
+export function traceForward(model: TraceModel, start: TraceStart, options: TraceOptions): TraceResult {
+  return trace(model, "forward", start, options);
+}
+
+/**
+ * Follows funds backward into a wallet or a transfer: every transfer that lies on a time-respecting walk of at
+ * most `hops` transfers ending at the start. Same rules and errors as {@link traceForward}.
+ * @example traceBackward(model, { wallet: "0xabc…" }, { hops: 3 }).edges
+ */
+export function traceBackward(model: TraceModel, start: TraceStart, options: TraceOptions): TraceResult {
+  return trace(model, "backward", start, options);
+}

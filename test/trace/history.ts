@@ -1,0 +1,197 @@
+/**
+ * Random ledger histories for property tests: wallets registered, lots attested, tier limits set, then a
+ * random sequence of issues, transfers, redemptions, seizures, recoveries, freezes and denylistings. Every
+ * history is one the contracts could have produced as far as balances go (nobody sends more than they hold;
+ * frozen, denylisted and closed wallets neither send nor receive, except that a seizure takes from them).
+ */
+import fc from "fast-check";
+import { encodeCheckpoint } from "../../src/indexer/checkpoint.js";
+import type { Address, Hex, JsonValue, LedgerEventRow, TransferKind, TransferRow } from "../../src/indexer/types.js";
+import { ZERO_ADDRESS } from "../../src/indexer/types.js";
+
+/** A generated history. */
+export interface History {
+  transfers: TransferRow[];
+  events: LedgerEventRow[];
+  /** Registered wallets; wallets[0] is the issuer's treasury, wallets[1] compliance's escrow. */
+  wallets: Address[];
+  lots: Hex[];
+  /** Last block. */
+  tip: number;
+}
+
+type Op =
+  | { op: "issue"; lot: number; to: number; amount: number }
+  | { op: "transfer"; from: number; to: number; part: number }
+  | { op: "redeem"; lot: number; part: number }
+  | { op: "seize"; from: number; part: number }
+  | { op: "recover"; lost: number }
+  | { op: "freeze" | "unfreeze" | "denylist" | "clear"; wallet: number }
+  | { op: "block"; seconds: number };
+
+const hex = (n: number, bytes: number): Hex => `0x${n.toString(16).padStart(bytes * 2, "0")}` as Hex;
+/** The i-th test wallet's address. */
+export const walletAddress = (i: number): Address => hex(0x1000 + i, 20) as Address;
+/** The i-th test lot's id. */
+export const lotIdOf = (i: number): Hex => hex(0xa000 + i, 32);
+
+/**
+ * A fast-check arbitrary of histories.
+ * @param size.wallets - number of registered wallets (at least 4).
+ * @param size.ops - maximum number of operations.
+ * @param size.lots - number of lots.
+ * @param size.maxAmount - largest issue, in base units (keep small: references simulate unit by unit).
+ */
+export function historyArbitrary(size: { wallets?: number; ops?: number; lots?: number; maxAmount?: number } = {}): fc.Arbitrary<History> {
+  const wallets = size.wallets ?? 6;
+  const lots = size.lots ?? 3;
+  const maxAmount = size.maxAmount ?? 40;
+  const w = fc.integer({ min: 0, max: wallets - 1 });
+  const part = fc.integer({ min: 1, max: 100 });
+  const op: fc.Arbitrary<Op> = fc.oneof(
+    { weight: 4, arbitrary: fc.record({ op: fc.constant("issue" as const), lot: fc.integer({ min: 0, max: lots - 1 }), to: w, amount: fc.integer({ min: 1, max: maxAmount }) }) },
+    { weight: 12, arbitrary: fc.record({ op: fc.constant("transfer" as const), from: w, to: w, part }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant("redeem" as const), lot: fc.integer({ min: 0, max: lots - 1 }), part }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant("seize" as const), from: w, part }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant("recover" as const), lost: w }) },
+    { weight: 2, arbitrary: fc.record({ op: fc.constantFrom("freeze" as const, "unfreeze" as const, "denylist" as const, "clear" as const), wallet: w }) },
+    { weight: 4, arbitrary: fc.record({ op: fc.constant("block" as const), seconds: fc.oneof(fc.integer({ min: 1, max: 600 }), fc.integer({ min: 3_600, max: 200_000 })) }) },
+  );
+  return fc.array(op, { minLength: Math.floor((size.ops ?? 120) / 2), maxLength: size.ops ?? 120, size: "max" }).map((ops) => interpret(ops, wallets, lots));
+}
+
+function interpret(ops: readonly Op[], walletCount: number, lotCount: number): History {
+  const transfers: TransferRow[] = [];
+  const events: LedgerEventRow[] = [];
+  const wallets = Array.from({ length: walletCount }, (_, i) => walletAddress(i));
+  const lots = Array.from({ length: lotCount }, (_, i) => lotIdOf(i));
+  const balance = new Map<Address, bigint>();
+  const status = new Map<Address, "active" | "frozen" | "closed">();
+  const denied = new Set<Address>();
+  const outstanding = new Map<Hex, bigint>();
+  let block = 1;
+  let time = 1_700_000_000;
+  let tx = 0;
+  let log = 0;
+  let releases = 0;
+  const officer = walletAddress(999);
+  const position = () => {
+    const p = { checkpoint: encodeCheckpoint({ block, txIndex: tx, logIndex: log }), block, txIndex: tx, logIndex: log, txHash: hex(block * 1000 + tx, 32), timestamp: time };
+    log++;
+    return p;
+  };
+  const event = (contract: "token" | "reserve", name: string, args: Record<string, JsonValue>) => events.push({ ...position(), contract, name, args });
+  const move = (from: Address, to: Address, amount: bigint, kind: TransferKind, lot: Hex | null) => {
+    if (from !== ZERO_ADDRESS) balance.set(from, (balance.get(from) ?? 0n) - amount);
+    if (to !== ZERO_ADDRESS) balance.set(to, (balance.get(to) ?? 0n) + amount);
+    transfers.push({ ...position(), from, to, amount, kind, lot, reference: null });
+  };
+  const canMove = (a: Address) => status.get(a) === "active" && !denied.has(a);
+  const nextTx = () => {
+    tx++;
+    if (tx > 3) {
+      block++;
+      time += 12;
+      tx = 0;
+      log = 0;
+    }
+  };
+
+  for (let t = 1; t <= 3; t++) {
+    event("token", "TierLimitsSet", { tier: t, maxBalance: String(1000 * t), maxTransfer: String(20 * t), dailyOutflow: String(100 * t), officer });
+  }
+  wallets.forEach((a, i) => {
+    status.set(a, "active");
+    event("token", "WalletRegistered", { account: a, registrar: officer, role: i === 0 ? 4 : (i % 3) + 1, tier: (i % 3) + 1, region: i % 2, institution: 1 + (i % 2), kycExpiryDay: 30_000 });
+  });
+  lots.forEach((lot) => {
+    outstanding.set(lot, 0n);
+    event("reserve", "LotAttested", {
+      lot, custodian: officer, classCode: hex(7, 32), quantity: "1000", unit: hex(1, 32), valuation: "1000000", location: hex(2, 32),
+      attestationHash: hex(3, 32), attestationURI: "ipfs://x", expiresAt: time + 10_000_000,
+    });
+  });
+  block++;
+  time += 12;
+  log = 0;
+
+  for (const o of ops) {
+    nextTx();
+    switch (o.op) {
+      case "block":
+        block++;
+        time += o.seconds;
+        tx = 0;
+        log = 0;
+        break;
+      case "issue": {
+        const to = wallets[o.to]!;
+        if (!canMove(to)) break;
+        const lot = lots[o.lot]!;
+        move(ZERO_ADDRESS, to, BigInt(o.amount), "issue", lot);
+        outstanding.set(lot, outstanding.get(lot)! + BigInt(o.amount));
+        break;
+      }
+      case "transfer": {
+        const from = wallets[o.from]!;
+        const to = wallets[o.to]!;
+        const have = balance.get(from) ?? 0n;
+        if (!canMove(from) || !canMove(to) || have === 0n) break;
+        move(from, to, (have * BigInt(o.part) + 99n) / 100n, "transfer", null);
+        break;
+      }
+      case "redeem": {
+        const issuer = wallets[0]!;
+        const lot = lots[o.lot]!;
+        const have = balance.get(issuer) ?? 0n;
+        const cap = outstanding.get(lot)!;
+        const amount = (((have < cap ? have : cap) * BigInt(o.part)) + 99n) / 100n;
+        if (!canMove(issuer) || amount === 0n) break;
+        move(issuer, ZERO_ADDRESS, amount, "redeem", lot);
+        outstanding.set(lot, cap - amount);
+        event("reserve", "GoodsReleased", { releaseId: String(++releases), lot, amount: String(amount), quantity: "1", reference: hex(0, 32) });
+        break;
+      }
+      case "seize": {
+        const from = wallets[o.from]!;
+        const escrow = wallets[1]!;
+        const have = balance.get(from) ?? 0n;
+        if (from === escrow || have === 0n || status.get(escrow) !== "active") break;
+        move(from, escrow, (have * BigInt(o.part) + 99n) / 100n, "seizure", null);
+        break;
+      }
+      case "recover": {
+        const lost = wallets[o.lost]!;
+        if (o.lost < 2 || status.get(lost) === "closed") break;
+        const replacement = walletAddress(100 + wallets.length);
+        wallets.push(replacement);
+        status.set(replacement, "active");
+        event("token", "WalletRegistered", { account: replacement, registrar: officer, role: 1, tier: 1, region: 0, institution: 1, kycExpiryDay: 30_000 });
+        const have = balance.get(lost) ?? 0n;
+        if (have > 0n) move(lost, replacement, have, "recovery", null);
+        status.set(lost, "closed");
+        event("token", "WalletClosed", { account: lost, officer, reasonCode: hex(9, 32) });
+        break;
+      }
+      case "freeze":
+      case "unfreeze": {
+        const a = wallets[o.wallet]!;
+        const from = o.op === "freeze" ? "active" : "frozen";
+        if (status.get(a) !== from) break;
+        status.set(a, o.op === "freeze" ? "frozen" : "active");
+        event("token", o.op === "freeze" ? "WalletFrozen" : "WalletUnfrozen", { account: a, officer, reasonCode: hex(5, 32) });
+        break;
+      }
+      case "denylist":
+      case "clear": {
+        const a = wallets[o.wallet]!;
+        if (denied.has(a) === (o.op === "denylist")) break;
+        if (o.op === "denylist") denied.add(a);
+        else denied.delete(a);
+        event("token", o.op === "denylist" ? "WalletDenylisted" : "WalletDenylistCleared", { account: a, officer, reasonCode: hex(6, 32) });
+        break;
+      }
+    }
+  }
+  return { transfers, events, wallets, lots, tip: block };
+}

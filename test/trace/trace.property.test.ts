@@ -1,0 +1,112 @@
+import { expect } from "chai";
+import fc from "fast-check";
+import { buildModel } from "../../src/trace/model.js";
+import { findPaths } from "../../src/trace/paths.js";
+import { traceBackward, traceForward } from "../../src/trace/trace.js";
+import { historyArbitrary } from "./history.js";
+import type { History } from "./history.js";
+import { refPaths, refState, refTrace } from "./reference.js";
+import type { RefWindow } from "./reference.js";
+
+const RUNS = 300;
+
+/** Query parameters drawn alongside a history. */
+const queryArbitrary = fc.record({
+  k: fc.integer({ min: 1, max: 4 }),
+  hub: fc.constantFrom(1_000, 4, 8),
+  cap: fc.constantFrom(10_000, 3, 7),
+  startPick: fc.nat(),
+  otherPick: fc.nat(),
+  byTransfer: fc.boolean(),
+  window: fc.record(
+    { fromBlock: fc.integer({ min: 0, max: 30 }), toBlock: fc.integer({ min: 5, max: 60 }), minAmount: fc.bigInt({ min: 1n, max: 10n }), maxAmount: fc.bigInt({ min: 5n, max: 40n }) },
+    { requiredKeys: [] },
+  ),
+});
+
+function consistent(w: RefWindow): boolean {
+  return !(w.fromBlock !== undefined && w.toBlock !== undefined && w.fromBlock > w.toBlock)
+    && !(w.minAmount !== undefined && w.maxAmount !== undefined && w.minAmount > w.maxAmount);
+}
+
+/** A wallet with at least one transfer, picked by index. */
+function pickWallet(h: History, pick: number) {
+  const active = h.wallets.filter((a) => h.transfers.some((t) => t.from === a || t.to === a));
+  return active.length === 0 ? undefined : active[pick % active.length]!;
+}
+
+describe("trace queries › against brute-force references on random histories", function () {
+  this.timeout(240_000);
+
+  for (const direction of ["forward", "backward"] as const) {
+    it(`trace ${direction} › returns exactly the transfers on time-respecting walks within k hops, at their smallest hop`, function () {
+      fc.assert(
+        fc.property(historyArbitrary(), queryArbitrary, (h, q) => {
+          fc.pre(consistent(q.window));
+          const model = buildModel(h.transfers, h.events);
+          const wallet = pickWallet(h, q.startPick);
+          fc.pre(wallet !== undefined);
+          let start: { wallet: string } | { transfer: string } = { wallet: wallet! };
+          let refStart: { wallet: typeof wallet & string } | { index: number } = { wallet: wallet! };
+          if (q.byTransfer) {
+            const candidates = h.transfers.map((t, i) => ({ t, i })).filter(({ t }) => (direction === "forward" ? t.kind !== "redeem" : t.kind !== "issue"));
+            fc.pre(candidates.length > 0);
+            const { t, i } = candidates[q.startPick % candidates.length]!;
+            start = { transfer: t.checkpoint };
+            refStart = { index: i };
+          }
+          const result = (direction === "forward" ? traceForward : traceBackward)(model, start, { hops: q.k, hubDegree: q.hub, maxEdges: q.cap, ...q.window });
+          const ref = refTrace(h.transfers, direction, refStart, q.k, q.window, q.hub);
+          const got = result.edges.map((e) => [h.transfers.findIndex((t) => t.checkpoint === e.id), e.hop]);
+          expect(got).to.deep.equal(ref.slice(0, q.cap));
+          expect(result.truncated).to.equal(ref.length > q.cap);
+          for (const e of result.edges) {
+            expect(e.toState).to.deep.equal(refState(h.events, e.to, e.id));
+            expect(e.fromState).to.deep.equal(refState(h.events, e.from, e.id));
+          }
+        }),
+        { numRuns: RUNS },
+      );
+    });
+  }
+
+  it("paths › returns exactly the transfers on time-respecting walks from a to b within k hops, with position and shortest length", function () {
+    fc.assert(
+      fc.property(historyArbitrary(), queryArbitrary, (h, q) => {
+        fc.pre(consistent(q.window));
+        let a = pickWallet(h, q.startPick);
+        let b = pickWallet(h, q.otherPick);
+        const moves = h.transfers.filter((t) => t.kind === "transfer");
+        if (q.byTransfer && moves.length > 0) {
+          // Bias towards connected pairs: a sent something, b received something later.
+          const i = q.startPick % moves.length;
+          a = moves[i]!.from;
+          b = moves[i + (q.otherPick % (moves.length - i))]!.to;
+        }
+        fc.pre(a !== undefined && b !== undefined);
+        const model = buildModel(h.transfers, h.events);
+        const result = findPaths(model, a!, b!, { hops: q.k, hubDegree: q.hub, maxEdges: q.cap, ...q.window });
+        const ref = refPaths(h.transfers, a!, b!, q.k, q.window, q.hub);
+        const got = result.edges.map((e) => [h.transfers.findIndex((t) => t.checkpoint === e.id), e.hop, e.pathLength]);
+        expect(got).to.deep.equal(ref.slice(0, q.cap));
+        expect(result.truncated).to.equal(ref.length > q.cap);
+        expect(result.shortest).to.equal(ref.length === 0 ? null : Math.min(...ref.map((r) => r[2])));
+        // The example is a real walk: a → … → b, time-respecting, of the shortest length.
+        if (result.shortest !== null) {
+          expect(result.example).to.have.length(result.shortest);
+          expect(result.example[0]!.from).to.equal(a);
+          expect(result.example.at(-1)!.to).to.equal(b);
+          result.example.forEach((e, i) => {
+            if (i > 0) {
+              expect(e.from).to.equal(result.example[i - 1]!.to);
+              expect(e.id > result.example[i - 1]!.id).to.equal(true);
+            }
+          });
+        } else {
+          expect(result.example).to.deep.equal([]);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});

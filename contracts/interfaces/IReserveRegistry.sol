@@ -299,13 +299,13 @@ interface IReserveRegistry {
     /// @notice Records an issue of `amount` against `lot` and checks both caps.
     /// @param lot The lot id.
     /// @param amount The amount being issued.
-    /// @param supplyAfter The token's total supply after the issue.
+    /// @param supplyBefore The token's total supply before the issue.
     ///
     /// Requirements:
     /// - the caller is the token;
     /// - the lot exists, is active and not expired;
-    /// - `issued + amount ≤ valuation` and `supplyAfter ≤ validReserves()`.
-    function recordIssue(LotId lot, uint256 amount, uint256 supplyAfter) external;
+    /// - `issued + amount ≤ valuation` and `supplyBefore + amount ≤ validReserves()`.
+    function recordIssue(LotId lot, uint256 amount, uint256 supplyBefore) external;
 
     /// @notice Records a redemption (burn) of `amount` against `lot` and writes a goods-release record.
     /// Works on a disputed or expired lot (a burn only lowers risk).

@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {IReserveRegistry} from "./interfaces/IReserveRegistry.sol";
+import {LotId} from "./types/LotId.sol";
+
+/// @title ReserveRegistry
+/// @notice Goods lots, their attestations and goods-release records; caps issuance per lot and in total.
+/// @dev Storage is shaped for the issue path, which reads two slots and writes one:
+/// - lot state word: valuation 0–95 | issued 96–191 | expiresAt 192–231 | status 232–239;
+/// - aggregate word: token 0–159 | settledDay 160–183 | validReserves 184–255.
+/// `validReserves` is exact as of `settledDay`; a lot expiring on day d is in bucket `_expiringOn[d]`, and settling
+/// up to today subtracts the buckets of the days that have begun since. Every write to reserves settles first.
+contract ReserveRegistry is AccessControl, IReserveRegistry {
+    /// @inheritdoc IReserveRegistry
+    bytes32 public constant CUSTODIAN_ROLE = keccak256("CUSTODIAN_ROLE");
+    /// @inheritdoc IReserveRegistry
+    bytes32 public constant AUDITOR_ROLE = keccak256("AUDITOR_ROLE");
+
+    uint256 private constant MASK24 = 0xffffff;
+    uint256 private constant MASK40 = 0xffffffffff;
+    uint256 private constant MASK96 = (1 << 96) - 1;
+    uint256 private constant MASK160 = (1 << 160) - 1;
+    uint256 private constant ISSUED_SHIFT = 96;
+    uint256 private constant EXPIRES_SHIFT = 192;
+    uint256 private constant STATUS_SHIFT = 232;
+    uint256 private constant SETTLED_DAY_SHIFT = 160;
+    uint256 private constant RESERVES_SHIFT = 184;
+    uint256 private constant MAX_RESERVES = (1 << 72) - 1;
+
+    /// @dev The parts of a lot that the issue path does not read.
+    struct LotDetails {
+        address custodian;
+        uint96 redeemed;
+        uint128 quantity;
+        uint40 attestedAt;
+        bytes32 classCode;
+        bytes32 unit;
+        bytes32 location;
+        bytes32 attestationHash;
+        string attestationURI;
+    }
+
+    mapping(LotId lot => uint256) private _lotStates;
+    mapping(LotId lot => LotDetails) private _lotDetails;
+    mapping(uint256 day => uint256 amount) private _expiringOn;
+    mapping(uint256 releaseId => GoodsRelease) private _releases;
+    uint256 private _releaseCount;
+    uint256 private _aggregate;
+
+    /// @param admin The DEFAULT_ADMIN_ROLE holder: grants CUSTODIAN_ROLE and AUDITOR_ROLE, sets the token once.
+    constructor(address admin) {
+        if (admin == address(0)) revert ReserveRegistryInvalidAdmin(address(0));
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _aggregate = _today() << SETTLED_DAY_SHIFT;
+    }
+
+    // ----------------------------------------------------------------------------------------------------------
+    // Admin
+    // ----------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IReserveRegistry
+    function setToken(address newToken) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (newToken == address(0)) revert ReserveRegistryInvalidToken(address(0));
+        uint256 aggregate = _aggregate;
+        address current = address(uint160(aggregate));
+        if (current != address(0)) revert ReserveRegistryTokenAlreadySet(current);
+        _aggregate = aggregate | uint256(uint160(newToken));
+        emit TokenSet(newToken);
+    }
+
+    // ----------------------------------------------------------------------------------------------------------
+    // Custodian
+    // ----------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IReserveRegistry
+    function attestLot(LotId lot, LotAttestation calldata attestation) external onlyRole(CUSTODIAN_ROLE) {
+        if (LotId.unwrap(lot) == bytes32(0)) revert ReserveRegistryInvalidLotId(lot);
+        if (_lotStates[lot] != 0) revert ReserveRegistryLotExists(lot);
+        uint256 valuation = attestation.valuation;
+        if (valuation == 0) revert ReserveRegistryInvalidValuation(lot, 0);
+        if (attestation.quantity == 0) revert ReserveRegistryInvalidQuantity(lot);
+        if (attestation.attestationHash == bytes32(0)) revert ReserveRegistryInvalidAttestationHash(lot);
+        uint256 expiresAt = attestation.expiresAt;
+        uint256 today = _today();
+        _requireFutureExpiry(lot, expiresAt, today);
+
+        uint256 aggregate = _settled(today);
+        _aggregate = _addReserves(aggregate, expiresAt, valuation);
+        _lotStates[lot] = valuation | (expiresAt << EXPIRES_SHIFT) | (uint256(LotStatus.Active) << STATUS_SHIFT);
+        _lotDetails[lot] = LotDetails({
+            custodian: msg.sender,
+            redeemed: 0,
+            quantity: attestation.quantity,
+            attestedAt: uint40(block.timestamp),
+            classCode: attestation.classCode,
+            unit: attestation.unit,
+            location: attestation.location,
+            attestationHash: attestation.attestationHash,
+            attestationURI: attestation.attestationURI
+        });
+        _emitLotAttested(lot, attestation);
+    }
+
+    /// @inheritdoc IReserveRegistry
+    function renewAttestation(
+        LotId lot,
+        uint96 valuation,
+        bytes32 attestationHash,
+        string calldata attestationURI,
+        uint40 expiresAt
+    ) external onlyRole(CUSTODIAN_ROLE) {
+        (uint256 state, LotDetails storage details) = _custodiedLot(lot);
+        uint256 issued = (state >> ISSUED_SHIFT) & MASK96;
+        if (valuation == 0) revert ReserveRegistryInvalidValuation(lot, 0);
+        if (valuation < issued) revert ReserveRegistryValuationBelowIssued(lot, issued, valuation);
+        if (attestationHash == bytes32(0)) revert ReserveRegistryInvalidAttestationHash(lot);
+        uint256 today = _today();
+        _requireFutureExpiry(lot, expiresAt, today);
+
+        uint256 redeemed = details.redeemed;
+        uint256 aggregate = _removeIfCounted(_settled(today), state, (state & MASK96) - redeemed, today);
+        _aggregate = _addReserves(aggregate, expiresAt, valuation - redeemed);
+        _lotStates[lot] = uint256(valuation) | (issued << ISSUED_SHIFT) | (uint256(expiresAt) << EXPIRES_SHIFT)
+            | (uint256(LotStatus.Active) << STATUS_SHIFT);
+        details.attestedAt = uint40(block.timestamp);
+        details.attestationHash = attestationHash;
+        details.attestationURI = attestationURI;
+        emit AttestationRenewed(lot, msg.sender, valuation, attestationHash, attestationURI, expiresAt);
+    }
+
+    /// @inheritdoc IReserveRegistry
+    function releaseLot(LotId lot, bytes32 reasonCode) external onlyRole(CUSTODIAN_ROLE) {
+        (uint256 state, LotDetails storage details) = _custodiedLot(lot);
+        uint256 redeemed = details.redeemed;
+        uint256 outstanding = ((state >> ISSUED_SHIFT) & MASK96) - redeemed;
+        if (outstanding != 0) revert ReserveRegistryLotOutstanding(lot, outstanding);
+        uint256 today = _today();
+        _aggregate = _removeIfCounted(_settled(today), state, (state & MASK96) - redeemed, today);
+        _lotStates[lot] = _withStatus(state, LotStatus.Released);
+        emit LotReleased(lot, msg.sender, reasonCode);
+    }
+
+    // ----------------------------------------------------------------------------------------------------------
+    // Auditor
+    // ----------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IReserveRegistry
+    function disputeLot(LotId lot, bytes32 reasonCode) external onlyRole(AUDITOR_ROLE) {
+        uint256 state = _lotStates[lot];
+        _requireActive(lot, state);
+        uint256 today = _today();
+        uint256 remaining = (state & MASK96) - _lotDetails[lot].redeemed;
+        _aggregate = _removeIfCounted(_settled(today), state, remaining, today);
+        _lotStates[lot] = _withStatus(state, LotStatus.Disputed);
+        emit LotDisputed(lot, msg.sender, reasonCode);
+    }
+
+    /// @inheritdoc IReserveRegistry
+    function resolveDispute(LotId lot, bytes32 reasonCode) external onlyRole(AUDITOR_ROLE) {
+        uint256 state = _lotStates[lot];
+        LotStatus status = _statusOf(state);
+        if (status != LotStatus.Disputed) {
+            if (status == LotStatus.None) revert ReserveRegistryUnknownLot(lot);
+            revert ReserveRegistryLotNotDisputed(lot);
+        }
+        uint256 today = _today();
+        uint256 aggregate = _settled(today);
+        uint256 expiresAt = (state >> EXPIRES_SHIFT) & MASK40;
+        if (today < expiresAt / 1 days) {
+            aggregate = _addReserves(aggregate, expiresAt, (state & MASK96) - _lotDetails[lot].redeemed);
+        }
+        _aggregate = aggregate;
+        _lotStates[lot] = _withStatus(state, LotStatus.Active);
+        emit LotDisputeResolved(lot, msg.sender, reasonCode);
+    }
+
+    // ----------------------------------------------------------------------------------------------------------
+    // Token
+    // ----------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IReserveRegistry
+    function recordIssue(LotId lot, uint256 amount, uint256 supplyBefore) external {
+        uint256 aggregate = _aggregate;
+        if (msg.sender != address(uint160(aggregate))) revert ReserveRegistryCallerNotToken(msg.sender);
+        uint256 state = _lotStates[lot];
+        _requireActive(lot, state);
+        uint256 today = _today();
+        uint256 expiresAt = (state >> EXPIRES_SHIFT) & MASK40;
+        if (today >= expiresAt / 1 days) revert ReserveRegistryLotExpired(lot, expiresAt);
+        uint256 available;
+        // issued ≤ valuation always holds.
+        unchecked {
+            available = (state & MASK96) - ((state >> ISSUED_SHIFT) & MASK96);
+        }
+        if (amount > available) revert ReserveRegistryLotCapacityExceeded(lot, available, amount);
+        // issued + amount ≤ valuation < 2^96: no carry out of the issued field.
+        unchecked {
+            _lotStates[lot] = state + (amount << ISSUED_SHIFT);
+        }
+        uint256 settled = _settledFrom(aggregate, today);
+        // Only the first write of a new day changes the aggregate; the hot path skips this write.
+        if (settled != aggregate) _aggregate = settled;
+        uint256 reserves = settled >> RESERVES_SHIFT;
+        uint256 supplyAfter = supplyBefore + amount;
+        if (supplyAfter > reserves) revert ReserveRegistryReservesExceeded(reserves, supplyAfter);
+    }
+
+    /// @inheritdoc IReserveRegistry
+    function recordRedemption(LotId lot, uint256 amount, bytes32 ref) external returns (uint256 releaseId) {
+        uint256 aggregate = _aggregate;
+        if (msg.sender != address(uint160(aggregate))) revert ReserveRegistryCallerNotToken(msg.sender);
+        uint256 state = _lotStates[lot];
+        LotStatus status = _statusOf(state);
+        if (status == LotStatus.None) revert ReserveRegistryUnknownLot(lot);
+        if (status == LotStatus.Released) revert ReserveRegistryLotReleased(lot);
+        LotDetails storage details = _lotDetails[lot];
+        uint256 redeemed = details.redeemed;
+        uint256 outstanding = ((state >> ISSUED_SHIFT) & MASK96) - redeemed;
+        if (amount > outstanding) revert ReserveRegistryRedemptionExceedsOutstanding(lot, outstanding, amount);
+
+        uint256 today = _today();
+        // A counted lot's remaining value, valuation − redeemed ≥ outstanding ≥ amount, is what leaves the reserves.
+        _aggregate = _removeIfCounted(_settledFrom(aggregate, today), state, amount, today);
+        // amount ≤ outstanding ≤ issued < 2^96.
+        details.redeemed = uint96(redeemed + amount);
+
+        uint256 valuation = state & MASK96;
+        uint256 quantity = (amount * details.quantity) / valuation;
+        releaseId = ++_releaseCount;
+        _releases[releaseId] = GoodsRelease({
+            lot: lot,
+            amount: uint96(amount),
+            releasedAt: uint40(block.timestamp),
+            quantity: uint128(quantity),
+            ref: ref
+        });
+        emit GoodsReleased(releaseId, lot, amount, quantity, ref);
+    }
+
+    // ----------------------------------------------------------------------------------------------------------
+    // Views
+    // ----------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IReserveRegistry
+    function token() external view returns (address) {
+        return address(uint160(_aggregate));
+    }
+
+    /// @inheritdoc IReserveRegistry
+    function lotInfo(LotId lot) external view returns (Lot memory info) {
+        uint256 state = _lotStates[lot];
+        LotDetails storage details = _lotDetails[lot];
+        info.valuation = uint96(state);
+        info.issued = uint96(state >> ISSUED_SHIFT);
+        info.expiresAt = uint40(state >> EXPIRES_SHIFT);
+        info.status = _statusOf(state);
+        info.custodian = details.custodian;
+        info.redeemed = details.redeemed;
+        info.quantity = details.quantity;
+        info.attestedAt = details.attestedAt;
+        info.classCode = details.classCode;
+        info.unit = details.unit;
+        info.location = details.location;
+        info.attestationHash = details.attestationHash;
+        info.attestationURI = details.attestationURI;
+    }
+
+    /// @inheritdoc IReserveRegistry
+    function availableToIssue(LotId lot) external view returns (uint256) {
+        uint256 state = _lotStates[lot];
+        if (_statusOf(state) != LotStatus.Active) return 0;
+        if (_today() >= ((state >> EXPIRES_SHIFT) & MASK40) / 1 days) return 0;
+        return (state & MASK96) - ((state >> ISSUED_SHIFT) & MASK96);
+    }
+
+    /// @inheritdoc IReserveRegistry
+    function validReserves() external view returns (uint256) {
+        return _settledView(_aggregate, _today()) >> RESERVES_SHIFT;
+    }
+
+    /// @inheritdoc IReserveRegistry
+    function goodsRelease(uint256 releaseId) external view returns (GoodsRelease memory) {
+        return _releases[releaseId];
+    }
+
+    /// @inheritdoc IReserveRegistry
+    function goodsReleaseCount() external view returns (uint256) {
+        return _releaseCount;
+    }
+
+    // ----------------------------------------------------------------------------------------------------------
+    // Private helpers
+    // ----------------------------------------------------------------------------------------------------------
+
+    /// @dev Emits {LotAttested} (in its own frame: the event has more fields than the caller's stack can hold).
+    function _emitLotAttested(LotId lot, LotAttestation calldata a) private {
+        emit LotAttested(
+            lot,
+            msg.sender,
+            a.classCode,
+            a.quantity,
+            a.unit,
+            a.valuation,
+            a.location,
+            a.attestationHash,
+            a.attestationURI,
+            a.expiresAt
+        );
+    }
+
+    function _today() private view returns (uint256) {
+        return block.timestamp / 1 days;
+    }
+
+    function _statusOf(uint256 state) private pure returns (LotStatus) {
+        return LotStatus(state >> STATUS_SHIFT);
+    }
+
+    function _withStatus(uint256 state, LotStatus status) private pure returns (uint256) {
+        return (state & ~(uint256(0xff) << STATUS_SHIFT)) | (uint256(status) << STATUS_SHIFT);
+    }
+
+    /// @dev Reverts unless the lot exists and is active (not disputed or released).
+    function _requireActive(LotId lot, uint256 state) private pure {
+        LotStatus status = _statusOf(state);
+        if (status == LotStatus.Active) return;
+        if (status == LotStatus.None) revert ReserveRegistryUnknownLot(lot);
+        if (status == LotStatus.Disputed) revert ReserveRegistryLotDisputed(lot);
+        revert ReserveRegistryLotReleased(lot);
+    }
+
+    /// @dev The state and details of an active lot whose custodian is the caller.
+    function _custodiedLot(LotId lot) private view returns (uint256 state, LotDetails storage details) {
+        state = _lotStates[lot];
+        _requireActive(lot, state);
+        details = _lotDetails[lot];
+        address custodian = details.custodian;
+        if (custodian != msg.sender) revert ReserveRegistryNotLotCustodian(lot, msg.sender, custodian);
+    }
+
+    /// @dev Reverts unless the UTC day of `expiresAt` is after today (a lot stops counting on its expiry day).
+    function _requireFutureExpiry(LotId lot, uint256 expiresAt, uint256 today) private pure {
+        if (expiresAt / 1 days <= today) revert ReserveRegistryInvalidExpiry(lot, expiresAt);
+    }
+
+    /// @dev Adds `amount` to the reserves and to the bucket of the day `expiresAt` falls on.
+    function _addReserves(uint256 aggregate, uint256 expiresAt, uint256 amount) private returns (uint256) {
+        uint256 reserves = aggregate >> RESERVES_SHIFT;
+        if (amount > MAX_RESERVES - reserves) revert ReserveRegistryReservesOverflow(reserves, amount);
+        _expiringOn[expiresAt / 1 days] += amount;
+        // reserves + amount ≤ MAX_RESERVES: fits in the top 72 bits.
+        unchecked {
+            return aggregate + (amount << RESERVES_SHIFT);
+        }
+    }
+
+    /// @dev Removes `amount` (at most the lot's remaining value, `valuation − redeemed`) from the reserves and from
+    /// the lot's expiry bucket if the lot counts (active and not expired); otherwise changes nothing.
+    function _removeIfCounted(uint256 aggregate, uint256 state, uint256 amount, uint256 today)
+        private
+        returns (uint256)
+    {
+        uint256 expiryDay = ((state >> EXPIRES_SHIFT) & MASK40) / 1 days;
+        if (_statusOf(state) != LotStatus.Active || today >= expiryDay) return aggregate;
+        // A counted lot's remaining value is part of both the reserves and its bucket, and amount ≤ it.
+        unchecked {
+            _expiringOn[expiryDay] -= amount;
+            return aggregate - (amount << RESERVES_SHIFT);
+        }
+    }
+
+    /// @dev The stored aggregate, settled through today (not written back: callers write it).
+    function _settled(uint256 today) private returns (uint256) {
+        return _settledFrom(_aggregate, today);
+    }
+
+    /// @dev `aggregate` settled through today (not written back: callers write it).
+    function _settledFrom(uint256 aggregate, uint256 today) private returns (uint256) {
+        return (aggregate >> SETTLED_DAY_SHIFT) & MASK24 == today ? aggregate : _settle(aggregate, today);
+    }
+
+    /// @dev Subtracts the buckets of every day in (settledDay, today] and clears them.
+    function _settle(uint256 aggregate, uint256 today) private returns (uint256) {
+        uint256 reserves = aggregate >> RESERVES_SHIFT;
+        for (uint256 day = ((aggregate >> SETTLED_DAY_SHIFT) & MASK24) + 1; day <= today; ++day) {
+            uint256 expiring = _expiringOn[day];
+            if (expiring != 0) {
+                // The bucket is part of the reserves.
+                unchecked {
+                    reserves -= expiring;
+                }
+                delete _expiringOn[day];
+                emit ReservesExpired(day, expiring);
+            }
+        }
+        return (aggregate & MASK160) | (today << SETTLED_DAY_SHIFT) | (reserves << RESERVES_SHIFT);
+    }
+
+    /// @dev Like {_settle}, without writing: for views.
+    function _settledView(uint256 aggregate, uint256 today) private view returns (uint256) {
+        uint256 reserves = aggregate >> RESERVES_SHIFT;
+        for (uint256 day = ((aggregate >> SETTLED_DAY_SHIFT) & MASK24) + 1; day <= today; ++day) {
+            reserves -= _expiringOn[day];
+        }
+        return (aggregate & MASK160) | (today << SETTLED_DAY_SHIFT) | (reserves << RESERVES_SHIFT);
+    }
+}

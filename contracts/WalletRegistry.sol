@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {IWalletRegistry} from "./interfaces/IWalletRegistry.sol";
+import {PackedERC20} from "./PackedERC20.sol";
+
+/// @title WalletRegistry
+/// @notice The wallet registry, built into the token: each wallet's record lives in the bits above the balance in
+/// the account word (docs/DESIGN.md §1), so the compliance check on a transfer costs no extra storage read but the
+/// tier slot.
+/// @dev Account word: balance 0–95 | spentToday 96–159 | spentDay 160–183 | kycExpiryDay 184–207 | tier 208–215 |
+/// status 216–217 | role 218–220 | denylisted 221 | reserved 222–223 | region 224–239 | institution 240–255.
+/// Tier word: maxBalance 0–63 | maxTransfer 64–127 | dailyOutflow 128–191.
+abstract contract WalletRegistry is PackedERC20, AccessControl, IWalletRegistry {
+    /// @inheritdoc IWalletRegistry
+    bytes32 public constant REGISTRAR_ROLE = keccak256("REGISTRAR_ROLE");
+    /// @inheritdoc IWalletRegistry
+    bytes32 public constant COMPLIANCE_ROLE = keccak256("COMPLIANCE_ROLE");
+
+    uint256 private constant MASK8 = 0xff;
+    uint256 private constant MASK16 = 0xffff;
+    uint256 private constant MASK24 = 0xffffff;
+    uint256 private constant MASK64 = 0xffffffffffffffff;
+
+    uint256 private constant SPENT_SHIFT = 96;
+    uint256 private constant SPENT_DAY_SHIFT = 160;
+    uint256 private constant KYC_SHIFT = 184;
+    uint256 private constant TIER_SHIFT = 208;
+    uint256 private constant STATUS_SHIFT = 216;
+    uint256 private constant ROLE_SHIFT = 218;
+    uint256 private constant REGION_SHIFT = 224;
+    uint256 private constant INSTITUTION_SHIFT = 240;
+
+    /// @dev spentToday and spentDay together.
+    uint256 private constant SPENT_FIELDS = ((1 << 88) - 1) << SPENT_SHIFT;
+    /// @dev kycExpiryDay, tier, status, role, region, institution: what registration sets.
+    uint256 private constant RECORD_FIELDS =
+        (MASK24 << KYC_SHIFT) | (MASK8 << TIER_SHIFT) | (7 << ROLE_SHIFT) | (MASK16 << REGION_SHIFT)
+            | (MASK16 << INSTITUTION_SHIFT);
+    uint256 private constant STATUS_FIELD = 3 << STATUS_SHIFT;
+    uint256 internal constant DENYLIST_BIT = 1 << 221;
+
+    uint256 internal constant STATUS_UNREGISTERED = 0;
+    uint256 internal constant STATUS_ACTIVE = 1;
+    uint256 internal constant STATUS_FROZEN = 2;
+    uint256 internal constant STATUS_CLOSED = 3;
+
+    mapping(uint8 tier => uint256) private _tiers;
+    mapping(address account => bytes32) private _aliasOf;
+    mapping(bytes32 aliasCommitment => address) private _walletByAlias;
+
+    // ----------------------------------------------------------------------------------------------------------
+    // Registrar
+    // ----------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IWalletRegistry
+    function registerWallet(
+        address account,
+        uint8 role,
+        uint8 tier,
+        uint16 region,
+        uint16 institution,
+        uint24 kycExpiryDay
+    ) external onlyRole(REGISTRAR_ROLE) {
+        _register(account, role, tier, region, institution, kycExpiryDay);
+    }
+
+    /// @inheritdoc IWalletRegistry
+    function registerWallets(WalletRegistration[] calldata registrations) external onlyRole(REGISTRAR_ROLE) {
+        uint256 n = registrations.length;
+        if (n == 0) revert WalletRegistryEmptyBatch();
+        for (uint256 i; i < n; ++i) {
+            WalletRegistration calldata r = registrations[i];
+            _register(r.account, r.role, r.tier, r.region, r.institution, r.kycExpiryDay);
+        }
+    }
+
+    /// @inheritdoc IWalletRegistry
+    function updateWallet(
+        address account,
+        uint8 role,
+        uint8 tier,
+        uint16 region,
+        uint16 institution,
+        uint24 kycExpiryDay,
+        bytes32 reasonCode
+    ) external onlyRole(REGISTRAR_ROLE) {
+        uint256 word = _accounts[account];
+        _requireOpen(account, word);
+        uint256 record = _encodeRecord(role, tier, region, institution, kycExpiryDay);
+        _accounts[account] = (word & ~RECORD_FIELDS) | record;
+        emit WalletUpdated(
+            account, msg.sender, WalletRole(role), tier, region, institution, kycExpiryDay, reasonCode
+        );
+    }
+
+    /// @inheritdoc IWalletRegistry
+    function linkAlias(address account, bytes32 aliasCommitment) external onlyRole(REGISTRAR_ROLE) {
+        _requireOpen(account, _accounts[account]);
+        if (aliasCommitment == bytes32(0)) revert WalletRegistryInvalidAlias(aliasCommitment);
+        address holder = _walletByAlias[aliasCommitment];
+        if (holder != address(0)) revert WalletRegistryAliasTaken(aliasCommitment, holder);
+        _unlinkAlias(account);
+        _linkAlias(account, aliasCommitment);
+    }
+
+    /// @inheritdoc IWalletRegistry
+    function closeWallet(address account, bytes32 reasonCode) external onlyRole(REGISTRAR_ROLE) {
+        uint256 word = _accounts[account];
+        _requireOpen(account, word);
+        uint256 balance = word & BALANCE_MASK;
+        if (balance != 0) revert WalletRegistryBalanceNotZero(account, balance);
+        _unlinkAlias(account);
+        _close(account, word, reasonCode);
+    }
+
+    // ----------------------------------------------------------------------------------------------------------
+    // Compliance
+    // ----------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IWalletRegistry
+    function freezeWallet(address account, bytes32 reasonCode) external onlyRole(COMPLIANCE_ROLE) {
+        uint256 word = _accounts[account];
+        uint256 status = _status(word);
+        if (status != STATUS_ACTIVE) _revertStatus(account, status);
+        _accounts[account] = (word & ~STATUS_FIELD) | (STATUS_FROZEN << STATUS_SHIFT);
+        emit WalletFrozen(account, msg.sender, reasonCode);
+    }
+
+    /// @inheritdoc IWalletRegistry
+    function unfreezeWallet(address account, bytes32 reasonCode) external onlyRole(COMPLIANCE_ROLE) {
+        uint256 word = _accounts[account];
+        uint256 status = _status(word);
+        if (status != STATUS_FROZEN) {
+            if (status == STATUS_ACTIVE) revert WalletRegistryWalletNotFrozen(account);
+            _revertStatus(account, status);
+        }
+        _accounts[account] = (word & ~STATUS_FIELD) | (STATUS_ACTIVE << STATUS_SHIFT);
+        emit WalletUnfrozen(account, msg.sender, reasonCode);
+    }
+
+    /// @inheritdoc IWalletRegistry
+    function denylist(address account, bytes32 reasonCode) external onlyRole(COMPLIANCE_ROLE) {
+        if (account == address(0)) revert WalletRegistryInvalidAccount(account);
+        uint256 word = _accounts[account];
+        if (word & DENYLIST_BIT != 0) revert WalletRegistryWalletDenylisted(account);
+        _accounts[account] = word | DENYLIST_BIT;
+        emit WalletDenylisted(account, msg.sender, reasonCode);
+    }
+
+    /// @inheritdoc IWalletRegistry
+    function removeFromDenylist(address account, bytes32 reasonCode) external onlyRole(COMPLIANCE_ROLE) {
+        uint256 word = _accounts[account];
+        if (word & DENYLIST_BIT == 0) revert WalletRegistryWalletNotDenylisted(account);
+        _accounts[account] = word & ~DENYLIST_BIT;
+        emit WalletDenylistCleared(account, msg.sender, reasonCode);
+    }
+
+    /// @inheritdoc IWalletRegistry
+    function setTierLimits(uint8 tier, uint64 maxBalance, uint64 maxTransfer, uint64 dailyOutflow)
+        external
+        onlyRole(COMPLIANCE_ROLE)
+    {
+        if (maxBalance == 0 || maxTransfer == 0 || dailyOutflow == 0) {
+            revert WalletRegistryInvalidTierLimits(tier, maxBalance, maxTransfer, dailyOutflow);
+        }
+        _tiers[tier] = uint256(maxBalance) | (uint256(maxTransfer) << 64) | (uint256(dailyOutflow) << 128);
+        emit TierLimitsSet(tier, maxBalance, maxTransfer, dailyOutflow, msg.sender);
+    }
+
+    // ----------------------------------------------------------------------------------------------------------
+    // Views
+    // ----------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IWalletRegistry
+    function walletOf(address account) external view returns (Wallet memory wallet) {
+        uint256 word = _accounts[account];
+        wallet.status = WalletStatus(_status(word));
+        wallet.role = WalletRole((word >> ROLE_SHIFT) & 7);
+        wallet.tier = _tier(word);
+        wallet.denylisted = word & DENYLIST_BIT != 0;
+        wallet.region = uint16(word >> REGION_SHIFT);
+        wallet.institution = uint16(word >> INSTITUTION_SHIFT);
+        wallet.kycExpiryDay = uint24(word >> KYC_SHIFT);
+        wallet.spentDay = uint24(word >> SPENT_DAY_SHIFT);
+        wallet.spentToday = uint64(word >> SPENT_SHIFT);
+        wallet.balance = word & BALANCE_MASK;
+        wallet.aliasCommitment = _aliasOf[account];
+    }
+
+    /// @inheritdoc IWalletRegistry
+    function tierLimits(uint8 tier) external view returns (TierLimits memory limits) {
+        uint256 t = _tiers[tier];
+        limits.maxBalance = uint64(t);
+        limits.maxTransfer = uint64(t >> 64);
+        limits.dailyOutflow = uint64(t >> 128);
+    }
+
+    /// @inheritdoc IWalletRegistry
+    function remainingDailyOutflow(address account) external view returns (uint256) {
+        uint256 word = _accounts[account];
+        if (_status(word) == STATUS_UNREGISTERED) return 0;
+        return _remainingToday(word, _tiers[_tier(word)] >> 128, block.timestamp / 1 days);
+    }
+
+    /// @inheritdoc IWalletRegistry
+    function walletByAlias(bytes32 aliasCommitment) external view returns (address) {
+        return _walletByAlias[aliasCommitment];
+    }
+
+    /// @inheritdoc IWalletRegistry
+    function currentDay() external view returns (uint256) {
+        return block.timestamp / 1 days;
+    }
+
+    // ----------------------------------------------------------------------------------------------------------
+    // The compliance check
+    // ----------------------------------------------------------------------------------------------------------
+
+    /// @dev The one compliance check of every value-moving path: `from` (unless minting) may send `value` and
+    /// `to` (unless burning) may receive it. Records `value` in the sender's outflow for today.
+    function _checkTransfer(address from, address to, uint256 value) internal {
+        if (from != address(0)) _checkSender(from, value);
+        if (to != address(0)) _checkRecipient(to, value);
+    }
+
+    /// @dev `from` is registered, active, not denylisted, KYC not expired; `value` is within its tier's single
+    /// transfer limit and what is left of today's outflow. Adds `value` to today's outflow.
+    function _checkSender(address from, uint256 value) private {
+        uint256 word = _accounts[from];
+        uint256 today = block.timestamp / 1 days;
+        _requireCanMove(from, word, today);
+        uint8 tier = _tier(word);
+        uint256 limits = _tiers[tier];
+        uint256 maxTransfer = (limits >> 64) & MASK64;
+        if (value > maxTransfer) revert WalletRegistryTransferLimitExceeded(from, tier, maxTransfer, value);
+        uint256 remaining = _remainingToday(word, limits >> 128, today);
+        if (value > remaining) revert WalletRegistryDailyLimitExceeded(from, tier, remaining, value);
+        // value ≤ remaining, so spent + value ≤ dailyOutflow < 2^64; today < 2^24 until the year 47,900.
+        unchecked {
+            uint256 spent = _spentToday(word, today) + value;
+            _accounts[from] = (word & ~SPENT_FIELDS) | (spent << SPENT_SHIFT) | (today << SPENT_DAY_SHIFT);
+        }
+    }
+
+    /// @dev `to` is registered, active, not denylisted, KYC not expired, and its balance after receiving `value`
+    /// is within its tier's maximum balance.
+    function _checkRecipient(address to, uint256 value) internal view {
+        uint256 word = _accounts[to];
+        _requireCanMove(to, word, block.timestamp / 1 days);
+        uint8 tier = _tier(word);
+        uint256 maxBalance = _tiers[tier] & MASK64;
+        uint256 balance = word & BALANCE_MASK;
+        if (value > maxBalance || balance + value > maxBalance) {
+            // balance < 2^96; saturate so a huge `value` still reports instead of overflowing.
+            uint256 balanceAfter;
+            unchecked {
+                balanceAfter = balance + value < value ? type(uint256).max : balance + value;
+            }
+            revert WalletRegistryBalanceLimitExceeded(to, tier, maxBalance, balanceAfter);
+        }
+    }
+
+    /// @dev Reverts unless the account may move value today: not denylisted, active, KYC not expired.
+    function _requireCanMove(address account, uint256 word, uint256 today) private pure {
+        if (word & DENYLIST_BIT != 0) revert WalletRegistryWalletDenylisted(account);
+        uint256 status = _status(word);
+        if (status != STATUS_ACTIVE) _revertStatus(account, status);
+        uint256 kycExpiryDay = (word >> KYC_SHIFT) & MASK24;
+        if (today >= kycExpiryDay) revert WalletRegistryKycExpired(account, uint24(kycExpiryDay));
+    }
+
+    // ----------------------------------------------------------------------------------------------------------
+    // Internals shared with GoodsToken (recovery)
+    // ----------------------------------------------------------------------------------------------------------
+
+    /// @dev Reverts unless the account is registered and not closed (active or frozen).
+    function _requireOpen(address account, uint256 word) internal pure {
+        uint256 status = _status(word);
+        if (status == STATUS_UNREGISTERED || status == STATUS_CLOSED) _revertStatus(account, status);
+    }
+
+    /// @dev Reverts with the error naming a status other than active (callers never pass active).
+    function _revertStatus(address account, uint256 status) internal pure {
+        if (status == STATUS_FROZEN) revert WalletRegistryWalletFrozen(account);
+        if (status == STATUS_CLOSED) revert WalletRegistryWalletClosed(account);
+        revert WalletRegistryWalletNotRegistered(account);
+    }
+
+    /// @dev Marks the account closed (keeping its record fields for history) and emits {WalletClosed}.
+    function _close(address account, uint256 word, bytes32 reasonCode) internal {
+        _accounts[account] = (word & ~STATUS_FIELD) | (STATUS_CLOSED << STATUS_SHIFT);
+        emit WalletClosed(account, msg.sender, reasonCode);
+    }
+
+    /// @dev Moves `lost`'s alias, if any, to `replacement`.
+    function _moveAlias(address lost, address replacement) internal {
+        bytes32 aliasCommitment = _unlinkAlias(lost);
+        if (aliasCommitment != bytes32(0)) _linkAlias(replacement, aliasCommitment);
+    }
+
+    /// @dev The status bits of an account word.
+    function _status(uint256 word) internal pure returns (uint256) {
+        return (word >> STATUS_SHIFT) & 3;
+    }
+
+    // ----------------------------------------------------------------------------------------------------------
+    // Private helpers
+    // ----------------------------------------------------------------------------------------------------------
+
+    function _register(
+        address account,
+        uint8 role,
+        uint8 tier,
+        uint16 region,
+        uint16 institution,
+        uint24 kycExpiryDay
+    ) private {
+        if (account == address(0)) revert WalletRegistryInvalidAccount(account);
+        uint256 word = _accounts[account];
+        if (_status(word) != STATUS_UNREGISTERED) revert WalletRegistryWalletAlreadyRegistered(account);
+        // An unregistered word holds at most the denylist bit (nothing can be sent to it), which is kept.
+        _accounts[account] =
+            word | _encodeRecord(role, tier, region, institution, kycExpiryDay) | (STATUS_ACTIVE << STATUS_SHIFT);
+        emit WalletRegistered(account, msg.sender, WalletRole(role), tier, region, institution, kycExpiryDay);
+    }
+
+    /// @dev Validates and packs the registrar-set fields of a record.
+    function _encodeRecord(uint8 role, uint8 tier, uint16 region, uint16 institution, uint24 kycExpiryDay)
+        private
+        view
+        returns (uint256)
+    {
+        if (role == uint8(WalletRole.None) || role > uint8(WalletRole.Institution)) {
+            revert WalletRegistryInvalidRole(role);
+        }
+        if (_tiers[tier] == 0) revert WalletRegistryUnknownTier(tier);
+        uint256 today = block.timestamp / 1 days;
+        if (kycExpiryDay <= today) revert WalletRegistryInvalidKycExpiry(kycExpiryDay, today);
+        return (uint256(kycExpiryDay) << KYC_SHIFT) | (uint256(tier) << TIER_SHIFT) | (uint256(role) << ROLE_SHIFT)
+            | (uint256(region) << REGION_SHIFT) | (uint256(institution) << INSTITUTION_SHIFT);
+    }
+
+    function _linkAlias(address account, bytes32 aliasCommitment) private {
+        _aliasOf[account] = aliasCommitment;
+        _walletByAlias[aliasCommitment] = account;
+        emit AliasLinked(account, aliasCommitment, msg.sender);
+    }
+
+    /// @dev Unlinks the account's alias, if any, and returns it.
+    function _unlinkAlias(address account) private returns (bytes32 aliasCommitment) {
+        aliasCommitment = _aliasOf[account];
+        if (aliasCommitment != bytes32(0)) {
+            delete _aliasOf[account];
+            delete _walletByAlias[aliasCommitment];
+            emit AliasUnlinked(account, aliasCommitment, msg.sender);
+        }
+    }
+
+    function _tier(uint256 word) private pure returns (uint8) {
+        return uint8(word >> TIER_SHIFT);
+    }
+
+    /// @dev Outflow already recorded for `today` (0 if the recorded day is another one).
+    function _spentToday(uint256 word, uint256 today) private pure returns (uint256) {
+        return ((word >> SPENT_DAY_SHIFT) & MASK24) == today ? (word >> SPENT_SHIFT) & MASK64 : 0;
+    }
+
+    /// @dev What is left of `dailyOutflow` today (0 if a lowered limit is already used up).
+    function _remainingToday(uint256 word, uint256 dailyOutflow, uint256 today) private pure returns (uint256) {
+        uint256 spent = _spentToday(word, today);
+        return spent < dailyOutflow ? dailyOutflow - spent : 0;
+    }
+}

@@ -1,0 +1,69 @@
+import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import { roles } from "../../src/sdk/roles.js";
+
+/**
+ * Which Hardhat account index holds which role when the module runs with its defaults (docs/DESIGN.md §2).
+ * The admin is always the deploying account (`m.getAccount(0)`, or Ignition's `defaultSender`), because it must
+ * send the wiring calls; every other holder is a module parameter.
+ */
+export const DEFAULT_ROLE_ACCOUNTS = {
+  admin: 0,
+  pauser: 1,
+  registrar: 2,
+  compliance: 3,
+  issuer: 4,
+  custodian: 5,
+  auditor: 6,
+} as const;
+
+/** Token units per whole token (6 decimals). */
+const UNIT = 1_000_000n;
+/** `type(uint64).max`: unlimited. */
+export const UNLIMITED = 2n ** 64n - 1n;
+
+/**
+ * Tier limits in the spirit of the CBN's tiered KYC (tier 1 ₦300k balance, tier 2 ₦500k, tier 3 unlimited): tier 3
+ * is for full KYC, agents, merchants and institutions. In token units (6 decimals). Set by the
+ * COMPLIANCE_ROLE holder after deployment (`setTierLimits`); the module does not, because the compliance holder
+ * is a parameter and Ignition can only send from its own accounts.
+ */
+export const DEFAULT_TIER_LIMITS = [
+  { tier: 1, maxBalance: 300_000n * UNIT, maxTransfer: 50_000n * UNIT, dailyOutflow: 100_000n * UNIT },
+  { tier: 2, maxBalance: 500_000n * UNIT, maxTransfer: 100_000n * UNIT, dailyOutflow: 200_000n * UNIT },
+  { tier: 3, maxBalance: UNLIMITED, maxTransfer: UNLIMITED, dailyOutflow: UNLIMITED },
+] as const;
+
+/**
+ * Deploys ReserveRegistry and GoodsToken, lets the token record issues and redemptions
+ * (`ReserveRegistry.setToken`), and grants every role of docs/DESIGN.md §2.
+ *
+ * Parameters (module "Ledger"): `name`, `symbol`, and the holder of each role: `pauser`, `registrar`,
+ * `compliance`, `issuer` (token), `custodian`, `auditor` (reserve registry). Defaults: accounts 1–6 in that order.
+ *
+ * @example
+ * ```ts
+ * const { token, reserveRegistry } = await connection.ignition.deploy(LedgerModule);
+ * ```
+ */
+const LedgerModule = buildModule("Ledger", (m) => {
+  const admin = m.getAccount(DEFAULT_ROLE_ACCOUNTS.admin);
+  const name = m.getParameter("name", "Goods Naira");
+  const symbol = m.getParameter("symbol", "GNGN");
+  const holder = (role: Exclude<keyof typeof DEFAULT_ROLE_ACCOUNTS, "admin">) =>
+    m.getParameter(role, m.getAccount(DEFAULT_ROLE_ACCOUNTS[role]));
+
+  const reserveRegistry = m.contract("ReserveRegistry", [admin]);
+  const token = m.contract("GoodsToken", [name, symbol, reserveRegistry, admin]);
+  m.call(reserveRegistry, "setToken", [token]);
+
+  m.call(token, "grantRole", [roles.PAUSER_ROLE, holder("pauser")], { id: "grantPauser" });
+  m.call(token, "grantRole", [roles.REGISTRAR_ROLE, holder("registrar")], { id: "grantRegistrar" });
+  m.call(token, "grantRole", [roles.COMPLIANCE_ROLE, holder("compliance")], { id: "grantCompliance" });
+  m.call(token, "grantRole", [roles.ISSUER_ROLE, holder("issuer")], { id: "grantIssuer" });
+  m.call(reserveRegistry, "grantRole", [roles.CUSTODIAN_ROLE, holder("custodian")], { id: "grantCustodian" });
+  m.call(reserveRegistry, "grantRole", [roles.AUDITOR_ROLE, holder("auditor")], { id: "grantAuditor" });
+
+  return { token, reserveRegistry };
+});
+
+export default LedgerModule;

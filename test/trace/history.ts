@@ -8,6 +8,7 @@ import fc from "fast-check";
 import { encodeCheckpoint } from "../../src/indexer/checkpoint.js";
 import type { Address, Hex, JsonValue, LedgerEventRow, TransferKind, TransferRow } from "../../src/indexer/types.js";
 import { ZERO_ADDRESS } from "../../src/indexer/types.js";
+import { buildModel } from "../../src/trace/model.js";
 
 /** A generated history. */
 export interface History {
@@ -194,4 +195,9 @@ function interpret(ops: readonly Op[], walletCount: number, lotCount: number): H
     }
   }
   return { transfers, events, wallets, lots, tip: block };
+}
+
+/** The trace model of a history, with the history's last block as its tip. */
+export function modelOf(h: History) {
+  return buildModel(h.transfers, h.events, { block: h.tip, hash: null, timestamp: null });
 }

@@ -127,3 +127,228 @@ export function refState(events: readonly LedgerEventRow[], wallet: Address, che
   }
   return { status, denylisted };
 }
+
+/** An exact non-negative fraction. */
+class Frac {
+  constructor(readonly n: bigint, readonly d: bigint) {}
+  static of(n: bigint): Frac {
+    return new Frac(n, 1n);
+  }
+  add(o: Frac): Frac {
+    return new Frac(this.n * o.d + o.n * this.d, this.d * o.d).norm();
+  }
+  sub(o: Frac): Frac {
+    return new Frac(this.n * o.d - o.n * this.d, this.d * o.d).norm();
+  }
+  mul(o: Frac): Frac {
+    return new Frac(this.n * o.n, this.d * o.d).norm();
+  }
+  div(o: Frac): Frac {
+    return new Frac(this.n * o.d, this.d * o.n).norm();
+  }
+  min(o: Frac): Frac {
+    return this.n * o.d <= o.n * this.d ? this : o;
+  }
+  get zero(): boolean {
+    return this.n === 0n;
+  }
+  norm(): Frac {
+    const g = gcd(this.n < 0n ? -this.n : this.n, this.d);
+    return g > 1n ? new Frac(this.n / g, this.d / g) : this;
+  }
+  toNumber(): number {
+    return Number(this.n) / Number(this.d);
+  }
+}
+
+function gcd(a: bigint, b: bigint): bigint {
+  while (b !== 0n) [a, b] = [b, a % b];
+  return a;
+}
+
+/** FIFO lot provenance by moving labelled units one by one: lot → units held by `wallet` after the history. */
+export function refProvenanceFifo(transfers: readonly TransferRow[], wallet: Address): Map<string | null, bigint> {
+  const units = new Map<Address, (string | null)[]>();
+  const held = (w: Address) => units.get(w) ?? (units.set(w, []), units.get(w)!);
+  for (const t of transfers) {
+    let moving: (string | null)[];
+    if (t.from === ZERO_ADDRESS) moving = Array.from({ length: Number(t.amount) }, () => (t.kind === "issue" ? t.lot : null));
+    else {
+      const q = held(t.from);
+      moving = [];
+      let need = Number(t.amount);
+      if (t.kind === "redeem") {
+        for (let i = 0; i < q.length && need > 0; ) {
+          if (q[i] === t.lot) {
+            moving.push(q.splice(i, 1)[0]!);
+            need--;
+          } else i++;
+        }
+      }
+      moving.push(...q.splice(0, need));
+    }
+    if (t.to !== ZERO_ADDRESS) held(t.to).push(...moving);
+  }
+  const out = new Map<string | null, bigint>();
+  for (const lot of held(wallet)) out.set(lot, (out.get(lot) ?? 0n) + 1n);
+  return out;
+}
+
+/** Haircut lot provenance with exact fractions: lot → share of `wallet`'s balance after the history. */
+export function refProvenanceHaircut(transfers: readonly TransferRow[], wallet: Address): Map<string | null, number> {
+  const vec = new Map<Address, Map<string | null, Frac>>();
+  const of = (w: Address) => vec.get(w) ?? (vec.set(w, new Map()), vec.get(w)!);
+  for (const t of transfers) {
+    const moving = new Map<string | null, Frac>();
+    if (t.from === ZERO_ADDRESS) moving.set(t.kind === "issue" ? t.lot : null, Frac.of(t.amount));
+    else {
+      const v = of(t.from);
+      let need = Frac.of(t.amount);
+      if (t.kind === "redeem" && v.has(t.lot)) {
+        const take = v.get(t.lot)!.min(need);
+        v.set(t.lot, v.get(t.lot)!.sub(take));
+        need = need.sub(take);
+        moving.set(t.lot, take);
+      }
+      let total = Frac.of(0n);
+      for (const x of v.values()) total = total.add(x);
+      if (!need.zero && !total.zero) {
+        const share = need.div(total);
+        for (const [lot, x] of v) {
+          const take = x.mul(share);
+          v.set(lot, x.sub(take));
+          moving.set(lot, (moving.get(lot) ?? Frac.of(0n)).add(take));
+        }
+      }
+    }
+    if (t.to !== ZERO_ADDRESS) {
+      const r = of(t.to);
+      for (const [lot, x] of moving) r.set(lot, (r.get(lot) ?? Frac.of(0n)).add(x));
+    }
+  }
+  const v = of(wallet);
+  let total = Frac.of(0n);
+  for (const x of v.values()) total = total.add(x);
+  const out = new Map<string | null, number>();
+  if (total.zero) return out;
+  for (const [lot, x] of v) if (!x.zero) out.set(lot, x.div(total).toNumber());
+  return out;
+}
+
+/** Exposure by hop count and by source: hops → amount, source → [amount, minHops]. */
+export interface RefExposure {
+  byHops: Map<number, number>;
+  bySource: Map<Address, [number, number]>;
+}
+
+/** Tainted amounts by source and hop count (amounts at or below `noise` dropped) → {@link RefExposure}. */
+function summarize(byLabel: Map<Address, Map<number, number>>, noise: number): RefExposure {
+  const out: RefExposure = { byHops: new Map(), bySource: new Map() };
+  for (const [source, hops] of byLabel) {
+    for (const [h, amount] of hops) {
+      if (amount <= noise) continue;
+      out.byHops.set(h, (out.byHops.get(h) ?? 0) + amount);
+      const e = out.bySource.get(source) ?? [0, h];
+      out.bySource.set(source, [e[0] + amount, Math.min(e[1], h)]);
+    }
+  }
+  return out;
+}
+
+/**
+ * Poison exposure from the walk definition: an inflow t of `wallet` is tainted by source S at h hops iff some
+ * time-respecting walk of h transfers leaves S and ends with t (found by walking backwards from t).
+ */
+export function refExposurePoison(transfers: readonly TransferRow[], wallet: Address, sources: ReadonlySet<Address>): RefExposure {
+  const byHops = new Map<number, number>();
+  const bySource = new Map<Address, [number, number]>();
+  transfers.forEach((t, i) => {
+    if (t.to !== wallet) return;
+    const reach = new Map<Address, number>();
+    const best = new Map<string, number>();
+    const back = (w: Address, before: number, depth: number): void => {
+      if (w === ZERO_ADDRESS) return;
+      const key = `${w}|${before}`;
+      if (best.has(key) && best.get(key)! <= depth) return;
+      best.set(key, depth);
+      if (sources.has(w)) reach.set(w, Math.min(reach.get(w) ?? Infinity, depth));
+      transfers.forEach((u, j) => {
+        if (j < before && u.to === w) back(u.from, j, depth + 1);
+      });
+    };
+    back(t.from, i, 1);
+    if (reach.size === 0) return;
+    const a = Number(t.amount);
+    const hops = Math.min(...reach.values());
+    byHops.set(hops, (byHops.get(hops) ?? 0) + a);
+    for (const [s, h] of reach) {
+      const e = bySource.get(s) ?? [0, h];
+      bySource.set(s, [e[0] + a, Math.min(e[1], h)]);
+    }
+  });
+  return { byHops, bySource };
+}
+
+type Label = string; // "clean" or `${source}|${hops}`
+
+function recordTaint(out: Map<Address, Map<number, number>>, label: Label, amount: number): void {
+  if (label === "clean") return;
+  const [source, h] = label.split("|") as [Address, string];
+  const hops = out.get(source) ?? (out.set(source, new Map()), out.get(source)!);
+  hops.set(Number(h), (hops.get(Number(h)) ?? 0) + amount);
+}
+
+const further = (label: Label): Label => {
+  if (label === "clean") return label;
+  const [s, h] = label.split("|");
+  return `${s}|${Number(h) + 1}`;
+};
+
+/** FIFO exposure by moving labelled units one by one. */
+export function refExposureFifo(transfers: readonly TransferRow[], wallet: Address, sources: ReadonlySet<Address>): RefExposure {
+  const out = new Map<Address, Map<number, number>>();
+  const units = new Map<Address, Label[]>();
+  const held = (w: Address) => units.get(w) ?? (units.set(w, []), units.get(w)!);
+  for (const t of transfers) {
+    const n = Number(t.amount);
+    let moving: Label[];
+    if (t.from === ZERO_ADDRESS) moving = Array.from({ length: n }, () => "clean");
+    else {
+      const taken = held(t.from).splice(0, n);
+      while (taken.length < n) taken.push("clean");
+      moving = sources.has(t.from) ? taken.map(() => `${t.from}|1`) : taken.map(further);
+    }
+    if (t.to !== ZERO_ADDRESS) held(t.to).push(...moving);
+    if (t.to === wallet) for (const l of moving) recordTaint(out, l, 1);
+  }
+  return summarize(out, 0);
+}
+
+/** Haircut exposure with exact fractions. */
+export function refExposureHaircut(transfers: readonly TransferRow[], wallet: Address, sources: ReadonlySet<Address>): RefExposure {
+  const out = new Map<Address, Map<number, number>>();
+  const vec = new Map<Address, Map<Label, Frac>>();
+  const of = (w: Address) => vec.get(w) ?? (vec.set(w, new Map()), vec.get(w)!);
+  for (const t of transfers) {
+    const moving = new Map<Label, Frac>();
+    if (t.from === ZERO_ADDRESS) moving.set("clean", Frac.of(t.amount));
+    else {
+      const v = of(t.from);
+      let total = Frac.of(0n);
+      for (const x of v.values()) total = total.add(x);
+      const share = total.zero ? Frac.of(0n) : Frac.of(t.amount).div(total);
+      for (const [l, x] of v) {
+        const take = x.mul(share);
+        v.set(l, x.sub(take));
+        const label = sources.has(t.from) ? `${t.from}|1` : further(l);
+        moving.set(label, (moving.get(label) ?? Frac.of(0n)).add(take));
+      }
+    }
+    if (t.to !== ZERO_ADDRESS) {
+      const r = of(t.to);
+      for (const [l, x] of moving) r.set(l, (r.get(l) ?? Frac.of(0n)).add(x));
+    }
+    if (t.to === wallet) for (const [l, x] of moving) recordTaint(out, l, x.toNumber());
+  }
+  return summarize(out, 1e-6);
+}

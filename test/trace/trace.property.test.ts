@@ -1,9 +1,8 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { buildModel } from "../../src/trace/model.js";
 import { findPaths } from "../../src/trace/paths.js";
 import { traceBackward, traceForward } from "../../src/trace/trace.js";
-import { historyArbitrary } from "./history.js";
+import { historyArbitrary, modelOf } from "./history.js";
 import type { History } from "./history.js";
 import { refPaths, refState, refTrace } from "./reference.js";
 import type { RefWindow } from "./reference.js";
@@ -43,7 +42,7 @@ describe("trace queries › against brute-force references on random histories",
       fc.assert(
         fc.property(historyArbitrary(), queryArbitrary, (h, q) => {
           fc.pre(consistent(q.window));
-          const model = buildModel(h.transfers, h.events);
+          const model = modelOf(h);
           const wallet = pickWallet(h, q.startPick);
           fc.pre(wallet !== undefined);
           let start: { wallet: string } | { transfer: string } = { wallet: wallet! };
@@ -84,7 +83,7 @@ describe("trace queries › against brute-force references on random histories",
           b = moves[i + (q.otherPick % (moves.length - i))]!.to;
         }
         fc.pre(a !== undefined && b !== undefined);
-        const model = buildModel(h.transfers, h.events);
+        const model = modelOf(h);
         const result = findPaths(model, a!, b!, { hops: q.k, hubDegree: q.hub, maxEdges: q.cap, ...q.window });
         const ref = refPaths(h.transfers, a!, b!, q.k, q.window, q.hub);
         const got = result.edges.map((e) => [h.transfers.findIndex((t) => t.checkpoint === e.id), e.hop, e.pathLength]);

@@ -1,0 +1,279 @@
+import type { Address, Hex } from "../indexer/types.js";
+import { TraceInputError } from "./errors.js";
+import type { TraceModel } from "./model.js";
+import { seqWindow, walletNumber } from "./options.js";
+import type { LotStatus } from "./registry.js";
+import { blockEnd } from "../indexer/checkpoint.js";
+
+/** How value is attributed to lots as it moves. */
+export type ProvenancePolicy = "fifo" | "haircut";
+/** Every provenance policy. */
+export const PROVENANCE_POLICIES: readonly ProvenancePolicy[] = ["fifo", "haircut"];
+
+const ISSUE = 1;
+const REDEEM = 2;
+const SEIZURE = 3;
+const RECOVERY = 4;
+const NO_LOT = -1;
+
+/** Per-wallet lot holdings after replaying a prefix of the history. */
+interface Holdings {
+  /** FIFO: per wallet, a queue of chunks (lot, amount), oldest first, from `head`. */
+  fifo?: { lot: number[]; amount: bigint[]; head: number }[];
+  /** Haircut: per wallet, sparse (lot, amount) pairs sorted by lot number. */
+  haircut?: { lot: number[]; amount: number[] }[];
+}
+
+function takeFifo(q: { lot: number[]; amount: bigint[]; head: number }, need: bigint, onlyLot: number | null, out: (lot: number, a: bigint) => void): bigint {
+  for (let i = q.head; i < q.lot.length && need > 0n; i++) {
+    if (onlyLot !== null && q.lot[i] !== onlyLot) continue;
+    const have = q.amount[i]!;
+    if (have === 0n) continue;
+    const take = have < need ? have : need;
+    q.amount[i] = have - take;
+    need -= take;
+    out(q.lot[i]!, take);
+  }
+  while (q.head < q.lot.length && q.amount[q.head] === 0n) q.head++;
+  if (q.head > 64 && q.head * 2 > q.lot.length) {
+    q.lot.splice(0, q.head);
+    q.amount.splice(0, q.head);
+    q.head = 0;
+  }
+  return need;
+}
+
+function pushFifo(q: { lot: number[]; amount: bigint[]; head: number }, lot: number, a: bigint): void {
+  const last = q.lot.length - 1;
+  if (last >= q.head && q.lot[last] === lot) q.amount[last]! += a;
+  else {
+    q.lot.push(lot);
+    q.amount.push(a);
+  }
+}
+
+/**
+ * Replays transfers `0..hi-1` attributing every unit to the lot it was issued against. Lot numbers are the
+ * model's; NO_LOT (-1) stands for value no issue event explains.
+ * - FIFO (Clayton's case): a transfer takes the sender's oldest chunks first and appends them, in order, to
+ *   the recipient's queue.
+ * - Haircut: a transfer carries each lot in proportion to the sender's holding of it.
+ * - A redemption against lot L burns the redeemer's holding of L first (it names its lot), then the rest by the
+ *   policy; a seizure and a recovery move value like a transfer.
+ */
+function replay(model: TraceModel, hi: number, policy: ProvenancePolicy): Holdings {
+  const wallets = model.address.length;
+  const from = model.from;
+  const to = model.to;
+  const kind = model.kind;
+  const lotOf = model.lot;
+  if (policy === "fifo") {
+    const queues = Array.from({ length: wallets }, () => ({ lot: [] as number[], amount: [] as bigint[], head: 0 }));
+    const moved: number[] = [];
+    const movedAmount: bigint[] = [];
+    const collect = (lot: number, a: bigint) => {
+      moved.push(lot);
+      movedAmount.push(a);
+    };
+    for (let s = 0; s < hi; s++) {
+      const a = model.amount[s]!;
+      const f = from[s]!;
+      const t = to[s]!;
+      moved.length = 0;
+      movedAmount.length = 0;
+      if (f === 0) collect(kind[s] === ISSUE ? lotOf[s]! : NO_LOT, a);
+      else {
+        let need = a;
+        if (kind[s] === REDEEM && lotOf[s]! >= 0) need = takeFifo(queues[f]!, need, lotOf[s]!, collect);
+        need = takeFifo(queues[f]!, need, null, collect);
+        if (need > 0n) collect(NO_LOT, need); // the sender held less than it sent: the model's data is incomplete
+      }
+      if (t !== 0) for (let i = 0; i < moved.length; i++) pushFifo(queues[t]!, moved[i]!, movedAmount[i]!);
+    }
+    return { fifo: queues };
+  }
+  const vec = Array.from({ length: wallets }, () => ({ lot: [] as number[], amount: [] as number[] }));
+  const scratch = new Float64Array(model.lots.length + 1); // index lot + 1 (NO_LOT at 0)
+  const used: number[] = [];
+  const add = (lot: number, x: number) => {
+    if (scratch[lot + 1] === 0) used.push(lot);
+    scratch[lot + 1]! += x;
+  };
+  for (let s = 0; s < hi; s++) {
+    const a = model.amountF[s]!;
+    const f = from[s]!;
+    const t = to[s]!;
+    used.length = 0;
+    if (f === 0) add(kind[s] === ISSUE ? lotOf[s]! : NO_LOT, a);
+    else {
+      const v = vec[f]!;
+      let total = 0;
+      for (const x of v.amount) total += x;
+      let need = a;
+      const named = kind[s] === REDEEM ? lotOf[s]! : -2;
+      if (named >= 0) {
+        const i = v.lot.indexOf(named);
+        if (i >= 0) {
+          const take = Math.min(v.amount[i]!, need);
+          v.amount[i]! -= take;
+          total -= take;
+          need -= take;
+          add(named, take);
+        }
+      }
+      const share = total > 0 ? Math.min(1, need / total) : 0;
+      if (share > 0) {
+        for (let i = 0; i < v.lot.length; i++) {
+          const take = v.amount[i]! * share;
+          v.amount[i]! -= take;
+          add(v.lot[i]!, take);
+        }
+      }
+      if (total < need) add(NO_LOT, need - total);
+      // Drop what rounds to nothing so vectors stay short.
+      let k = 0;
+      for (let i = 0; i < v.lot.length; i++) {
+        if (v.amount[i]! > 1e-9) {
+          v.lot[k] = v.lot[i]!;
+          v.amount[k++] = v.amount[i]!;
+        }
+      }
+      v.lot.length = k;
+      v.amount.length = k;
+    }
+    if (t !== 0) {
+      const r = vec[t]!;
+      for (let i = 0; i < r.lot.length; i++) add(r.lot[i]!, r.amount[i]!);
+      used.sort((x, y) => x - y);
+      r.lot.length = 0;
+      r.amount.length = 0;
+      for (const lot of used) {
+        r.lot.push(lot);
+        r.amount.push(scratch[lot + 1]!);
+      }
+    }
+    for (const lot of used) scratch[lot + 1] = 0;
+  }
+  return { haircut: vec };
+}
+
+const cache = new WeakMap<TraceModel, Map<ProvenancePolicy, Holdings>>();
+
+/** The holdings at the model's tip, replayed once per model and policy and then reused. */
+function tipHoldings(model: TraceModel, policy: ProvenancePolicy): Holdings {
+  let byPolicy = cache.get(model);
+  if (byPolicy === undefined) cache.set(model, (byPolicy = new Map()));
+  let h = byPolicy.get(policy);
+  if (h === undefined) byPolicy.set(policy, (h = replay(model, model.size, policy)));
+  return h;
+}
+
+/** One lot's part of a wallet's balance. */
+export interface LotShare {
+  /** The lot id, or null for value no issue explains. */
+  lot: Hex | null;
+  /** Base units (haircut: rounded to the nearest unit). */
+  amount: bigint;
+  /** Fraction of the balance, 0..1. */
+  share: number;
+  /** The lot's reserve status at the block. */
+  status: LotStatus | null;
+  /** Whether its attestation had expired at the block (its expiry UTC day had begun). */
+  expired: boolean;
+}
+
+/** The answer of {@link provenance}. */
+export interface ProvenanceResult {
+  wallet: Address;
+  policy: ProvenancePolicy;
+  atBlock: number;
+  balance: bigint;
+  /** Lots backing the balance, largest first. */
+  lots: LotShare[];
+  /** Totals of the wallet's movements up to the block, by kind. */
+  flows: {
+    issued: bigint; received: bigint; sent: bigint; redeemed: bigint;
+    seizedIn: bigint; seizedOut: bigint; recoveredIn: bigint; recoveredOut: bigint;
+  };
+}
+
+/** Validates a provenance policy name. */
+export function provenancePolicy(value: string): ProvenancePolicy {
+  if (!(PROVENANCE_POLICIES as readonly string[]).includes(value)) {
+    throw new TraceInputError("unknown-policy", `unknown provenance policy "${value}": use ${PROVENANCE_POLICIES.join(" or ")}`);
+  }
+  return value as ProvenancePolicy;
+}
+
+/**
+ * Lot provenance: which goods lots back a wallet's balance at a block, and in what proportion.
+ * @param model - the trace model.
+ * @param wallet - the wallet's address.
+ * @param options.policy - `fifo` or `haircut` (see {@link replay} for the rules, redemptions and seizures included).
+ * @param options.atBlock - the block (default: the model's tip); at the tip the replay is computed once per
+ *   model and reused, at an earlier block it is replayed up to that block.
+ * @throws TraceInputError for a malformed or unknown wallet, an unknown policy, a block above the tip.
+ * @example provenance(model, "0xabc…", { policy: "fifo" }).lots
+ */
+export function provenance(model: TraceModel, wallet: string, options: { policy: string; atBlock?: number }): ProvenanceResult {
+  const policy = provenancePolicy(options.policy);
+  const w = walletNumber(model, wallet);
+  const atBlock = options.atBlock ?? model.tip.block;
+  if (!Number.isSafeInteger(atBlock) || atBlock < 0 || atBlock > model.tip.block) {
+    throw new TraceInputError("bad-window", `atBlock ${atBlock} is outside the indexed blocks 0..${model.tip.block}`);
+  }
+  const hi = seqWindow(model, { toBlock: atBlock }).hi;
+  const holdings = hi === model.size ? tipHoldings(model, policy) : replay(model, hi, policy);
+  const byLot = new Map<number, { amount: bigint; exact: number }>();
+  if (policy === "fifo") {
+    const q = holdings.fifo![w]!;
+    for (let i = q.head; i < q.lot.length; i++) {
+      const e = byLot.get(q.lot[i]!) ?? { amount: 0n, exact: 0 };
+      e.amount += q.amount[i]!;
+      byLot.set(q.lot[i]!, e);
+    }
+    for (const e of byLot.values()) e.exact = Number(e.amount);
+  } else {
+    const v = holdings.haircut![w]!;
+    for (let i = 0; i < v.lot.length; i++) byLot.set(v.lot[i]!, { amount: BigInt(Math.round(v.amount[i]!)), exact: v.amount[i]! });
+  }
+  const flows = { issued: 0n, received: 0n, sent: 0n, redeemed: 0n, seizedIn: 0n, seizedOut: 0n, recoveredIn: 0n, recoveredOut: 0n };
+  let balance = 0n;
+  for (let i = model.inStart[w]!; i < model.inStart[w + 1]! && model.inSeq[i]! < hi; i++) {
+    const s = model.inSeq[i]!;
+    const a = model.amount[s]!;
+    balance += a;
+    const k = model.kind[s];
+    if (k === ISSUE) flows.issued += a;
+    else if (k === SEIZURE) flows.seizedIn += a;
+    else if (k === RECOVERY) flows.recoveredIn += a;
+    else flows.received += a;
+  }
+  for (let i = model.outStart[w]!; i < model.outStart[w + 1]! && model.outSeq[i]! < hi; i++) {
+    const s = model.outSeq[i]!;
+    const a = model.amount[s]!;
+    balance -= a;
+    const k = model.kind[s];
+    if (k === REDEEM) flows.redeemed += a;
+    else if (k === SEIZURE) flows.seizedOut += a;
+    else if (k === RECOVERY) flows.recoveredOut += a;
+    else flows.sent += a;
+  }
+  const total = [...byLot.values()].reduce((x, e) => x + e.exact, 0);
+  const at = blockEnd(atBlock);
+  const day = (t: number) => Math.floor(t / 86_400);
+  const now = atBlock === model.tip.block && model.tip.timestamp !== null ? model.tip.timestamp : hi > 0 ? model.time[hi - 1]! : 0;
+  const lots: LotShare[] = [...byLot]
+    .filter(([, e]) => e.exact > 0)
+    .map(([lot, e]) => {
+      const id = lot === NO_LOT ? null : model.lots[lot]!;
+      const state = id === null ? null : model.registry.lotAt(id, at);
+      return {
+        lot: id, amount: e.amount, share: total > 0 ? e.exact / total : 0,
+        status: state === null ? null : state.status,
+        expired: state !== null && state.status !== "none" && day(now) >= day(state.expiresAt),
+      };
+    })
+    .sort((x, y) => y.share - x.share || ((x.lot ?? "") < (y.lot ?? "") ? -1 : 1));
+  return { wallet: model.address[w]!, policy, atBlock, balance, lots, flows };
+}

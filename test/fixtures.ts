@@ -83,7 +83,6 @@ export async function currentDay(connection: NetworkConnection): Promise<bigint>
  */
 export async function deployLedger(connection: NetworkConnection): Promise<Ledger> {
   const { ethers, ignition } = connection;
-  const { token, reserveRegistry } = await ignition.deploy(LedgerModule, { displayUi: false });
   const signers = await ethers.getSigners();
   const at = (i: number) => signers[i];
   const roleSigners: RoleSigners = {
@@ -95,6 +94,9 @@ export async function deployLedger(connection: NetworkConnection): Promise<Ledge
     custodian: at(DEFAULT_ROLE_ACCOUNTS.custodian),
     auditor: at(DEFAULT_ROLE_ACCOUNTS.auditor),
   };
+  const { admin: _deployer, ...holders } = roleSigners;
+  const parameters = { Ledger: Object.fromEntries(Object.entries(holders).map(([role, signer]) => [role, signer.address])) };
+  const { token, reserveRegistry } = await ignition.deploy(LedgerModule, { displayUi: false, parameters });
   const asCompliance = token.connect(roleSigners.compliance) as Contract;
   for (const t of DEFAULT_TIER_LIMITS) {
     await (await asCompliance.setTierLimits(t.tier, t.maxBalance, t.maxTransfer, t.dailyOutflow)).wait();

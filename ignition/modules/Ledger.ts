@@ -37,20 +37,24 @@ export const DEFAULT_TIER_LIMITS = [
  * Deploys ReserveRegistry and GoodsToken, lets the token record issues and redemptions
  * (`ReserveRegistry.setToken`), and grants every role of docs/DESIGN.md §2.
  *
- * Parameters (module "Ledger"): `name`, `symbol`, and the holder of each role: `pauser`, `registrar`,
- * `compliance`, `issuer` (token), `custodian`, `auditor` (reserve registry). Defaults: accounts 1–6 in that order.
+ * Parameters (module "Ledger"): `name`, `symbol`, and the holder of each role (required): `pauser`, `registrar`,
+ * `compliance`, `issuer` (token), `custodian`, `auditor` (reserve registry). test/fixtures.ts and
+ * `goods-ledger deploy` on the local chain pass accounts 1–6 in that order (`DEFAULT_ROLE_ACCOUNTS`).
  *
  * @example
  * ```ts
- * const { token, reserveRegistry } = await connection.ignition.deploy(LedgerModule);
+ * const { token, reserveRegistry } = await connection.ignition.deploy(LedgerModule, {
+ *   parameters: { Ledger: { pauser, registrar, compliance, issuer, custodian, auditor } },
+ * });
  * ```
  */
 const LedgerModule = buildModule("Ledger", (m) => {
   const admin = m.getAccount(DEFAULT_ROLE_ACCOUNTS.admin);
   const name = m.getParameter("name", "Goods Naira");
   const symbol = m.getParameter("symbol", "GNGN");
-  const holder = (role: Exclude<keyof typeof DEFAULT_ROLE_ACCOUNTS, "admin">) =>
-    m.getParameter(role, m.getAccount(DEFAULT_ROLE_ACCOUNTS[role]));
+  // Required, without an account default: Ignition checks an account default against the connection's accounts
+  // even when the parameter is given, which would stop a deploy from a single key to a remote chain.
+  const holder = (role: Exclude<keyof typeof DEFAULT_ROLE_ACCOUNTS, "admin">) => m.getParameter<string>(role);
 
   const reserveRegistry = m.contract("ReserveRegistry", [admin]);
   const token = m.contract("GoodsToken", [name, symbol, reserveRegistry, admin]);

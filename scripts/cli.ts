@@ -8,6 +8,7 @@ import { CliContext } from "./lib/context.js";
 import { CliError, ExitCode, describeError } from "./lib/errors.js";
 import { parseRpcUrl } from "./lib/validate.js";
 import * as chain from "./commands/chain.js";
+import * as deploy from "./commands/deploy.js";
 import * as key from "./commands/key.js";
 
 /** A command group: adds its commands to the program. */
@@ -16,7 +17,7 @@ export interface CommandGroup {
 }
 
 /** Every command group, in the order `--help` lists them. */
-export const commandGroups: CommandGroup[] = [chain, key];
+export const commandGroups: CommandGroup[] = [chain, deploy, key];
 
 /**
  * Builds the program with its global options and every command group.

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createPublicClient, getAddress, http, type Address, type PublicClient } from "viem";
+import { createPublicClient, getAddress, http, type Address, type Hex, type PublicClient } from "viem";
 import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import { CliError } from "./errors.js";
 import { Keystore, LOCAL_CHAIN_ID, defaultKeystoreDir, devAccounts, keystorePassword } from "./keystore.js";
@@ -41,6 +41,8 @@ export interface DeploymentFile {
 /** A signing account and how it was found, for messages. */
 export interface Signer {
   account: PrivateKeyAccount;
+  /** The key itself, for tools that sign on their own (Hardhat Ignition); never printed. */
+  privateKey: Hex;
   /** e.g. "keystore key alice", "issuer role holder (dev key #4)". */
   source: string;
 }
@@ -169,7 +171,8 @@ export class CliContext {
     const entry = keystore.find(address ?? who);
     if (entry) {
       const password = await keystorePassword(`Password for key ${entry.name} (${entry.address})`);
-      return { account: privateKeyToAccount(await keystore.unlock(entry, password)), source: `keystore key ${entry.name}` };
+      const privateKey = await keystore.unlock(entry, password);
+      return { account: privateKeyToAccount(privateKey), privateKey, source: `keystore key ${entry.name}` };
     }
     if (address !== undefined) {
       const index = devAccounts().findIndex((k) => k.address === address);
@@ -182,7 +185,7 @@ export class CliContext {
     throw new CliError(`no key named "${who}" in keystore ${keystore.dir} (see \`goods-ledger key list\`)`, { code: "no-key" });
   }
 
-  #devSigner(privateKey: `0x${string}`, index: number, label: string, chainId: number): Signer {
+  #devSigner(privateKey: Hex, index: number, label: string, chainId: number): Signer {
     if (chainId !== LOCAL_CHAIN_ID) {
       throw new CliError(
         `refusing a well-known dev key for ${label}: dev keys are public and allowed only on the local chain (chain id ${LOCAL_CHAIN_ID}); this chain is ${chainId}`,
@@ -191,7 +194,7 @@ export class CliContext {
     }
     const account = privateKeyToAccount(privateKey);
     this.out.note(`note: signing as ${account.address} with Hardhat's well-known dev key #${index}: public, accepted only on the local chain (chain id ${LOCAL_CHAIN_ID})`);
-    return { account, source: label === `dev account #${index}` ? label : `${label} (dev key #${index})` };
+    return { account, privateKey, source: label === `dev account #${index}` ? label : `${label} (dev key #${index})` };
   }
 }
 

@@ -67,7 +67,7 @@ const NO_LOT: LotState = Object.freeze({ status: "none", valuation: 0n, expiresA
 /** The registry and reserve events the timeline understands (others are ignored). */
 export const REGISTRY_EVENTS = [
   "WalletRegistered", "WalletUpdated", "WalletFrozen", "WalletUnfrozen", "WalletClosed", "WalletDenylisted",
-  "WalletDenylistCleared", "AliasLinked", "AliasUnlinked", "TierLimitsSet",
+  "WalletDenylistCleared", "AliasLinked", "AliasUnlinked", "WalletRecovered", "TierLimitsSet",
   "LotAttested", "AttestationRenewed", "LotDisputed", "LotDisputeResolved", "LotReleased", "GoodsReleased",
 ] as const;
 
@@ -146,6 +146,11 @@ export class RegistryTimeline {
       case "WalletDenylistCleared": return this.#pushWallet(addr(a.account), cp, (s) => ({ ...s, denylisted: false }));
       case "AliasLinked": return this.#pushWallet(addr(a.account), cp, (s) => ({ ...s, alias: a.aliasCommitment as Hex }));
       case "AliasUnlinked": return this.#pushWallet(addr(a.account), cp, (s) => ({ ...s, alias: null }));
+      case "WalletRecovered": {
+        // The record moves to the replacement; the denylist flag stays with the lost address.
+        const lost = [...(this.#wallets.get(addr(a.lost)) ?? [])].reverse().find((x) => x.state.status !== "closed")?.state ?? UNREGISTERED;
+        return this.#pushWallet(addr(a.replacement), cp, (s) => ({ ...lost, denylisted: s.denylisted, alias: s.alias }));
+      }
       case "TierLimitsSet": {
         const tier = num(a.tier);
         let list = this.#tiers.get(tier);

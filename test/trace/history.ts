@@ -164,14 +164,15 @@ function interpret(ops: readonly Op[], walletCount: number, lotCount: number): H
       case "recover": {
         const lost = wallets[o.lost]!;
         if (o.lost < 2 || status.get(lost) === "closed") break;
+        // As the contract does: Transfer, WalletClosed, WalletRecovered; the record (status included) moves.
         const replacement = walletAddress(100 + wallets.length);
         wallets.push(replacement);
-        status.set(replacement, "active");
-        event("token", "WalletRegistered", { account: replacement, registrar: officer, role: 1, tier: 1, region: 0, institution: 1, kycExpiryDay: 30_000 });
+        status.set(replacement, status.get(lost)!);
         const have = balance.get(lost) ?? 0n;
         if (have > 0n) move(lost, replacement, have, "recovery", null);
         status.set(lost, "closed");
         event("token", "WalletClosed", { account: lost, officer, reasonCode: hex(9, 32) });
+        event("token", "WalletRecovered", { lost, replacement, amount: String(have), officer, reasonCode: hex(9, 32), legalRef: hex(8, 32) });
         break;
       }
       case "freeze":

@@ -76,9 +76,8 @@ describe("lot provenance and exposure › against brute-force references on rand
           const result = exposure(model, wallet, { policy, atBlock: block, flagged });
           const sources = new Set<Address>(flagged);
           const events = h.events.filter((e) => e.block <= block);
-          for (const e of events) {
-            const account = e.args.account as Address | undefined;
-            if (account === undefined) continue;
+          const accounts = new Set(events.flatMap((e) => [e.args.account, e.args.replacement].filter((x): x is string => typeof x === "string")));
+          for (const account of accounts as Set<Address>) {
             const s = refState(events, account, MAX_CHECKPOINT);
             if (s.status === "frozen" || s.denylisted) sources.add(account);
           }

@@ -118,7 +118,14 @@ export function refState(events: readonly LedgerEventRow[], wallet: Address, che
   let status = "unregistered";
   let denylisted = false;
   for (const e of events) {
-    if (e.checkpoint >= checkpoint || e.args.account !== wallet) continue;
+    if (e.checkpoint >= checkpoint) continue;
+    if (e.name === "WalletRecovered" && e.args.replacement === wallet) {
+      // The replacement takes over the lost wallet's status as it was just before its closure.
+      const before = events.filter((x) => x.checkpoint < e.checkpoint && !(x.name === "WalletClosed" && x.txHash === e.txHash));
+      status = refState(before, e.args.lost as Address, e.checkpoint).status;
+      continue;
+    }
+    if (e.args.account !== wallet) continue;
     if (e.name === "WalletRegistered" || e.name === "WalletUnfrozen") status = "active";
     else if (e.name === "WalletFrozen") status = "frozen";
     else if (e.name === "WalletClosed") status = "closed";
@@ -351,4 +358,116 @@ export function refExposureHaircut(transfers: readonly TransferRow[], wallet: Ad
     if (t.to === wallet) for (const [l, x] of moving) recordTaint(out, l, x.toNumber());
   }
   return summarize(out, 1e-6);
+}
+
+/** An alert as the reference sees it: type, wallet, index of the completing transfer, indexes of the evidence. */
+export interface RefAlert {
+  type: string;
+  wallet: Address;
+  at: number;
+  evidence: number[];
+}
+
+/** The alert rules with the defaults of src/trace/alerts.ts, restated. */
+export interface RefRules {
+  structuring: { windowSeconds: number; minCount: number; margin: number };
+  velocity: { factor: number; lookbackDays: number; minAmount: bigint };
+  fanIn: { windowSeconds: number; minSenders: number };
+  roundTrip: { hops: number; windowSeconds: number };
+  passThrough: { windowSeconds: number; ratio: number };
+}
+
+/** Tier limit of `wallet` at transfer index `i`, by replaying registry events (null if none or unlimited). */
+function refLimit(events: readonly LedgerEventRow[], wallet: Address, checkpoint: string): bigint | null {
+  let tier: number | null = null;
+  const limits = new Map<number, bigint>();
+  for (const e of events) {
+    if (e.checkpoint >= checkpoint) break;
+    if ((e.name === "WalletRegistered" || e.name === "WalletUpdated") && e.args.account === wallet) tier = Number(e.args.tier);
+    if (e.name === "WalletRecovered" && e.args.replacement === wallet) {
+      for (const x of events) if (x.checkpoint < e.checkpoint && (x.name === "WalletRegistered" || x.name === "WalletUpdated") && x.args.account === e.args.lost) tier = Number(x.args.tier);
+    }
+    if (e.name === "TierLimitsSet") limits.set(Number(e.args.tier), BigInt(e.args.maxTransfer as string));
+  }
+  if (tier === null || !limits.has(tier)) return null;
+  const l = limits.get(tier)!;
+  return l === 0n || l >= 2n ** 64n - 1n ? null : l;
+}
+
+/** Every alert by the definitions, over plain arrays. */
+export function refAlerts(transfers: readonly TransferRow[], events: readonly LedgerEventRow[], rules: RefRules): RefAlert[] {
+  const out: RefAlert[] = [];
+  const wallets = [...new Set(transfers.flatMap((t) => [t.from, t.to]))].filter((w) => w !== ZERO_ADDRESS);
+  const idx = transfers.map((_, i) => i);
+  const greedy = (list: number[], window: number, ok: (g: number[]) => boolean, emit: (g: number[]) => void) => {
+    for (let i = 0; i < list.length; ) {
+      const g = list.filter((j, k) => k >= i && transfers[j]!.timestamp - transfers[list[i]!]!.timestamp <= window);
+      if (ok(g)) {
+        emit(g);
+        i += g.length;
+      } else i++;
+    }
+  };
+  for (const w of wallets) {
+    const sent = idx.filter((i) => transfers[i]!.from === w && transfers[i]!.kind === "transfer");
+    const received = idx.filter((i) => transfers[i]!.to === w && transfers[i]!.kind === "transfer");
+    const s = rules.structuring;
+    const near = sent.filter((i) => {
+      const limit = refLimit(events, w, transfers[i]!.checkpoint);
+      const a = transfers[i]!.amount;
+      return limit !== null && Number(a) >= (1 - s.margin) * Number(limit) && a <= limit;
+    });
+    greedy(near, s.windowSeconds, (g) => g.length >= s.minCount, (g) => out.push({ type: "structuring", wallet: w, at: g.at(-1)!, evidence: g }));
+    const f = rules.fanIn;
+    greedy(received, f.windowSeconds, (g) => new Set(g.map((i) => transfers[i]!.from)).size >= f.minSenders, (g) => out.push({ type: "fan-in", wallet: w, at: g.at(-1)!, evidence: g }));
+    const v = rules.velocity;
+    const day = (i: number) => Math.floor(transfers[i]!.timestamp / 86_400);
+    if (sent.length > 0) {
+      const first = Math.min(...[...sent, ...received].map(day));
+      for (const d of [...new Set(sent.map(day))]) {
+        if (first > d - v.lookbackDays) continue;
+        const today = sent.filter((i) => day(i) === d);
+        const sum = (l: number[]) => l.reduce((x, i) => x + transfers[i]!.amount, 0n);
+        const mean = Number(sum(sent.filter((i) => day(i) >= d - v.lookbackDays && day(i) < d))) / v.lookbackDays;
+        if (sum(today) >= v.minAmount && Number(sum(today)) >= v.factor * mean) out.push({ type: "velocity", wallet: w, at: today.at(-1)!, evidence: today });
+      }
+    }
+    const p = rules.passThrough;
+    let resume = -1;
+    for (const i of received) {
+      if (i <= resume) continue;
+      const ev: number[] = [];
+      let total = 0;
+      for (const o of sent) {
+        if (o <= i || transfers[o]!.timestamp - transfers[i]!.timestamp > p.windowSeconds || total >= p.ratio * Number(transfers[i]!.amount)) continue;
+        ev.push(o);
+        total += Number(transfers[o]!.amount);
+      }
+      if (ev.length > 0 && total >= p.ratio * Number(transfers[i]!.amount)) {
+        out.push({ type: "pass-through", wallet: w, at: ev.at(-1)!, evidence: [i, ...ev] });
+        resume = ev.at(-1)!;
+      }
+    }
+    const r = rules.roundTrip;
+    resume = -1;
+    for (const e of sent) {
+      const b = transfers[e]!.to;
+      if (e <= resume || b === w || b === ZERO_ADDRESS) continue;
+      const deadline = transfers[e]!.timestamp + r.windowSeconds;
+      let back = Infinity;
+      const walk = (x: Address, after: number, depth: number): void => {
+        transfers.forEach((t, i) => {
+          if (t.from !== x || i <= after || t.timestamp > deadline) return;
+          if (t.to === w) back = Math.min(back, i);
+          if (depth + 1 < r.hops - 1 && t.to !== ZERO_ADDRESS) walk(t.to, i, depth + 1);
+        });
+      };
+      walk(b, e, 0);
+      if (back !== Infinity) {
+        out.push({ type: "round-trip", wallet: w, at: back, evidence: [e, back] });
+        resume = back;
+      }
+    }
+  }
+  return out;
 }

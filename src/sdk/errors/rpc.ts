@@ -130,7 +130,7 @@ export function getRpcError(error: unknown, method?: string): RpcError | undefin
     if (e instanceof RpcError) return e;
     const url = typeof shape.url === "string" ? shape.url : undefined;
     const bodyMethod = methodOf(shape.body);
-    const args = { url, method: method ?? bodyMethod, cause: error };
+    const args = { url, method: bodyMethod ?? method, cause: error };
     if (shape.name === "TimeoutError") return new RpcTimeoutError(args);
     if (shape.name === "HttpRequestError" || shape.name === "WebSocketRequestError" || shape.name === "SocketClosedError") {
       return typeof shape.status === "number" ? new RpcUnavailableError(shape.status, args) : new RpcConnectionError(args);

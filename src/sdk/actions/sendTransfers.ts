@@ -1,0 +1,107 @@
+import { encodeFunctionData, isHex, numberToHex, pad, toEventSelector, type Account, type Address, type Chain, type Client, type Hex, type Transport } from "viem";
+import { goodsTokenAbi } from "../abi/goodsToken.js";
+import { formatAmount, toBaseUnits, type Amount } from "../amounts.js";
+import type { LedgerBaseClient } from "../client.js";
+import { LedgerError } from "../errors/base.js";
+import { toLedgerError } from "../errors/toLedgerError.js";
+import type { RpcErrorType } from "../errors/types.js";
+import { requireAccount } from "../internal/contracts.js";
+import { sendPipelined, type PipelineFees, type PipelineOutcome } from "../pipeline.js";
+
+/**
+ * Gas limit of one pipelined transfer, prefilled instead of estimated. A compliant transfer to a fresh
+ * recipient with a reference uses about 70k (test/sdk/pipeline.test.ts checks the margin); unused gas is not
+ * charged.
+ */
+export const TRANSFER_GAS_LIMIT = 120_000n;
+
+const TRANSFER_TOPIC = toEventSelector("Transfer(address,address,uint256)");
+
+/** One transfer of a pipeline. */
+export type PipelinedTransfer = {
+  /** The recipient. */
+  to: Address;
+  /** The amount. */
+  amount: Amount;
+  /** An optional 32-byte payment reference (`transferWithReference`). */
+  reference?: Hex | undefined;
+};
+
+/** Parameters of {@link sendTransfers}. */
+export type SendTransfersParameters = {
+  /** The transfers, sent in this order (consecutive nonces). */
+  transfers: readonly PipelinedTransfer[];
+  /** Gas limit per transfer; {@link TRANSFER_GAS_LIMIT} by default. */
+  gas?: bigint | undefined;
+  /** Fees for every transfer; read once from the node when omitted. */
+  fees?: PipelineFees | undefined;
+  /** Transfers signed and sent per JSON-RPC batch (default 100). */
+  batchSize?: number | undefined;
+  /** Batches in flight while the next is signed (default 2). */
+  maxInFlight?: number | undefined;
+  /** Stop waiting after this many ms; unconfirmed transfers are reported `pending` (default 120 000). */
+  timeout?: number | undefined;
+  /** Repair a stuck nonce after this many ms without progress (default 3 × the polling interval). */
+  stallTimeout?: number | undefined;
+};
+
+/** The outcome of one transfer, with its recipient and amount (token units). */
+export type TransferOutcome = PipelineOutcome & { to: Address; amount: string };
+
+/** One outcome per transfer, in input order. */
+export type SendTransfersReturnType = TransferOutcome[];
+
+/** Errors {@link sendTransfers} throws before sending anything (later failures are per-transfer outcomes). */
+export type SendTransfersErrorType = LedgerError | RpcErrorType;
+
+/**
+ * Sends many transfers from the client's local account without waiting for each receipt: a bank's payout
+ * run. Nonces are managed locally, chain id, gas and fees are prefilled, transfers are signed in batches
+ * while earlier batches are in flight, and each batch is one JSON-RPC batch on a batching transport.
+ *
+ * Every transfer gets an outcome: `success`, `reverted` (with the named rule), `rejected` by the node (its
+ * nonce filled with a no-op; safe to retry), or `pending` at the deadline (may still execute: do not resend).
+ * A nonce gap or a dropped transaction is repaired by resending the same signed bytes, so nothing is sent
+ * twice. All amounts are validated before anything is sent.
+ *
+ * @param client - a ledger client with a local account.
+ * @param parameters - the transfers and tuning.
+ * @returns one outcome per transfer.
+ * @example
+ * ```ts
+ * const outcomes = await sendTransfers(bank, { transfers: payroll.map((p) => ({ to: p.wallet, amount: p.net })) });
+ * const failed = outcomes.filter((o) => o.status !== "success");
+ * ```
+ */
+export async function sendTransfers(client: LedgerBaseClient, p: SendTransfersParameters): Promise<SendTransfersReturnType> {
+  const account = requireAccount(client);
+  const { decimals, token, nonces } = client.ledger;
+  if (!nonces) throw new LedgerError("sendTransfers signs locally: create the client with a local account (privateKeyToAccount)");
+  const gas = p.gas ?? TRANSFER_GAS_LIMIT;
+  const values = p.transfers.map((t) => toBaseUnits(t.amount, decimals));
+  const calls = p.transfers.map((t, i) => {
+    if (t.reference !== undefined && !(isHex(t.reference) && t.reference.length === 66)) throw new LedgerError(`transfer ${i}: reference must be 32 bytes of hex`);
+    const data =
+      t.reference === undefined
+        ? encodeFunctionData({ abi: goodsTokenAbi, functionName: "transfer", args: [t.to, values[i]!] })
+        : encodeFunctionData({ abi: goodsTokenAbi, functionName: "transferWithReference", args: [t.to, values[i]!, t.reference] });
+    return { to: token, data, gas };
+  });
+  const outcomes = await sendPipelined(client as Client<Transport, Chain, Account>, calls, {
+    nonces,
+    batchSize: p.batchSize,
+    maxInFlight: p.maxInFlight,
+    fees: p.fees,
+    timeout: p.timeout,
+    stallTimeout: p.stallTimeout,
+    describeRevert: (error) => toLedgerError(error),
+    findSucceeded: async ({ fromBlock, hashes }) => {
+      const logs = (await client.request({
+        method: "eth_getLogs",
+        params: [{ address: token, topics: [TRANSFER_TOPIC, pad(account.address)], fromBlock: numberToHex(fromBlock), toBlock: "latest" }],
+      })) as { transactionHash: Hex; blockNumber: Hex }[];
+      return new Map(logs.filter((log) => hashes.has(log.transactionHash)).map((log) => [log.transactionHash, BigInt(log.blockNumber)]));
+    },
+  });
+  return outcomes.map((outcome, i) => ({ ...outcome, to: p.transfers[i]!.to, amount: formatAmount(values[i]!, decimals) }));
+}

@@ -1,0 +1,387 @@
+import {
+  decodeErrorResult,
+  type AbiParameterToPrimitiveType,
+  type ContractErrorName,
+  type Hex,
+} from "viem";
+import { goodsTokenAbi } from "../abi/goodsToken.js";
+import { reserveRegistryAbi } from "../abi/reserveRegistry.js";
+import { formatAmount, TOKEN_DECIMALS } from "../amounts.js";
+import { roleName } from "../roles.js";
+import { LedgerError } from "./base.js";
+
+/** Every custom error either deployed contract can revert with (the token bubbles the reserve registry's up). */
+export const ledgerErrorsAbi = [...goodsTokenAbi, ...reserveRegistryAbi].filter(
+  (item): item is Extract<(typeof goodsTokenAbi | typeof reserveRegistryAbi)[number], { type: "error" }> => item.type === "error",
+);
+
+/** The ABI items of the ledger's custom errors. */
+export type LedgerErrorAbi = typeof ledgerErrorsAbi;
+
+/** Name of a Solidity custom error of the ledger, e.g. `"WalletRegistryWalletFrozen"`. */
+export type LedgerContractErrorName = ContractErrorName<LedgerErrorAbi>;
+
+type ErrorItem<name extends LedgerContractErrorName> = Extract<LedgerErrorAbi[number], { name: name }>;
+
+/** A custom error's arguments by name, e.g. `{ account: Address }` for `WalletRegistryWalletFrozen`. */
+export type ContractErrorArgs<name extends LedgerContractErrorName> = {
+  [param in ErrorItem<name>["inputs"][number] as param["name"]]: AbiParameterToPrimitiveType<param>;
+};
+
+/**
+ * A call reverted with one of the ledger's custom errors. Each Solidity error has a subclass (see
+ * {@link contractErrors}) whose `shortMessage` names the rule in a sentence.
+ *
+ * @example
+ * ```ts
+ * catch (e) {
+ *   if (e instanceof ContractRevertError) console.log(e.errorName, e.args, e.shortMessage);
+ * }
+ * ```
+ */
+export class ContractRevertError<name extends LedgerContractErrorName = LedgerContractErrorName> extends LedgerError {
+  override name = "ContractRevertError";
+  /** The Solidity error's name. */
+  readonly errorName: name;
+  /** Its arguments, by name. */
+  readonly args: ContractErrorArgs<name>;
+  /** The raw revert data. */
+  readonly data: Hex;
+  /**
+   * @param errorName - the Solidity error's name.
+   * @param args - its arguments by name.
+   * @param sentence - the rule, as a sentence.
+   * @param data - the raw revert data.
+   */
+  constructor(errorName: name, args: ContractErrorArgs<name>, sentence: string, data: Hex) {
+    super(sentence, { metaMessages: [`Contract error: ${errorName}(${Object.values(args as object).map(String).join(", ")})`] });
+    this.errorName = errorName;
+    this.args = args;
+    this.data = data;
+  }
+}
+
+/** Constructor of one contract error class. */
+export type ContractErrorClass<name extends LedgerContractErrorName> = new (args: ContractErrorArgs<name>, data: Hex) => ContractRevertError<name>;
+
+function defineError<const name extends LedgerContractErrorName>(
+  errorName: name,
+  className: string,
+  describe: (args: ContractErrorArgs<name>) => string,
+): ContractErrorClass<name> {
+  const errorClass = class extends ContractRevertError<name> {
+    constructor(args: ContractErrorArgs<name>, data: Hex) {
+      super(errorName, args, describe(args), data);
+      this.name = className;
+    }
+  };
+  Object.defineProperty(errorClass, "name", { value: className });
+  return errorClass;
+}
+
+const money = (units: bigint) => formatAmount(units, TOKEN_DECIMALS, { minFractionDigits: 2 });
+const day = (n: number | bigint) => new Date(Number(n) * 86_400_000).toISOString().slice(0, 10);
+const time = (seconds: bigint) => new Date(Number(seconds) * 1000).toISOString();
+const unlimited = (limit: bigint) => (limit >= 2n ** 64n - 1n ? "unlimited" : money(limit));
+
+// ---- wallet registry ---------------------------------------------------------------------------------------
+
+/** The zero address was given as a wallet. @example `catch (e) { if (e instanceof InvalidAccountError) … }` */
+export const InvalidAccountError = defineError("WalletRegistryInvalidAccount", "InvalidAccountError", (a) => `${a.account} is not a valid wallet address`);
+/** Addresses are never registered twice. @example `catch (e) { if (e instanceof WalletAlreadyRegisteredError) … }` */
+export const WalletAlreadyRegisteredError = defineError("WalletRegistryWalletAlreadyRegistered", "WalletAlreadyRegisteredError", (a) => `wallet ${a.account} is already registered (or was closed: addresses are never reused)`);
+/** The wallet is not registered. @example `catch (e) { if (e instanceof WalletNotRegisteredError) … }` */
+export const WalletNotRegisteredError = defineError("WalletRegistryWalletNotRegistered", "WalletNotRegisteredError", (a) => `wallet ${a.account} is not registered`);
+/** The wallet is frozen and can neither send nor receive. @example `catch (e) { if (e instanceof WalletFrozenError) … }` */
+export const WalletFrozenError = defineError("WalletRegistryWalletFrozen", "WalletFrozenError", (a) => `wallet ${a.account} is frozen`);
+/** Unfreezing a wallet that is not frozen. @example `catch (e) { if (e instanceof WalletNotFrozenError) … }` */
+export const WalletNotFrozenError = defineError("WalletRegistryWalletNotFrozen", "WalletNotFrozenError", (a) => `wallet ${a.account} is not frozen`);
+/** The wallet is closed for good. @example `catch (e) { if (e instanceof WalletClosedError) … }` */
+export const WalletClosedError = defineError("WalletRegistryWalletClosed", "WalletClosedError", (a) => `wallet ${a.account} is closed`);
+/** The address is on compliance's denylist. @example `catch (e) { if (e instanceof WalletDenylistedError) … }` */
+export const WalletDenylistedError = defineError("WalletRegistryWalletDenylisted", "WalletDenylistedError", (a) => `wallet ${a.account} is on the denylist`);
+/** Removing an address that is not denylisted. @example `catch (e) { if (e instanceof WalletNotDenylistedError) … }` */
+export const WalletNotDenylistedError = defineError("WalletRegistryWalletNotDenylisted", "WalletNotDenylistedError", (a) => `wallet ${a.account} is not on the denylist`);
+/** The wallet's KYC has expired. @example `catch (e) { if (e instanceof KycExpiredError) … }` */
+export const KycExpiredError = defineError("WalletRegistryKycExpired", "KycExpiredError", (a) => `KYC of wallet ${a.account} expired on ${day(a.kycExpiryDay)}`);
+/** A KYC expiry must be after today. @example `catch (e) { if (e instanceof InvalidKycExpiryError) … }` */
+export const InvalidKycExpiryError = defineError("WalletRegistryInvalidKycExpiry", "InvalidKycExpiryError", (a) => `KYC expiry ${day(a.kycExpiryDay)} is not after today (${day(a.today)})`);
+/** Roles are 1 (individual) to 4 (institution). @example `catch (e) { if (e instanceof InvalidRoleError) … }` */
+export const InvalidRoleError = defineError("WalletRegistryInvalidRole", "InvalidRoleError", (a) => `role ${a.role} is not a wallet role (1 individual, 2 agent, 3 merchant, 4 institution)`);
+/** The tier has no limits configured. @example `catch (e) { if (e instanceof UnknownTierError) … }` */
+export const UnknownTierError = defineError("WalletRegistryUnknownTier", "UnknownTierError", (a) => `tier ${a.tier} has no limits configured`);
+/** Every tier limit must be non-zero. @example `catch (e) { if (e instanceof InvalidTierLimitsError) … }` */
+export const InvalidTierLimitsError = defineError("WalletRegistryInvalidTierLimits", "InvalidTierLimitsError", (a) => `limits of tier ${a.tier} must all be non-zero (use the maximum for unlimited)`);
+/** The zero alias commitment. @example `catch (e) { if (e instanceof InvalidAliasError) … }` */
+export const InvalidAliasError = defineError("WalletRegistryInvalidAlias", "InvalidAliasError", () => "the alias commitment must not be zero");
+/** The alias is linked to another wallet. @example `catch (e) { if (e instanceof AliasTakenError) … }` */
+export const AliasTakenError = defineError("WalletRegistryAliasTaken", "AliasTakenError", (a) => `the alias is already linked to wallet ${a.holder}`);
+/** A wallet with a balance cannot be closed. @example `catch (e) { if (e instanceof BalanceNotZeroError) … }` */
+export const BalanceNotZeroError = defineError("WalletRegistryBalanceNotZero", "BalanceNotZeroError", (a) => `wallet ${a.account} still holds ${money(a.balance)}: move or seize it before closing`);
+/** A batch registration without entries. @example `catch (e) { if (e instanceof RegistrationBatchEmptyError) … }` */
+export const RegistrationBatchEmptyError = defineError("WalletRegistryEmptyBatch", "RegistrationBatchEmptyError", () => "the registration batch is empty");
+/** Over the tier's single-transfer limit. @example `catch (e) { if (e instanceof TransferLimitExceededError) … }` */
+export const TransferLimitExceededError = defineError("WalletRegistryTransferLimitExceeded", "TransferLimitExceededError", (a) => `single-transfer limit of tier ${a.tier} exceeded: at most ${money(a.maxTransfer)} per transfer, asked ${money(a.amount)}`);
+/** Over today's outflow limit. @example `catch (e) { if (e instanceof DailyLimitExceededError) console.log(e.args.remaining); }` */
+export const DailyLimitExceededError = defineError("WalletRegistryDailyLimitExceeded", "DailyLimitExceededError", (a) => `daily limit of tier ${a.tier} exceeded: ${money(a.remaining)} left today, asked ${money(a.amount)}`);
+/** The recipient would go over its maximum balance. @example `catch (e) { if (e instanceof BalanceLimitExceededError) … }` */
+export const BalanceLimitExceededError = defineError("WalletRegistryBalanceLimitExceeded", "BalanceLimitExceededError", (a) => `balance limit of tier ${a.tier} exceeded for ${a.account}: at most ${unlimited(a.maxBalance)}, would hold ${money(a.balanceAfter)}`);
+
+// ---- token --------------------------------------------------------------------------------------------------
+
+/** Deployed with a zero admin. @example `catch (e) { if (e instanceof TokenInvalidAdminError) … }` */
+export const TokenInvalidAdminError = defineError("GoodsTokenInvalidAdmin", "TokenInvalidAdminError", (a) => `${a.admin} cannot be the token's admin`);
+/** Deployed with a zero reserve registry. @example `catch (e) { if (e instanceof InvalidReserveRegistryError) … }` */
+export const InvalidReserveRegistryError = defineError("GoodsTokenInvalidReserveRegistry", "InvalidReserveRegistryError", (a) => `${a.reserveRegistry} is not a reserve registry`);
+/** The token is paused. @example `catch (e) { if (e instanceof TokenPausedError) … }` */
+export const TokenPausedError = defineError("GoodsTokenPaused", "TokenPausedError", () => "the token is paused: transfers, issues and redemptions are stopped");
+/** Unpausing a token that is not paused. @example `catch (e) { if (e instanceof TokenNotPausedError) … }` */
+export const TokenNotPausedError = defineError("GoodsTokenNotPaused", "TokenNotPausedError", () => "the token is not paused");
+/** Issue, redeem and seizure need an amount above zero. @example `catch (e) { if (e instanceof ZeroAmountError) … }` */
+export const ZeroAmountError = defineError("GoodsTokenZeroAmount", "ZeroAmountError", () => "the amount must be above zero");
+/** A batch transfer without recipients. @example `catch (e) { if (e instanceof TransferBatchEmptyError) … }` */
+export const TransferBatchEmptyError = defineError("GoodsTokenEmptyBatch", "TransferBatchEmptyError", () => "the transfer batch is empty");
+/** Recipients and amounts differ in length. @example `catch (e) { if (e instanceof BatchLengthMismatchError) … }` */
+export const BatchLengthMismatchError = defineError("GoodsTokenBatchLengthMismatch", "BatchLengthMismatchError", (a) => `the batch has ${a.recipients} recipients but ${a.amounts} amounts`);
+/** This signed payment was already used or canceled. @example `catch (e) { if (e instanceof AuthorizationUsedError) … }` */
+export const AuthorizationUsedError = defineError("GoodsTokenAuthorizationUsed", "AuthorizationUsedError", (a) => `authorization ${a.nonce} of ${a.authorizer} was already used or canceled`);
+/** The authorization's window has not opened. @example `catch (e) { if (e instanceof AuthorizationNotYetValidError) … }` */
+export const AuthorizationNotYetValidError = defineError("GoodsTokenAuthorizationNotYetValid", "AuthorizationNotYetValidError", (a) => `the authorization is valid only after ${time(a.validAfter)}`);
+/** The authorization's window has closed. @example `catch (e) { if (e instanceof AuthorizationExpiredError) … }` */
+export const AuthorizationExpiredError = defineError("GoodsTokenAuthorizationExpired", "AuthorizationExpiredError", (a) => `the authorization expired at ${time(a.validBefore)}`);
+/** The signature is not the signer's. @example `catch (e) { if (e instanceof InvalidSignatureError) … }` */
+export const InvalidSignatureError = defineError("GoodsTokenInvalidSignature", "InvalidSignatureError", (a) => `the signature is not ${a.signer}'s over this authorization`);
+/** Only the payee may submit a receive-authorization. @example `catch (e) { if (e instanceof CallerNotPayeeError) … }` */
+export const CallerNotPayeeError = defineError("GoodsTokenCallerNotPayee", "CallerNotPayeeError", (a) => `only the payee ${a.payee} may submit this authorization, not ${a.caller}`);
+/** This single-use payment request is already paid. @example `catch (e) { if (e instanceof PaymentReferenceUsedError) … }` */
+export const PaymentReferenceUsedError = defineError("GoodsTokenPaymentReferenceUsed", "PaymentReferenceUsedError", (a) => `payment request ${a.ref} to ${a.payee} has already been paid (first paid wins)`);
+/** The permit's deadline has passed. @example `catch (e) { if (e instanceof PermitExpiredError) … }` */
+export const PermitExpiredError = defineError("GoodsTokenPermitExpired", "PermitExpiredError", (a) => `the permit expired at ${time(a.deadline)}`);
+
+// ---- reserve registry ---------------------------------------------------------------------------------------
+
+/** Only the token records issues and redemptions. @example `catch (e) { if (e instanceof CallerNotTokenError) … }` */
+export const CallerNotTokenError = defineError("ReserveRegistryCallerNotToken", "CallerNotTokenError", (a) => `only the token may record issues and redemptions, not ${a.caller}`);
+/** Deployed with a zero admin. @example `catch (e) { if (e instanceof ReserveInvalidAdminError) … }` */
+export const ReserveInvalidAdminError = defineError("ReserveRegistryInvalidAdmin", "ReserveInvalidAdminError", (a) => `${a.admin} cannot be the reserve registry's admin`);
+/** The zero address as token. @example `catch (e) { if (e instanceof InvalidTokenError) … }` */
+export const InvalidTokenError = defineError("ReserveRegistryInvalidToken", "InvalidTokenError", (a) => `${a.token} is not a token address`);
+/** The reserve registry's token is set once. @example `catch (e) { if (e instanceof TokenAlreadySetError) … }` */
+export const TokenAlreadySetError = defineError("ReserveRegistryTokenAlreadySet", "TokenAlreadySetError", (a) => `the reserve registry's token is already set to ${a.token}`);
+/** The zero lot id. @example `catch (e) { if (e instanceof InvalidLotIdError) … }` */
+export const InvalidLotIdError = defineError("ReserveRegistryInvalidLotId", "InvalidLotIdError", () => "the lot id must not be zero");
+/** A lot with this id exists. @example `catch (e) { if (e instanceof LotExistsError) … }` */
+export const LotExistsError = defineError("ReserveRegistryLotExists", "LotExistsError", (a) => `lot ${a.lot} already exists`);
+/** No lot with this id. @example `catch (e) { if (e instanceof UnknownLotError) … }` */
+export const UnknownLotError = defineError("ReserveRegistryUnknownLot", "UnknownLotError", (a) => `lot ${a.lot} does not exist`);
+/** A valuation of zero. @example `catch (e) { if (e instanceof InvalidValuationError) … }` */
+export const InvalidValuationError = defineError("ReserveRegistryInvalidValuation", "InvalidValuationError", (a) => `valuation ${money(a.valuation)} of lot ${a.lot} is not valid`);
+/** A renewal below what was issued. @example `catch (e) { if (e instanceof ValuationBelowIssuedError) … }` */
+export const ValuationBelowIssuedError = defineError("ReserveRegistryValuationBelowIssued", "ValuationBelowIssuedError", (a) => `valuation ${money(a.valuation)} of lot ${a.lot} is below the ${money(a.issued)} already issued against it`);
+/** A quantity of zero. @example `catch (e) { if (e instanceof InvalidQuantityError) … }` */
+export const InvalidQuantityError = defineError("ReserveRegistryInvalidQuantity", "InvalidQuantityError", (a) => `quantity of lot ${a.lot} must be above zero`);
+/** A zero attestation hash. @example `catch (e) { if (e instanceof InvalidAttestationHashError) … }` */
+export const InvalidAttestationHashError = defineError("ReserveRegistryInvalidAttestationHash", "InvalidAttestationHashError", (a) => `attestation hash of lot ${a.lot} must not be zero`);
+/** An attestation must expire after today. @example `catch (e) { if (e instanceof InvalidExpiryError) … }` */
+export const InvalidExpiryError = defineError("ReserveRegistryInvalidExpiry", "InvalidExpiryError", (a) => `expiry ${time(a.expiresAt)} of lot ${a.lot} is not after today`);
+/** The lot's attestation has expired. @example `catch (e) { if (e instanceof LotExpiredError) … }` */
+export const LotExpiredError = defineError("ReserveRegistryLotExpired", "LotExpiredError", (a) => `the attestation of lot ${a.lot} expired (${time(a.expiresAt)})`);
+/** The lot is disputed. @example `catch (e) { if (e instanceof LotDisputedError) … }` */
+export const LotDisputedError = defineError("ReserveRegistryLotDisputed", "LotDisputedError", (a) => `lot ${a.lot} is disputed`);
+/** Resolving a lot that is not disputed. @example `catch (e) { if (e instanceof LotNotDisputedError) … }` */
+export const LotNotDisputedError = defineError("ReserveRegistryLotNotDisputed", "LotNotDisputedError", (a) => `lot ${a.lot} is not disputed`);
+/** The lot has been released. @example `catch (e) { if (e instanceof LotReleasedError) … }` */
+export const LotReleasedError = defineError("ReserveRegistryLotReleased", "LotReleasedError", (a) => `lot ${a.lot} has been released`);
+/** Only the lot's custodian may renew or release it. @example `catch (e) { if (e instanceof NotLotCustodianError) … }` */
+export const NotLotCustodianError = defineError("ReserveRegistryNotLotCustodian", "NotLotCustodianError", (a) => `only lot ${a.lot}'s custodian ${a.custodian} may do this, not ${a.caller}`);
+/** Issuance over the lot's valuation. @example `catch (e) { if (e instanceof LotCapacityExceededError) console.log(e.args.available); }` */
+export const LotCapacityExceededError = defineError("ReserveRegistryLotCapacityExceeded", "LotCapacityExceededError", (a) => `lot ${a.lot} can back only ${money(a.available)} more, asked ${money(a.needed)}`);
+/** Total supply would exceed valid reserves. @example `catch (e) { if (e instanceof ReservesExceededError) … }` */
+export const ReservesExceededError = defineError("ReserveRegistryReservesExceeded", "ReservesExceededError", (a) => `total supply would be ${money(a.supplyAfter)}, above the ${money(a.validReserves)} of valid reserves`);
+/** Redeeming more than is outstanding. @example `catch (e) { if (e instanceof RedemptionExceedsOutstandingError) … }` */
+export const RedemptionExceedsOutstandingError = defineError("ReserveRegistryRedemptionExceedsOutstanding", "RedemptionExceedsOutstandingError", (a) => `only ${money(a.outstanding)} is outstanding against lot ${a.lot}, asked to redeem ${money(a.amount)}`);
+/** A lot with tokens outstanding cannot be released. @example `catch (e) { if (e instanceof LotOutstandingError) … }` */
+export const LotOutstandingError = defineError("ReserveRegistryLotOutstanding", "LotOutstandingError", (a) => `lot ${a.lot} still backs ${money(a.outstanding)}: redeem it before releasing`);
+/** Reserves beyond what the aggregate holds. @example `catch (e) { if (e instanceof ReservesOverflowError) … }` */
+export const ReservesOverflowError = defineError("ReserveRegistryReservesOverflow", "ReservesOverflowError", (a) => `adding ${money(a.added)} would overflow the reserves total (${money(a.validReserves)})`);
+
+// ---- inherited from OpenZeppelin -----------------------------------------------------------------------------
+
+/** The caller lacks the role this function needs. @example `catch (e) { if (e instanceof UnauthorizedAccountError) console.log(e.args.neededRole); }` */
+export const UnauthorizedAccountError = defineError("AccessControlUnauthorizedAccount", "UnauthorizedAccountError", (a) => `${a.account} does not hold ${roleName(a.neededRole) ?? a.neededRole}`);
+/** `renounceRole` must name the caller itself. @example `catch (e) { if (e instanceof BadConfirmationError) … }` */
+export const BadConfirmationError = defineError("AccessControlBadConfirmation", "BadConfirmationError", () => "an account can only renounce its own roles");
+/** The sender's balance is too low. @example `catch (e) { if (e instanceof InsufficientBalanceError) console.log(e.args.balance); }` */
+export const InsufficientBalanceError = defineError("ERC20InsufficientBalance", "InsufficientBalanceError", (a) => `${a.sender} holds ${money(a.balance)}, not the ${money(a.needed)} needed`);
+/** The spender's allowance is too low. @example `catch (e) { if (e instanceof InsufficientAllowanceError) … }` */
+export const InsufficientAllowanceError = defineError("ERC20InsufficientAllowance", "InsufficientAllowanceError", (a) => `${a.spender} may move only ${money(a.allowance)}, not ${money(a.needed)}`);
+/** The zero address as approver. @example `catch (e) { if (e instanceof InvalidApproverError) … }` */
+export const InvalidApproverError = defineError("ERC20InvalidApprover", "InvalidApproverError", (a) => `${a.approver} cannot approve`);
+/** The zero address as recipient. @example `catch (e) { if (e instanceof InvalidReceiverError) … }` */
+export const InvalidReceiverError = defineError("ERC20InvalidReceiver", "InvalidReceiverError", (a) => `${a.receiver} cannot receive tokens`);
+/** The zero address as sender. @example `catch (e) { if (e instanceof InvalidSenderError) … }` */
+export const InvalidSenderError = defineError("ERC20InvalidSender", "InvalidSenderError", (a) => `${a.sender} cannot send tokens`);
+/** The zero address as spender. @example `catch (e) { if (e instanceof InvalidSpenderError) … }` */
+export const InvalidSpenderError = defineError("ERC20InvalidSpender", "InvalidSpenderError", (a) => `${a.spender} cannot be approved`);
+/** A permit signed for another nonce (already used, or signed out of order). @example `catch (e) { if (e instanceof InvalidAccountNonceError) … }` */
+export const InvalidAccountNonceError = defineError("InvalidAccountNonce", "InvalidAccountNonceError", (a) => `the permit's nonce is not ${a.account}'s next one (${a.currentNonce})`);
+/** A malformed short string in the EIP-712 domain (deployment only). @example `catch (e) { if (e instanceof InvalidShortStringError) … }` */
+export const InvalidShortStringError = defineError("InvalidShortString", "InvalidShortStringError", () => "the token's EIP-712 name or version is malformed");
+/** The EIP-712 name or version is too long (deployment only). @example `catch (e) { if (e instanceof StringTooLongError) … }` */
+export const StringTooLongError = defineError("StringTooLong", "StringTooLongError", (a) => `"${a.str}" is too long for the EIP-712 domain`);
+
+/**
+ * The class of every Solidity custom error, by name. `satisfies Record<LedgerContractErrorName, …>`: a
+ * Solidity error without a class here fails `npm run typecheck`.
+ *
+ * @example
+ * ```ts
+ * const ErrorClass = contractErrors.WalletRegistryWalletFrozen; // WalletFrozenError
+ * ```
+ */
+export const contractErrors = {
+  WalletRegistryInvalidAccount: InvalidAccountError,
+  WalletRegistryWalletAlreadyRegistered: WalletAlreadyRegisteredError,
+  WalletRegistryWalletNotRegistered: WalletNotRegisteredError,
+  WalletRegistryWalletFrozen: WalletFrozenError,
+  WalletRegistryWalletNotFrozen: WalletNotFrozenError,
+  WalletRegistryWalletClosed: WalletClosedError,
+  WalletRegistryWalletDenylisted: WalletDenylistedError,
+  WalletRegistryWalletNotDenylisted: WalletNotDenylistedError,
+  WalletRegistryKycExpired: KycExpiredError,
+  WalletRegistryInvalidKycExpiry: InvalidKycExpiryError,
+  WalletRegistryInvalidRole: InvalidRoleError,
+  WalletRegistryUnknownTier: UnknownTierError,
+  WalletRegistryInvalidTierLimits: InvalidTierLimitsError,
+  WalletRegistryInvalidAlias: InvalidAliasError,
+  WalletRegistryAliasTaken: AliasTakenError,
+  WalletRegistryBalanceNotZero: BalanceNotZeroError,
+  WalletRegistryEmptyBatch: RegistrationBatchEmptyError,
+  WalletRegistryTransferLimitExceeded: TransferLimitExceededError,
+  WalletRegistryDailyLimitExceeded: DailyLimitExceededError,
+  WalletRegistryBalanceLimitExceeded: BalanceLimitExceededError,
+  GoodsTokenInvalidAdmin: TokenInvalidAdminError,
+  GoodsTokenInvalidReserveRegistry: InvalidReserveRegistryError,
+  GoodsTokenPaused: TokenPausedError,
+  GoodsTokenNotPaused: TokenNotPausedError,
+  GoodsTokenZeroAmount: ZeroAmountError,
+  GoodsTokenEmptyBatch: TransferBatchEmptyError,
+  GoodsTokenBatchLengthMismatch: BatchLengthMismatchError,
+  GoodsTokenAuthorizationUsed: AuthorizationUsedError,
+  GoodsTokenAuthorizationNotYetValid: AuthorizationNotYetValidError,
+  GoodsTokenAuthorizationExpired: AuthorizationExpiredError,
+  GoodsTokenInvalidSignature: InvalidSignatureError,
+  GoodsTokenCallerNotPayee: CallerNotPayeeError,
+  GoodsTokenPaymentReferenceUsed: PaymentReferenceUsedError,
+  GoodsTokenPermitExpired: PermitExpiredError,
+  ReserveRegistryCallerNotToken: CallerNotTokenError,
+  ReserveRegistryInvalidAdmin: ReserveInvalidAdminError,
+  ReserveRegistryInvalidToken: InvalidTokenError,
+  ReserveRegistryTokenAlreadySet: TokenAlreadySetError,
+  ReserveRegistryInvalidLotId: InvalidLotIdError,
+  ReserveRegistryLotExists: LotExistsError,
+  ReserveRegistryUnknownLot: UnknownLotError,
+  ReserveRegistryInvalidValuation: InvalidValuationError,
+  ReserveRegistryValuationBelowIssued: ValuationBelowIssuedError,
+  ReserveRegistryInvalidQuantity: InvalidQuantityError,
+  ReserveRegistryInvalidAttestationHash: InvalidAttestationHashError,
+  ReserveRegistryInvalidExpiry: InvalidExpiryError,
+  ReserveRegistryLotExpired: LotExpiredError,
+  ReserveRegistryLotDisputed: LotDisputedError,
+  ReserveRegistryLotNotDisputed: LotNotDisputedError,
+  ReserveRegistryLotReleased: LotReleasedError,
+  ReserveRegistryNotLotCustodian: NotLotCustodianError,
+  ReserveRegistryLotCapacityExceeded: LotCapacityExceededError,
+  ReserveRegistryReservesExceeded: ReservesExceededError,
+  ReserveRegistryRedemptionExceedsOutstanding: RedemptionExceedsOutstandingError,
+  ReserveRegistryLotOutstanding: LotOutstandingError,
+  ReserveRegistryReservesOverflow: ReservesOverflowError,
+  AccessControlUnauthorizedAccount: UnauthorizedAccountError,
+  AccessControlBadConfirmation: BadConfirmationError,
+  ERC20InsufficientBalance: InsufficientBalanceError,
+  ERC20InsufficientAllowance: InsufficientAllowanceError,
+  ERC20InvalidApprover: InvalidApproverError,
+  ERC20InvalidReceiver: InvalidReceiverError,
+  ERC20InvalidSender: InvalidSenderError,
+  ERC20InvalidSpender: InvalidSpenderError,
+  InvalidAccountNonce: InvalidAccountNonceError,
+  InvalidShortString: InvalidShortStringError,
+  StringTooLong: StringTooLongError,
+} as const satisfies { [name in LedgerContractErrorName]: ContractErrorClass<name> };
+
+/**
+ * A call reverted without a custom error: with `Error(string)`, a panic, no data, or data the ledger's ABI
+ * does not know.
+ *
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof ContractRevertedError) console.log(e.reason, e.data); }
+ * ```
+ */
+export class ContractRevertedError extends LedgerError {
+  override name = "ContractRevertedError";
+  /** The `Error(string)` reason or panic description, when there is one. */
+  readonly reason: string | undefined;
+  /** The raw revert data (`0x` when empty). */
+  readonly data: Hex;
+  /**
+   * @param reason - the reason, when known.
+   * @param data - the raw revert data.
+   */
+  constructor(reason: string | undefined, data: Hex) {
+    super(reason ? `the contract reverted: ${reason}` : "the contract reverted without a reason", {
+      details: data === "0x" ? undefined : `revert data ${data}`,
+    });
+    this.reason = reason;
+    this.data = data;
+  }
+}
+
+/**
+ * Decodes revert data into the named error class of its Solidity error.
+ *
+ * @param data - the revert data of a failed call.
+ * @returns the error: a {@link ContractRevertError} subclass for the ledger's custom errors, otherwise a
+ *   {@link ContractRevertedError}.
+ * @example
+ * ```ts
+ * const err = decodeContractError("0x…"); // e.g. WalletFrozenError with err.args.account
+ * ```
+ */
+export function decodeContractError(data: Hex): ContractRevertError | ContractRevertedError {
+  if (data.length < 10) return new ContractRevertedError(undefined, data);
+  let decoded: { errorName: string; args: readonly unknown[] | undefined; abiItem: { inputs: readonly { name?: string }[] } };
+  try {
+    decoded = decodeErrorResult({ abi: ledgerErrorsAbi, data }) as typeof decoded;
+  } catch {
+    return new ContractRevertedError(`unknown error selector ${data.slice(0, 10)}`, data);
+  }
+  const { errorName, args = [], abiItem } = decoded;
+  if (errorName === "Error") return new ContractRevertedError(String(args[0]), data);
+  if (errorName === "Panic") return new ContractRevertedError(`panic 0x${(args[0] as bigint).toString(16)}`, data);
+  const named = Object.fromEntries(abiItem.inputs.map((input, i) => [input.name ?? String(i), args[i]]));
+  const ErrorClass = contractErrors[errorName as LedgerContractErrorName] as unknown as ContractErrorClass<LedgerContractErrorName>;
+  return new ErrorClass(named as ContractErrorArgs<LedgerContractErrorName>, data);
+}
+
+/**
+ * Finds revert data anywhere in an error's cause chain (viem's `ContractFunctionRevertedError.raw`, an RPC
+ * error's `data`, a provider's nested `data.data`).
+ *
+ * @param error - anything thrown by a viem call.
+ * @returns the revert data, or undefined when the failure was not a revert.
+ * @example
+ * ```ts
+ * const data = findRevertData(err);
+ * ```
+ */
+export function findRevertData(error: unknown): Hex | undefined {
+  for (let e: unknown = error; e && typeof e === "object"; e = (e as { cause?: unknown }).cause) {
+    const { raw, data } = e as { raw?: unknown; data?: unknown };
+    for (const candidate of [raw, data, (data as { data?: unknown } | undefined)?.data]) {
+      if (typeof candidate === "string" && /^0x([0-9a-fA-F]{2})*$/.test(candidate)) return candidate as Hex;
+    }
+    if (e instanceof ContractRevertError || e instanceof ContractRevertedError) return e.data;
+  }
+  return undefined;
+}

@@ -1,0 +1,76 @@
+/**
+ * Shared setup of the SDK tests: SDK clients over the in-process Hardhat network (viem `custom(provider)`),
+ * bound to the ledger deployed by test/fixtures.ts, one per role holder.
+ */
+import { custom, type Address, type Hex, type LocalAccount } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import type { NetworkConnection } from "hardhat/types/network";
+import { createLedgerClient, type LedgerClient, type LedgerDeployment } from "../../src/sdk/index.js";
+import { ledgerFixtures, type FundedLedger } from "../fixtures.js";
+
+/** Hardhat's default accounts mnemonic (the same keys `hardhat node` prints). */
+export const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
+
+/** The first 20 Hardhat accounts as viem local accounts, so the SDK signs locally as an app would. */
+export const devAccounts: LocalAccount[] = Array.from({ length: 20 }, (_, i) => mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex: i }));
+
+/**
+ * The viem local account of a Hardhat dev address.
+ *
+ * @param address - one of the first 20 Hardhat accounts.
+ * @returns its local account.
+ */
+export function devAccount(address: string): LocalAccount {
+  const found = devAccounts.find((a) => a.address.toLowerCase() === address.toLowerCase());
+  if (!found) throw new Error(`${address} is not one of the first 20 Hardhat accounts`);
+  return found;
+}
+
+/** A funded ledger (test/fixtures.ts) with an SDK client per participant. */
+export type SdkLedger = FundedLedger & {
+  deployment: LedgerDeployment;
+  lotA: Hex;
+  lotB: Hex;
+  /** A client for any address (local account), or without an account. */
+  clientFor: (address?: Address | string) => LedgerClient;
+  reader: LedgerClient;
+  admin: FundedLedger["admin"];
+};
+
+/**
+ * Returns a function that loads the funded-ledger fixture (a snapshot, so each test starts from the same
+ * state) and fresh SDK clients (their nonce caches must not outlive a snapshot revert).
+ *
+ * @param connection - a connection from `network.create()`.
+ * @returns the loader.
+ */
+export function sdkLedgerLoader(connection: NetworkConnection): () => Promise<SdkLedger> {
+  const { fundedLedgerFixture } = ledgerFixtures(connection);
+  return async () => {
+    const ledger = await connection.networkHelpers.loadFixture(fundedLedgerFixture);
+    const deployment: LedgerDeployment = {
+      chainId: 31337,
+      contracts: { token: (await ledger.token.getAddress()) as Address, reserveRegistry: (await ledger.reserveRegistry.getAddress()) as Address },
+      decimals: 6,
+    };
+    const transport = custom(connection.provider);
+    const clientFor = (address?: Address | string) =>
+      createLedgerClient({ deployment, transport, pollingInterval: 20, ...(address ? { account: devAccount(address) } : {}) }) as LedgerClient;
+    return { ...ledger, lotA: ledger.lotA as Hex, lotB: ledger.lotB as Hex, deployment, clientFor, reader: clientFor() };
+  };
+}
+
+/**
+ * Awaits a promise that must reject, and returns the rejection.
+ *
+ * @param promise - the call.
+ * @returns what it threw.
+ */
+export async function rejectionOf(promise: Promise<unknown> | (() => unknown)): Promise<unknown> {
+  try {
+    await (typeof promise === "function" ? promise() : promise);
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected a rejection, but the call succeeded");
+}

@@ -5,17 +5,22 @@ import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC2
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC3009} from "./interfaces/IERC3009.sol";
 import {IGoodsToken} from "./interfaces/IGoodsToken.sol";
 import {IReserveRegistry} from "./interfaces/IReserveRegistry.sol";
 import {LotId} from "./types/LotId.sol";
-import {PackedERC20} from "./PackedERC20.sol";
+import {ReserveRegistry} from "./ReserveRegistry.sol";
 import {WalletRegistry} from "./WalletRegistry.sol";
+import {PackedERC20} from "./PackedERC20.sol";
 
 /// @title GoodsToken
 /// @notice The goods-backed token with its wallet registry: ERC-20 + EIP-2612 + EIP-3009, issue and redeem against
 /// ReserveRegistry lots, seizure, recovery, batch and referenced transfers. Every value-moving path goes through
-/// `_update`, which runs the one compliance check. Immutable (no proxy): see the README's contracts section.
+/// `_update`, whose hooks run the one compliance check (WalletRegistry). Immutable (no proxy): see the README's
+/// contracts section.
+/// @dev The constructor creates the ReserveRegistry, so each contract holds the other's address as an immutable
+/// and the issue path reads no storage to find or authorize its partner. The registry keeps the total supply.
 contract GoodsToken is IGoodsToken, WalletRegistry, EIP712, Nonces {
     /// @inheritdoc IGoodsToken
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
@@ -36,9 +41,6 @@ contract GoodsToken is IGoodsToken, WalletRegistry, EIP712, Nonces {
     bytes32 private constant PERMIT_TYPEHASH =
         keccak256("Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)");
 
-    /// @dev The pause flag, in `_supplyWord` above the supply, so a mint reads one slot for both.
-    uint256 private constant PAUSED_FLAG = 1 << 128;
-
     IReserveRegistry private immutable _reserveRegistry;
 
     mapping(address authorizer => mapping(bytes32 nonce => bool)) private _authorizationStates;
@@ -46,15 +48,13 @@ contract GoodsToken is IGoodsToken, WalletRegistry, EIP712, Nonces {
 
     /// @param name_ Token name (also the EIP-712 domain name; version "1").
     /// @param symbol_ Token symbol.
-    /// @param reserveRegistry_ The ReserveRegistry that caps issuance (its admin then calls `setToken`).
-    /// @param admin The DEFAULT_ADMIN_ROLE holder, who grants every other role.
-    constructor(string memory name_, string memory symbol_, IReserveRegistry reserveRegistry_, address admin)
+    /// @param admin The DEFAULT_ADMIN_ROLE holder of both contracts, who grants every other role.
+    constructor(string memory name_, string memory symbol_, address admin)
         PackedERC20(name_, symbol_)
         EIP712(name_, "1")
     {
-        if (address(reserveRegistry_) == address(0)) revert GoodsTokenInvalidReserveRegistry(address(0));
         if (admin == address(0)) revert GoodsTokenInvalidAdmin(address(0));
-        _reserveRegistry = reserveRegistry_;
+        _reserveRegistry = new ReserveRegistry(admin);
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
     }
 
@@ -64,17 +64,15 @@ contract GoodsToken is IGoodsToken, WalletRegistry, EIP712, Nonces {
 
     /// @inheritdoc IGoodsToken
     function pause() external onlyRole(PAUSER_ROLE) {
-        uint256 supplyWord = _supplyWord;
-        if (supplyWord & PAUSED_FLAG != 0) revert GoodsTokenPaused();
-        _supplyWord = supplyWord | PAUSED_FLAG;
+        if (_isPaused()) revert GoodsTokenPaused();
+        _setPaused(true);
         emit Paused(msg.sender);
     }
 
     /// @inheritdoc IGoodsToken
     function unpause() external onlyRole(PAUSER_ROLE) {
-        uint256 supplyWord = _supplyWord;
-        if (supplyWord & PAUSED_FLAG == 0) revert GoodsTokenNotPaused();
-        _supplyWord = supplyWord & ~PAUSED_FLAG;
+        if (!_isPaused()) revert GoodsTokenNotPaused();
+        _setPaused(false);
         emit Unpaused(msg.sender);
     }
 
@@ -86,7 +84,7 @@ contract GoodsToken is IGoodsToken, WalletRegistry, EIP712, Nonces {
     function issue(LotId lot, address to, uint256 amount, bytes32 ref) external onlyRole(ISSUER_ROLE) {
         if (amount == 0) revert GoodsTokenZeroAmount();
         // Caps first: they bound `amount` before any arithmetic on balances.
-        _reserveRegistry.recordIssue(lot, amount, _supplyWord & BALANCE_MASK);
+        _recordIssue(lot, amount);
         _mint(to, amount);
         emit Issued(lot, to, amount, ref);
     }
@@ -115,10 +113,13 @@ contract GoodsToken is IGoodsToken, WalletRegistry, EIP712, Nonces {
         if (from == address(0)) revert ERC20InvalidSender(address(0));
         if (to == address(0)) revert ERC20InvalidReceiver(address(0));
         if (amount == 0) revert GoodsTokenZeroAmount();
-        // A seizure must work on a frozen or denylisted wallet and while paused: only the recipient is checked,
-        // and the move bypasses this contract's `_update` (the pause and the sender's checks).
-        _checkRecipient(to, amount);
-        PackedERC20._update(from, to, amount);
+        // A seizure must work on a frozen or denylisted wallet and while paused: it bypasses `_update`'s hooks,
+        // debits the sender unchecked and checks only the recipient (ignoring the pause).
+        _debit(from, _accounts[from], amount);
+        uint256 toWord = _accounts[to];
+        _checkRecipient(to, toWord, amount, true);
+        _credit(to, toWord, amount);
+        emit Transfer(from, to, amount);
         emit ForcedTransfer(from, to, amount, msg.sender, reasonCode, legalRef);
     }
 
@@ -257,7 +258,13 @@ contract GoodsToken is IGoodsToken, WalletRegistry, EIP712, Nonces {
 
     /// @inheritdoc IGoodsToken
     function paused() external view returns (bool) {
-        return _supplyWord & PAUSED_FLAG != 0;
+        return _isPaused();
+    }
+
+    /// @inheritdoc IERC20
+    /// @dev Kept by the ReserveRegistry, beside the reserves that cap it.
+    function totalSupply() external view returns (uint256) {
+        return _reserveRegistry.outstandingSupply();
     }
 
     /// @inheritdoc IGoodsToken
@@ -266,20 +273,35 @@ contract GoodsToken is IGoodsToken, WalletRegistry, EIP712, Nonces {
     }
 
     // ----------------------------------------------------------------------------------------------------------
-    // The hook
+    // Internal
     // ----------------------------------------------------------------------------------------------------------
 
-    /// @dev Every value-moving path (transfer, transferFrom, both EIP-3009 calls, batch, referenced transfer,
-    /// issue, redeem) passes here: not paused, then the one compliance check, then the move.
-    function _update(address from, address to, uint256 value) internal override {
-        if (_supplyWord & PAUSED_FLAG != 0) revert GoodsTokenPaused();
-        _checkTransfer(from, to, value);
-        super._update(from, to, value);
+    /// @dev The paused error of WalletRegistry's check.
+    function _revertPaused() internal pure override {
+        revert GoodsTokenPaused();
     }
 
     // ----------------------------------------------------------------------------------------------------------
     // Private helpers
     // ----------------------------------------------------------------------------------------------------------
+
+    /// @dev `_reserveRegistry.recordIssue(lot, amount)` as a bare CALL: the hottest cross-contract call, and the
+    /// registry is this contract's own creation, so the compiler's code-size check and return decoding (its
+    /// result is not needed) are skipped. A revert is bubbled up unchanged.
+    function _recordIssue(LotId lot, uint256 amount) private {
+        address registry = address(_reserveRegistry);
+        bytes4 selector = IReserveRegistry.recordIssue.selector;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, selector)
+            mstore(add(ptr, 0x04), lot)
+            mstore(add(ptr, 0x24), amount)
+            if iszero(call(gas(), registry, 0, ptr, 0x44, 0, 0)) {
+                returndatacopy(ptr, 0, returndatasize())
+                revert(ptr, returndatasize())
+            }
+        }
+    }
 
     /// @dev Validates an EIP-3009 authorization (window, unused nonce, payee's single-use reference, signature)
     /// and marks the nonce used by `from` and the reference used for `to`.

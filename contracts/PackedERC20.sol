@@ -4,27 +4,26 @@ pragma solidity 0.8.30;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
-import {Panic} from "@openzeppelin/contracts/utils/Panic.sol";
 
 /// @title PackedERC20
-/// @notice An ERC-20 core in OpenZeppelin 5's shape (one `_update` hook; mint and burn skip the zero-address side;
-/// ERC-6093 errors) whose balance is the low 96 bits of a per-account storage word, so a derived contract can keep
-/// the account's other data (here: the wallet registry record) in the same slot and read it for free.
-/// @dev OpenZeppelin's ERC20 keeps `_balances` private, which rules out that packing. Total supply is capped at
-/// `2^96 − 1` (minting past it panics like OZ's checked arithmetic), so no balance can carry into bit 96.
-/// Bits 128.. of `_supplyWord` are left to the derived contract (GoodsToken keeps its pause flag there, so a mint
-/// reads one slot for both).
+/// @notice An ERC-20 core in OpenZeppelin 5's shape (one `_update` path; mint and burn skip the zero-address side;
+/// ERC-6093 errors) whose balance is the low 96 bits of a per-account storage word, so a derived contract keeps
+/// the account's other data (here: the wallet registry record) in the same slot and checks it for free.
+/// @dev OpenZeppelin's ERC20 keeps `_balances` private, which rules out that packing. `_update` reads and writes
+/// each account word once and hands it to two hooks, {_checkDebit} and {_checkCredit}, where a derived contract
+/// applies its rules. The derived contract must:
+/// - implement {totalSupply} and keep it equal to the sum of balances (GoodsToken keeps it in the ReserveRegistry,
+///   beside the reserves that cap it);
+/// - keep every balance below `2^96` (GoodsToken: {_checkCredit} caps a balance at its tier's `uint64` maximum),
+///   since credits are unchecked so they cannot carry into the bits above the balance.
 abstract contract PackedERC20 is IERC20Metadata, IERC20Errors {
-    /// @dev Low 96 bits of an account word: the balance. Also the cap of the total supply.
+    /// @dev Low 96 bits of an account word: the balance.
     uint256 internal constant BALANCE_MASK = (1 << 96) - 1;
 
     /// @dev One word per account: balance in bits 0–95, the rest belongs to the derived contract.
     mapping(address account => uint256) internal _accounts;
 
     mapping(address account => mapping(address spender => uint256)) private _allowances;
-
-    /// @dev Total supply in bits 0–95; bits 96.. belong to the derived contract.
-    uint256 internal _supplyWord;
 
     string private _name;
     string private _symbol;
@@ -50,11 +49,6 @@ abstract contract PackedERC20 is IERC20Metadata, IERC20Errors {
     /// @dev 6, as mobile money and USDC.
     function decimals() public pure virtual returns (uint8) {
         return 6;
-    }
-
-    /// @inheritdoc IERC20
-    function totalSupply() public view virtual returns (uint256) {
-        return _supplyWord & BALANCE_MASK;
     }
 
     /// @inheritdoc IERC20
@@ -93,37 +87,44 @@ abstract contract PackedERC20 is IERC20Metadata, IERC20Errors {
         _update(from, to, value);
     }
 
-    /// @dev Moves `value` from `from` to `to`, minting if `from` is zero and burning if `to` is zero. The one hook:
-    /// override it to add rules, and call `super._update`. Only the balance bits of the account words change.
+    /// @dev Moves `value` from `from` to `to`; mints if `from` is zero and burns if `to` is zero (balances only:
+    /// the derived contract accounts for the supply). Every path that moves value passes here, and through the
+    /// hooks. Emits {Transfer}.
     function _update(address from, address to, uint256 value) internal virtual {
-        if (from == address(0)) {
-            uint256 supplyWord = _supplyWord;
-            uint256 supply = (supplyWord & BALANCE_MASK) + value;
-            if (supply > BALANCE_MASK) Panic.panic(Panic.UNDER_OVERFLOW);
-            _supplyWord = (supplyWord & ~BALANCE_MASK) | supply;
-        } else {
-            uint256 fromWord = _accounts[from];
-            uint256 fromBalance = fromWord & BALANCE_MASK;
-            if (fromBalance < value) revert ERC20InsufficientBalance(from, fromBalance, value);
-            // value ≤ fromBalance: only the balance bits decrease, no borrow from the record bits.
-            unchecked {
-                _accounts[from] = fromWord - value;
-            }
+        if (from != address(0)) _debit(from, _checkDebit(from, _accounts[from], value), value);
+        if (to != address(0)) {
+            uint256 toWord = _accounts[to];
+            _checkCredit(to, toWord, value);
+            _credit(to, toWord, value);
         }
-
-        if (to == address(0)) {
-            // value ≤ a balance ≤ total supply: no borrow from the bits above the supply.
-            unchecked {
-                _supplyWord -= value;
-            }
-        } else {
-            // balance + value ≤ total supply ≤ BALANCE_MASK: no carry into the record bits, no overflow.
-            unchecked {
-                _accounts[to] += value;
-            }
-        }
-
         emit Transfer(from, to, value);
+    }
+
+    /// @dev Hook: `value` is about to leave `from`, whose word is `fromWord`. Returns the word to debit, so a
+    /// derived contract can check it and update its own bits in the same write. Must not change the balance bits.
+    function _checkDebit(address, uint256 fromWord, uint256) internal virtual returns (uint256) {
+        return fromWord;
+    }
+
+    /// @dev Hook: `value` is about to reach `to`, whose word is `toWord`. Reverts to refuse.
+    function _checkCredit(address, uint256, uint256) internal view virtual {}
+
+    /// @dev Takes `value` from `from`'s balance (word `fromWord`, already read) and writes the word once.
+    function _debit(address from, uint256 fromWord, uint256 value) internal {
+        uint256 fromBalance = fromWord & BALANCE_MASK;
+        if (fromBalance < value) revert ERC20InsufficientBalance(from, fromBalance, value);
+        // value ≤ fromBalance: only the balance bits decrease, no borrow from the bits above.
+        unchecked {
+            _accounts[from] = fromWord - value;
+        }
+    }
+
+    /// @dev Adds `value` to `to`'s balance (word `toWord`, already read) and writes the word once.
+    function _credit(address to, uint256 toWord, uint256 value) internal {
+        // The derived contract bounds every balance below 2^96 (see the contract's @dev): no carry, no overflow.
+        unchecked {
+            _accounts[to] = toWord + value;
+        }
     }
 
     /// @dev Creates `value` tokens for `account` (not the zero address) through {_update}.

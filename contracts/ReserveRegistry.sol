@@ -7,11 +7,13 @@ import {LotId} from "./types/LotId.sol";
 
 /// @title ReserveRegistry
 /// @notice Goods lots, their attestations and goods-release records; caps issuance per lot and in total.
-/// @dev Storage is shaped for the issue path, which reads two slots and writes one:
+/// @dev Storage is shaped for the issue path, which reads and writes two slots:
 /// - lot state word: valuation 0–95 | issued 96–191 | expiresAt 192–231 | status 232–239;
-/// - aggregate word: token 0–159 | settledDay 160–183 | validReserves 184–255.
+/// - aggregate word: outstandingSupply 0–95 | validReserves 96–191 | settledDay 192–215.
 /// `validReserves` is exact as of `settledDay`; a lot expiring on day d is in bucket `_expiringOn[d]`, and settling
 /// up to today subtracts the buckets of the days that have begun since. Every write to reserves settles first.
+/// The token is the deployer (GoodsToken creates this contract), kept as an immutable so the issue path's caller
+/// check reads no storage.
 contract ReserveRegistry is AccessControl, IReserveRegistry {
     /// @inheritdoc IReserveRegistry
     bytes32 public constant CUSTODIAN_ROLE = keccak256("CUSTODIAN_ROLE");
@@ -21,13 +23,11 @@ contract ReserveRegistry is AccessControl, IReserveRegistry {
     uint256 private constant MASK24 = 0xffffff;
     uint256 private constant MASK40 = 0xffffffffff;
     uint256 private constant MASK96 = (1 << 96) - 1;
-    uint256 private constant MASK160 = (1 << 160) - 1;
     uint256 private constant ISSUED_SHIFT = 96;
     uint256 private constant EXPIRES_SHIFT = 192;
     uint256 private constant STATUS_SHIFT = 232;
-    uint256 private constant SETTLED_DAY_SHIFT = 160;
-    uint256 private constant RESERVES_SHIFT = 184;
-    uint256 private constant MAX_RESERVES = (1 << 72) - 1;
+    uint256 private constant RESERVES_SHIFT = 96;
+    uint256 private constant SETTLED_DAY_SHIFT = 192;
 
     /// @dev The parts of a lot that the issue path does not read.
     struct LotDetails {
@@ -48,26 +48,15 @@ contract ReserveRegistry is AccessControl, IReserveRegistry {
     mapping(uint256 releaseId => GoodsRelease) private _releases;
     uint256 private _releaseCount;
     uint256 private _aggregate;
+    address private immutable _token;
 
-    /// @param admin The DEFAULT_ADMIN_ROLE holder: grants CUSTODIAN_ROLE and AUDITOR_ROLE, sets the token once.
+    /// @notice Called by GoodsToken's constructor: the deployer becomes the token.
+    /// @param admin The DEFAULT_ADMIN_ROLE holder, who grants CUSTODIAN_ROLE and AUDITOR_ROLE.
     constructor(address admin) {
         if (admin == address(0)) revert ReserveRegistryInvalidAdmin(address(0));
+        _token = msg.sender;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _aggregate = _today() << SETTLED_DAY_SHIFT;
-    }
-
-    // ----------------------------------------------------------------------------------------------------------
-    // Admin
-    // ----------------------------------------------------------------------------------------------------------
-
-    /// @inheritdoc IReserveRegistry
-    function setToken(address newToken) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        if (newToken == address(0)) revert ReserveRegistryInvalidToken(address(0));
-        uint256 aggregate = _aggregate;
-        address current = address(uint160(aggregate));
-        if (current != address(0)) revert ReserveRegistryTokenAlreadySet(current);
-        _aggregate = aggregate | uint256(uint160(newToken));
-        emit TokenSet(newToken);
     }
 
     // ----------------------------------------------------------------------------------------------------------
@@ -181,36 +170,37 @@ contract ReserveRegistry is AccessControl, IReserveRegistry {
     // ----------------------------------------------------------------------------------------------------------
 
     /// @inheritdoc IReserveRegistry
-    function recordIssue(LotId lot, uint256 amount, uint256 supplyBefore) external {
-        uint256 aggregate = _aggregate;
-        if (msg.sender != address(uint160(aggregate))) revert ReserveRegistryCallerNotToken(msg.sender);
+    function recordIssue(LotId lot, uint256 amount) external returns (uint256 supplyAfter) {
+        if (msg.sender != _token) revert ReserveRegistryCallerNotToken(msg.sender);
         uint256 state = _lotStates[lot];
-        _requireActive(lot, state);
         uint256 today = _today();
-        uint256 expiresAt = (state >> EXPIRES_SHIFT) & MASK40;
-        if (today >= expiresAt / 1 days) revert ReserveRegistryLotExpired(lot, expiresAt);
         uint256 available;
         // issued ≤ valuation always holds.
         unchecked {
             available = (state & MASK96) - ((state >> ISSUED_SHIFT) & MASK96);
         }
-        if (amount > available) revert ReserveRegistryLotCapacityExceeded(lot, available, amount);
+        // One combined test on the hot path; {_revertIssue} names the rule that failed.
+        if (
+            state >> STATUS_SHIFT != uint256(LotStatus.Active) || today >= ((state >> EXPIRES_SHIFT) & MASK40) / 1 days
+                || amount > available
+        ) _revertIssue(lot, state, amount, available);
         // issued + amount ≤ valuation < 2^96: no carry out of the issued field.
         unchecked {
             _lotStates[lot] = state + (amount << ISSUED_SHIFT);
         }
-        uint256 settled = _settledFrom(aggregate, today);
-        // Only the first write of a new day changes the aggregate; the hot path skips this write.
-        if (settled != aggregate) _aggregate = settled;
-        uint256 reserves = settled >> RESERVES_SHIFT;
-        uint256 supplyAfter = supplyBefore + amount;
+        uint256 aggregate = _settled(today);
+        uint256 reserves = (aggregate >> RESERVES_SHIFT) & MASK96;
+        supplyAfter = (aggregate & MASK96) + amount;
         if (supplyAfter > reserves) revert ReserveRegistryReservesExceeded(reserves, supplyAfter);
+        // supplyAfter ≤ reserves < 2^96: no carry into the reserves field.
+        unchecked {
+            _aggregate = aggregate + amount;
+        }
     }
 
     /// @inheritdoc IReserveRegistry
     function recordRedemption(LotId lot, uint256 amount, bytes32 ref) external returns (uint256 releaseId) {
-        uint256 aggregate = _aggregate;
-        if (msg.sender != address(uint160(aggregate))) revert ReserveRegistryCallerNotToken(msg.sender);
+        if (msg.sender != _token) revert ReserveRegistryCallerNotToken(msg.sender);
         uint256 state = _lotStates[lot];
         LotStatus status = _statusOf(state);
         if (status == LotStatus.None) revert ReserveRegistryUnknownLot(lot);
@@ -221,8 +211,13 @@ contract ReserveRegistry is AccessControl, IReserveRegistry {
         if (amount > outstanding) revert ReserveRegistryRedemptionExceedsOutstanding(lot, outstanding, amount);
 
         uint256 today = _today();
-        // A counted lot's remaining value, valuation − redeemed ≥ outstanding ≥ amount, is what leaves the reserves.
-        _aggregate = _removeIfCounted(_settledFrom(aggregate, today), state, amount, today);
+        // The burned tokens leave the outstanding supply (amount ≤ the lot's outstanding ≤ the total), and, if
+        // the lot counts, its remaining value (valuation − redeemed ≥ outstanding ≥ amount) leaves the reserves.
+        uint256 aggregate;
+        unchecked {
+            aggregate = _settled(today) - amount;
+        }
+        _aggregate = _removeIfCounted(aggregate, state, amount, today);
         // amount ≤ outstanding ≤ issued < 2^96.
         details.redeemed = uint96(redeemed + amount);
 
@@ -245,7 +240,12 @@ contract ReserveRegistry is AccessControl, IReserveRegistry {
 
     /// @inheritdoc IReserveRegistry
     function token() external view returns (address) {
-        return address(uint160(_aggregate));
+        return _token;
+    }
+
+    /// @inheritdoc IReserveRegistry
+    function outstandingSupply() external view returns (uint256) {
+        return _aggregate & MASK96;
     }
 
     /// @inheritdoc IReserveRegistry
@@ -277,7 +277,7 @@ contract ReserveRegistry is AccessControl, IReserveRegistry {
 
     /// @inheritdoc IReserveRegistry
     function validReserves() external view returns (uint256) {
-        return _settledView(_aggregate, _today()) >> RESERVES_SHIFT;
+        return (_settledView(_aggregate, _today()) >> RESERVES_SHIFT) & MASK96;
     }
 
     /// @inheritdoc IReserveRegistry
@@ -331,6 +331,14 @@ contract ReserveRegistry is AccessControl, IReserveRegistry {
         revert ReserveRegistryLotReleased(lot);
     }
 
+    /// @dev Reverts with the first issue rule that fails, in the order: status, expiry, capacity.
+    function _revertIssue(LotId lot, uint256 state, uint256 amount, uint256 available) private pure {
+        _requireActive(lot, state);
+        uint256 expiresAt = (state >> EXPIRES_SHIFT) & MASK40;
+        if (amount <= available) revert ReserveRegistryLotExpired(lot, expiresAt);
+        revert ReserveRegistryLotCapacityExceeded(lot, available, amount);
+    }
+
     /// @dev The state and details of an active lot whose custodian is the caller.
     function _custodiedLot(LotId lot) private view returns (uint256 state, LotDetails storage details) {
         state = _lotStates[lot];
@@ -347,10 +355,10 @@ contract ReserveRegistry is AccessControl, IReserveRegistry {
 
     /// @dev Adds `amount` to the reserves and to the bucket of the day `expiresAt` falls on.
     function _addReserves(uint256 aggregate, uint256 expiresAt, uint256 amount) private returns (uint256) {
-        uint256 reserves = aggregate >> RESERVES_SHIFT;
-        if (amount > MAX_RESERVES - reserves) revert ReserveRegistryReservesOverflow(reserves, amount);
+        uint256 reserves = (aggregate >> RESERVES_SHIFT) & MASK96;
+        if (amount > MASK96 - reserves) revert ReserveRegistryReservesOverflow(reserves, amount);
         _expiringOn[expiresAt / 1 days] += amount;
-        // reserves + amount ≤ MAX_RESERVES: fits in the top 72 bits.
+        // reserves + amount ≤ 2^96 − 1: no carry into the settled day.
         unchecked {
             return aggregate + (amount << RESERVES_SHIFT);
         }
@@ -371,19 +379,15 @@ contract ReserveRegistry is AccessControl, IReserveRegistry {
         }
     }
 
-    /// @dev The stored aggregate, settled through today (not written back: callers write it).
+    /// @dev The stored aggregate, settled through today (not written back: every caller writes it).
     function _settled(uint256 today) private returns (uint256) {
-        return _settledFrom(_aggregate, today);
-    }
-
-    /// @dev `aggregate` settled through today (not written back: callers write it).
-    function _settledFrom(uint256 aggregate, uint256 today) private returns (uint256) {
+        uint256 aggregate = _aggregate;
         return (aggregate >> SETTLED_DAY_SHIFT) & MASK24 == today ? aggregate : _settle(aggregate, today);
     }
 
     /// @dev Subtracts the buckets of every day in (settledDay, today] and clears them.
     function _settle(uint256 aggregate, uint256 today) private returns (uint256) {
-        uint256 reserves = aggregate >> RESERVES_SHIFT;
+        uint256 reserves = (aggregate >> RESERVES_SHIFT) & MASK96;
         for (uint256 day = ((aggregate >> SETTLED_DAY_SHIFT) & MASK24) + 1; day <= today; ++day) {
             uint256 expiring = _expiringOn[day];
             if (expiring != 0) {
@@ -395,15 +399,15 @@ contract ReserveRegistry is AccessControl, IReserveRegistry {
                 emit ReservesExpired(day, expiring);
             }
         }
-        return (aggregate & MASK160) | (today << SETTLED_DAY_SHIFT) | (reserves << RESERVES_SHIFT);
+        return (aggregate & MASK96) | (reserves << RESERVES_SHIFT) | (today << SETTLED_DAY_SHIFT);
     }
 
     /// @dev Like {_settle}, without writing: for views.
     function _settledView(uint256 aggregate, uint256 today) private view returns (uint256) {
-        uint256 reserves = aggregate >> RESERVES_SHIFT;
+        uint256 reserves = (aggregate >> RESERVES_SHIFT) & MASK96;
         for (uint256 day = ((aggregate >> SETTLED_DAY_SHIFT) & MASK24) + 1; day <= today; ++day) {
             reserves -= _expiringOn[day];
         }
-        return (aggregate & MASK160) | (today << SETTLED_DAY_SHIFT) | (reserves << RESERVES_SHIFT);
+        return (aggregate & MASK96) | (reserves << RESERVES_SHIFT) | (today << SETTLED_DAY_SHIFT);
     }
 }

@@ -11,7 +11,9 @@ import {PackedERC20} from "./PackedERC20.sol";
 /// tier slot.
 /// @dev Account word: balance 0–95 | spentToday 96–159 | spentDay 160–183 | kycExpiryDay 184–207 | tier 208–215 |
 /// status 216–217 | role 218–220 | denylisted 221 | reserved 222–223 | region 224–239 | institution 240–255.
-/// Tier word: maxBalance 0–63 | maxTransfer 64–127 | dailyOutflow 128–191.
+/// Tier word: maxBalance 0–63 | maxTransfer 64–127 | dailyOutflow 128–191 | paused 255. The pause flag is copied
+/// into every configured tier's word, because every value-moving path reads a tier word anyway: pausing costs a
+/// write per configured tier, and checking the pause costs nothing.
 abstract contract WalletRegistry is PackedERC20, AccessControl, IWalletRegistry {
     /// @inheritdoc IWalletRegistry
     bytes32 public constant REGISTRAR_ROLE = keccak256("REGISTRAR_ROLE");
@@ -40,13 +42,21 @@ abstract contract WalletRegistry is PackedERC20, AccessControl, IWalletRegistry 
             | (MASK16 << INSTITUTION_SHIFT);
     uint256 private constant STATUS_FIELD = 3 << STATUS_SHIFT;
     uint256 internal constant DENYLIST_BIT = 1 << 221;
+    /// @dev Status and denylist bits after `>> STATUS_SHIFT`: equal to STATUS_ACTIVE iff active and not denylisted.
+    uint256 private constant MOVABLE_MASK = 0x23;
 
     uint256 internal constant STATUS_UNREGISTERED = 0;
     uint256 internal constant STATUS_ACTIVE = 1;
     uint256 internal constant STATUS_FROZEN = 2;
     uint256 internal constant STATUS_CLOSED = 3;
 
+    uint256 private constant TIER_PAUSED = 1 << 255;
+    uint256 private constant TIER_LIMITS = (1 << 192) - 1;
+
     mapping(uint8 tier => uint256) private _tiers;
+    /// @dev Bit i set: tier i is configured (so pausing flags its word).
+    uint256 private _configuredTiers;
+    bool private _paused;
     mapping(address account => bytes32) private _aliasOf;
     mapping(bytes32 aliasCommitment => address) private _walletByAlias;
 
@@ -165,7 +175,9 @@ abstract contract WalletRegistry is PackedERC20, AccessControl, IWalletRegistry 
         if (maxBalance == 0 || maxTransfer == 0 || dailyOutflow == 0) {
             revert WalletRegistryInvalidTierLimits(tier, maxBalance, maxTransfer, dailyOutflow);
         }
-        _tiers[tier] = uint256(maxBalance) | (uint256(maxTransfer) << 64) | (uint256(dailyOutflow) << 128);
+        _tiers[tier] = uint256(maxBalance) | (uint256(maxTransfer) << 64) | (uint256(dailyOutflow) << 128)
+            | (_paused ? TIER_PAUSED : 0);
+        _configuredTiers |= 1 << tier;
         emit TierLimitsSet(tier, maxBalance, maxTransfer, dailyOutflow, msg.sender);
     }
 
@@ -201,7 +213,7 @@ abstract contract WalletRegistry is PackedERC20, AccessControl, IWalletRegistry 
     function remainingDailyOutflow(address account) external view returns (uint256) {
         uint256 word = _accounts[account];
         if (_status(word) == STATUS_UNREGISTERED) return 0;
-        return _remainingToday(word, _tiers[_tier(word)] >> 128, block.timestamp / 1 days);
+        return _remainingToday(word, (_tiers[_tier(word)] >> 128) & MASK64, block.timestamp / 1 days);
     }
 
     /// @inheritdoc IWalletRegistry
@@ -215,51 +227,74 @@ abstract contract WalletRegistry is PackedERC20, AccessControl, IWalletRegistry 
     }
 
     // ----------------------------------------------------------------------------------------------------------
-    // The compliance check
+    // The compliance check (the hooks of PackedERC20._update, through which every value-moving path passes)
     // ----------------------------------------------------------------------------------------------------------
 
-    /// @dev The one compliance check of every value-moving path: `from` (unless minting) may send `value` and
-    /// `to` (unless burning) may receive it. Records `value` in the sender's outflow for today.
-    function _checkTransfer(address from, address to, uint256 value) internal {
-        if (from != address(0)) _checkSender(from, value);
-        if (to != address(0)) _checkRecipient(to, value);
+    /// @dev The sender's side of the check: not paused; `from` registered, active, not denylisted, KYC not expired;
+    /// `value` within its tier's single-transfer limit and what is left of today's outflow. Returns the word with
+    /// `value` added to today's outflow (written once, with the balance, by PackedERC20).
+    function _checkDebit(address from, uint256 word, uint256 value) internal view override returns (uint256) {
+        uint256 limits = _tiers[uint8(word >> TIER_SHIFT)];
+        uint256 today = block.timestamp / 1 days;
+        uint256 spent = _spentToday(word, today);
+        // One combined test on the hot path; {_revertSender} names the rule that failed.
+        if (
+            limits & TIER_PAUSED != 0 || (word >> STATUS_SHIFT) & MOVABLE_MASK != STATUS_ACTIVE
+                || (word >> KYC_SHIFT) & MASK24 <= today || value > (limits >> 64) & MASK64
+                || spent + value > (limits >> 128) & MASK64
+        ) _revertSender(from, word, limits, value, spent, today);
+        // spent + value ≤ dailyOutflow < 2^64 (checked just above); today < 2^24 until the year 47,900.
+        unchecked {
+            return (word & ~SPENT_FIELDS) | ((spent + value) << SPENT_SHIFT) | (today << SPENT_DAY_SHIFT);
+        }
     }
 
-    /// @dev `from` is registered, active, not denylisted, KYC not expired; `value` is within its tier's single
-    /// transfer limit and what is left of today's outflow. Adds `value` to today's outflow.
-    function _checkSender(address from, uint256 value) private {
-        uint256 word = _accounts[from];
-        uint256 today = block.timestamp / 1 days;
+    /// @dev The recipient's side of the check.
+    function _checkCredit(address to, uint256 word, uint256 value) internal view override {
+        _checkRecipient(to, word, value, false);
+    }
+
+    /// @dev Not paused (unless `whilePaused`: seizure); `to` registered, active, not denylisted, KYC not expired,
+    /// and its balance after receiving `value` within its tier's maximum balance (< 2^64, which keeps every balance
+    /// below 2^96 as PackedERC20 requires).
+    function _checkRecipient(address to, uint256 word, uint256 value, bool whilePaused) internal view {
+        uint256 limits = _tiers[uint8(word >> TIER_SHIFT)];
+        uint256 maxBalance = limits & MASK64;
+        if (
+            (!whilePaused && limits & TIER_PAUSED != 0) || (word >> STATUS_SHIFT) & MOVABLE_MASK != STATUS_ACTIVE
+                || (word >> KYC_SHIFT) & MASK24 <= block.timestamp / 1 days || value > maxBalance
+                || (word & BALANCE_MASK) + value > maxBalance
+        ) _revertRecipient(to, word, limits, value, whilePaused);
+    }
+
+    /// @dev Reverts with the first sender rule that fails, in the order: pause, wallet, single transfer, daily.
+    function _revertSender(address from, uint256 word, uint256 limits, uint256 value, uint256 spent, uint256 today)
+        private
+        pure
+    {
+        if (limits & TIER_PAUSED != 0) _revertPaused();
         _requireCanMove(from, word, today);
         uint8 tier = _tier(word);
-        uint256 limits = _tiers[tier];
         uint256 maxTransfer = (limits >> 64) & MASK64;
         if (value > maxTransfer) revert WalletRegistryTransferLimitExceeded(from, tier, maxTransfer, value);
-        uint256 remaining = _remainingToday(word, limits >> 128, today);
-        if (value > remaining) revert WalletRegistryDailyLimitExceeded(from, tier, remaining, value);
-        // value ≤ remaining, so spent + value ≤ dailyOutflow < 2^64; today < 2^24 until the year 47,900.
-        unchecked {
-            uint256 spent = _spentToday(word, today) + value;
-            _accounts[from] = (word & ~SPENT_FIELDS) | (spent << SPENT_SHIFT) | (today << SPENT_DAY_SHIFT);
-        }
+        uint256 dailyOutflow = (limits >> 128) & MASK64;
+        revert WalletRegistryDailyLimitExceeded(from, tier, spent < dailyOutflow ? dailyOutflow - spent : 0, value);
     }
 
-    /// @dev `to` is registered, active, not denylisted, KYC not expired, and its balance after receiving `value`
-    /// is within its tier's maximum balance.
-    function _checkRecipient(address to, uint256 value) internal view {
-        uint256 word = _accounts[to];
+    /// @dev Reverts with the first recipient rule that fails, in the order: pause, wallet, maximum balance.
+    function _revertRecipient(address to, uint256 word, uint256 limits, uint256 value, bool whilePaused)
+        private
+        view
+    {
+        if (!whilePaused && limits & TIER_PAUSED != 0) _revertPaused();
         _requireCanMove(to, word, block.timestamp / 1 days);
-        uint8 tier = _tier(word);
-        uint256 maxBalance = _tiers[tier] & MASK64;
         uint256 balance = word & BALANCE_MASK;
-        if (value > maxBalance || balance + value > maxBalance) {
-            // balance < 2^96; saturate so a huge `value` still reports instead of overflowing.
-            uint256 balanceAfter;
-            unchecked {
-                balanceAfter = balance + value < value ? type(uint256).max : balance + value;
-            }
-            revert WalletRegistryBalanceLimitExceeded(to, tier, maxBalance, balanceAfter);
+        uint256 balanceAfter;
+        // balance < 2^96; saturate so a huge `value` still reports instead of overflowing.
+        unchecked {
+            balanceAfter = balance + value < value ? type(uint256).max : balance + value;
         }
+        revert WalletRegistryBalanceLimitExceeded(to, _tier(word), limits & MASK64, balanceAfter);
     }
 
     /// @dev Reverts unless the account may move value today: not denylisted, active, KYC not expired.
@@ -270,6 +305,31 @@ abstract contract WalletRegistry is PackedERC20, AccessControl, IWalletRegistry 
         uint256 kycExpiryDay = (word >> KYC_SHIFT) & MASK24;
         if (today >= kycExpiryDay) revert WalletRegistryKycExpired(account, uint24(kycExpiryDay));
     }
+
+    // ----------------------------------------------------------------------------------------------------------
+    // Pause (the flag lives in the tier words; GoodsToken exposes pause/unpause)
+    // ----------------------------------------------------------------------------------------------------------
+
+    /// @dev Whether value movements are paused.
+    function _isPaused() internal view returns (bool) {
+        return _paused;
+    }
+
+    /// @dev Sets the pause flag and copies it into every configured tier's word.
+    function _setPaused(bool paused_) internal {
+        _paused = paused_;
+        uint256 configured = _configuredTiers;
+        for (uint256 tier; configured != 0; ++tier) {
+            if (configured & 1 != 0) {
+                uint8 t = uint8(tier);
+                _tiers[t] = paused_ ? _tiers[t] | TIER_PAUSED : _tiers[t] & ~TIER_PAUSED;
+            }
+            configured >>= 1;
+        }
+    }
+
+    /// @dev Reverts with the paused error (declared by the token's interface, which owns pausing).
+    function _revertPaused() internal pure virtual;
 
     // ----------------------------------------------------------------------------------------------------------
     // Internals shared with GoodsToken (recovery)
@@ -335,7 +395,7 @@ abstract contract WalletRegistry is PackedERC20, AccessControl, IWalletRegistry 
         if (role == uint8(WalletRole.None) || role > uint8(WalletRole.Institution)) {
             revert WalletRegistryInvalidRole(role);
         }
-        if (_tiers[tier] == 0) revert WalletRegistryUnknownTier(tier);
+        if (_tiers[tier] & TIER_LIMITS == 0) revert WalletRegistryUnknownTier(tier);
         uint256 today = block.timestamp / 1 days;
         if (kycExpiryDay <= today) revert WalletRegistryInvalidKycExpiry(kycExpiryDay, today);
         return (uint256(kycExpiryDay) << KYC_SHIFT) | (uint256(tier) << TIER_SHIFT) | (uint256(role) << ROLE_SHIFT)

@@ -95,8 +95,6 @@ interface IGoodsToken is IERC20Metadata, IERC20Permit, IERC3009, IWalletRegistry
 
     /// @notice The zero address was given as admin.
     error GoodsTokenInvalidAdmin(address admin);
-    /// @notice The zero address was given as the reserve registry.
-    error GoodsTokenInvalidReserveRegistry(address reserveRegistry);
     /// @notice The token is paused.
     error GoodsTokenPaused();
     /// @notice The token is not paused (so it cannot be unpaused).
@@ -257,7 +255,8 @@ interface IGoodsToken is IERC20Metadata, IERC20Permit, IERC3009, IWalletRegistry
     /// @return The role id.
     function ISSUER_ROLE() external view returns (bytes32);
 
-    /// @notice The reserve registry that caps issuance.
+    /// @notice The reserve registry that caps issuance and keeps the total supply (created by this token's
+    /// constructor).
     /// @return The ReserveRegistry.
     function reserveRegistry() external view returns (IReserveRegistry);
 

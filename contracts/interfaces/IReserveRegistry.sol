@@ -5,7 +5,10 @@ import {LotId} from "../types/LotId.sol";
 
 /// @title IReserveRegistry
 /// @notice Goods lots in custody and their attestations, and the two caps that hold on every issue:
-/// issued against a lot ≤ its valuation, and the token's total supply ≤ valid reserves.
+/// issued against a lot ≤ its valuation, and the token's total supply ≤ valid reserves. The registry keeps the
+/// token's total supply itself (`outstandingSupply`, Σ issued − Σ redeemed), beside the reserves that cap it, so
+/// an issue reads one aggregate slot. It is created by GoodsToken's constructor, which makes the token (the only
+/// caller of {recordIssue} and {recordRedemption}) an immutable of this contract.
 /// @dev Valid reserves = Σ over lots that are active and not expired of `valuation − redeemed`. A lot stops
 /// counting at the start of the UTC day of its `expiresAt` (day buckets; docs/DESIGN.md §3), so the total cap can
 /// only be stricter than the exact rule. Amounts are in token units (6 decimals). The token's
@@ -78,10 +81,6 @@ interface IReserveRegistry {
     // ----------------------------------------------------------------------------------------------------------
     // Events
     // ----------------------------------------------------------------------------------------------------------
-
-    /// @notice The token allowed to call {recordIssue} and {recordRedemption} was set (once).
-    /// @param token The GoodsToken address.
-    event TokenSet(address indexed token);
 
     /// @notice A custodian attested a new lot.
     /// @param lot The lot id.
@@ -164,10 +163,6 @@ interface IReserveRegistry {
     error ReserveRegistryCallerNotToken(address caller);
     /// @notice The zero address was given as admin.
     error ReserveRegistryInvalidAdmin(address admin);
-    /// @notice The zero address was given as token.
-    error ReserveRegistryInvalidToken(address token);
-    /// @notice The token is already set.
-    error ReserveRegistryTokenAlreadySet(address token);
     /// @notice The zero lot id was given.
     error ReserveRegistryInvalidLotId(LotId lot);
     /// @notice A lot with this id already exists.
@@ -202,22 +197,8 @@ interface IReserveRegistry {
     error ReserveRegistryRedemptionExceedsOutstanding(LotId lot, uint256 outstanding, uint256 amount);
     /// @notice A lot with tokens outstanding against it cannot be released.
     error ReserveRegistryLotOutstanding(LotId lot, uint256 outstanding);
-    /// @notice Total reserves would exceed what the aggregate can hold (`type(uint72).max`).
+    /// @notice Total reserves would exceed what the aggregate can hold (`type(uint96).max`).
     error ReserveRegistryReservesOverflow(uint256 validReserves, uint256 added);
-
-    // ----------------------------------------------------------------------------------------------------------
-    // Admin
-    // ----------------------------------------------------------------------------------------------------------
-
-    /// @notice Sets, once, the token allowed to record issues and redemptions.
-    /// @param newToken The GoodsToken address.
-    ///
-    /// Requirements:
-    /// - the caller has DEFAULT_ADMIN_ROLE;
-    /// - `newToken` is not zero and no token is set yet.
-    ///
-    /// Emits {TokenSet}.
-    function setToken(address newToken) external;
 
     // ----------------------------------------------------------------------------------------------------------
     // Custodian
@@ -296,18 +277,20 @@ interface IReserveRegistry {
     // Token
     // ----------------------------------------------------------------------------------------------------------
 
-    /// @notice Records an issue of `amount` against `lot` and checks both caps.
+    /// @notice Records an issue of `amount` against `lot`, checks both caps, and adds `amount` to the outstanding
+    /// supply.
     /// @param lot The lot id.
     /// @param amount The amount being issued.
-    /// @param supplyBefore The token's total supply before the issue.
+    /// @return supplyAfter The outstanding supply after the issue.
     ///
     /// Requirements:
     /// - the caller is the token;
     /// - the lot exists, is active and not expired;
-    /// - `issued + amount ≤ valuation` and `supplyBefore + amount ≤ validReserves()`.
-    function recordIssue(LotId lot, uint256 amount, uint256 supplyBefore) external;
+    /// - `issued + amount ≤ valuation` and `outstandingSupply() + amount ≤ validReserves()`.
+    function recordIssue(LotId lot, uint256 amount) external returns (uint256 supplyAfter);
 
-    /// @notice Records a redemption (burn) of `amount` against `lot` and writes a goods-release record.
+    /// @notice Records a redemption (burn) of `amount` against `lot`, takes it off the outstanding supply, and writes
+    /// a goods-release record.
     /// Works on a disputed or expired lot (a burn only lowers risk).
     /// @param lot The lot id.
     /// @param amount The amount burned.
@@ -334,9 +317,13 @@ interface IReserveRegistry {
     /// @return The role id.
     function AUDITOR_ROLE() external view returns (bytes32);
 
-    /// @notice The token allowed to record issues and redemptions (zero until {setToken}).
+    /// @notice The token allowed to record issues and redemptions: the GoodsToken that created this registry.
     /// @return The token address.
     function token() external view returns (address);
+
+    /// @notice The token's total supply: Σ issued − Σ redeemed over all lots (GoodsToken's `totalSupply`).
+    /// @return The outstanding supply in token units.
+    function outstandingSupply() external view returns (uint256);
 
     /// @notice A lot's full record (`status == None` if it does not exist).
     /// @param lot The lot id.

@@ -34,8 +34,9 @@ export const DEFAULT_TIER_LIMITS = [
 ] as const;
 
 /**
- * Deploys ReserveRegistry and GoodsToken, lets the token record issues and redemptions
- * (`ReserveRegistry.setToken`), and grants every role of docs/DESIGN.md §2.
+ * Deploys GoodsToken, whose constructor creates its ReserveRegistry (so each holds the other as an immutable: the
+ * issue path reads no storage to find or authorize its partner), and grants every role of docs/DESIGN.md §2. The
+ * admin gets DEFAULT_ADMIN_ROLE on both contracts from the constructor.
  *
  * Parameters (module "Ledger"): `name`, `symbol`, and the holder of each role (required): `pauser`, `registrar`,
  * `compliance`, `issuer` (token), `custodian`, `auditor` (reserve registry). test/fixtures.ts and
@@ -56,9 +57,8 @@ const LedgerModule = buildModule("Ledger", (m) => {
   // even when the parameter is given, which would stop a deploy from a single key to a remote chain.
   const holder = (role: Exclude<keyof typeof DEFAULT_ROLE_ACCOUNTS, "admin">) => m.getParameter<string>(role);
 
-  const reserveRegistry = m.contract("ReserveRegistry", [admin]);
-  const token = m.contract("GoodsToken", [name, symbol, reserveRegistry, admin]);
-  m.call(reserveRegistry, "setToken", [token]);
+  const token = m.contract("GoodsToken", [name, symbol, admin]);
+  const reserveRegistry = m.contractAt("ReserveRegistry", m.staticCall(token, "reserveRegistry"));
 
   m.call(token, "grantRole", [roles.PAUSER_ROLE, holder("pauser")], { id: "grantPauser" });
   m.call(token, "grantRole", [roles.REGISTRAR_ROLE, holder("registrar")], { id: "grantRegistrar" });

@@ -84,9 +84,9 @@ contract GoodsToken is IGoodsToken, WalletRegistry, EIP712, Nonces {
     function issue(LotId lot, address to, uint256 amount, bytes32 ref) external onlyRole(ISSUER_ROLE) {
         if (amount == 0) revert GoodsTokenZeroAmount();
         // Caps first: they bound `amount` before any arithmetic on balances.
-        _recordIssue(lot, amount);
+        _reserveRegistry.recordIssue(lot, amount);
         _mint(to, amount);
-        emit Issued(lot, to, amount, ref);
+        emit Issued(lot, ref);
     }
 
     /// @inheritdoc IGoodsToken
@@ -284,24 +284,6 @@ contract GoodsToken is IGoodsToken, WalletRegistry, EIP712, Nonces {
     // ----------------------------------------------------------------------------------------------------------
     // Private helpers
     // ----------------------------------------------------------------------------------------------------------
-
-    /// @dev `_reserveRegistry.recordIssue(lot, amount)` as a bare CALL: the hottest cross-contract call, and the
-    /// registry is this contract's own creation, so the compiler's code-size check and return decoding (its
-    /// result is not needed) are skipped. A revert is bubbled up unchanged.
-    function _recordIssue(LotId lot, uint256 amount) private {
-        address registry = address(_reserveRegistry);
-        bytes4 selector = IReserveRegistry.recordIssue.selector;
-        assembly ("memory-safe") {
-            let ptr := mload(0x40)
-            mstore(ptr, selector)
-            mstore(add(ptr, 0x04), lot)
-            mstore(add(ptr, 0x24), amount)
-            if iszero(call(gas(), registry, 0, ptr, 0x44, 0, 0)) {
-                returndatacopy(ptr, 0, returndatasize())
-                revert(ptr, returndatasize())
-            }
-        }
-    }
 
     /// @dev Validates an EIP-3009 authorization (window, unused nonce, payee's single-use reference, signature)
     /// and marks the nonce used by `from` and the reference used for `to`.

@@ -18,6 +18,7 @@ import { getGoodsRelease } from "./actions/getGoodsRelease.js";
 import { getGoodsReleaseCount } from "./actions/getGoodsReleaseCount.js";
 import { getLimitLeftToday } from "./actions/getLimitLeftToday.js";
 import { getLot } from "./actions/getLot.js";
+import { getOutstandingSupply } from "./actions/getOutstandingSupply.js";
 import { getPermitNonce } from "./actions/getPermitNonce.js";
 import { getRemainingDailyOutflow } from "./actions/getRemainingDailyOutflow.js";
 import { getRoleAdmin } from "./actions/getRoleAdmin.js";
@@ -49,7 +50,6 @@ import { resolveDispute } from "./actions/resolveDispute.js";
 import { revokeRole } from "./actions/revokeRole.js";
 import { seize } from "./actions/seize.js";
 import { sendTransfers } from "./actions/sendTransfers.js";
-import { setReserveToken } from "./actions/setReserveToken.js";
 import { setTierLimits } from "./actions/setTierLimits.js";
 import { signPayment } from "./actions/signPayment.js";
 import { signPermit } from "./actions/signPermit.js";
@@ -94,6 +94,7 @@ export function ledgerActions(client: LedgerBaseClient) {
     getGoodsReleaseCount: (parameters?: Parameters<typeof getGoodsReleaseCount>[1]) => getGoodsReleaseCount(client, parameters),
     getLimitLeftToday: (parameters: Parameters<typeof getLimitLeftToday>[1]) => getLimitLeftToday(client, parameters),
     getLot: (parameters: Parameters<typeof getLot>[1]) => getLot(client, parameters),
+    getOutstandingSupply: (parameters?: Parameters<typeof getOutstandingSupply>[1]) => getOutstandingSupply(client, parameters),
     getPermitNonce: (parameters: Parameters<typeof getPermitNonce>[1]) => getPermitNonce(client, parameters),
     getRemainingDailyOutflow: (parameters: Parameters<typeof getRemainingDailyOutflow>[1]) => getRemainingDailyOutflow(client, parameters),
     getRoleAdmin: (parameters: Parameters<typeof getRoleAdmin>[1]) => getRoleAdmin(client, parameters),
@@ -125,7 +126,6 @@ export function ledgerActions(client: LedgerBaseClient) {
     revokeRole: (parameters: Parameters<typeof revokeRole>[1]) => revokeRole(client, parameters),
     seize: (parameters: Parameters<typeof seize>[1]) => seize(client, parameters),
     sendTransfers: (parameters: Parameters<typeof sendTransfers>[1]) => sendTransfers(client, parameters),
-    setReserveToken: (parameters: Parameters<typeof setReserveToken>[1]) => setReserveToken(client, parameters),
     setTierLimits: (parameters: Parameters<typeof setTierLimits>[1]) => setTierLimits(client, parameters),
     signPayment: (parameters: Parameters<typeof signPayment>[1]) => signPayment(client, parameters),
     signPermit: (parameters: Parameters<typeof signPermit>[1]) => signPermit(client, parameters),

@@ -2,7 +2,7 @@
  * Shared setup of the SDK tests: SDK clients over the in-process Hardhat network (viem `custom(provider)`),
  * bound to the ledger deployed by test/fixtures.ts, one per role holder.
  */
-import { custom, type Address, type Hex, type LocalAccount } from "viem";
+import { custom, type Address, type Hex, type HDAccount } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import type { NetworkConnection } from "hardhat/types/network";
 import { createLedgerClient, type LedgerClient, type LedgerDeployment } from "../../src/sdk/index.js";
@@ -12,7 +12,7 @@ import { ledgerFixtures, type FundedLedger } from "../fixtures.js";
 export const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
 
 /** The first 20 Hardhat accounts as viem local accounts, so the SDK signs locally as an app would. */
-export const devAccounts: LocalAccount[] = Array.from({ length: 20 }, (_, i) => mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex: i }));
+export const devAccounts: HDAccount[] = Array.from({ length: 20 }, (_, i) => mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex: i }));
 
 /**
  * The viem local account of a Hardhat dev address.
@@ -20,7 +20,7 @@ export const devAccounts: LocalAccount[] = Array.from({ length: 20 }, (_, i) => 
  * @param address - one of the first 20 Hardhat accounts.
  * @returns its local account.
  */
-export function devAccount(address: string): LocalAccount {
+export function devAccount(address: string): HDAccount {
   const found = devAccounts.find((a) => a.address.toLowerCase() === address.toLowerCase());
   if (!found) throw new Error(`${address} is not one of the first 20 Hardhat accounts`);
   return found;

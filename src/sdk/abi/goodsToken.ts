@@ -15,11 +15,6 @@ export const goodsTokenAbi = [
         "type": "string"
       },
       {
-        "internalType": "contract IReserveRegistry",
-        "name": "reserveRegistry_",
-        "type": "address"
-      },
-      {
         "internalType": "address",
         "name": "admin",
         "type": "address"
@@ -229,17 +224,6 @@ export const goodsTokenAbi = [
       }
     ],
     "name": "GoodsTokenInvalidAdmin",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "reserveRegistry",
-        "type": "address"
-      }
-    ],
-    "name": "GoodsTokenInvalidReserveRegistry",
     "type": "error"
   },
   {
@@ -791,18 +775,6 @@ export const goodsTokenAbi = [
         "internalType": "LotId",
         "name": "lot",
         "type": "bytes32"
-      },
-      {
-        "indexed": true,
-        "internalType": "address",
-        "name": "to",
-        "type": "address"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
       },
       {
         "indexed": false,

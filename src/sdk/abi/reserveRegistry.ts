@@ -108,17 +108,6 @@ export const reserveRegistryAbi = [
   {
     "inputs": [
       {
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
-      }
-    ],
-    "name": "ReserveRegistryInvalidToken",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
         "internalType": "LotId",
         "name": "lot",
         "type": "bytes32"
@@ -301,17 +290,6 @@ export const reserveRegistryAbi = [
       }
     ],
     "name": "ReserveRegistryReservesOverflow",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
-      }
-    ],
-    "name": "ReserveRegistryTokenAlreadySet",
     "type": "error"
   },
   {
@@ -663,19 +641,6 @@ export const reserveRegistryAbi = [
     "type": "event"
   },
   {
-    "anonymous": false,
-    "inputs": [
-      {
-        "indexed": true,
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
-      }
-    ],
-    "name": "TokenSet",
-    "type": "event"
-  },
-  {
     "inputs": [],
     "name": "AUDITOR_ROLE",
     "outputs": [
@@ -1018,6 +983,19 @@ export const reserveRegistryAbi = [
     "type": "function"
   },
   {
+    "inputs": [],
+    "name": "outstandingSupply",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [
       {
         "internalType": "LotId",
@@ -1028,15 +1006,16 @@ export const reserveRegistryAbi = [
         "internalType": "uint256",
         "name": "amount",
         "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "supplyBefore",
-        "type": "uint256"
       }
     ],
     "name": "recordIssue",
-    "outputs": [],
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "supplyAfter",
+        "type": "uint256"
+      }
+    ],
     "stateMutability": "nonpayable",
     "type": "function"
   },
@@ -1170,19 +1149,6 @@ export const reserveRegistryAbi = [
       }
     ],
     "name": "revokeRole",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "newToken",
-        "type": "address"
-      }
-    ],
-    "name": "setToken",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"

@@ -131,8 +131,6 @@ export const BalanceLimitExceededError = defineError("WalletRegistryBalanceLimit
 
 /** Deployed with a zero admin. @example `catch (e) { if (e instanceof TokenInvalidAdminError) … }` */
 export const TokenInvalidAdminError = defineError("GoodsTokenInvalidAdmin", "TokenInvalidAdminError", (a) => `${a.admin} cannot be the token's admin`);
-/** Deployed with a zero reserve registry. @example `catch (e) { if (e instanceof InvalidReserveRegistryError) … }` */
-export const InvalidReserveRegistryError = defineError("GoodsTokenInvalidReserveRegistry", "InvalidReserveRegistryError", (a) => `${a.reserveRegistry} is not a reserve registry`);
 /** The token is paused. @example `catch (e) { if (e instanceof TokenPausedError) … }` */
 export const TokenPausedError = defineError("GoodsTokenPaused", "TokenPausedError", () => "the token is paused: transfers, issues and redemptions are stopped");
 /** Unpausing a token that is not paused. @example `catch (e) { if (e instanceof TokenNotPausedError) … }` */
@@ -164,10 +162,6 @@ export const PermitExpiredError = defineError("GoodsTokenPermitExpired", "Permit
 export const CallerNotTokenError = defineError("ReserveRegistryCallerNotToken", "CallerNotTokenError", (a) => `only the token may record issues and redemptions, not ${a.caller}`);
 /** Deployed with a zero admin. @example `catch (e) { if (e instanceof ReserveInvalidAdminError) … }` */
 export const ReserveInvalidAdminError = defineError("ReserveRegistryInvalidAdmin", "ReserveInvalidAdminError", (a) => `${a.admin} cannot be the reserve registry's admin`);
-/** The zero address as token. @example `catch (e) { if (e instanceof InvalidTokenError) … }` */
-export const InvalidTokenError = defineError("ReserveRegistryInvalidToken", "InvalidTokenError", (a) => `${a.token} is not a token address`);
-/** The reserve registry's token is set once. @example `catch (e) { if (e instanceof TokenAlreadySetError) … }` */
-export const TokenAlreadySetError = defineError("ReserveRegistryTokenAlreadySet", "TokenAlreadySetError", (a) => `the reserve registry's token is already set to ${a.token}`);
 /** The zero lot id. @example `catch (e) { if (e instanceof InvalidLotIdError) … }` */
 export const InvalidLotIdError = defineError("ReserveRegistryInvalidLotId", "InvalidLotIdError", () => "the lot id must not be zero");
 /** A lot with this id exists. @example `catch (e) { if (e instanceof LotExistsError) … }` */
@@ -261,7 +255,6 @@ export const contractErrors = {
   WalletRegistryDailyLimitExceeded: DailyLimitExceededError,
   WalletRegistryBalanceLimitExceeded: BalanceLimitExceededError,
   GoodsTokenInvalidAdmin: TokenInvalidAdminError,
-  GoodsTokenInvalidReserveRegistry: InvalidReserveRegistryError,
   GoodsTokenPaused: TokenPausedError,
   GoodsTokenNotPaused: TokenNotPausedError,
   GoodsTokenZeroAmount: ZeroAmountError,
@@ -276,8 +269,6 @@ export const contractErrors = {
   GoodsTokenPermitExpired: PermitExpiredError,
   ReserveRegistryCallerNotToken: CallerNotTokenError,
   ReserveRegistryInvalidAdmin: ReserveInvalidAdminError,
-  ReserveRegistryInvalidToken: InvalidTokenError,
-  ReserveRegistryTokenAlreadySet: TokenAlreadySetError,
   ReserveRegistryInvalidLotId: InvalidLotIdError,
   ReserveRegistryLotExists: LotExistsError,
   ReserveRegistryUnknownLot: UnknownLotError,

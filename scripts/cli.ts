@@ -7,9 +7,16 @@ import { Command, CommanderError, Option } from "commander";
 import { CliContext } from "./lib/context.js";
 import { CliError, ExitCode, describeError } from "./lib/errors.js";
 import { parseRpcUrl } from "./lib/validate.js";
+import * as balance from "./commands/balance.js";
 import * as chain from "./commands/chain.js";
 import * as deploy from "./commands/deploy.js";
+import * as history from "./commands/history.js";
 import * as key from "./commands/key.js";
+import * as lot from "./commands/lot.js";
+import * as pay from "./commands/pay.js";
+import * as supply from "./commands/supply.js";
+import * as transfer from "./commands/transfer.js";
+import * as wallet from "./commands/wallet.js";
 
 /** A command group: adds its commands to the program. */
 export interface CommandGroup {
@@ -17,7 +24,7 @@ export interface CommandGroup {
 }
 
 /** Every command group, in the order `--help` lists them. */
-export const commandGroups: CommandGroup[] = [chain, deploy, key];
+export const commandGroups: CommandGroup[] = [chain, deploy, key, wallet, lot, supply, transfer, balance, pay, history];
 
 /**
  * Builds the program with its global options and every command group.
@@ -68,13 +75,13 @@ export async function main(argv: string[]): Promise<void> {
       // --help and --version "fail" with exit code 0; commander has already printed the text.
       if (error.exitCode === 0) return;
       process.exitCode = error.exitCode;
-      if (ctx.out.json) ctx.out.result({ ok: false, error: { code: error.code, message: error.message.replace(/^error: /, "") } });
+      if (ctx.out.json) ctx.out.failure(error.code, error.message.replace(/^error: /, ""));
       return;
     }
     const { message, code } = describeError(error);
     process.stderr.write(`error: ${message}\n`);
     if (process.env.GOODS_LEDGER_DEBUG) console.error(error);
-    if (ctx.out.json) ctx.out.result({ ok: false, error: { code, message } });
+    if (ctx.out.json) ctx.out.failure(code, message, error instanceof CliError ? error.details : undefined);
     process.exitCode = error instanceof CliError ? error.exitCode : ExitCode.error;
   }
 }

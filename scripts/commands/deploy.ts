@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { createPublicClient, http, type Address } from "viem";
 import { ROLE_NAMES, type CliContext, type RoleName } from "../lib/context.js";
 import { CliError, invalidInput } from "../lib/errors.js";
-import { DEFAULT_ROLE_ACCOUNTS } from "../../ignition/modules/Ledger.js";
+import { DEFAULT_ROLE_ACCOUNTS, DEFAULT_TIER_LIMITS, UNLIMITED } from "../../ignition/modules/Ledger.js";
 import { LOCAL_CHAIN_ID, devAccounts } from "../lib/keystore.js";
 import { table } from "../lib/output.js";
 import { parseAddress, parseExistingFile } from "../lib/validate.js";
@@ -80,7 +80,9 @@ Examples:
         reset: options.reset,
         onNote: (m) => ctx.out.note(m),
       });
-      ctx.out.result({ ...deployment, file: path, ignitionDeploymentId: deploymentId }, [
+      const tiers = options.tiers ? await setDefaultTiers(ctx) : "not set (--no-tiers)";
+      ctx.out.result({ ...deployment, file: path, ignitionDeploymentId: deploymentId, tiers }, [
+        `tier limits: ${tiers}`,
         `deployed to chain ${deployment.chainId} at ${rpcUrl}, from block ${deployment.startBlock}; wrote ${path}`,
         ...table([
           ["token (and wallet registry)", deployment.contracts.token],
@@ -89,6 +91,36 @@ Examples:
         ]),
       ]);
     });
+}
+
+/**
+ * Sets the module's default tier limits (tiers 1–3) from the compliance role holder, for each tier not
+ * configured yet; skipped with a note when the CLI has no key for that holder.
+ *
+ * @returns What happened, for the output.
+ */
+async function setDefaultTiers(ctx: CliContext): Promise<string> {
+  let writer;
+  try {
+    writer = await ctx.writer(undefined, "compliance");
+  } catch (error) {
+    if (error instanceof CliError && error.code === "no-key") {
+      return `not set: ${error.message}; the compliance officer sets them with \`goods-ledger limits set\``;
+    }
+    throw error;
+  }
+  const { client } = writer;
+  const set: number[] = [];
+  for (const t of DEFAULT_TIER_LIMITS) {
+    if ((await client.getTierLimits({ tier: t.tier })).configured) continue;
+    const limit = (v: bigint) => (v === UNLIMITED ? null : v);
+    await ctx.confirm(
+      client,
+      await client.setTierLimits({ tier: t.tier, maxBalance: limit(t.maxBalance), maxTransfer: limit(t.maxTransfer), dailyOutflow: limit(t.dailyOutflow) }),
+    );
+    set.push(t.tier);
+  }
+  return set.length > 0 ? `set tiers ${set.join(", ")} (DEFAULT_TIER_LIMITS)` : "already configured";
 }
 
 /** The roles the module takes as parameters: all but the admin, which is the deployer. */

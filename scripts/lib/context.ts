@@ -4,8 +4,9 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createPublicClient, getAddress, http, type Address, type Hex, type PublicClient } from "viem";
+import { createPublicClient, getAddress, http, type Address, type Hash, type Hex, type PublicClient, type TransactionReceipt } from "viem";
 import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
+import { createLedgerClient, type LedgerClient } from "../../src/sdk/client.js";
 import { CliError } from "./errors.js";
 import { Keystore, LOCAL_CHAIN_ID, defaultKeystoreDir, devAccounts, keystorePassword } from "./keystore.js";
 import { Output } from "./output.js";
@@ -36,6 +37,12 @@ export interface DeploymentFile {
   contracts: { token: Address; walletRegistry: Address; reserveRegistry: Address };
   roles: Record<RoleName, Address>;
   deployedAt: string;
+}
+
+/** Where a transaction landed. */
+export interface Sent {
+  tx: Hash;
+  block: bigint;
 }
 
 /** A signing account and how it was found, for messages. */
@@ -183,6 +190,43 @@ export class CliContext {
       );
     }
     throw new CliError(`no key named "${who}" in keystore ${keystore.dir} (see \`goods-ledger key list\`)`, { code: "no-key" });
+  }
+
+  /**
+   * A read-only ledger client (SDK) on the deployment, after {@link CliContext.verifyDeployment}.
+   */
+  async reader(): Promise<LedgerClient> {
+    const deployment = await this.verifyDeployment();
+    return createLedgerClient({ deployment, rpcUrl: this.rpcUrl() });
+  }
+
+  /**
+   * A ledger client (SDK) that signs as `who`, or as the holder of `defaultRole` when `who` is not given.
+   *
+   * @param who - What `--from` said.
+   * @param defaultRole - The deployment role that usually does this (e.g. "issuer" for `issue`).
+   */
+  async writer(who: string | undefined, defaultRole?: RoleName): Promise<{ client: LedgerClient<PrivateKeyAccount>; signer: Signer }> {
+    const deployment = await this.verifyDeployment();
+    const spec = who ?? defaultRole;
+    if (spec === undefined) throw new CliError("--from is required: a keystore key name or address, a role, or dev:<n> on the local chain", { code: "invalid-input" });
+    const signer = await this.signer(spec, deployment.chainId);
+    return { client: createLedgerClient({ deployment, rpcUrl: this.rpcUrl(), account: signer.account }), signer };
+  }
+
+  /**
+   * Waits for a transaction the SDK sent and returns where it landed. A revert is thrown as the SDK's named
+   * rule.
+   */
+  async confirm(client: LedgerClient, hash: Hash): Promise<Sent> {
+    const receipt = await this.receipt(client, hash);
+    return { tx: hash, block: receipt.blockNumber };
+  }
+
+  /** Like {@link CliContext.confirm}, returning the whole receipt (for its logs). */
+  async receipt(client: LedgerClient, hash: Hash): Promise<TransactionReceipt> {
+    this.out.note(`sent ${hash}, waiting for the receipt…`);
+    return client.waitForTransaction({ hash });
   }
 
   #devSigner(privateKey: Hex, index: number, label: string, chainId: number): Signer {

@@ -52,10 +52,11 @@ export function invalidInput(what: string, problem: string): CliError {
  */
 export function describeError(error: unknown): { message: string; code: string } {
   if (error instanceof CliError) return { message: error.message, code: error.code };
-  const e = error as { name?: string; shortMessage?: string; message?: string; cause?: unknown; code?: unknown };
+  const e = error as { name?: string; errorName?: string; shortMessage?: string; message?: string };
   const connection = findConnectionFailure(error);
   if (connection !== undefined) return { message: connection, code: "rpc-unreachable" };
-  if (typeof e?.shortMessage === "string") return { message: e.shortMessage, code: e.name ?? "error" };
+  // SDK errors: a contract revert carries the Solidity error's name (the rule), e.g. WalletRegistryWalletFrozen.
+  if (typeof e?.shortMessage === "string") return { message: e.shortMessage, code: e.errorName ?? e.name ?? "error" };
   return { message: e?.message ?? String(error), code: e?.name ?? "error" };
 }
 

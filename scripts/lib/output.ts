@@ -16,18 +16,23 @@ export class Output {
   quiet = false;
 
   /**
-   * Prints the command's result: `data` as JSON with `--json`, else the human lines.
+   * Prints the command's result: `{ ok: true, ...data }` as JSON with `--json`, else the human lines.
    *
    * @param data - The machine-readable result (bigints are written as strings).
    * @param human - The lines to print without `--json`; defaults to nothing.
    */
-  result(data: unknown, human: string | string[] = []): void {
+  result(data: object, human: string | string[] = []): void {
     if (this.json) {
-      process.stdout.write(`${JSON.stringify(data, jsonReplacer, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ ok: true, ...data }, jsonReplacer, 2)}\n`);
       return;
     }
     const lines = Array.isArray(human) ? human : [human];
     if (lines.length > 0) process.stdout.write(`${lines.join("\n")}\n`);
+  }
+
+  /** With `--json`: prints `{ ok: false, error: { code, message, ...details } }` for a failed command. */
+  failure(code: string, message: string, details?: Record<string, unknown>): void {
+    process.stdout.write(`${JSON.stringify({ ok: false, error: { code, message, ...details } }, jsonReplacer, 2)}\n`);
   }
 
   /** Prints a side note on stderr (e.g. "waiting for the receipt"), unless `--quiet`. */
@@ -52,4 +57,19 @@ export function table(rows: string[][]): string[] {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
   return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  "));
+}
+
+/**
+ * Formats a decimal amount for people: thousands separators and at least two decimals.
+ *
+ * @param amount - A decimal string in token units, as the SDK returns it (e.g. "250000.5").
+ * @param symbol - The token symbol to append, if any.
+ * @returns e.g. "250,000.50 GNGN".
+ * @example money("1200", "GNGN") // "1,200.00 GNGN"
+ */
+export function money(amount: string, symbol?: string): string {
+  const [whole = "0", fraction = ""] = amount.replace(/^-/, "").split(".");
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  const text = `${amount.startsWith("-") ? "-" : ""}${grouped}.${fraction.padEnd(2, "0")}`;
+  return symbol ? `${text} ${symbol}` : text;
 }

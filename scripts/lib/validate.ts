@@ -5,7 +5,12 @@
  */
 import { InvalidArgumentError } from "commander";
 import { statSync } from "node:fs";
-import { getAddress, isAddress, isHex, stringToHex, type Address, type Hex } from "viem";
+import { getAddress, isAddress, isHex, type Address, type Hex } from "viem";
+import { TOKEN_DECIMALS, parseAmount } from "../../src/sdk/amounts.js";
+import { toBytes32 } from "../../src/sdk/bytes32.js";
+import type { LedgerError } from "../../src/sdk/errors/base.js";
+import { lotId } from "../../src/sdk/lots.js";
+import { dayNumber } from "../../src/sdk/wallets.js";
 
 /**
  * Parses a 20-byte hex address; mixed case must be a valid EIP-55 checksum.
@@ -44,38 +49,59 @@ export function parseInteger(what: string, min: number, max: number): (value: st
 }
 
 /**
- * Parses a 32-byte value given either as hex (0x and 64 hex digits) or as a short text label (1–31 bytes
- * of printable ASCII, stored left-aligned and zero-padded, like Solidity's `bytes32("LOT-1")`).
+ * Parses a lot id: 32 bytes of hex, or a label (e.g. a warehouse receipt number) that the SDK turns into
+ * `keccak256(label)`, as the fixtures and the indexer do.
  *
- * @param what - What the value is, for the message (e.g. "lot id", "reason code").
- * @returns A parser for commander.
- * @example parseBytes32("lot id")("LOT-2026-001")
+ * @param value - The raw input.
+ * @returns The 32-byte lot id.
+ * @example parseLotId("WR-2026-0001")
  */
-export function parseBytes32(what: string): (value: string) => Hex {
+export function parseLotId(value: string): Hex {
+  if (value.startsWith("0x")) {
+    if (!isHex(value) || value.length !== 66) throw new InvalidArgumentError(`"${value}" is not a lot id (0x and 64 hex digits, or a label)`);
+    if (/^0x0{64}$/.test(value)) throw new InvalidArgumentError("the zero lot id is not a lot");
+    return value.toLowerCase() as Hex;
+  }
+  if (!/^[\x21-\x7e]{1,64}$/.test(value)) throw new InvalidArgumentError(`lot label "${value}" must be 1–64 printable ASCII characters without spaces`);
+  return lotId(value);
+}
+
+/**
+ * A parser for a short code stored as `bytes32` (reason code, goods class, unit, location, reference):
+ * at most 31 bytes of text, or 32 bytes of hex.
+ *
+ * @param what - What the code is, for the message.
+ * @returns A parser for commander; it returns the input, which the SDK encodes.
+ * @example parseCode("reason code")("SANCTIONS_HIT")
+ */
+export function parseCode(what: string): (value: string) => string {
   return (value) => {
-    if (value.startsWith("0x")) {
-      if (!isHex(value) || value.length !== 66) throw new InvalidArgumentError(`${what} "${value}" is not 32 bytes of hex (0x and 64 hex digits)`);
-      if (/^0x0{64}$/.test(value)) throw new InvalidArgumentError(`${what} must not be zero`);
-      return value.toLowerCase() as Hex;
+    if (value.trim() === "") throw new InvalidArgumentError(`${what} must not be empty`);
+    try {
+      toBytes32(value, what);
+    } catch (error) {
+      throw new InvalidArgumentError((error as LedgerError).shortMessage);
     }
-    if (value.length === 0 || value.length > 31 || !/^[\x21-\x7e]+$/.test(value)) {
-      throw new InvalidArgumentError(`${what} "${value}" must be 0x and 64 hex digits, or a label of 1–31 printable ASCII characters without spaces`);
-    }
-    return stringToHex(value, { size: 32 });
+    return value;
   };
 }
 
 /**
- * Reads back a label written by {@link parseBytes32}, or returns the hex when the value is not such a label.
+ * Parses a positive amount in token units ("12.50"), with the SDK's rules (no sign, at most 6 decimals).
  *
- * @param value - A bytes32 value.
- * @returns The label, or the hex.
- * @example bytes32Label("0x4c4f542d31000000000000000000000000000000000000000000000000000000") // "LOT-1"
+ * @param value - The raw input.
+ * @returns The same decimal string, for the SDK.
+ * @example parseAmountArg("12.50")
  */
-export function bytes32Label(value: Hex): string {
-  const bytes = value.slice(2).replace(/(00)+$/, "");
-  const text = Buffer.from(bytes, "hex").toString("latin1");
-  return /^[\x21-\x7e]{1,31}$/.test(text) && bytes.length > 0 ? text : value;
+export function parseAmountArg(value: string): string {
+  let units: bigint;
+  try {
+    units = parseAmount(value, TOKEN_DECIMALS);
+  } catch (error) {
+    throw new InvalidArgumentError((error as LedgerError).shortMessage);
+  }
+  if (units === 0n) throw new InvalidArgumentError("the amount must be more than 0");
+  return value;
 }
 
 /**
@@ -118,7 +144,7 @@ export function parseExistingFile(value: string): string {
 
 /**
  * Parses a calendar date (YYYY-MM-DD, UTC) into a UTC day number (days since 1970-01-01), the unit the
- * registry uses for KYC expiry.
+ * registry uses for KYC expiry (the SDK's `dayNumber`).
  *
  * @param value - The raw input.
  * @returns The UTC day number.
@@ -130,7 +156,7 @@ export function parseDay(value: string): number {
   if (!m || Number.isNaN(ms) || new Date(ms).getUTCDate() !== Number(m[3])) {
     throw new InvalidArgumentError(`"${value}" is not a date (YYYY-MM-DD)`);
   }
-  return ms / 86_400_000;
+  return dayNumber(new Date(ms));
 }
 
 /** Formats a UTC day number as YYYY-MM-DD. */

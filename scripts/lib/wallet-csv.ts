@@ -10,17 +10,14 @@
  * wallet may no longer move value (YYYY-MM-DD).
  */
 import { readFileSync } from "node:fs";
-import type { Address } from "viem";
+import type { WalletRegistration } from "../../src/sdk/actions/registerWallet.js";
+import { WALLET_ROLES, type RegistrableRole } from "../../src/sdk/wallets.js";
 import { parseCsv } from "./csv.js";
 import { CliError } from "./errors.js";
 import { formatDay, parseAddress, parseChoice, parseDay, parseInteger } from "./validate.js";
 
-/** Wallet roles by name, as the registry numbers them (IWalletRegistry.WalletRole). */
-export const WALLET_ROLES = { individual: 1, agent: 2, merchant: 3, institution: 4 } as const;
-/** A wallet role's name. */
-export type WalletRoleName = keyof typeof WALLET_ROLES;
-/** Parses a wallet role name. */
-export const parseWalletRole = parseChoice("role", Object.keys(WALLET_ROLES) as WalletRoleName[]);
+/** Parses a wallet role name (individual, agent, merchant, institution). */
+export const parseWalletRole = parseChoice("role", WALLET_ROLES.filter((r): r is RegistrableRole => r !== "none"));
 /** Parses a KYC tier (uint8). */
 export const parseTier = parseInteger("tier", 0, 255);
 /** Parses a region code (uint16). */
@@ -31,15 +28,9 @@ export const parseInstitution = parseInteger("institution", 0, 65_535);
 /** The columns the file must have. */
 export const WALLET_CSV_COLUMNS = ["address", "role", "tier", "region", "institution", "kyc_expiry"] as const;
 
-/** One valid row. */
-export interface WalletRow {
+/** One valid row: the SDK's registration and its CSV line. */
+export interface WalletRow extends WalletRegistration {
   line: number;
-  account: Address;
-  role: number;
-  tier: number;
-  region: number;
-  institution: number;
-  kycExpiryDay: number;
 }
 
 /** One bad row: its line, the field, and what is wrong. */
@@ -97,7 +88,7 @@ export function readWalletCsv(path: string, today: number): { rows: WalletRow[];
       problems.push({ line, field: "kyc_expiry", message: `${fields.kyc_expiry} is not after today (${formatDay(today)} on the chain)` });
     }
     if (problems.length > 0) rejected.push(...problems);
-    else rows.push({ line, account: account!, role: WALLET_ROLES[role!], tier: tier!, region: region!, institution: institution!, kycExpiryDay: kycExpiryDay! });
+    else rows.push({ line, account: account!, role: role!, tier: tier!, region: region!, institution: institution!, kycExpiryDay: kycExpiryDay! });
   }
   return { rows, rejected };
 }

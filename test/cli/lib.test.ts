@@ -8,10 +8,12 @@ import { parseCsv } from "../../scripts/lib/csv.js";
 import { CliError } from "../../scripts/lib/errors.js";
 import { Keystore, devAccounts } from "../../scripts/lib/keystore.js";
 import { readWalletCsv } from "../../scripts/lib/wallet-csv.js";
+import { keccak256, stringToHex } from "viem";
 import {
-  bytes32Label,
   parseAddress,
-  parseBytes32,
+  parseAmountArg,
+  parseCode,
+  parseLotId,
   parseDay,
   parseExistingFile,
   parseInteger,
@@ -57,13 +59,17 @@ describe("cli helpers", function () {
       expect(() => parseAddress("0x1234")).to.throw("is not an address");
       expect(() => parseAddress(`0x${"0".repeat(40)}`)).to.throw("zero address");
     });
-    it("parseBytes32 takes a label or 32 bytes of hex and reads labels back", function () {
-      const lot = parseBytes32("lot id")("LOT-1");
-      expect(lot).to.equal(`0x4c4f542d31${"0".repeat(54)}`);
-      expect(bytes32Label(lot)).to.equal("LOT-1");
-      expect(() => parseBytes32("lot id")("a label with spaces")).to.throw("lot id");
-      expect(() => parseBytes32("lot id")("0x12")).to.throw("not 32 bytes of hex");
-      expect(() => parseBytes32("lot id")("x".repeat(32))).to.throw("1–31 printable");
+    it("parseLotId takes a label (keccak256, as the SDK) or 32 bytes of hex", function () {
+      expect(parseLotId("LOT-1")).to.equal(keccak256(stringToHex("LOT-1")));
+      expect(parseLotId(`0x${"AB".repeat(32)}`)).to.equal(`0x${"ab".repeat(32)}`);
+      expect(() => parseLotId("a label with spaces")).to.throw("printable ASCII characters without spaces");
+      expect(() => parseLotId("0x12")).to.throw("is not a lot id");
+    });
+    it("parseCode and parseAmountArg refuse what the SDK would refuse", function () {
+      expect(parseCode("reason code")("SANCTIONS_HIT")).to.equal("SANCTIONS_HIT");
+      expect(() => parseCode("reason code")("x".repeat(32))).to.throw("longer than 31 bytes");
+      expect(parseAmountArg("12.50")).to.equal("12.50");
+      for (const bad of ["-1", "1.2.3", "0.0000001", "abc", "0"]) expect(() => parseAmountArg(bad), bad).to.throw();
     });
     it("parseInteger, parseDay, parseRpcUrl and parseExistingFile name what is wrong", function () {
       expect(parseInteger("tier", 0, 255)("3")).to.equal(3);
@@ -96,7 +102,7 @@ describe("cli helpers", function () {
       );
       const { rows, rejected } = readWalletCsv(file, parseDay("2026-11-21"));
       expect(rows).to.deep.equal([
-        { line: 2, account: a[1]!.address, role: 1, tier: 1, region: 254, institution: 1, kycExpiryDay: parseDay("2030-01-01") },
+        { line: 2, account: a[1]!.address, role: "individual", tier: 1, region: 254, institution: 1, kycExpiryDay: parseDay("2030-01-01") },
       ]);
       expect(rejected.map((r) => [r.line, r.field])).to.deep.equal([
         [3, "role"],

@@ -53,7 +53,8 @@ export function sdkLedgerLoader(connection: NetworkConnection): () => Promise<Sd
       contracts: { token: (await ledger.token.getAddress()) as Address, reserveRegistry: (await ledger.reserveRegistry.getAddress()) as Address },
       decimals: 6,
     };
-    const transport = custom(connection.provider);
+    // In-process: no transport failures to retry, and viem would retry a revert (JSON-RPC -32603) three times.
+    const transport = custom(connection.provider, { retryCount: 0 });
     const clientFor = (address?: Address | string) =>
       createLedgerClient({ deployment, transport, pollingInterval: 20, ...(address ? { account: devAccount(address) } : {}) }) as LedgerClient;
     return { ...ledger, lotA: ledger.lotA as Hex, lotB: ledger.lotB as Hex, deployment, clientFor, reader: clientFor() };

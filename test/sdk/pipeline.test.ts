@@ -1,0 +1,235 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+import { custom, keccak256, type Address, type Hex } from "viem";
+import {
+  AmountTooManyDecimalsError,
+  BalanceLimitExceededError,
+  createLedgerClient,
+  LedgerError,
+  parseAmount,
+  TRANSFER_GAS_LIMIT,
+  WalletNotRegisteredError,
+  type LedgerClient,
+  type TransferOutcome,
+} from "../../src/sdk/index.js";
+import { devAccount, rejectionOf, sdkLedgerLoader, type SdkLedger } from "./helpers.js";
+
+const connection = await network.create();
+const provider = connection.provider;
+const load = sdkLedgerLoader(connection);
+
+type Request = { method: string; params?: unknown };
+/** Decides what happens to one raw transaction: forward it (default), or answer in its place. */
+type SendHook = (raw: Hex, index: number, forward: () => Promise<unknown>) => Promise<unknown>;
+
+/**
+ * A client of the issuer's institution wallet (tier 3, unlimited) whose transport lets a test interfere with
+ * `eth_sendRawTransaction`: drop it, reject it, or act before forwarding it. `index` counts sends.
+ */
+function issuerClient(l: SdkLedger, hook?: SendHook): { client: LedgerClient; sent: Hex[] } {
+  const sent: Hex[] = [];
+  const transport = custom(
+    {
+      request: async ({ method, params }: Request) => {
+        const forward = () => provider.request({ method, params } as never);
+        if (method !== "eth_sendRawTransaction" || !hook) return forward();
+        const raw = (params as [Hex])[0];
+        sent.push(raw);
+        return hook(raw, sent.length - 1, forward);
+      },
+    },
+    { retryCount: 0 },
+  );
+  const client = createLedgerClient({ deployment: l.deployment, transport, account: devAccount(l.issuer.address), pollingInterval: 20 }) as LedgerClient;
+  return { client, sent };
+}
+
+describe("sdk pipelined sendTransfers (in-process Hardhat network)", function () {
+  let l: SdkLedger;
+  let recipients: Address[];
+  beforeEach(async function () {
+    l = await load();
+    recipients = [l.alice, l.bob, l.merchant].map((s) => s.address as Address);
+  });
+
+  /** n transfers of 1, 2, 3 … base-unit-distinct amounts, round-robin over the registered recipients. */
+  const payouts = (n: number) => Array.from({ length: n }, (_, i) => ({ to: recipients[i % recipients.length]!, amount: `${i + 1}.000001` }));
+
+  /** Each recipient must have received exactly its transfers that succeeded: nothing lost, nothing doubled. */
+  async function expectPaidExactly(outcomes: TransferOutcome[], before: string[]) {
+    const expected = recipients.map((r, k) =>
+      outcomes.filter((o) => o.to === r && o.status === "success").reduce((sum, o) => sum + parseAmount(o.amount, 6), parseAmount(before[k]!, 6)),
+    );
+    const actual = await Promise.all(recipients.map(async (account) => parseAmount(await l.reader.getBalance({ account }), 6)));
+    expect(actual).to.deep.equal(expected);
+  }
+  const balances = () => Promise.all(recipients.map((account) => l.reader.getBalance({ account })));
+
+  it("sends 150 transfers without waiting for receipts: consecutive nonces, every outcome success, balances exact", async function () {
+    const before = await balances();
+    const { client } = issuerClient(l);
+    const start = await client.request({ method: "eth_getTransactionCount", params: [l.issuer.address as Address, "latest"] });
+    const outcomes = await client.sendTransfers({ transfers: payouts(150), batchSize: 40 });
+    expect(outcomes).to.have.length(150);
+    expect(outcomes.every((o) => o.status === "success")).to.equal(true);
+    expect(outcomes.map((o) => o.nonce)).to.deep.equal(outcomes.map((_, i) => Number(start) + i));
+    expect(outcomes.map((o) => o.amount).slice(0, 2)).to.deep.equal(["1.000001", "2.000001"]);
+    await expectPaidExactly(outcomes, before);
+  });
+
+  it("prefills a gas limit with room: no transfer uses more than two thirds of it", async function () {
+    const fresh = l.others.slice(0, 3).map((s) => s.address as Address);
+    const registrar = l.clientFor(l.registrar.address);
+    await registrar.waitForTransaction({
+      hash: await registrar.registerWallets({ wallets: fresh.map((account) => ({ account, role: "individual", tier: 1, region: 1, institution: 1, kycExpiryDay: Number(l.kycExpiryDay) })) }),
+    });
+    const { client } = issuerClient(l);
+    const reference = keccak256("0x42");
+    // Fresh recipients (zero balance: the costliest store) with a reference (an extra event).
+    const outcomes = await client.sendTransfers({ transfers: fresh.map((to) => ({ to, amount: "1", reference })) });
+    const receipts = await Promise.all(outcomes.map((o) => client.waitForTransaction({ hash: o.hash })));
+    const most = receipts.reduce((max, r) => (r.gasUsed > max ? r.gasUsed : max), 0n);
+    expect(most).to.be.greaterThan(40_000n);
+    expect(most * 3n).to.be.lessThanOrEqual(TRANSFER_GAS_LIMIT * 2n);
+  });
+
+  it("reports each failure with its named rule, and the rest go through", async function () {
+    const before = await balances();
+    const { client } = issuerClient(l);
+    const transfers = payouts(12);
+    transfers[3] = { to: l.others[0]!.address as Address, amount: "5" }; // not registered
+    transfers[7] = { to: recipients[0]!, amount: "250000" }; // alice (tier 1) over her maximum balance
+    const outcomes = await client.sendTransfers({ transfers });
+    expect(outcomes.map((o) => o.status)).to.deep.equal(transfers.map((_, i) => (i === 3 || i === 7 ? "reverted" : "success")));
+    const [unregistered, overLimit] = [outcomes[3]!, outcomes[7]!];
+    if (unregistered.status !== "reverted" || overLimit.status !== "reverted") throw new Error("unreachable");
+    expect(unregistered.error).to.be.instanceOf(WalletNotRegisteredError);
+    expect(overLimit.error).to.be.instanceOf(BalanceLimitExceededError);
+    expect(overLimit.error.shortMessage).to.match(/^balance limit of tier 1 exceeded/);
+    await expectPaidExactly(outcomes, before);
+  });
+
+  it("refuses a bad amount before sending anything", async function () {
+    const { client, sent } = issuerClient(l, (_raw, _i, forward) => forward());
+    const transfers = [...payouts(3), { to: recipients[0]!, amount: "1.0000001" }];
+    expect(await rejectionOf(client.sendTransfers({ transfers }))).to.be.instanceOf(AmountTooManyDecimalsError);
+    expect(sent).to.have.length(0);
+  });
+
+  it("repairs a nonce gap (a send lost on the way) by resending the same bytes: nothing doubled", async function () {
+    const before = await balances();
+    let lost: Hex | undefined;
+    const { client, sent } = issuerClient(l, async (raw, index, forward) => {
+      if (index === 4) {
+        lost = raw;
+        return keccak256(raw); // the node never saw it; later nonces are refused ("nonce too high")
+      }
+      return forward();
+    });
+    const outcomes = await client.sendTransfers({ transfers: payouts(20), stallTimeout: 100 });
+    expect(outcomes.every((o) => o.status === "success")).to.equal(true);
+    expect(outcomes[4]!.hash).to.equal(keccak256(lost!));
+    expect(sent.filter((raw) => raw === lost)).to.have.length(2);
+    expect(new Set(sent.map((raw) => keccak256(raw))).size).to.equal(20); // only the same 20 transactions, ever
+    await expectPaidExactly(outcomes, before);
+  });
+
+  it("resends a dropped transaction (evicted from the mempool) with the same bytes", async function () {
+    const before = await balances();
+    await provider.request({ method: "evm_setAutomine", params: [false] });
+    await provider.request({ method: "evm_setIntervalMining", params: [50] });
+    try {
+      let dropped: Hex | undefined;
+      const { client, sent } = issuerClient(l, async (raw, index, forward) => {
+        const hash = await forward();
+        if (index === 3) {
+          dropped = raw;
+          expect(await provider.request({ method: "hardhat_dropTransaction", params: [keccak256(raw)] })).to.equal(true);
+        }
+        return hash;
+      });
+      const outcomes = await client.sendTransfers({ transfers: payouts(10), stallTimeout: 300 });
+      expect(outcomes.every((o) => o.status === "success")).to.equal(true);
+      expect(sent.filter((raw) => raw === dropped)).to.have.length(2);
+      expect(new Set(sent.map((raw) => keccak256(raw))).size).to.equal(10);
+      await expectPaidExactly(outcomes, before);
+    } finally {
+      await provider.request({ method: "evm_setIntervalMining", params: [0] });
+      await provider.request({ method: "evm_setAutomine", params: [true] });
+    }
+  });
+
+  it("re-signs a transfer whose nonce another process used, only once the chain proves the old one dead", async function () {
+    const before = await balances();
+    const issuer = devAccount(l.issuer.address);
+    let taken: Hex | undefined;
+    const { client } = issuerClient(l, async (raw, index, forward) => {
+      if (index === 4) {
+        // Another process with the same key sends its own transaction with this nonce first.
+        const ours = await provider.request({ method: "eth_getTransactionByHash", params: [keccak256(raw)] });
+        expect(ours).to.equal(null);
+        const nonce = await provider.request({ method: "eth_getTransactionCount", params: [issuer.address, "pending"] });
+        const block = (await provider.request({ method: "eth_getBlockByNumber", params: ["latest", false] })) as { baseFeePerGas: Hex };
+        const other = await issuer.signTransaction({ chainId: 31337, type: "eip1559", nonce: Number(nonce), to: issuer.address, value: 0n, gas: 21_000n, maxFeePerGas: BigInt(block.baseFeePerGas) * 2n + 1n, maxPriorityFeePerGas: 1n });
+        await provider.request({ method: "eth_sendRawTransaction", params: [other] });
+        taken = raw;
+      }
+      return forward();
+    });
+    const outcomes = await client.sendTransfers({ transfers: payouts(10), stallTimeout: 100 });
+    expect(outcomes.every((o) => o.status === "success")).to.equal(true);
+    expect(outcomes[4]!.hash).to.not.equal(keccak256(taken!)); // re-signed…
+    expect(outcomes[4]!.nonce).to.equal(Math.max(...outcomes.map((o) => o.nonce))); // …with a fresh nonce
+    await expectPaidExactly(outcomes, before); // …and paid once
+  });
+
+  it("reports a transfer the node refuses as rejected, fills its nonce, and the later ones still go through", async function () {
+    const before = await balances();
+    let refused: Hex | undefined;
+    const { client } = issuerClient(l, async (raw, index, forward) => {
+      if (index === 2 || raw === refused) {
+        refused = raw;
+        throw Object.assign(new Error("insufficient funds for gas * price + value"), { code: -32003 });
+      }
+      return forward();
+    });
+    const outcomes = await client.sendTransfers({ transfers: payouts(8), stallTimeout: 100 });
+    expect(outcomes.map((o) => o.status)).to.deep.equal(["success", "success", "rejected", "success", "success", "success", "success", "success"]);
+    const rejected = outcomes[2]!;
+    if (rejected.status !== "rejected") throw new Error("unreachable");
+    expect(rejected.error).to.be.instanceOf(LedgerError);
+    expect(rejected.error.message).to.include("insufficient funds");
+    await expectPaidExactly(outcomes, before);
+  });
+
+  it("reports transfers it cannot confirm by the deadline as pending (they may still execute: not resent)", async function () {
+    const before = await balances();
+    let lost: Hex | undefined;
+    const { client } = issuerClient(l, async (raw, index, forward) => {
+      if (index === 1) lost = raw;
+      return raw === lost ? keccak256(raw) : forward(); // every send of the second transfer is lost
+    });
+    const outcomes = await client.sendTransfers({ transfers: payouts(4), stallTimeout: 50, timeout: 600 });
+    expect(outcomes[0]!.status).to.equal("success");
+    expect(outcomes.slice(1).every((o) => o.status === "pending")).to.equal(true);
+    const pending = outcomes[1]!;
+    if (pending.status !== "pending") throw new Error("unreachable");
+    expect(pending.error.shortMessage).to.include("do not resend");
+    await expectPaidExactly(outcomes, before);
+  });
+
+  it("two pipelines on one client at once never share a nonce", async function () {
+    const before = await balances();
+    const { client } = issuerClient(l);
+    const [a, b] = await Promise.all([client.sendTransfers({ transfers: payouts(30) }), client.sendTransfers({ transfers: payouts(30) })]);
+    const all = [...a, ...b];
+    expect(all.every((o) => o.status === "success")).to.equal(true);
+    expect(new Set(all.map((o) => o.nonce)).size).to.equal(60);
+    await expectPaidExactly(all, before);
+  });
+
+  it("needs a local account", async function () {
+    const client = createLedgerClient({ deployment: l.deployment, transport: custom(provider) });
+    expect(await rejectionOf(client.sendTransfers({ transfers: payouts(1) }))).to.be.instanceOf(LedgerError);
+  });
+});

@@ -293,7 +293,7 @@ export class Syncer {
     // and every block above the finality depth (for the parentHash chain).
     const wanted = new Set<number>(live.filter((l) => l.blockTimestamp === undefined).map((l) => hexToNumber(l.blockNumber)));
     wanted.add(to);
-    for (let b = firstUnfinal; b <= to; b++) wanted.add(b);
+    for (let b = Math.max(from, firstUnfinal - 1); b <= to; b++) wanted.add(b);
     const headers = await this.#headers([...wanted]);
     for (const l of live) {
       const h = headers.get(hexToNumber(l.blockNumber));

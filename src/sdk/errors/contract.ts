@@ -88,141 +88,269 @@ const unlimited = (limit: bigint) => (limit >= 2n ** 64n - 1n ? "unlimited" : mo
 
 /** The zero address was given as a wallet. @example `catch (e) { if (e instanceof InvalidAccountError) … }` */
 export const InvalidAccountError = defineError("WalletRegistryInvalidAccount", "InvalidAccountError", (a) => `${a.account} is not a valid wallet address`);
+/** Instance type of {@link InvalidAccountError}. */
+export type InvalidAccountError = InstanceType<typeof InvalidAccountError>;
 /** Addresses are never registered twice. @example `catch (e) { if (e instanceof WalletAlreadyRegisteredError) … }` */
 export const WalletAlreadyRegisteredError = defineError("WalletRegistryWalletAlreadyRegistered", "WalletAlreadyRegisteredError", (a) => `wallet ${a.account} is already registered (or was closed: addresses are never reused)`);
+/** Instance type of {@link WalletAlreadyRegisteredError}. */
+export type WalletAlreadyRegisteredError = InstanceType<typeof WalletAlreadyRegisteredError>;
 /** The wallet is not registered. @example `catch (e) { if (e instanceof WalletNotRegisteredError) … }` */
 export const WalletNotRegisteredError = defineError("WalletRegistryWalletNotRegistered", "WalletNotRegisteredError", (a) => `wallet ${a.account} is not registered`);
+/** Instance type of {@link WalletNotRegisteredError}. */
+export type WalletNotRegisteredError = InstanceType<typeof WalletNotRegisteredError>;
 /** The wallet is frozen and can neither send nor receive. @example `catch (e) { if (e instanceof WalletFrozenError) … }` */
 export const WalletFrozenError = defineError("WalletRegistryWalletFrozen", "WalletFrozenError", (a) => `wallet ${a.account} is frozen`);
+/** Instance type of {@link WalletFrozenError}. */
+export type WalletFrozenError = InstanceType<typeof WalletFrozenError>;
 /** Unfreezing a wallet that is not frozen. @example `catch (e) { if (e instanceof WalletNotFrozenError) … }` */
 export const WalletNotFrozenError = defineError("WalletRegistryWalletNotFrozen", "WalletNotFrozenError", (a) => `wallet ${a.account} is not frozen`);
+/** Instance type of {@link WalletNotFrozenError}. */
+export type WalletNotFrozenError = InstanceType<typeof WalletNotFrozenError>;
 /** The wallet is closed for good. @example `catch (e) { if (e instanceof WalletClosedError) … }` */
 export const WalletClosedError = defineError("WalletRegistryWalletClosed", "WalletClosedError", (a) => `wallet ${a.account} is closed`);
+/** Instance type of {@link WalletClosedError}. */
+export type WalletClosedError = InstanceType<typeof WalletClosedError>;
 /** The address is on compliance's denylist. @example `catch (e) { if (e instanceof WalletDenylistedError) … }` */
 export const WalletDenylistedError = defineError("WalletRegistryWalletDenylisted", "WalletDenylistedError", (a) => `wallet ${a.account} is on the denylist`);
+/** Instance type of {@link WalletDenylistedError}. */
+export type WalletDenylistedError = InstanceType<typeof WalletDenylistedError>;
 /** Removing an address that is not denylisted. @example `catch (e) { if (e instanceof WalletNotDenylistedError) … }` */
 export const WalletNotDenylistedError = defineError("WalletRegistryWalletNotDenylisted", "WalletNotDenylistedError", (a) => `wallet ${a.account} is not on the denylist`);
+/** Instance type of {@link WalletNotDenylistedError}. */
+export type WalletNotDenylistedError = InstanceType<typeof WalletNotDenylistedError>;
 /** The wallet's KYC has expired. @example `catch (e) { if (e instanceof KycExpiredError) … }` */
 export const KycExpiredError = defineError("WalletRegistryKycExpired", "KycExpiredError", (a) => `KYC of wallet ${a.account} expired on ${day(a.kycExpiryDay)}`);
+/** Instance type of {@link KycExpiredError}. */
+export type KycExpiredError = InstanceType<typeof KycExpiredError>;
 /** A KYC expiry must be after today. @example `catch (e) { if (e instanceof InvalidKycExpiryError) … }` */
 export const InvalidKycExpiryError = defineError("WalletRegistryInvalidKycExpiry", "InvalidKycExpiryError", (a) => `KYC expiry ${day(a.kycExpiryDay)} is not after today (${day(a.today)})`);
+/** Instance type of {@link InvalidKycExpiryError}. */
+export type InvalidKycExpiryError = InstanceType<typeof InvalidKycExpiryError>;
 /** Roles are 1 (individual) to 4 (institution). @example `catch (e) { if (e instanceof InvalidRoleError) … }` */
 export const InvalidRoleError = defineError("WalletRegistryInvalidRole", "InvalidRoleError", (a) => `role ${a.role} is not a wallet role (1 individual, 2 agent, 3 merchant, 4 institution)`);
+/** Instance type of {@link InvalidRoleError}. */
+export type InvalidRoleError = InstanceType<typeof InvalidRoleError>;
 /** The tier has no limits configured. @example `catch (e) { if (e instanceof UnknownTierError) … }` */
 export const UnknownTierError = defineError("WalletRegistryUnknownTier", "UnknownTierError", (a) => `tier ${a.tier} has no limits configured`);
+/** Instance type of {@link UnknownTierError}. */
+export type UnknownTierError = InstanceType<typeof UnknownTierError>;
 /** Every tier limit must be non-zero. @example `catch (e) { if (e instanceof InvalidTierLimitsError) … }` */
 export const InvalidTierLimitsError = defineError("WalletRegistryInvalidTierLimits", "InvalidTierLimitsError", (a) => `limits of tier ${a.tier} must all be non-zero (use the maximum for unlimited)`);
+/** Instance type of {@link InvalidTierLimitsError}. */
+export type InvalidTierLimitsError = InstanceType<typeof InvalidTierLimitsError>;
 /** The zero alias commitment. @example `catch (e) { if (e instanceof InvalidAliasError) … }` */
 export const InvalidAliasError = defineError("WalletRegistryInvalidAlias", "InvalidAliasError", () => "the alias commitment must not be zero");
+/** Instance type of {@link InvalidAliasError}. */
+export type InvalidAliasError = InstanceType<typeof InvalidAliasError>;
 /** The alias is linked to another wallet. @example `catch (e) { if (e instanceof AliasTakenError) … }` */
 export const AliasTakenError = defineError("WalletRegistryAliasTaken", "AliasTakenError", (a) => `the alias is already linked to wallet ${a.holder}`);
+/** Instance type of {@link AliasTakenError}. */
+export type AliasTakenError = InstanceType<typeof AliasTakenError>;
 /** A wallet with a balance cannot be closed. @example `catch (e) { if (e instanceof BalanceNotZeroError) … }` */
 export const BalanceNotZeroError = defineError("WalletRegistryBalanceNotZero", "BalanceNotZeroError", (a) => `wallet ${a.account} still holds ${money(a.balance)}: move or seize it before closing`);
+/** Instance type of {@link BalanceNotZeroError}. */
+export type BalanceNotZeroError = InstanceType<typeof BalanceNotZeroError>;
 /** A batch registration without entries. @example `catch (e) { if (e instanceof RegistrationBatchEmptyError) … }` */
 export const RegistrationBatchEmptyError = defineError("WalletRegistryEmptyBatch", "RegistrationBatchEmptyError", () => "the registration batch is empty");
+/** Instance type of {@link RegistrationBatchEmptyError}. */
+export type RegistrationBatchEmptyError = InstanceType<typeof RegistrationBatchEmptyError>;
 /** Over the tier's single-transfer limit. @example `catch (e) { if (e instanceof TransferLimitExceededError) … }` */
 export const TransferLimitExceededError = defineError("WalletRegistryTransferLimitExceeded", "TransferLimitExceededError", (a) => `single-transfer limit of tier ${a.tier} exceeded: at most ${money(a.maxTransfer)} per transfer, asked ${money(a.amount)}`);
+/** Instance type of {@link TransferLimitExceededError}. */
+export type TransferLimitExceededError = InstanceType<typeof TransferLimitExceededError>;
 /** Over today's outflow limit. @example `catch (e) { if (e instanceof DailyLimitExceededError) console.log(e.args.remaining); }` */
 export const DailyLimitExceededError = defineError("WalletRegistryDailyLimitExceeded", "DailyLimitExceededError", (a) => `daily limit of tier ${a.tier} exceeded: ${money(a.remaining)} left today, asked ${money(a.amount)}`);
+/** Instance type of {@link DailyLimitExceededError}. */
+export type DailyLimitExceededError = InstanceType<typeof DailyLimitExceededError>;
 /** The recipient would go over its maximum balance. @example `catch (e) { if (e instanceof BalanceLimitExceededError) … }` */
 export const BalanceLimitExceededError = defineError("WalletRegistryBalanceLimitExceeded", "BalanceLimitExceededError", (a) => `balance limit of tier ${a.tier} exceeded for ${a.account}: at most ${unlimited(a.maxBalance)}, would hold ${money(a.balanceAfter)}`);
+/** Instance type of {@link BalanceLimitExceededError}. */
+export type BalanceLimitExceededError = InstanceType<typeof BalanceLimitExceededError>;
 
 // ---- token --------------------------------------------------------------------------------------------------
 
 /** Deployed with a zero admin. @example `catch (e) { if (e instanceof TokenInvalidAdminError) … }` */
 export const TokenInvalidAdminError = defineError("GoodsTokenInvalidAdmin", "TokenInvalidAdminError", (a) => `${a.admin} cannot be the token's admin`);
+/** Instance type of {@link TokenInvalidAdminError}. */
+export type TokenInvalidAdminError = InstanceType<typeof TokenInvalidAdminError>;
 /** The token is paused. @example `catch (e) { if (e instanceof TokenPausedError) … }` */
 export const TokenPausedError = defineError("GoodsTokenPaused", "TokenPausedError", () => "the token is paused: transfers, issues and redemptions are stopped");
+/** Instance type of {@link TokenPausedError}. */
+export type TokenPausedError = InstanceType<typeof TokenPausedError>;
 /** Unpausing a token that is not paused. @example `catch (e) { if (e instanceof TokenNotPausedError) … }` */
 export const TokenNotPausedError = defineError("GoodsTokenNotPaused", "TokenNotPausedError", () => "the token is not paused");
+/** Instance type of {@link TokenNotPausedError}. */
+export type TokenNotPausedError = InstanceType<typeof TokenNotPausedError>;
 /** Issue, redeem and seizure need an amount above zero. @example `catch (e) { if (e instanceof ZeroAmountError) … }` */
 export const ZeroAmountError = defineError("GoodsTokenZeroAmount", "ZeroAmountError", () => "the amount must be above zero");
+/** Instance type of {@link ZeroAmountError}. */
+export type ZeroAmountError = InstanceType<typeof ZeroAmountError>;
 /** A batch transfer without recipients. @example `catch (e) { if (e instanceof TransferBatchEmptyError) … }` */
 export const TransferBatchEmptyError = defineError("GoodsTokenEmptyBatch", "TransferBatchEmptyError", () => "the transfer batch is empty");
+/** Instance type of {@link TransferBatchEmptyError}. */
+export type TransferBatchEmptyError = InstanceType<typeof TransferBatchEmptyError>;
 /** Recipients and amounts differ in length. @example `catch (e) { if (e instanceof BatchLengthMismatchError) … }` */
 export const BatchLengthMismatchError = defineError("GoodsTokenBatchLengthMismatch", "BatchLengthMismatchError", (a) => `the batch has ${a.recipients} recipients but ${a.amounts} amounts`);
+/** Instance type of {@link BatchLengthMismatchError}. */
+export type BatchLengthMismatchError = InstanceType<typeof BatchLengthMismatchError>;
 /** This signed payment was already used or canceled. @example `catch (e) { if (e instanceof AuthorizationUsedError) … }` */
 export const AuthorizationUsedError = defineError("GoodsTokenAuthorizationUsed", "AuthorizationUsedError", (a) => `authorization ${a.nonce} of ${a.authorizer} was already used or canceled`);
+/** Instance type of {@link AuthorizationUsedError}. */
+export type AuthorizationUsedError = InstanceType<typeof AuthorizationUsedError>;
 /** The authorization's window has not opened. @example `catch (e) { if (e instanceof AuthorizationNotYetValidError) … }` */
 export const AuthorizationNotYetValidError = defineError("GoodsTokenAuthorizationNotYetValid", "AuthorizationNotYetValidError", (a) => `the authorization is valid only after ${time(a.validAfter)}`);
+/** Instance type of {@link AuthorizationNotYetValidError}. */
+export type AuthorizationNotYetValidError = InstanceType<typeof AuthorizationNotYetValidError>;
 /** The authorization's window has closed. @example `catch (e) { if (e instanceof AuthorizationExpiredError) … }` */
 export const AuthorizationExpiredError = defineError("GoodsTokenAuthorizationExpired", "AuthorizationExpiredError", (a) => `the authorization expired at ${time(a.validBefore)}`);
+/** Instance type of {@link AuthorizationExpiredError}. */
+export type AuthorizationExpiredError = InstanceType<typeof AuthorizationExpiredError>;
 /** The signature is not the signer's. @example `catch (e) { if (e instanceof InvalidSignatureError) … }` */
 export const InvalidSignatureError = defineError("GoodsTokenInvalidSignature", "InvalidSignatureError", (a) => `the signature is not ${a.signer}'s over this authorization`);
+/** Instance type of {@link InvalidSignatureError}. */
+export type InvalidSignatureError = InstanceType<typeof InvalidSignatureError>;
 /** Only the payee may submit a receive-authorization. @example `catch (e) { if (e instanceof CallerNotPayeeError) … }` */
 export const CallerNotPayeeError = defineError("GoodsTokenCallerNotPayee", "CallerNotPayeeError", (a) => `only the payee ${a.payee} may submit this authorization, not ${a.caller}`);
+/** Instance type of {@link CallerNotPayeeError}. */
+export type CallerNotPayeeError = InstanceType<typeof CallerNotPayeeError>;
 /** This single-use payment request is already paid. @example `catch (e) { if (e instanceof PaymentReferenceUsedError) … }` */
 export const PaymentReferenceUsedError = defineError("GoodsTokenPaymentReferenceUsed", "PaymentReferenceUsedError", (a) => `payment request ${a.ref} to ${a.payee} has already been paid (first paid wins)`);
+/** Instance type of {@link PaymentReferenceUsedError}. */
+export type PaymentReferenceUsedError = InstanceType<typeof PaymentReferenceUsedError>;
 /** The permit's deadline has passed. @example `catch (e) { if (e instanceof PermitExpiredError) … }` */
 export const PermitExpiredError = defineError("GoodsTokenPermitExpired", "PermitExpiredError", (a) => `the permit expired at ${time(a.deadline)}`);
+/** Instance type of {@link PermitExpiredError}. */
+export type PermitExpiredError = InstanceType<typeof PermitExpiredError>;
 
 // ---- reserve registry ---------------------------------------------------------------------------------------
 
 /** Only the token records issues and redemptions. @example `catch (e) { if (e instanceof CallerNotTokenError) … }` */
 export const CallerNotTokenError = defineError("ReserveRegistryCallerNotToken", "CallerNotTokenError", (a) => `only the token may record issues and redemptions, not ${a.caller}`);
+/** Instance type of {@link CallerNotTokenError}. */
+export type CallerNotTokenError = InstanceType<typeof CallerNotTokenError>;
 /** Deployed with a zero admin. @example `catch (e) { if (e instanceof ReserveInvalidAdminError) … }` */
 export const ReserveInvalidAdminError = defineError("ReserveRegistryInvalidAdmin", "ReserveInvalidAdminError", (a) => `${a.admin} cannot be the reserve registry's admin`);
+/** Instance type of {@link ReserveInvalidAdminError}. */
+export type ReserveInvalidAdminError = InstanceType<typeof ReserveInvalidAdminError>;
 /** The zero lot id. @example `catch (e) { if (e instanceof InvalidLotIdError) … }` */
 export const InvalidLotIdError = defineError("ReserveRegistryInvalidLotId", "InvalidLotIdError", () => "the lot id must not be zero");
+/** Instance type of {@link InvalidLotIdError}. */
+export type InvalidLotIdError = InstanceType<typeof InvalidLotIdError>;
 /** A lot with this id exists. @example `catch (e) { if (e instanceof LotExistsError) … }` */
 export const LotExistsError = defineError("ReserveRegistryLotExists", "LotExistsError", (a) => `lot ${a.lot} already exists`);
+/** Instance type of {@link LotExistsError}. */
+export type LotExistsError = InstanceType<typeof LotExistsError>;
 /** No lot with this id. @example `catch (e) { if (e instanceof UnknownLotError) … }` */
 export const UnknownLotError = defineError("ReserveRegistryUnknownLot", "UnknownLotError", (a) => `lot ${a.lot} does not exist`);
+/** Instance type of {@link UnknownLotError}. */
+export type UnknownLotError = InstanceType<typeof UnknownLotError>;
 /** A valuation of zero. @example `catch (e) { if (e instanceof InvalidValuationError) … }` */
 export const InvalidValuationError = defineError("ReserveRegistryInvalidValuation", "InvalidValuationError", (a) => `valuation ${money(a.valuation)} of lot ${a.lot} is not valid`);
+/** Instance type of {@link InvalidValuationError}. */
+export type InvalidValuationError = InstanceType<typeof InvalidValuationError>;
 /** A renewal below what was issued. @example `catch (e) { if (e instanceof ValuationBelowIssuedError) … }` */
 export const ValuationBelowIssuedError = defineError("ReserveRegistryValuationBelowIssued", "ValuationBelowIssuedError", (a) => `valuation ${money(a.valuation)} of lot ${a.lot} is below the ${money(a.issued)} already issued against it`);
+/** Instance type of {@link ValuationBelowIssuedError}. */
+export type ValuationBelowIssuedError = InstanceType<typeof ValuationBelowIssuedError>;
 /** A quantity of zero. @example `catch (e) { if (e instanceof InvalidQuantityError) … }` */
 export const InvalidQuantityError = defineError("ReserveRegistryInvalidQuantity", "InvalidQuantityError", (a) => `quantity of lot ${a.lot} must be above zero`);
+/** Instance type of {@link InvalidQuantityError}. */
+export type InvalidQuantityError = InstanceType<typeof InvalidQuantityError>;
 /** A zero attestation hash. @example `catch (e) { if (e instanceof InvalidAttestationHashError) … }` */
 export const InvalidAttestationHashError = defineError("ReserveRegistryInvalidAttestationHash", "InvalidAttestationHashError", (a) => `attestation hash of lot ${a.lot} must not be zero`);
+/** Instance type of {@link InvalidAttestationHashError}. */
+export type InvalidAttestationHashError = InstanceType<typeof InvalidAttestationHashError>;
 /** An attestation must expire after today. @example `catch (e) { if (e instanceof InvalidExpiryError) … }` */
 export const InvalidExpiryError = defineError("ReserveRegistryInvalidExpiry", "InvalidExpiryError", (a) => `expiry ${time(a.expiresAt)} of lot ${a.lot} is not after today`);
+/** Instance type of {@link InvalidExpiryError}. */
+export type InvalidExpiryError = InstanceType<typeof InvalidExpiryError>;
 /** The lot's attestation has expired. @example `catch (e) { if (e instanceof LotExpiredError) … }` */
 export const LotExpiredError = defineError("ReserveRegistryLotExpired", "LotExpiredError", (a) => `the attestation of lot ${a.lot} expired (${time(a.expiresAt)})`);
+/** Instance type of {@link LotExpiredError}. */
+export type LotExpiredError = InstanceType<typeof LotExpiredError>;
 /** The lot is disputed. @example `catch (e) { if (e instanceof LotDisputedError) … }` */
 export const LotDisputedError = defineError("ReserveRegistryLotDisputed", "LotDisputedError", (a) => `lot ${a.lot} is disputed`);
+/** Instance type of {@link LotDisputedError}. */
+export type LotDisputedError = InstanceType<typeof LotDisputedError>;
 /** Resolving a lot that is not disputed. @example `catch (e) { if (e instanceof LotNotDisputedError) … }` */
 export const LotNotDisputedError = defineError("ReserveRegistryLotNotDisputed", "LotNotDisputedError", (a) => `lot ${a.lot} is not disputed`);
+/** Instance type of {@link LotNotDisputedError}. */
+export type LotNotDisputedError = InstanceType<typeof LotNotDisputedError>;
 /** The lot has been released. @example `catch (e) { if (e instanceof LotReleasedError) … }` */
 export const LotReleasedError = defineError("ReserveRegistryLotReleased", "LotReleasedError", (a) => `lot ${a.lot} has been released`);
+/** Instance type of {@link LotReleasedError}. */
+export type LotReleasedError = InstanceType<typeof LotReleasedError>;
 /** Only the lot's custodian may renew or release it. @example `catch (e) { if (e instanceof NotLotCustodianError) … }` */
 export const NotLotCustodianError = defineError("ReserveRegistryNotLotCustodian", "NotLotCustodianError", (a) => `only lot ${a.lot}'s custodian ${a.custodian} may do this, not ${a.caller}`);
+/** Instance type of {@link NotLotCustodianError}. */
+export type NotLotCustodianError = InstanceType<typeof NotLotCustodianError>;
 /** Issuance over the lot's valuation. @example `catch (e) { if (e instanceof LotCapacityExceededError) console.log(e.args.available); }` */
 export const LotCapacityExceededError = defineError("ReserveRegistryLotCapacityExceeded", "LotCapacityExceededError", (a) => `lot ${a.lot} can back only ${money(a.available)} more, asked ${money(a.needed)}`);
+/** Instance type of {@link LotCapacityExceededError}. */
+export type LotCapacityExceededError = InstanceType<typeof LotCapacityExceededError>;
 /** Total supply would exceed valid reserves. @example `catch (e) { if (e instanceof ReservesExceededError) … }` */
 export const ReservesExceededError = defineError("ReserveRegistryReservesExceeded", "ReservesExceededError", (a) => `total supply would be ${money(a.supplyAfter)}, above the ${money(a.validReserves)} of valid reserves`);
+/** Instance type of {@link ReservesExceededError}. */
+export type ReservesExceededError = InstanceType<typeof ReservesExceededError>;
 /** Redeeming more than is outstanding. @example `catch (e) { if (e instanceof RedemptionExceedsOutstandingError) … }` */
 export const RedemptionExceedsOutstandingError = defineError("ReserveRegistryRedemptionExceedsOutstanding", "RedemptionExceedsOutstandingError", (a) => `only ${money(a.outstanding)} is outstanding against lot ${a.lot}, asked to redeem ${money(a.amount)}`);
+/** Instance type of {@link RedemptionExceedsOutstandingError}. */
+export type RedemptionExceedsOutstandingError = InstanceType<typeof RedemptionExceedsOutstandingError>;
 /** A lot with tokens outstanding cannot be released. @example `catch (e) { if (e instanceof LotOutstandingError) … }` */
 export const LotOutstandingError = defineError("ReserveRegistryLotOutstanding", "LotOutstandingError", (a) => `lot ${a.lot} still backs ${money(a.outstanding)}: redeem it before releasing`);
+/** Instance type of {@link LotOutstandingError}. */
+export type LotOutstandingError = InstanceType<typeof LotOutstandingError>;
 /** Reserves beyond what the aggregate holds. @example `catch (e) { if (e instanceof ReservesOverflowError) … }` */
 export const ReservesOverflowError = defineError("ReserveRegistryReservesOverflow", "ReservesOverflowError", (a) => `adding ${money(a.added)} would overflow the reserves total (${money(a.validReserves)})`);
+/** Instance type of {@link ReservesOverflowError}. */
+export type ReservesOverflowError = InstanceType<typeof ReservesOverflowError>;
 
 // ---- inherited from OpenZeppelin -----------------------------------------------------------------------------
 
 /** The caller lacks the role this function needs. @example `catch (e) { if (e instanceof UnauthorizedAccountError) console.log(e.args.neededRole); }` */
 export const UnauthorizedAccountError = defineError("AccessControlUnauthorizedAccount", "UnauthorizedAccountError", (a) => `${a.account} does not hold ${roleName(a.neededRole) ?? a.neededRole}`);
+/** Instance type of {@link UnauthorizedAccountError}. */
+export type UnauthorizedAccountError = InstanceType<typeof UnauthorizedAccountError>;
 /** `renounceRole` must name the caller itself. @example `catch (e) { if (e instanceof BadConfirmationError) … }` */
 export const BadConfirmationError = defineError("AccessControlBadConfirmation", "BadConfirmationError", () => "an account can only renounce its own roles");
+/** Instance type of {@link BadConfirmationError}. */
+export type BadConfirmationError = InstanceType<typeof BadConfirmationError>;
 /** The sender's balance is too low. @example `catch (e) { if (e instanceof InsufficientBalanceError) console.log(e.args.balance); }` */
 export const InsufficientBalanceError = defineError("ERC20InsufficientBalance", "InsufficientBalanceError", (a) => `${a.sender} holds ${money(a.balance)}, not the ${money(a.needed)} needed`);
+/** Instance type of {@link InsufficientBalanceError}. */
+export type InsufficientBalanceError = InstanceType<typeof InsufficientBalanceError>;
 /** The spender's allowance is too low. @example `catch (e) { if (e instanceof InsufficientAllowanceError) … }` */
 export const InsufficientAllowanceError = defineError("ERC20InsufficientAllowance", "InsufficientAllowanceError", (a) => `${a.spender} may move only ${money(a.allowance)}, not ${money(a.needed)}`);
+/** Instance type of {@link InsufficientAllowanceError}. */
+export type InsufficientAllowanceError = InstanceType<typeof InsufficientAllowanceError>;
 /** The zero address as approver. @example `catch (e) { if (e instanceof InvalidApproverError) … }` */
 export const InvalidApproverError = defineError("ERC20InvalidApprover", "InvalidApproverError", (a) => `${a.approver} cannot approve`);
+/** Instance type of {@link InvalidApproverError}. */
+export type InvalidApproverError = InstanceType<typeof InvalidApproverError>;
 /** The zero address as recipient. @example `catch (e) { if (e instanceof InvalidReceiverError) … }` */
 export const InvalidReceiverError = defineError("ERC20InvalidReceiver", "InvalidReceiverError", (a) => `${a.receiver} cannot receive tokens`);
+/** Instance type of {@link InvalidReceiverError}. */
+export type InvalidReceiverError = InstanceType<typeof InvalidReceiverError>;
 /** The zero address as sender. @example `catch (e) { if (e instanceof InvalidSenderError) … }` */
 export const InvalidSenderError = defineError("ERC20InvalidSender", "InvalidSenderError", (a) => `${a.sender} cannot send tokens`);
+/** Instance type of {@link InvalidSenderError}. */
+export type InvalidSenderError = InstanceType<typeof InvalidSenderError>;
 /** The zero address as spender. @example `catch (e) { if (e instanceof InvalidSpenderError) … }` */
 export const InvalidSpenderError = defineError("ERC20InvalidSpender", "InvalidSpenderError", (a) => `${a.spender} cannot be approved`);
+/** Instance type of {@link InvalidSpenderError}. */
+export type InvalidSpenderError = InstanceType<typeof InvalidSpenderError>;
 /** A permit signed for another nonce (already used, or signed out of order). @example `catch (e) { if (e instanceof InvalidAccountNonceError) … }` */
 export const InvalidAccountNonceError = defineError("InvalidAccountNonce", "InvalidAccountNonceError", (a) => `the permit's nonce is not ${a.account}'s next one (${a.currentNonce})`);
+/** Instance type of {@link InvalidAccountNonceError}. */
+export type InvalidAccountNonceError = InstanceType<typeof InvalidAccountNonceError>;
 /** A malformed short string in the EIP-712 domain (deployment only). @example `catch (e) { if (e instanceof InvalidShortStringError) … }` */
 export const InvalidShortStringError = defineError("InvalidShortString", "InvalidShortStringError", () => "the token's EIP-712 name or version is malformed");
+/** Instance type of {@link InvalidShortStringError}. */
+export type InvalidShortStringError = InstanceType<typeof InvalidShortStringError>;
 /** The EIP-712 name or version is too long (deployment only). @example `catch (e) { if (e instanceof StringTooLongError) … }` */
 export const StringTooLongError = defineError("StringTooLong", "StringTooLongError", (a) => `"${a.str}" is too long for the EIP-712 domain`);
+/** Instance type of {@link StringTooLongError}. */
+export type StringTooLongError = InstanceType<typeof StringTooLongError>;
 
 /**
  * The class of every Solidity custom error, by name. `satisfies Record<LedgerContractErrorName, …>`: a

@@ -11,10 +11,12 @@ import * as balance from "./commands/balance.js";
 import * as chain from "./commands/chain.js";
 import * as deploy from "./commands/deploy.js";
 import * as history from "./commands/history.js";
+import * as index from "./commands/index.js";
 import * as key from "./commands/key.js";
 import * as lot from "./commands/lot.js";
 import * as pay from "./commands/pay.js";
 import * as supply from "./commands/supply.js";
+import * as trace from "./commands/trace.js";
 import * as transfer from "./commands/transfer.js";
 import * as wallet from "./commands/wallet.js";
 
@@ -24,7 +26,7 @@ export interface CommandGroup {
 }
 
 /** Every command group, in the order `--help` lists them. */
-export const commandGroups: CommandGroup[] = [chain, deploy, key, wallet, lot, supply, transfer, balance, pay, history];
+export const commandGroups: CommandGroup[] = [chain, deploy, key, wallet, lot, supply, transfer, balance, pay, history, index, trace];
 
 /**
  * Builds the program with its global options and every command group.

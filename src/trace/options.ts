@@ -1,4 +1,4 @@
-import { decodeCheckpoint, isCheckpoint } from "../indexer/checkpoint.js";
+import { decodeCheckpoint, encodeCheckpoint, isCheckpoint } from "../indexer/checkpoint.js";
 import { ZERO_ADDRESS, isAddress } from "../indexer/types.js";
 import type { Address } from "../indexer/types.js";
 import { TraceInputError } from "./errors.js";
@@ -105,17 +105,19 @@ export function walletNumber(model: TraceModel, value: string): number {
 }
 
 /**
- * Resolves a transfer given by its id (its encoded checkpoint) or as `txHash:logIndex`.
+ * Resolves a transfer given by its id: its encoded checkpoint, `block.txIndex.logIndex`, or `txHash:logIndex`.
  * @returns its seq in the model.
  * @throws TraceInputError (`unknown-transfer`) when no such transfer is indexed.
  */
 export function transferSeq(model: TraceModel, id: string): number {
   let target: string | undefined;
+  const short = /^(\d+)\.(\d+)\.(\d+)$/.exec(id);
   if (isCheckpoint(id)) target = id;
+  else if (short !== null) target = encodeCheckpoint({ block: Number(short[1]), txIndex: Number(short[2]), logIndex: Number(short[3]) });
   else {
     const m = /^(0x[0-9a-fA-F]{64}):(\d+)$/.exec(id);
     if (m === null) {
-      throw new TraceInputError("unknown-transfer", `transfer "${id}" is neither a transfer id (32 digits) nor txHash:logIndex`);
+      throw new TraceInputError("unknown-transfer", `transfer "${id}" is neither a transfer id (block.tx.log, or 32 digits) nor txHash:logIndex`);
     }
     const hash = m[1]!.toLowerCase();
     const logIndex = Number(m[2]);

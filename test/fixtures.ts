@@ -10,7 +10,7 @@
  *
  * Shape (stable; other suites rely on it): {@link Ledger} and {@link FundedLedger}.
  */
-import type { Contract } from "ethers";
+import type { Contract, ContractRunner } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { NetworkConnection } from "hardhat/types/network";
 import LedgerModule, { DEFAULT_ROLE_ACCOUNTS, DEFAULT_TIER_LIMITS } from "../ignition/modules/Ledger.js";
@@ -27,6 +27,9 @@ export const WalletStatus = { Unregistered: 0, Active: 1, Frozen: 2, Closed: 3 }
 /** LotStatus values (IReserveRegistry.LotStatus). */
 export const LotStatus = { None: 0, Active: 1, Disputed: 2, Released: 3 } as const;
 
+/** An ethers Contract whose `connect` keeps the ABI's methods (ethers types its result as a bare BaseContract). */
+export type LedgerContract = { connect(runner: ContractRunner | null): LedgerContract } & Contract;
+
 /** The role holders, at the account indexes of `DEFAULT_ROLE_ACCOUNTS`. */
 export interface RoleSigners {
   admin: HardhatEthersSigner;
@@ -41,8 +44,8 @@ export interface RoleSigners {
 /** What {@link deployLedger} returns: the contracts (connected to the admin), role signers, other accounts. */
 export interface Ledger extends RoleSigners {
   connection: NetworkConnection;
-  token: Contract;
-  reserveRegistry: Contract;
+  token: LedgerContract;
+  reserveRegistry: LedgerContract;
   /** Accounts 7.. : not registered, no roles. */
   users: HardhatEthersSigner[];
 }
@@ -96,7 +99,9 @@ export async function deployLedger(connection: NetworkConnection): Promise<Ledge
   };
   const { admin: _deployer, ...holders } = roleSigners;
   const parameters = { Ledger: Object.fromEntries(Object.entries(holders).map(([role, signer]) => [role, signer.address])) };
-  const { token, reserveRegistry } = await ignition.deploy(LedgerModule, { displayUi: false, parameters });
+  const deployed = await ignition.deploy(LedgerModule, { displayUi: false, parameters });
+  const token = deployed.token as LedgerContract;
+  const reserveRegistry = deployed.reserveRegistry as LedgerContract;
   const asCompliance = token.connect(roleSigners.compliance) as Contract;
   for (const t of DEFAULT_TIER_LIMITS) {
     await (await asCompliance.setTierLimits(t.tier, t.maxBalance, t.maxTransfer, t.dailyOutflow)).wait();

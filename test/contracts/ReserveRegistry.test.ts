@@ -1,7 +1,6 @@
 import { expect } from "chai";
-import type { Contract } from "ethers";
 import { network } from "hardhat";
-import { DAY, LotStatus, UNIT, attestation, ledgerFixtures } from "../fixtures.js";
+import { DAY, LotStatus, UNIT, attestation, ledgerFixtures, type LedgerContract } from "../fixtures.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -18,7 +17,7 @@ const MAX96 = 2n ** 96n - 1n;
  */
 async function standaloneRegistryFixture() {
   const [admin, fakeToken, custodian, auditor, stranger] = await ethers.getSigners();
-  const registry = (await ethers.getContractFactory("ReserveRegistry", fakeToken).then((f) => f.deploy(admin.address))) as unknown as Contract;
+  const registry = (await ethers.getContractFactory("ReserveRegistry", fakeToken).then((f) => f.deploy(admin.address))) as unknown as LedgerContract;
   await (await registry.connect(admin).grantRole(await registry.CUSTODIAN_ROLE(), custodian.address)).wait();
   await (await registry.connect(admin).grantRole(await registry.AUDITOR_ROLE(), auditor.address)).wait();
   const now = BigInt(await networkHelpers.time.latest());

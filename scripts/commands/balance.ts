@@ -68,22 +68,24 @@ export function register(program: Command, ctx: CliContext): void {
     .requiredOption("--daily-outflow <amount>", "most a wallet may send per UTC day, or unlimited", parseLimit)
     .addOption(fromOption("compliance"))
     .addHelpText("after", examples("limits set 1 --max-balance 300000 --max-transfer 50000 --daily-outflow 100000", "limits set 3 --max-balance unlimited --max-transfer unlimited --daily-outflow unlimited"))
-    .action(async (tier: number, o: { maxBalance: Limit; maxTransfer: Limit; dailyOutflow: Limit; from?: string }) => {
+    .action(async (tier: number, o: { maxBalance: string; maxTransfer: string; dailyOutflow: string; from?: string }) => {
       const { client } = await ctx.writer(o.from, "compliance");
-      const sent = await ctx.confirm(
-        client,
-        await client.setTierLimits({ tier, maxBalance: o.maxBalance, maxTransfer: o.maxTransfer, dailyOutflow: o.dailyOutflow }),
-      );
-      const show = (limit: Limit) => (limit === null ? "unlimited" : money(limit));
+      const limit = (value: string): Limit => (value === UNLIMITED ? null : value);
+      const limits = { tier, maxBalance: limit(o.maxBalance), maxTransfer: limit(o.maxTransfer), dailyOutflow: limit(o.dailyOutflow) };
+      const sent = await ctx.confirm(client, await client.setTierLimits(limits));
+      const show = (value: string) => (value === UNLIMITED ? value : money(value));
       ctx.out.result(
-        { tier, maxBalance: o.maxBalance, maxTransfer: o.maxTransfer, dailyOutflow: o.dailyOutflow, ...sent },
+        { ...limits, ...sent },
         `tier ${tier}: max balance ${show(o.maxBalance)}, max transfer ${show(o.maxTransfer)}, daily outflow ${show(o.dailyOutflow)} (tx ${sent.tx}, block ${sent.block})`,
       );
     });
 }
 
-function parseLimit(value: string): Limit {
-  if (value === "unlimited") return null;
+const UNLIMITED = "unlimited";
+
+/** Parses a limit: an amount, or "unlimited" (kept as the word: commander treats a parsed null as no value). */
+function parseLimit(value: string): string {
+  if (value === UNLIMITED) return value;
   try {
     return parseAmountArg(value);
   } catch (error) {

@@ -7,7 +7,6 @@ import { join } from "node:path";
 import { createPublicClient, http, type Address } from "viem";
 import { ROLE_NAMES, type CliContext, type RoleName } from "../lib/context.js";
 import { CliError, invalidInput } from "../lib/errors.js";
-import { DEFAULT_ROLE_ACCOUNTS, DEFAULT_TIER_LIMITS, UNLIMITED } from "../../ignition/modules/Ledger.js";
 import { LOCAL_CHAIN_ID, devAccounts } from "../lib/keystore.js";
 import { table } from "../lib/output.js";
 import { parseAddress, parseExistingFile } from "../lib/validate.js";
@@ -64,6 +63,8 @@ Examples:
           code: "invalid-input",
         });
       }
+      // Loaded here, not at the top: the module pulls in Ignition, which every other command would pay for.
+      const { DEFAULT_ROLE_ACCOUNTS } = await import("../../ignition/modules/Ledger.js");
       for (const role of missing) roles[role] = devAccounts()[DEFAULT_ROLE_ACCOUNTS[role]]!.address;
       const from = options.from ?? (chainId === LOCAL_CHAIN_ID ? "dev:0" : undefined);
       if (from === undefined) throw invalidInput("--from", `a deployer key is required on chain ${chainId}`);
@@ -110,6 +111,7 @@ async function setDefaultTiers(ctx: CliContext): Promise<string> {
     throw error;
   }
   const { client } = writer;
+  const { DEFAULT_TIER_LIMITS, UNLIMITED } = await import("../../ignition/modules/Ledger.js");
   const set: number[] = [];
   for (const t of DEFAULT_TIER_LIMITS) {
     if ((await client.getTierLimits({ tier: t.tier })).configured) continue;

@@ -3,8 +3,8 @@
  * command line: `import` reads the key from a hidden prompt or from stdin.
  */
 import type { Command } from "commander";
-import { Wallet } from "ethers";
 import type { Hex } from "viem";
+import { generatePrivateKey } from "viem/accounts";
 import type { CliContext } from "../lib/context.js";
 import { CliError } from "../lib/errors.js";
 import { PASSWORD_ENV, keystorePassword } from "../lib/keystore.js";
@@ -30,7 +30,7 @@ Sign with a key by name, by address, or by the deployment role it holds: --from 
     .addHelpText("after", "\nExamples:\n  $ goods-ledger key new ops-issuer\n  $ GOODS_LEDGER_PASSWORD=… goods-ledger key new ci-registrar --json")
     .action(async (name: string) => {
       const password = await keystorePassword(`New password for key ${name}`, true);
-      const entry = await ctx.keystore.add(name, Wallet.createRandom().privateKey as Hex, password);
+      const entry = await ctx.keystore.add(name, generatePrivateKey(), password);
       ctx.out.result(entry, `created key ${entry.name}: ${entry.address} (${entry.file})`);
     });
 

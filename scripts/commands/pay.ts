@@ -8,7 +8,6 @@
  */
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import QRCode from "qrcode";
 import { isHex, type Address, type Hex } from "viem";
 import { formatAmount } from "../../src/sdk/amounts.js";
 import { parsePaymentAuthorization, serializePaymentAuthorization } from "../../src/sdk/qr/authorization.js";
@@ -48,6 +47,7 @@ export function register(program: Command, ctx: CliContext): void {
         merchantCity: o.city,
         countryCode: o.country,
       });
+      const { default: QRCode } = await import("qrcode");
       if (o.png) await QRCode.toFile(o.png, payload, { type: "png", errorCorrectionLevel: "M" });
       const qr = o.qr && !ctx.out.json ? await QRCode.toString(payload, { type: "terminal", small: true, errorCorrectionLevel: "M" }) : "";
       ctx.out.result(

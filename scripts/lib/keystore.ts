@@ -6,11 +6,12 @@
  * The well-known Hardhat dev keys (public, from the "test test … junk" mnemonic) are allowed only on the
  * local chain (chain id 31337), and the CLI says so on stderr each time it uses one.
  */
-import { HDNodeWallet, Wallet } from "ethers";
+import { pbkdf2Sync } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { getAddress, type Address, type Hex } from "viem";
+import { getAddress, toHex, type Address, type Hex } from "viem";
+import { HDKey, privateKeyToAddress } from "viem/accounts";
 import { CliError } from "./errors.js";
 import { readSecret } from "./prompt.js";
 
@@ -70,6 +71,7 @@ export class Keystore {
    */
   async add(name: string, privateKey: Hex, password: string): Promise<KeystoreEntry> {
     if (!NAME.test(name)) throw new CliError(`key name "${name}": use 1–64 letters, digits, ".", "_" or "-"`, { code: "invalid-input" });
+    const { Wallet } = await import("ethers"); // loaded only here and in unlock: it costs ~0.2 s to load
     const wallet = new Wallet(privateKey);
     const existing = this.find(name) ?? this.find(wallet.address);
     if (existing) {
@@ -89,6 +91,7 @@ export class Keystore {
    * @throws CliError naming the key when the password is wrong.
    */
   async unlock(entry: KeystoreEntry, password: string): Promise<Hex> {
+    const { Wallet } = await import("ethers");
     try {
       const wallet = await Wallet.fromEncryptedJson(readFileSync(entry.file, "utf8"), password);
       return wallet.privateKey as Hex;
@@ -102,19 +105,18 @@ export class Keystore {
  * The keystore password: `$GOODS_LEDGER_PASSWORD` when set, else asked on the terminal.
  *
  * @param prompt - What to ask, e.g. "Password for alice".
- * @param confirm - Ask twice and require the same answer (for a new key).
+ * @param isNew - For a new key: at least 8 characters, and asked twice on a terminal.
  */
-export async function keystorePassword(prompt: string, confirm = false): Promise<string> {
-  const fromEnv = process.env[PASSWORD_ENV];
-  if (fromEnv !== undefined) return fromEnv;
-  if (!process.stdin.isTTY) {
-    throw new CliError(`${prompt}: no terminal to ask on; set ${PASSWORD_ENV}`, { code: "no-password" });
+export async function keystorePassword(prompt: string, isNew = false): Promise<string> {
+  let password = process.env[PASSWORD_ENV];
+  if (password === undefined) {
+    if (!process.stdin.isTTY) throw new CliError(`${prompt}: no terminal to ask on; set ${PASSWORD_ENV}`, { code: "no-password" });
+    password = await readSecret(`${prompt}: `);
+    if (isNew && (await readSecret("Repeat it: ")) !== password) {
+      throw new CliError("the two passwords differ; nothing was written", { code: "invalid-input" });
+    }
   }
-  const password = await readSecret(`${prompt}: `);
-  if (password.length < 8) throw new CliError("the password must have at least 8 characters", { code: "invalid-input" });
-  if (confirm && (await readSecret("Repeat it: ")) !== password) {
-    throw new CliError("the two passwords differ; nothing was written", { code: "invalid-input" });
-  }
+  if (isNew && password.length < 8) throw new CliError("the password must have at least 8 characters; nothing was written", { code: "invalid-input" });
   return password;
 }
 
@@ -131,10 +133,12 @@ let devKeys: { address: Address; privateKey: Hex }[] | undefined;
  */
 export function devAccounts(): { address: Address; privateKey: Hex }[] {
   if (devKeys === undefined) {
-    const parent = HDNodeWallet.fromPhrase(DEV_MNEMONIC, undefined, "m/44'/60'/0'/0");
+    // BIP-39 seed (PBKDF2-HMAC-SHA512, 2048 rounds, salt "mnemonic"), then BIP-44 m/44'/60'/0'/0/i.
+    const seed = pbkdf2Sync(DEV_MNEMONIC.normalize("NFKD"), "mnemonic", 2048, 64, "sha512");
+    const parent = HDKey.fromMasterSeed(seed).derive("m/44'/60'/0'/0");
     devKeys = Array.from({ length: DEV_ACCOUNT_COUNT }, (_, i) => {
-      const child = parent.deriveChild(i);
-      return { address: getAddress(child.address), privateKey: child.privateKey as Hex };
+      const privateKey = toHex(parent.deriveChild(i).privateKey!);
+      return { address: privateKeyToAddress(privateKey), privateKey };
     });
   }
   return devKeys;

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Checkpoint } from "../../scripts/lib/checkpoint.js";
 import { parseCsv } from "../../scripts/lib/csv.js";
+import { CliContext } from "../../scripts/lib/context.js";
 import { CliError } from "../../scripts/lib/errors.js";
 import { Keystore, devAccounts } from "../../scripts/lib/keystore.js";
 import { readWalletCsv } from "../../scripts/lib/wallet-csv.js";
@@ -136,6 +137,18 @@ describe("cli helpers", function () {
       const path = join(dir, "cp2.json");
       Checkpoint.open(path, key).record({ lines: [2], tx: "0x01", block: "5" });
       expect(() => Checkpoint.open(path, { ...key, csvSha256: "cd" })).to.throw(CliError, "belongs to another import (its csvSha256 is ab");
+    });
+  });
+
+  describe("CliContext.signer", function () {
+    it("refuses a well-known dev key on any chain but 31337", async function () {
+      const error = await new CliContext().signer("dev:0", 1).then(
+        () => undefined,
+        (e: unknown) => e as CliError,
+      );
+      expect(error?.code).to.equal("dev-key-refused");
+      expect(error?.message).to.include("allowed only on the local chain (chain id 31337); this chain is 1");
+      expect((await new CliContext().signer("dev:3", 31337)).account.address).to.equal(devAccounts()[3]!.address);
     });
   });
 

@@ -1,0 +1,51 @@
+// `goods-ledger chain`: with --data-dir the chain (anvil --state) survives a restart and the deployment file
+// stays valid; without it (EDR in memory) a restart loses the contracts and the CLI says so.
+import { expect } from "chai";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { devAccounts } from "../../scripts/lib/keystore.js";
+import { CliSandbox } from "./helpers.js";
+
+const user = devAccounts()[8]!.address;
+
+describe("goods-ledger chain", function () {
+  this.timeout(120_000);
+  const sandbox = new CliSandbox();
+  after(() => sandbox.dispose());
+
+  async function ok(...args: string[]): Promise<Record<string, any>> {
+    const run = await sandbox.run([...args, "--json"]);
+    expect(run.code, `goods-ledger ${args.join(" ")}\n${run.stderr}`).to.equal(0);
+    return run.json();
+  }
+
+  it("--data-dir keeps contracts, wallets and blocks across a restart; the deployment file stays valid", async function () {
+    const dataDir = join(sandbox.dir, "chain");
+    // Automine keeps the test fast; the default (a block a second) only changes when blocks are mined.
+    const chainArgs = ["--data-dir", dataDir, "--block-time", "0"];
+    await sandbox.startChain(chainArgs);
+    const deployment = await ok("deploy");
+    await ok("wallet", "register", user, "--role", "individual", "--tier", "1", "--region", "1", "--institution", "1", "--kyc-expiry", "2030-01-01");
+    await sandbox.stopChain();
+    expect(existsSync(join(dataDir, "anvil-state.json"))).to.equal(true);
+
+    await sandbox.startChain(chainArgs);
+    const shown = await ok("wallet", "show", user);
+    expect(shown.wallet).to.include({ status: "active", tier: 1 });
+    const again = await ok("deploy");
+    expect(again.contracts, "deploy resumes the same deployment").to.deep.equal(deployment.contracts);
+    await sandbox.stopChain();
+  });
+
+  it("without --data-dir a restarted chain has lost the contracts, and commands say so", async function () {
+    await sandbox.startChain();
+    await ok("deploy");
+    await sandbox.stopChain();
+    await sandbox.startChain();
+    const run = await sandbox.run(["wallet", "show", user, "--json"]);
+    expect(run.code).to.equal(1);
+    expect(run.json<{ error: { code: string; message: string } }>().error.code).to.equal("stale-deployment");
+    expect(run.stderr).to.include("the chain was reset").and.include("goods-ledger chain --data-dir");
+    await sandbox.stopChain();
+  });
+});

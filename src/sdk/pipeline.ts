@@ -27,7 +27,12 @@ export type PipelineOptions = {
   nonces: NonceAllocator;
   /** Transactions signed and sent per JSON-RPC batch. Default 100. */
   batchSize?: number | undefined;
-  /** Batches in flight while the next one is signed. Default 2. */
+  /**
+   * Batches in flight while the next one is signed. Default 1: an automining node (Hardhat) refuses a nonce
+   * that arrives before its predecessor ("can't be queued"), and concurrent HTTP batches can arrive out of
+   * order; the next batch is still signed while the current one is in flight. Raise it for a node that queues
+   * future nonces (Besu); a reordered transaction is repaired anyway, at the cost of a stall.
+   */
   maxInFlight?: number | undefined;
   /** Fees for every transaction; read once from the node when omitted. */
   fees?: PipelineFees | undefined;
@@ -43,6 +48,9 @@ export type PipelineOptions = {
   /** Turns a revert (the error of a send, or of replaying the call) into a named error. */
   describeRevert: (error: unknown) => LedgerError;
 };
+
+/** Size of the first batch: small, so the node starts working while the next batch is signed. */
+const FIRST_BATCH = 16;
 
 type Slot = {
   index: number;
@@ -115,17 +123,20 @@ class Pipeline {
     this.#fees = fees;
     this.#fromBlock = BigInt(block);
     const batchSize = this.#options.batchSize ?? 100;
-    const maxInFlight = this.#options.maxInFlight ?? 2;
+    const maxInFlight = this.#options.maxInFlight ?? 1;
     const first = await this.#options.nonces.take(calls.length);
-    const inFlight: Promise<unknown>[] = [];
-    for (let start = 0; start < calls.length; start += batchSize) {
+    const inFlight = new Set<Promise<unknown>>();
+    // A short first batch puts the node to work sooner; every later batch is signed while earlier ones are in
+    // flight, then waits for a free slot.
+    for (let start = 0, size = Math.min(batchSize, FIRST_BATCH); start < calls.length; start += size, size = batchSize) {
       const batch: Slot[] = [];
-      for (let index = start; index < Math.min(calls.length, start + batchSize); index++) {
+      for (let index = start; index < Math.min(calls.length, start + size); index++) {
         batch.push(await this.#sign(index, calls[index]!, first + index));
       }
       this.#slots.push(...batch);
-      inFlight.push(this.#send(batch));
-      if (inFlight.length >= maxInFlight) await inFlight.shift();
+      while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
+      const sending: Promise<unknown> = this.#send(batch).finally(() => inFlight.delete(sending));
+      inFlight.add(sending);
     }
     await Promise.all(inFlight);
     await this.#settle();

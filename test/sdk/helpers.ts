@@ -2,29 +2,13 @@
  * Shared setup of the SDK tests: SDK clients over the in-process Hardhat network (viem `custom(provider)`),
  * bound to the ledger deployed by test/fixtures.ts, one per role holder.
  */
-import { custom, type Address, type Hex, type HDAccount } from "viem";
-import { mnemonicToAccount } from "viem/accounts";
+import { custom, type Address, type Hex } from "viem";
 import type { NetworkConnection } from "hardhat/types/network";
 import { createLedgerClient, type LedgerClient, type LedgerDeployment } from "../../src/sdk/index.js";
 import { ledgerFixtures, type FundedLedger } from "../fixtures.js";
+import { devAccount } from "./support/accounts.js";
 
-/** Hardhat's default accounts mnemonic (the same keys `hardhat node` prints). */
-export const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
-
-/** The first 20 Hardhat accounts as viem local accounts, so the SDK signs locally as an app would. */
-export const devAccounts: HDAccount[] = Array.from({ length: 20 }, (_, i) => mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex: i }));
-
-/**
- * The viem local account of a Hardhat dev address.
- *
- * @param address - one of the first 20 Hardhat accounts.
- * @returns its local account.
- */
-export function devAccount(address: string): HDAccount {
-  const found = devAccounts.find((a) => a.address.toLowerCase() === address.toLowerCase());
-  if (!found) throw new Error(`${address} is not one of the first 20 Hardhat accounts`);
-  return found;
-}
+export { devAccount, devAccounts, HARDHAT_MNEMONIC } from "./support/accounts.js";
 
 /** A funded ledger (test/fixtures.ts) with an SDK client per participant. */
 export type SdkLedger = FundedLedger & {

@@ -37,7 +37,7 @@ export type SendTransfersParameters = {
   fees?: PipelineFees | undefined;
   /** Transfers signed and sent per JSON-RPC batch (default 100). */
   batchSize?: number | undefined;
-  /** Batches in flight while the next is signed (default 2). */
+  /** Batches in flight while the next is signed (default 1; see `PipelineOptions.maxInFlight`). */
   maxInFlight?: number | undefined;
   /** Stop waiting after this many ms; unconfirmed transfers are reported `pending` (default 120 000). */
   timeout?: number | undefined;

@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { keccak256, stringToHex, type Address, type Hex, type LocalAccount } from "viem";
 import { deployLedger } from "../../../scripts/lib/deploy.js";
 import { createLedgerClient, dayNumber, lotId, waitForTransaction, type LedgerClient, type LedgerDeployment, type WalletRegistration } from "../../../src/sdk/index.js";
-import { devAccounts, HARDHAT_MNEMONIC } from "../helpers.js";
+import { devAccounts, HARDHAT_MNEMONIC } from "./accounts.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const hardhatCli = join(root, "node_modules", "hardhat", "dist", "src", "cli.js");

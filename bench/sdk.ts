@@ -1,0 +1,132 @@
+/**
+ * SDK pipelined submission vs the fastest viem-only path, against the same `hardhat node` process, in one run.
+ *
+ * - **ours**: `sendTransfers` of N compliant transfers (institution wallet → registered wallets), timed from the
+ *   call to the last outcome: signing, sending, and confirming every transfer are all inside the clock.
+ * - **baseline**: viem alone. N transactions pre-signed *before* the clock starts (chain id, nonce, gas and fees
+ *   prefilled), then sent as raw transactions over `http(url, { batch })`, one batch at a time (an automining
+ *   node refuses out-of-order nonces), with the batch size chosen by a calibration run (the fastest wins), until
+ *   the sender's nonce shows all N mined.
+ *
+ * Rounds alternate which side goes first; each side's median throughput is reported.
+ * Writes bench/results/sdk.json and exits 1 when ours_tps / baseline_tps < 0.90.
+ *
+ *   npm run bench -- sdk                      # N = 2000
+ *   SDK_BENCH_TRANSFERS=4000 npm run bench -- sdk
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createPublicClient, encodeFunctionData, http, keccak256, numberToHex, pad, toEventSelector, toHex, type Address, type Hex, type LocalAccount } from "viem";
+import { goodsTokenAbi, TRANSFER_GAS_LIMIT, type LedgerClient } from "../src/sdk/index.js";
+import { deployNodeLedger, startHardhatNode } from "../test/sdk/support/ledgerNode.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const N = Number(process.env.SDK_BENCH_TRANSFERS ?? 2000);
+const ROUNDS = 3;
+const GATE = 0.9;
+const AMOUNT = 10_000n; // 0.01 token per transfer
+const RECIPIENTS: Address[] = Array.from({ length: 50 }, (_, i) => `0x${keccak256(toHex(`bench-recipient-${i}`)).slice(26)}` as Address);
+const TRANSFER_TOPIC = toEventSelector("Transfer(address,address,uint256)");
+
+const transfers = (n: number) => Array.from({ length: n }, (_, i) => ({ to: RECIPIENTS[i % RECIPIENTS.length]!, amount: AMOUNT }));
+
+/** The viem-only path. Returns transfers per second; throws unless every transfer succeeded. */
+async function baseline(url: string, account: LocalAccount, token: Address, n: number, batchSize: number): Promise<number> {
+  const client = createPublicClient({ transport: http(url, { batch: { batchSize, wait: 0 }, retryCount: 0 }) });
+  const [block, priority, nonce0, chainId] = await Promise.all([
+    client.getBlock(),
+    client.estimateMaxPriorityFeePerGas(),
+    client.getTransactionCount({ address: account.address, blockTag: "pending" }),
+    client.getChainId(),
+  ]);
+  const fees = { maxFeePerGas: block.baseFeePerGas! * 2n + priority, maxPriorityFeePerGas: priority };
+  const raws: Hex[] = [];
+  for (const [i, t] of transfers(n).entries()) {
+    const data = encodeFunctionData({ abi: goodsTokenAbi, functionName: "transfer", args: [t.to, t.amount] });
+    raws.push(await account.signTransaction({ chainId, type: "eip1559", nonce: nonce0 + i, gas: TRANSFER_GAS_LIMIT, to: token, data, ...fees }));
+  }
+  const start = performance.now();
+  // One batch at a time: an automining node refuses a nonce that arrives before its predecessor, and two
+  // HTTP batches in flight can be processed interleaved.
+  for (let i = 0; i < n; i += batchSize) {
+    await Promise.all(raws.slice(i, i + batchSize).map((raw) => client.request({ method: "eth_sendRawTransaction", params: [raw] })));
+  }
+  while ((await client.getTransactionCount({ address: account.address, blockTag: "latest" })) < nonce0 + n) await new Promise((r) => setTimeout(r, 2));
+  const seconds = (performance.now() - start) / 1000;
+  // Outside the clock: every one of them moved value (a reverted transaction has no Transfer log).
+  const logs = (await client.request({
+    method: "eth_getLogs",
+    params: [{ address: token, topics: [TRANSFER_TOPIC, pad(account.address)], fromBlock: numberToHex(block.number! + 1n), toBlock: "latest" }],
+  })) as { transactionHash: Hex }[];
+  const hashes = new Set(raws.map((raw) => keccak256(raw)));
+  const confirmed = logs.filter((log) => hashes.has(log.transactionHash)).length;
+  if (confirmed !== n) throw new Error(`baseline: only ${confirmed} of ${n} transfers succeeded`);
+  return n / seconds;
+}
+
+/** The SDK's pipelined path. Returns transfers per second; throws unless every outcome is success. */
+async function ours(client: LedgerClient, n: number): Promise<number> {
+  const start = performance.now();
+  const outcomes = await client.sendTransfers({ transfers: transfers(n) });
+  const seconds = (performance.now() - start) / 1000;
+  const failed = outcomes.filter((o) => o.status !== "success");
+  if (failed.length > 0) throw new Error(`sdk: ${failed.length} of ${n} transfers did not succeed: ${failed[0]!.status}`);
+  return n / seconds;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+const node = await startHardhatNode();
+try {
+  console.log(`hardhat node at ${node.url}; deploying the ledger and registering ${RECIPIENTS.length} recipients…`);
+  const ledger = await deployNodeLedger(node.url, { senders: 2, perSender: "100000", recipients: RECIPIENTS });
+  const token = ledger.deployment.contracts.token;
+  const [baselineAccount, sdkAccount] = ledger.senders as [LocalAccount, LocalAccount];
+  const sdk = ledger.clientFor(sdkAccount);
+
+  // Warm-up (JIT, recipients' first credit) and calibration of the baseline's batches in flight.
+  await ours(sdk, 500);
+  let batchSize = 100;
+  let best = 0;
+  for (const size of [50, 100, 250, 500]) {
+    const tps = await baseline(node.url, baselineAccount, token, 1_000, size);
+    console.log(`baseline calibration: batches of ${size} → ${tps.toFixed(0)} tx/s`);
+    if (tps > best) [best, batchSize] = [tps, size];
+  }
+
+  const rounds: { baseline_tps: number; ours_tps: number }[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const run = { baseline: () => baseline(node.url, baselineAccount, token, N, batchSize), ours: () => ours(sdk, N) };
+    const order = r % 2 === 0 ? (["baseline", "ours"] as const) : (["ours", "baseline"] as const);
+    const result = { baseline_tps: 0, ours_tps: 0 };
+    for (const side of order) result[`${side}_tps`] = await run[side]();
+    rounds.push(result);
+    console.log(`round ${r + 1}: baseline ${result.baseline_tps.toFixed(0)} tx/s, sdk ${result.ours_tps.toFixed(0)} tx/s`);
+  }
+
+  const baselineTps = median(rounds.map((r) => r.baseline_tps));
+  const oursTps = median(rounds.map((r) => r.ours_tps));
+  const ratio = oursTps / baselineTps;
+  const result = {
+    pipelined: {
+      transfers: N,
+      ours_tps: Math.round(oursTps),
+      baseline_tps: Math.round(baselineTps),
+      ratio: Number(ratio.toFixed(3)),
+      rounds: rounds.map((r) => ({ baseline_tps: Math.round(r.baseline_tps), ours_tps: Math.round(r.ours_tps) })),
+      baseline: `viem only: pre-signed raw transactions (signing outside the clock), http batches of ${batchSize} (fastest of 50/100/250/500), one at a time`,
+      ours: "sendTransfers: signing, sending and confirming every outcome inside the clock",
+      node: "hardhat node (EDR), automine, separate process, same machine",
+    },
+  };
+  mkdirSync(join(here, "results"), { recursive: true });
+  writeFileSync(join(here, "results", "sdk.json"), `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`sdk pipelined: ${result.pipelined.ours_tps} tx/s vs baseline ${result.pipelined.baseline_tps} tx/s → ratio ${result.pipelined.ratio} (gate ≥ ${GATE})`);
+  if (ratio < GATE) {
+    console.error(`sdk bench: ratio ${ratio.toFixed(3)} is below the ${GATE} gate`);
+    process.exitCode = 1;
+  }
+} finally {
+  await node.stop();
+}

@@ -63,7 +63,7 @@ export async function deployLedger(options: DeployLedgerOptions): Promise<Deploy
   const note = options.onNote ?? (() => {});
   const hre = await createHre(options.ignitionDir);
   note("compiling contracts…");
-  await hre.tasks.getTask("build").run({ quiet: true, noTests: true });
+  await onStderr(() => hre.tasks.getTask("build").run({ quiet: true, noTests: true }));
   const client = createPublicClient({ transport: http(options.rpcUrl, { retryCount: 0 }) });
   const [chainId, genesis] = await Promise.all([client.getChainId(), client.getBlock({ blockNumber: 0n })]);
   const deploymentId = `${options.network}-${chainId}-${genesis.hash!.slice(2, 10)}`;
@@ -77,10 +77,9 @@ export async function deployLedger(options: DeployLedgerOptions): Promise<Deploy
   try {
     const { default: ledgerModule } = await import("../../ignition/modules/Ledger.js");
     note(`deploying with Ignition (deployment id ${deploymentId})…`);
-    const result = await connection.ignition.deploy(ledgerModule, {
-      parameters: { [ledgerModule.id]: options.parameters },
-      deploymentId,
-    });
+    const result = await onStderr(() =>
+      connection.ignition.deploy(ledgerModule, { parameters: { [ledgerModule.id]: options.parameters }, deploymentId }),
+    );
     const token = getAddress(await result.token.getAddress());
     contracts = { token, walletRegistry: token, reserveRegistry: getAddress(await result.reserveRegistry.getAddress()) };
   } finally {
@@ -107,6 +106,20 @@ export async function deployLedger(options: DeployLedgerOptions): Promise<Deploy
   const path = join(options.deploymentsDir, `${options.network}.json`);
   writeFileSync(path, `${JSON.stringify(deployment, null, 2)}\n`);
   return { deployment, path, deploymentId };
+}
+
+/**
+ * Runs `work` with whatever it prints on stdout sent to stderr: Hardhat's build prints a blank line when it
+ * compiles, and stdout must stay one JSON document under `--json`.
+ */
+async function onStderr<T>(work: () => Promise<T>): Promise<T> {
+  const write = process.stdout.write;
+  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+  try {
+    return await work();
+  } finally {
+    process.stdout.write = write;
+  }
 }
 
 /** Reads who holds each role, and the first block of the deployment, from the role events. */

@@ -53,8 +53,8 @@ describe("sdk actions (in-process Hardhat network)", function () {
   let alice: Address, bob: Address, merchant: Address, stranger: Address;
   beforeEach(async function () {
     l = await load();
-    as = (signer) => l.clientFor(signer.address);
-    [alice, bob, merchant, stranger] = [l.alice, l.bob, l.merchant, l.others[0]!].map((s) => s.address as Address);
+    ({ as } = l);
+    ({ alice, bob, merchant, stranger } = l.addresses);
   });
 
   describe("token reads", function () {

@@ -29,8 +29,8 @@ describe("sdk checkTransfer, limits and signed approvals (in-process Hardhat net
   let alice: Address, bob: Address, merchant: Address, stranger: Address;
   beforeEach(async function () {
     l = await load();
-    as = (signer) => l.clientFor(signer.address);
-    [alice, bob, merchant, stranger] = [l.alice, l.bob, l.merchant, l.others[0]!].map((s) => s.address as Address);
+    ({ as } = l);
+    ({ alice, bob, merchant, stranger } = l.addresses);
   });
   const wait = async (client: LedgerClient, hash: Promise<`0x${string}`>) => client.waitForTransaction({ hash: await hash });
 

@@ -18,7 +18,10 @@ export type SdkLedger = FundedLedger & {
   /** A client for any address (local account), or without an account. */
   clientFor: (address?: Address | string) => LedgerClient;
   reader: LedgerClient;
-  admin: FundedLedger["admin"];
+  /** A client signing as a fixture signer. */
+  as: (signer: { address: string }) => LedgerClient;
+  /** The funded individuals, the merchant, and an unregistered address (others[0]). */
+  addresses: { alice: Address; bob: Address; merchant: Address; stranger: Address };
 };
 
 /**
@@ -41,7 +44,13 @@ export function sdkLedgerLoader(connection: NetworkConnection): () => Promise<Sd
     const transport = custom(connection.provider, { retryCount: 0 });
     const clientFor = (address?: Address | string) =>
       createLedgerClient({ deployment, transport, pollingInterval: 20, ...(address ? { account: devAccount(address) } : {}) }) as LedgerClient;
-    return { ...ledger, lotA: ledger.lotA as Hex, lotB: ledger.lotB as Hex, deployment, clientFor, reader: clientFor() };
+    const addresses = {
+      alice: ledger.alice.address as Address,
+      bob: ledger.bob.address as Address,
+      merchant: ledger.merchant.address as Address,
+      stranger: ledger.others[0]!.address as Address,
+    };
+    return { ...ledger, lotA: ledger.lotA as Hex, lotB: ledger.lotB as Hex, deployment, clientFor, reader: clientFor(), as: (signer) => clientFor(signer.address), addresses };
   };
 }
 

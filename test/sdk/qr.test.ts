@@ -41,7 +41,7 @@ describe("sdk QR payments (in-process Hardhat network)", function () {
   let now: bigint;
   beforeEach(async function () {
     l = await load();
-    [alice, bob, merchant] = [l.alice, l.bob, l.merchant].map((s) => s.address as Address);
+    ({ alice, bob, merchant } = l.addresses);
     shop = l.clientFor(merchant);
     payer = l.clientFor(alice);
     secondPayer = l.clientFor(bob);

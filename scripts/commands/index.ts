@@ -84,7 +84,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--follow", "keep indexing new blocks until interrupted (Ctrl-C)")
     .addOption(new Option("--to-block <n>", "stop at this block (default: the head)").argParser(parseInteger("--to-block", 0, Number.MAX_SAFE_INTEGER)))
     .addOption(new Option("--finality <n>", "blocks below the head that cannot reorg; above it, headers are kept and checked").argParser(parseInteger("--finality", 0, 10_000)).default(12))
-    .addOption(new Option("--batch-blocks <n>", "first eth_getLogs block range (it adapts to the logs per answer)").argParser(parseInteger("--batch-blocks", 1, 1_000_000)).default(2_000))
+    .addOption(new Option("--batch-blocks <n>", "first eth_getLogs block range (it then adapts to about 10,000 logs per answer)").argParser(parseInteger("--batch-blocks", 1, 1_000_000)).default(16))
     .addOption(new Option("--max-batch-blocks <n>", "largest eth_getLogs block range (for nodes that limit it)").argParser(parseInteger("--max-batch-blocks", 1, 10_000_000)).default(100_000))
     .option("--reconcile", "after indexing, compare every indexed balance with balanceOf and the total with totalSupply (non-zero exit on a difference)")
     .addOption(new Option("--poll-ms <n>", "with --follow: wait between polls").argParser(parseInteger("--poll-ms", 50, 600_000)).default(1_000))

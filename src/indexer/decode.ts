@@ -3,9 +3,8 @@ import type { Abi, AbiEvent } from "viem";
 import { goodsTokenAbi } from "../sdk/abi/goodsToken.js";
 import { reserveRegistryAbi } from "../sdk/abi/reserveRegistry.js";
 import { encodeCheckpoint } from "./checkpoint.js";
-import { hexToNumber } from "./rpc.js";
 import { ZERO_ADDRESS as ZERO } from "./types.js";
-import type { Address, EventPosition, Hex, JsonValue, LedgerEventRow, TransferKind, TransferRow } from "./types.js";
+import type { Address, Hex, JsonValue, LedgerEventRow, TransferKind, TransferRow } from "./types.js";
 
 /** A log as `eth_getLogs` returns it. */
 export interface RawLog {
@@ -77,37 +76,53 @@ export interface DecodedLogs {
 export function decodeLogs(logs: readonly RawLog[], token: Address, timestampOf: (block: number) => number): DecodedLogs {
   const transfers: TransferRow[] = [];
   const events: LedgerEventRow[] = [];
+  let sorted = true;
+  let last = "";
   for (const log of logs) {
-    const topic0 = log.topics[0];
+    const topics = log.topics;
+    const topic0 = topics[0];
     if (topic0 === APPROVAL_TOPIC) continue;
-    const block = hexToNumber(log.blockNumber);
-    const txIndex = hexToNumber(log.transactionIndex);
-    const logIndex = hexToNumber(log.logIndex);
-    const position: EventPosition = {
-      checkpoint: encodeCheckpoint({ block, txIndex, logIndex }),
-      block, txIndex, logIndex,
-      txHash: log.transactionHash.toLowerCase() as Hex,
-      timestamp: log.blockTimestamp !== undefined ? hexToNumber(log.blockTimestamp) : timestampOf(block),
-    };
-    const isToken = log.address.toLowerCase() === token;
+    const block = Number.parseInt(log.blockNumber, 16);
+    const txIndex = Number.parseInt(log.transactionIndex, 16);
+    const logIndex = Number.parseInt(log.logIndex, 16);
+    const checkpoint = fastCheckpoint(block, txIndex, logIndex);
+    if (checkpoint <= last) sorted = false;
+    last = checkpoint;
+    const txHash = log.transactionHash.toLowerCase() as Hex;
+    const timestamp = log.blockTimestamp !== undefined ? Number.parseInt(log.blockTimestamp, 16) : timestampOf(block);
+    const isToken = log.address.length === token.length && log.address.toLowerCase() === token;
     if (topic0 === TRANSFER_TOPIC && isToken) {
-      if (log.topics.length !== 3 || log.data.length !== 66) throw new Error(`malformed Transfer log ${position.checkpoint} in ${log.transactionHash}`);
-      const from = `0x${log.topics[1]!.slice(26)}`.toLowerCase() as Address;
-      const to = `0x${log.topics[2]!.slice(26)}`.toLowerCase() as Address;
+      if (topics.length !== 3 || log.data.length !== 66) throw new Error(`malformed Transfer log ${checkpoint} in ${log.transactionHash}`);
+      const from = `0x${topics[1]!.slice(26).toLowerCase()}` as Address;
+      const to = `0x${topics[2]!.slice(26).toLowerCase()}` as Address;
       const kind: TransferKind = from === ZERO ? "mint" : to === ZERO ? "burn" : "transfer";
-      transfers.push({ ...position, from, to, amount: BigInt(log.data), kind, lot: null, reference: null });
+      transfers.push({ checkpoint, block, txIndex, logIndex, txHash, timestamp, from, to, amount: BigInt(log.data), kind, lot: null, reference: null });
       continue;
     }
     const decoder = topic0 === undefined ? undefined : DECODERS.get(topic0);
     if (decoder === undefined) continue; // an event of neither ABI (e.g. from a newer contract version)
-    const decoded = decodeEventLog({ abi: decoder.abi, data: log.data as Hex, topics: log.topics as [Hex, ...Hex[]] });
-    events.push({ ...position, contract: isToken ? "token" : "reserve", name: decoded.eventName!, args: jsonValue(decoded.args ?? {}) as Record<string, JsonValue> });
+    const decoded = decodeEventLog({ abi: decoder.abi, data: log.data as Hex, topics: topics as [Hex, ...Hex[]] });
+    const args = jsonValue(decoded.args ?? {}) as Record<string, JsonValue>;
+    events.push({ checkpoint, block, txIndex, logIndex, txHash, timestamp, contract: isToken ? "token" : "reserve", name: decoded.eventName!, args });
   }
-  const byCheckpoint = (a: { checkpoint: string }, b: { checkpoint: string }) => (a.checkpoint < b.checkpoint ? -1 : a.checkpoint > b.checkpoint ? 1 : 0);
-  transfers.sort(byCheckpoint);
-  events.sort(byCheckpoint);
+  if (!sorted) {
+    const byCheckpoint = (a: { checkpoint: string }, b: { checkpoint: string }) => (a.checkpoint < b.checkpoint ? -1 : a.checkpoint > b.checkpoint ? 1 : 0);
+    transfers.sort(byCheckpoint);
+    events.sort(byCheckpoint);
+  }
   annotate(transfers, events);
   return { transfers, events };
+}
+
+const PAD = "0000000000000000";
+
+/** {@link encodeCheckpoint} without its checks, for the values a node sends (checked once per range by sync). */
+function fastCheckpoint(block: number, txIndex: number, logIndex: number): string {
+  const b = String(block);
+  const t = String(txIndex);
+  const l = String(logIndex);
+  if (b.length > 16 || t.length > 8 || l.length > 8 || Number.isNaN(block + txIndex + logIndex)) return encodeCheckpoint({ block, txIndex, logIndex }); // throws, naming the field
+  return PAD.slice(b.length) + b + PAD.slice(8 + t.length) + t + PAD.slice(8 + l.length) + l;
 }
 
 /**
@@ -132,8 +147,10 @@ const EXPLAINS: Record<string, { from: string | null; to: string | null; amount:
 function annotate(transfers: TransferRow[], events: readonly LedgerEventRow[]): void {
   const relevant = events.filter((e) => e.contract === "token" && e.name in EXPLAINS);
   if (relevant.length === 0) return;
+  const txs = new Set(relevant.map((e) => e.txHash));
   const byTx = new Map<string, TransferRow[]>();
   for (const t of transfers) {
+    if (!txs.has(t.txHash)) continue;
     const list = byTx.get(t.txHash);
     if (list === undefined) byTx.set(t.txHash, [t]);
     else list.push(t);

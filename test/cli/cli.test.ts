@@ -88,6 +88,11 @@ describe("goods-ledger CLI (the real binary against its own local chain)", funct
     it("says on stderr that it signed with a well-known dev key, only allowed on chain 31337", function () {
       expect(deployRun.stderr).to.include("well-known dev key #0").and.include("only on the local chain (chain id 31337)");
     });
+    it("a rerun resumes the same Ignition deployment instead of deploying twice", async function () {
+      const again = await ok("deploy");
+      expect(again.contracts).to.deep.equal(deployment.contracts);
+      expect(again.tiers).to.equal("already configured");
+    });
   });
 
   describe("keys", function () {

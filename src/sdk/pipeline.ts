@@ -49,8 +49,8 @@ export type PipelineOptions = {
   describeRevert: (error: unknown) => LedgerError;
 };
 
-/** Size of the first batch: small, so the node starts working while the next batch is signed. */
-const FIRST_BATCH = 16;
+/** Longest stretch of signing, in ms, before the pipeline lets pending I/O (and the sender) run. */
+const SIGNING_SLICE_MS = 4;
 
 type Slot = {
   index: number;
@@ -109,6 +109,9 @@ class Pipeline {
   readonly #options: PipelineOptions;
   readonly #slots: Slot[] = [];
   #fees: PipelineFees = { gasPrice: 0n };
+  /** Signed transactions in nonce order; the sender takes them from the front. */
+  readonly #signed: Slot[] = [];
+  #wakeSender: (() => void) | undefined;
   #fromBlock = 0n;
 
   constructor(client: Client<Transport, Chain, Account>, account: LocalAccount, options: PipelineOptions) {
@@ -122,27 +125,54 @@ class Pipeline {
     const [fees, block] = await Promise.all([this.#options.fees ?? this.#readFees(), this.#rpc<Hex>("eth_blockNumber", [])]);
     this.#fees = fees;
     this.#fromBlock = BigInt(block);
-    const batchSize = this.#options.batchSize ?? 100;
-    const maxInFlight = this.#options.maxInFlight ?? 1;
     const first = await this.#options.nonces.take(calls.length);
-    const inFlight = new Set<Promise<unknown>>();
-    // A short first batch puts the node to work sooner; every later batch is signed while earlier ones are in
-    // flight, then waits for a free slot.
-    for (let start = 0, size = Math.min(batchSize, FIRST_BATCH); start < calls.length; start += size, size = batchSize) {
-      const batch: Slot[] = [];
-      for (let index = start; index < Math.min(calls.length, start + size); index++) {
-        batch.push(await this.#sign(index, calls[index]!, first + index));
-      }
-      this.#slots.push(...batch);
-      while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
-      const sending: Promise<unknown> = this.#send(batch).finally(() => inFlight.delete(sending));
-      inFlight.add(sending);
-    }
-    await Promise.all(inFlight);
+    await Promise.all([this.#signAll(calls, first), this.#sendSigned(calls.length)]);
     await this.#settle();
     const outcomes: PipelineOutcome[] = [];
     for (const slot of this.#slots) if (slot.outcome) outcomes[slot.index] = slot.outcome;
     return outcomes;
+  }
+
+  /**
+   * Producer: signs every call in nonce order into the queue. Signing is CPU-bound, so it gives the event loop
+   * a turn every few ms; otherwise a batch in flight would sit half-written in its socket, its response
+   * unread, while the next transactions are signed.
+   */
+  async #signAll(calls: readonly PipelineCall[], first: number): Promise<void> {
+    let slice = performance.now();
+    for (const [index, call] of calls.entries()) {
+      this.#signed.push(await this.#sign(index, call, first + index));
+      this.#wakeSender?.();
+      if (performance.now() - slice > SIGNING_SLICE_MS) {
+        await sleep(0);
+        slice = performance.now();
+      }
+    }
+  }
+
+  /**
+   * Consumer: as soon as a send slot is free, sends everything signed so far (up to `batchSize`) as one
+   * batch. Batches grow by themselves while the node is busy, and the node never waits for a whole batch
+   * to be signed.
+   */
+  async #sendSigned(total: number): Promise<void> {
+    const batchSize = this.#options.batchSize ?? 100;
+    const maxInFlight = this.#options.maxInFlight ?? 1;
+    const inFlight = new Set<Promise<unknown>>();
+    for (let sent = 0; sent < total; ) {
+      if (this.#signed.length === sent) {
+        await new Promise<void>((resolve) => (this.#wakeSender = resolve));
+        this.#wakeSender = undefined;
+        continue;
+      }
+      const batch = this.#signed.slice(sent, sent + batchSize);
+      sent += batch.length;
+      this.#slots.push(...batch);
+      const sending: Promise<unknown> = this.#send(batch).finally(() => inFlight.delete(sending));
+      inFlight.add(sending);
+      while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
   }
 
   async #readFees(): Promise<PipelineFees> {

@@ -74,8 +74,12 @@ export async function startHardhatNode(): Promise<HardhatNode> {
     await stop();
     throw error;
   }
-  child.stdout!.resume();
-  child.stderr!.resume();
+  // The node logs every request; once it is up, drop its output unread (keeping it would cost this process
+  // CPU on every transaction).
+  for (const stream of [child.stdout!, child.stderr!]) {
+    stream.removeAllListeners("data");
+    stream.resume();
+  }
   return { url: `http://127.0.0.1:${port}`, process: child, stop };
 }
 

@@ -8,13 +8,15 @@
  *   node refuses out-of-order nonces), with the batch size chosen by a calibration run (the fastest wins), until
  *   the sender's nonce shows all N mined.
  *
- * Rounds alternate which side goes first; each side's median throughput is reported.
+ * Rounds alternate which side goes first; each side's median throughput is reported. The node process gets a
+ * higher scheduling priority (see below).
  * Writes bench/results/sdk.json and exits 1 when ours_tps / baseline_tps < 0.90.
  *
  *   npm run bench -- sdk                      # N = 2000
  *   SDK_BENCH_TRANSFERS=4000 npm run bench -- sdk
  */
 import { mkdirSync, writeFileSync } from "node:fs";
+import { setPriority } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createPublicClient, encodeFunctionData, http, keccak256, numberToHex, pad, toEventSelector, toHex, type Address, type Hex, type LocalAccount } from "viem";
@@ -23,7 +25,8 @@ import { deployNodeLedger, startHardhatNode } from "../test/sdk/support/ledgerNo
 
 const here = dirname(fileURLToPath(import.meta.url));
 const N = Number(process.env.SDK_BENCH_TRANSFERS ?? 2000);
-const ROUNDS = 3;
+const ROUNDS = 5;
+const NODE_NICE = -10;
 const GATE = 0.9;
 const AMOUNT = 10_000n; // 0.01 token per transfer
 const RECIPIENTS: Address[] = Array.from({ length: 50 }, (_, i) => `0x${keccak256(toHex(`bench-recipient-${i}`)).slice(26)}` as Address);
@@ -78,6 +81,16 @@ async function ours(client: LedgerClient, n: number): Promise<number> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const node = await startHardhatNode();
+// In production the node (a Besu validator) and a bank's back end run on different machines; here they share
+// two cores with whatever else runs. Raising the node's priority approximates its own machine for both sides
+// alike (a no-op on an idle machine).
+let nodePriority = "default";
+try {
+  setPriority(node.process.pid!, NODE_NICE);
+  nodePriority = `nice ${NODE_NICE}`;
+} catch {
+  console.log("(could not raise the node's priority; measuring at the default)");
+}
 try {
   console.log(`hardhat node at ${node.url}; deploying the ledger and registering ${RECIPIENTS.length} recipients…`);
   const ledger = await deployNodeLedger(node.url, { senders: 2, perSender: "100000", recipients: RECIPIENTS });
@@ -117,7 +130,7 @@ try {
       rounds: rounds.map((r) => ({ baseline_tps: Math.round(r.baseline_tps), ours_tps: Math.round(r.ours_tps) })),
       baseline: `viem only: pre-signed raw transactions (signing outside the clock), http batches of ${batchSize} (fastest of 50/100/250/500), one at a time`,
       ours: "sendTransfers: signing, sending and confirming every outcome inside the clock",
-      node: "hardhat node (EDR), automine, separate process, same machine",
+      node: `hardhat node (EDR), automine, separate process on the same machine, priority ${nodePriority}`,
     },
   };
   mkdirSync(join(here, "results"), { recursive: true });

@@ -25,13 +25,13 @@ export type PipelineOutcome =
 export type PipelineOptions = {
   /** Hands out this account's nonces. */
   nonces: NonceAllocator;
-  /** Transactions signed and sent per JSON-RPC batch. Default 100. */
+  /** Most transactions per JSON-RPC batch. Default 100. */
   batchSize?: number | undefined;
   /**
-   * Batches in flight while the next one is signed. Default 1: an automining node (Hardhat) refuses a nonce
-   * that arrives before its predecessor ("can't be queued"), and concurrent HTTP batches can arrive out of
-   * order; the next batch is still signed while the current one is in flight. Raise it for a node that queues
-   * future nonces (Besu); a reordered transaction is repaired anyway, at the cost of a stall.
+   * JSON-RPC batches in flight at once. Default 1: an automining node (Hardhat) refuses a nonce that arrives
+   * before its predecessor ("can't be queued"), and two HTTP batches in flight can be processed interleaved;
+   * signing goes on meanwhile either way. Raise it for a node that queues future nonces (Besu); a reordered
+   * transaction is repaired anyway, at the cost of a stall.
    */
   maxInFlight?: number | undefined;
   /** Fees for every transaction; read once from the node when omitted. */
@@ -70,8 +70,8 @@ type LocalAccount = Account & { signTransaction: NonNullable<Extract<Account, { 
 /**
  * Sends many transactions from one local account without waiting for each receipt: nonces come from a
  * local allocator, chain id, gas and fees are prefilled (no per-transaction round trip), transactions are
- * signed in batches while the previous batches are in flight, and each batch goes out as one JSON-RPC batch
- * when the transport batches.
+ * signed in time slices into a queue, and a sender sends whatever is signed as one JSON-RPC batch (when the
+ * transport batches) as soon as a send slot is free.
  *
  * Then it settles every call against the chain, never trusting a send's answer alone:
  * - a nonce gap or a dropped transaction is repaired by resending the **same signed bytes** (same nonce,

@@ -35,9 +35,9 @@ export type SendTransfersParameters = {
   gas?: bigint | undefined;
   /** Fees for every transfer; read once from the node when omitted. */
   fees?: PipelineFees | undefined;
-  /** Transfers signed and sent per JSON-RPC batch (default 100). */
+  /** Most transfers per JSON-RPC batch (default 100). */
   batchSize?: number | undefined;
-  /** Batches in flight while the next is signed (default 1; see `PipelineOptions.maxInFlight`). */
+  /** JSON-RPC batches in flight at once (default 1; see `PipelineOptions.maxInFlight`). */
   maxInFlight?: number | undefined;
   /** Stop waiting after this many ms; unconfirmed transfers are reported `pending` (default 120 000). */
   timeout?: number | undefined;
@@ -56,8 +56,9 @@ export type SendTransfersErrorType = LedgerError | RpcErrorType;
 
 /**
  * Sends many transfers from the client's local account without waiting for each receipt: a bank's payout
- * run. Nonces are managed locally, chain id, gas and fees are prefilled, transfers are signed in batches
- * while earlier batches are in flight, and each batch is one JSON-RPC batch on a batching transport.
+ * run. Nonces are managed locally; chain id, gas and fees are prefilled; transfers are signed in time slices
+ * while the node works, and whatever is signed goes out as one JSON-RPC batch as soon as the node answers the
+ * previous one.
  *
  * Every transfer gets an outcome: `success`, `reverted` (with the named rule), `rejected` by the node (its
  * nonce filled with a no-op; safe to retry), or `pending` at the deadline (may still execute: do not resend).

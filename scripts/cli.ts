@@ -15,6 +15,7 @@ import * as index from "./commands/index.js";
 import * as key from "./commands/key.js";
 import * as lot from "./commands/lot.js";
 import * as pay from "./commands/pay.js";
+import * as serve from "./commands/serve.js";
 import * as supply from "./commands/supply.js";
 import * as trace from "./commands/trace.js";
 import * as transfer from "./commands/transfer.js";
@@ -26,7 +27,7 @@ export interface CommandGroup {
 }
 
 /** Every command group, in the order `--help` lists them. */
-export const commandGroups: CommandGroup[] = [chain, deploy, key, wallet, lot, supply, transfer, balance, pay, history, index, trace];
+export const commandGroups: CommandGroup[] = [chain, deploy, key, wallet, lot, supply, transfer, balance, pay, history, index, trace, serve];
 
 /**
  * Builds the program with its global options and every command group.

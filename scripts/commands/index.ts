@@ -4,6 +4,7 @@
  * Also exports the helpers the trace and serve commands share: the --store option and error mapping.
  */
 import { Option, type Command } from "commander";
+import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { openStore } from "../../src/indexer/store/open.js";
 import type { Store } from "../../src/indexer/store/store.js";
@@ -13,6 +14,7 @@ import { IndexerRpcError } from "../../src/indexer/rpc.js";
 import { IndexerError, Syncer, type SyncReport, type SyncTarget } from "../../src/indexer/sync.js";
 import { formatAmount, TOKEN_DECIMALS } from "../../src/sdk/amounts.js";
 import { TraceInputError } from "../../src/trace/errors.js";
+import type { EvidencePack } from "../../src/trace/evidence.js";
 import type { CliContext } from "../lib/context.js";
 import { CliError } from "../lib/errors.js";
 import { examples } from "../lib/options.js";
@@ -47,6 +49,17 @@ export async function runIndexer<T>(work: () => Promise<T>): Promise<T> {
     if (error instanceof RangeError) throw new CliError(error.message, { code: "invalid-input", cause: error });
     throw error;
   }
+}
+
+/** The code version evidence packs record: package version and git commit (null outside a checkout). */
+export function codeVersion(version: string): EvidencePack["code"] {
+  let commit: string | null;
+  try {
+    commit = execFileSync("git", ["rev-parse", "HEAD"], { cwd: projectRootDir, stdio: ["ignore", "pipe", "ignore"] }).toString().trim();
+  } catch {
+    commit = null;
+  }
+  return { name: "goods-ledger", version, commit };
 }
 
 interface IndexOptions {

@@ -4,7 +4,6 @@
  * against the chain (verify), and the analyst's flag list (flag, unflag, flags). Thin: parse, call
  * src/trace, print.
  */
-import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { extname } from "node:path";
 import { Option, type Command } from "commander";
@@ -25,9 +24,8 @@ import type { CliContext } from "../lib/context.js";
 import { CliError, invalidInput } from "../lib/errors.js";
 import { examples } from "../lib/options.js";
 import { table } from "../lib/output.js";
-import { projectRootDir } from "../lib/paths.js";
 import { parseExistingFile, parseInteger } from "../lib/validate.js";
-import { openIndex, runIndexer, storeOption } from "./index.js";
+import { codeVersion, openIndex, runIndexer, storeOption } from "./index.js";
 
 interface OutputOptions {
   store?: string;
@@ -166,16 +164,6 @@ function human(a: QueryResult): string[] {
       return [`transfer ${tid(r.transfer.id)} (${fmt(r.transfer.amount)}, ${r.transfer.kind}, block ${r.transfer.block}):`, w("  sender ", r.from), w("  recipient ", r.to)];
     }
   }
-}
-
-function codeVersion(version: string): EvidencePack["code"] {
-  let commit: string | null = null;
-  try {
-    commit = execFileSync("git", ["rev-parse", "HEAD"], { cwd: projectRootDir, stdio: ["ignore", "pipe", "ignore"] }).toString().trim();
-  } catch {
-    commit = null; // not a git checkout
-  }
-  return { name: "goods-ledger", version, commit };
 }
 
 /** Loads the index, runs the query, prints or writes it, and writes the evidence pack when asked. */

@@ -7,8 +7,7 @@ import type { Address, BlockHeader, Hex, LedgerEventRow, SyncBatch, TransferRow 
 import { loadModel } from "../../src/trace/model.js";
 import { provenance } from "../../src/trace/provenance.js";
 import { traceForward } from "../../src/trace/trace.js";
-import { historyArbitrary, modelOf } from "../trace/history.js";
-import type { History } from "../trace/history.js";
+import { commitHistory, historyArbitrary, modelOf } from "../trace/history.js";
 import { onEachStore } from "./stores.js";
 
 const hash = (n: number): Hex => `0x${n.toString(16).padStart(64, "0")}` as Hex;
@@ -27,21 +26,6 @@ function batch(fromBlock: number, toBlock: number, transfers: TransferRow[] = []
   const headers = [];
   for (let b = fromBlock; b <= toBlock; b++) headers.push(header(b));
   return { fromBlock, toBlock, toHash: hash(toBlock), headers, transfers, events };
-}
-
-/** Commits a history in batches split at the given blocks. */
-async function commitHistory(store: Store, h: History, cuts: number[]): Promise<void> {
-  const ends = [...new Set([...cuts.map((c) => 1 + (c % h.tip)), h.tip])].sort((a, b) => a - b);
-  let from = 1;
-  for (const end of ends) {
-    if (end < from) continue;
-    await store.commit({
-      fromBlock: from, toBlock: end, toHash: hash(end), headers: [header(end)],
-      transfers: h.transfers.filter((t) => t.block >= from && t.block <= end),
-      events: h.events.filter((e) => e.block >= from && e.block <= end),
-    });
-    from = end + 1;
-  }
 }
 
 async function allTransfers(store: Store): Promise<TransferRow[]> {

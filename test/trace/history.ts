@@ -9,6 +9,7 @@ import { encodeCheckpoint } from "../../src/indexer/checkpoint.js";
 import type { Address, Hex, JsonValue, LedgerEventRow, TransferKind, TransferRow } from "../../src/indexer/types.js";
 import { ZERO_ADDRESS } from "../../src/indexer/types.js";
 import { buildModel } from "../../src/trace/model.js";
+import type { Store } from "../../src/indexer/store/store.js";
 
 /** A generated history. */
 export interface History {
@@ -196,6 +197,28 @@ function interpret(ops: readonly Op[], walletCount: number, lotCount: number): H
     }
   }
   return { transfers, events, wallets, lots, tip: block };
+}
+
+/** The block hash a committed history's block gets (headers are synthetic). */
+export const blockHash = (n: number): Hex => hex(n, 32);
+
+/**
+ * Commits a history into a store through {@link Store.commit}, in batches ending at the given blocks (and at
+ * the tip); each batch carries the header of its last block (timestamps 12 s apart).
+ */
+export async function commitHistory(store: Store, h: History, cuts: readonly number[] = []): Promise<void> {
+  const ends = [...new Set([...cuts.map((c) => 1 + (c % h.tip)), h.tip])].sort((a, b) => a - b);
+  let from = 1;
+  for (const end of ends) {
+    if (end < from) continue;
+    await store.commit({
+      fromBlock: from, toBlock: end, toHash: blockHash(end),
+      headers: [{ number: end, hash: blockHash(end), parentHash: blockHash(end - 1), timestamp: 1_700_000_000 + end * 12 }],
+      transfers: h.transfers.filter((t) => t.block >= from && t.block <= end),
+      events: h.events.filter((e) => e.block >= from && e.block <= end),
+    });
+    from = end + 1;
+  }
 }
 
 /** The trace model of a history, with the history's last block as its tip. */

@@ -74,6 +74,12 @@ export class SqliteStore implements Store {
     this.#db.pragma("journal_mode = WAL");
     this.#db.pragma("synchronous = NORMAL");
     this.#db.pragma("cache_size = -262144");
+    this.#db.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+    const version = this.#db.prepare("SELECT value FROM meta WHERE key = 'schema'").pluck().get() as string | undefined;
+    if (version !== undefined && version !== SCHEMA_VERSION) {
+      this.#db.close();
+      throw new StoreError("schema", `SQLite store ${file} has schema ${version}, this code needs ${SCHEMA_VERSION}: index into a new data directory`);
+    }
     this.#db.exec(DDL);
     const db = this.#db;
     this.#stmts = {
@@ -104,11 +110,7 @@ export class SqliteStore implements Store {
       setFlag: db.prepare("INSERT INTO flags VALUES (?, ?, ?) ON CONFLICT (wallet) DO UPDATE SET reason = excluded.reason, created_at = excluded.created_at"),
       removeFlag: db.prepare("DELETE FROM flags WHERE wallet = ?"),
     };
-    const version = this.#stmts.getMeta.get("schema") as string | undefined;
     if (version === undefined) this.#stmts.setMeta.run("schema", SCHEMA_VERSION);
-    else if (version !== SCHEMA_VERSION) {
-      throw new StoreError("schema", `SQLite store ${file} has schema ${version}, this code needs ${SCHEMA_VERSION}: index into a new data directory`);
-    }
   }
 
   #position(): SyncPosition | null {

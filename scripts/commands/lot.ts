@@ -10,7 +10,7 @@ import { invalidInput } from "../lib/errors.js";
 import { officerCommand } from "../lib/officer.js";
 import { examples, fromOption } from "../lib/options.js";
 import { money, table } from "../lib/output.js";
-import { parseAmountArg, parseCode, parseDay, parseExistingFile, parseLotId } from "../lib/validate.js";
+import { parseAmountArg, parseCode, parseDay, parseExistingFile, parseLotId, parseUri } from "../lib/validate.js";
 
 const LOT_ARG = "lot id: a label such as WR-2026-0001 (the id is its keccak256) or 0x and 64 hex digits";
 
@@ -29,7 +29,7 @@ export function register(program: Command, ctx: CliContext): void {
     .requiredOption("--location <code>", "warehouse or location code", parseCode("location"))
     .option("--document <file>", "the attestation document: its sha256 is stored on chain", parseExistingFile)
     .option("--hash <hex>", "the attestation document's hash (instead of --document)", parseHash)
-    .option("--uri <uri>", "where the attestation document can be read", "")
+    .option("--uri <uri>", "where the attestation document can be read (https://…, ipfs://…)", parseUri, "")
     .requiredOption("--expires <date>", "the attestation's expiry (YYYY-MM-DD, UTC): the lot stops counting that day", parseDay)
     .addOption(fromOption("custodian"))
     .addHelpText(

@@ -125,6 +125,18 @@ export function parseRpcUrl(value: string): string {
 }
 
 /**
+ * Parses a document URI of any scheme (https, ipfs, …).
+ *
+ * @param value - The raw input.
+ * @returns The URI as given.
+ * @example parseUri("ipfs://bafy…")
+ */
+export function parseUri(value: string): string {
+  if (!URL.canParse(value)) throw new InvalidArgumentError(`"${value}" is not a URI (e.g. https://… or ipfs://…)`);
+  return value;
+}
+
+/**
  * Checks that a path names an existing, readable regular file.
  *
  * @param value - The path.

@@ -19,6 +19,7 @@ import {
   parseExistingFile,
   parseInteger,
   parseRpcUrl,
+  parseUri,
 } from "../../scripts/lib/validate.js";
 
 const dir = mkdtempSync(join(tmpdir(), "goods-ledger-cli-lib-"));
@@ -81,6 +82,8 @@ describe("cli helpers", function () {
       expect(parseRpcUrl("http://127.0.0.1:8545")).to.equal("http://127.0.0.1:8545");
       expect(() => parseRpcUrl("localhost:8545")).to.throw("must be an http(s) or ws(s) URL");
       expect(() => parseRpcUrl("not a url")).to.throw("is not a URL");
+      expect(parseUri("ipfs://bafy/receipt.pdf")).to.equal("ipfs://bafy/receipt.pdf");
+      expect(() => parseUri("receipt.pdf")).to.throw("is not a URI");
       expect(() => parseExistingFile(join(dir, "nope.csv"))).to.throw("does not exist");
       expect(() => parseExistingFile(dir)).to.throw("is not a file");
     });

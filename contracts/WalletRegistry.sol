@@ -267,6 +267,17 @@ abstract contract WalletRegistry is PackedERC20, AccessControl, IWalletRegistry 
         ) _revertRecipient(to, word, limits, value, whilePaused);
     }
 
+    /// @dev A spender moves value too (transferFrom): it must not be denylisted, and a registered spender must not
+    /// be frozen or closed (as USDC refuses a blacklisted spender). An unregistered spender only moves value between
+    /// wallets that pass the check themselves. Costs one cold read, on transferFrom only.
+    function _spendAllowance(address owner, address spender, uint256 value) internal override {
+        uint256 word = _accounts[spender];
+        if (word & DENYLIST_BIT != 0) revert WalletRegistryWalletDenylisted(spender);
+        uint256 status = _status(word);
+        if (status == STATUS_FROZEN || status == STATUS_CLOSED) _revertStatus(spender, status);
+        super._spendAllowance(owner, spender, value);
+    }
+
     /// @dev Reverts with the first sender rule that fails, in the order: pause, wallet, single transfer, daily.
     function _revertSender(address from, uint256 word, uint256 limits, uint256 value, uint256 spent, uint256 today)
         private

@@ -337,6 +337,30 @@ describe("GoodsToken", function () {
       expect(await l.token.allowance(l.alice.address, spender.address)).to.equal(ethers.MaxUint256);
     });
 
+    describe("when the spender itself is blocked", function () {
+      it("reverts with WalletRegistryWalletDenylisted for a denylisted (unregistered) spender, and moves nothing", async function () {
+        const l = await funded();
+        const spender = l.others[0];
+        await (await l.token.connect(l.alice).approve(spender.address, 10n)).wait();
+        await (await l.token.connect(l.compliance).denylist(spender.address, ethers.encodeBytes32String("OFAC"))).wait();
+        await expect(l.token.connect(spender).transferFrom(l.alice.address, l.bob.address, 4n))
+          .to.be.revertedWithCustomError(l.token, "WalletRegistryWalletDenylisted")
+          .withArgs(spender.address);
+        expect(await l.token.allowance(l.alice.address, spender.address)).to.equal(10n);
+        expect(await l.token.balanceOf(l.alice.address)).to.equal(100_000n * UNIT);
+      });
+
+      it("reverts with WalletRegistryWalletFrozen for a frozen registered spender", async function () {
+        const l = await funded();
+        await (await l.token.connect(l.alice).approve(l.merchant.address, 10n)).wait();
+        await (await l.token.connect(l.compliance).freezeWallet(l.merchant.address, ethers.encodeBytes32String("FRAUD"))).wait();
+        await expect(l.token.connect(l.merchant).transferFrom(l.alice.address, l.bob.address, 4n))
+          .to.be.revertedWithCustomError(l.token, "WalletRegistryWalletFrozen")
+          .withArgs(l.merchant.address);
+        expect(await l.token.allowance(l.alice.address, l.merchant.address)).to.equal(10n);
+      });
+    });
+
     it("reverts with ERC20InvalidSpender and ERC20InvalidApprover for zero addresses", async function () {
       const l = await funded();
       await expect(l.token.connect(l.alice).approve(ethers.ZeroAddress, 1n)).to.be.revertedWithCustomError(l.token, "ERC20InvalidSpender").withArgs(ethers.ZeroAddress);

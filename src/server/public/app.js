@@ -63,7 +63,8 @@ function queryParams() {
     p.set("to", target);
     return { kind: "path", params: p };
   }
-  p.set(/^0x[0-9a-fA-F]{40}$/.test(start) ? "wallet" : "transfer", start);
+  // As the CLI: hex is a wallet (a transaction hash needs :logIndex), anything else a transfer id.
+  p.set(/^0x[0-9a-fA-F]*$/.test(start) && start.length !== 66 ? "wallet" : "transfer", start);
   return { kind: $("direction").value, params: p };
 }
 
@@ -134,15 +135,21 @@ function draw(result) {
     g.setAttribute("class", `node${starts.has(w.address) ? " start" : ""}${w.hub ? " hub" : ""}${bad.has(w.address) ? " bad" : ""}`);
     g.setAttribute("transform", `translate(${p.x},${p.y})`);
     g.dataset.address = w.address;
+    const hit = document.createElementNS(SVG, "rect"); // the click target: circle and label
+    hit.setAttribute("class", "hit");
+    hit.setAttribute("x", "-12");
+    hit.setAttribute("y", "-12");
+    hit.setAttribute("width", "110");
+    hit.setAttribute("height", "24");
     const c = document.createElementNS(SVG, "circle");
     c.setAttribute("r", "9");
     const t = document.createElementNS(SVG, "text");
     t.setAttribute("x", "13");
     t.setAttribute("y", "4");
-    t.textContent = short(w.address);
+    t.textContent = /^0x0{40}$/.test(w.address) ? "mint / burn (0x0)" : short(w.address);
     const title = document.createElementNS(SVG, "title");
     title.textContent = `${w.address}\nhop ${w.hop} · ${w.degree} transfers${w.hub ? " · hub (not followed)" : ""}${bad.has(w.address) ? " · frozen or denylisted" : ""}`;
-    g.append(c, t, title);
+    g.append(hit, c, t, title);
     g.addEventListener("click", () => select(w.address));
     g.addEventListener("dblclick", () => {
       $("start").value = w.address;

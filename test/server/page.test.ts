@@ -18,7 +18,9 @@ let dir: string;
 describe("serve › the analyst page in headless Chromium", function () {
   this.timeout(120_000);
   if (!existsSync(CHROMIUM)) {
+    // CI sets GOODS_LEDGER_REQUIRE_BROWSER: there a missing browser fails the suite instead of skipping.
     it(`is skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium; .ci/run installs it)`, function () {
+      if (process.env.GOODS_LEDGER_REQUIRE_BROWSER) throw new Error(`GOODS_LEDGER_REQUIRE_BROWSER is set but there is no Chromium at ${CHROMIUM}`);
       this.skip();
     });
     return;

@@ -26,6 +26,13 @@ import { deployLedger } from "./lib/deploy.js";
 import { devAccounts } from "./lib/keystore.js";
 import { startLocalChain } from "./lib/local-chain.js";
 import { money, table } from "./lib/output.js";
+import { formatAmount, TOKEN_DECIMALS } from "../src/sdk/amounts.js";
+import { reconcile } from "../src/indexer/reconcile.js";
+import { SqliteStore } from "../src/indexer/store/sqlite.js";
+import { Syncer } from "../src/indexer/sync.js";
+import { loadModel } from "../src/trace/model.js";
+import { provenance } from "../src/trace/provenance.js";
+import { traceForward } from "../src/trace/trace.js";
 
 /** Someone in the story: a name, what they are, and a client that signs as them. */
 export interface Person {
@@ -257,7 +264,37 @@ export const demoSteps: DemoStep[] = [
       ok(`total supply ${money(supply, symbol)} ≤ valid reserves ${money(reserves, symbol)}: every token is backed by goods in custody`);
     },
   },
-  // The indexer's step goes here: index the chain, print a trace and a lot provenance (issue 5).
+  // ── The indexer's step (issue 5; src/indexer and src/trace) ──
+  {
+    title: "The analyst indexes the chain, traces the agent's float and ties balances back to the goods lots",
+    async run({ rpcUrl, deployment, dataDir, roles, people, lots, symbol }) {
+      const store = new SqliteStore(join(dataDir, "index", "index.sqlite"));
+      try {
+        const target = { rpcUrl, chainId: deployment.chainId, token: deployment.contracts.token, reserveRegistry: deployment.contracts.reserveRegistry, startBlock: deployment.startBlock };
+        const syncer = new Syncer(store, target);
+        const report = await syncer.syncOnce();
+        const check = await reconcile(store, syncer.rpc, target.token);
+        ok(`indexed blocks ${report.fromBlock}–${report.toBlock}: ${report.transfers} transfers and ${report.events} registry and reserve events into SQLite`);
+        ok(`reconciled: ${check.wallets} wallets and the total supply match balanceOf and totalSupply${check.ok ? "" : " — NOT: differences found"}`);
+        const model = await loadModel(store);
+        const names = new Map<string, string>([...Object.values(roles), ...Object.values(people)].map((p) => [p.address.toLowerCase(), p.name]));
+        const lotNames = new Map(Object.entries(lots).map(([label, id]) => [id.toLowerCase(), label]));
+        const who = (a: string) => names.get(a) ?? (/^0x0{40}$/.test(a) ? "(burn)" : `${a.slice(0, 8)}…`);
+        const fmt = (v: bigint) => money(formatAmount(v, TOKEN_DECIMALS), symbol);
+        const agent = people.agent!;
+        const trace = traceForward(model, { wallet: agent.address }, { hops: 3 });
+        ok(`trace forward from ${agent.name}, 3 hops, time-respecting: ${trace.edges.length} transfers`);
+        for (const e of trace.edges) say(`      hop ${e.hop}  ${who(e.from)} → ${who(e.to)}  ${fmt(e.amount)}  ${e.kind}${e.reference ? ", with a reference" : ""}`);
+        for (const holder of [people.merchant!, roles.issuer]) {
+          const prov = provenance(model, holder.address, { policy: "fifo" });
+          const parts = prov.lots.map((l) => `${(l.share * 100).toFixed(1)}% ${lotNames.get(l.lot ?? "") ?? l.lot ?? "no lot"}`).join(", ");
+          ok(`lot provenance of ${holder.name}'s ${fmt(prov.balance)} (FIFO): ${parts || "nothing held"}${prov.flows.redeemed > 0n ? ` (after redeeming ${fmt(prov.flows.redeemed)} against its lot)` : ""}`);
+        }
+      } finally {
+        await store.close();
+      }
+    },
+  },
 ];
 
 /**

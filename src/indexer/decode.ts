@@ -1,5 +1,5 @@
-import { decodeEventLog, toEventSelector } from "viem";
-import type { Abi, AbiEvent } from "viem";
+import { decodeAbiParameters, toEventSelector } from "viem";
+import type { Abi, AbiEvent, AbiParameter } from "viem";
 import { goodsTokenAbi } from "../sdk/abi/goodsToken.js";
 import { reserveRegistryAbi } from "../sdk/abi/reserveRegistry.js";
 import { encodeCheckpoint } from "./checkpoint.js";
@@ -26,25 +26,49 @@ export const TRANSFER_TOPIC = "0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11
 /** keccak256("Approval(address,address,uint256)"): allowances are not indexed. */
 export const APPROVAL_TOPIC = "0x8c5be1e5ebec7d5bd14f71427d1e84f3dd0314c0f7b22ba3b8ba86cd58d7e1b6";
 
+/** How to decode one event: its name, its indexed inputs (one topic each) and its data inputs. */
 interface EventDecoder {
-  contract: "token" | "reserve";
-  abi: Abi;
+  name: string;
+  indexed: readonly AbiParameter[];
+  data: readonly AbiParameter[];
 }
 
-/** Decoders for every event of the two ABIs except Transfer and Approval, by topic0. */
+/**
+ * Decoders for every event of the two ABIs except Transfer and Approval, by topic0, with the selectors
+ * computed once here (viem's decodeEventLog hashes the event signature again on every call).
+ */
 function decoders(): Map<string, EventDecoder> {
   const map = new Map<string, EventDecoder>();
-  const add = (contract: "token" | "reserve", abi: Abi) => {
+  for (const abi of [goodsTokenAbi, reserveRegistryAbi] as readonly Abi[]) {
     for (const item of abi) {
       if (item.type !== "event") continue;
       const topic = toEventSelector(item as AbiEvent);
       if (topic === TRANSFER_TOPIC || topic === APPROVAL_TOPIC) continue;
-      map.set(topic, { contract, abi: [item] });
+      const inputs = (item as AbiEvent).inputs;
+      map.set(topic, { name: item.name, indexed: inputs.filter((i) => i.indexed), data: inputs.filter((i) => !i.indexed) });
     }
-  };
-  add("token", goodsTokenAbi as Abi);
-  add("reserve", reserveRegistryAbi as Abi);
+  }
   return map;
+}
+
+/** Whether an indexed parameter's topic holds its value (static types) rather than a hash of it. */
+function topicHoldsValue(p: AbiParameter): boolean {
+  return !(p.type === "string" || p.type === "bytes" || p.type.endsWith("]") || p.type.startsWith("tuple"));
+}
+
+/** Decodes one log's arguments by name. */
+function decodeArgs(d: EventDecoder, topics: readonly string[], data: string): Record<string, unknown> {
+  const args: Record<string, unknown> = {};
+  if (topics.length !== d.indexed.length + 1) throw new Error(`${d.name} log has ${topics.length - 1} indexed topics, the ABI ${d.indexed.length}`);
+  d.indexed.forEach((p, i) => {
+    const topic = topics[i + 1] as Hex;
+    args[p.name!] = topicHoldsValue(p) ? decodeAbiParameters([p], topic)[0] : topic;
+  });
+  const values = d.data.length === 0 ? [] : decodeAbiParameters(d.data, data as Hex);
+  d.data.forEach((p, i) => {
+    args[p.name!] = values[i];
+  });
+  return args;
 }
 
 const DECODERS = decoders();
@@ -67,7 +91,7 @@ export interface DecodedLogs {
 /**
  * Decodes logs (in any order) into transfers and other events, in checkpoint order. Transfer logs are decoded
  * by hand (topics and data sliced, no ABI machinery) because they are nearly all the volume; the rest go
- * through viem's decoder with the SDK's ABIs. Approval logs are skipped.
+ * through viem's ABI parameter decoder with the SDK's ABIs. Approval logs are skipped.
  * @param logs - raw logs of the token and the reserve registry.
  * @param token - the token address (lower case), to tell the two contracts apart.
  * @param timestampOf - the timestamp of a block (sync fetched the headers).
@@ -101,9 +125,8 @@ export function decodeLogs(logs: readonly RawLog[], token: Address, timestampOf:
     }
     const decoder = topic0 === undefined ? undefined : DECODERS.get(topic0);
     if (decoder === undefined) continue; // an event of neither ABI (e.g. from a newer contract version)
-    const decoded = decodeEventLog({ abi: decoder.abi, data: log.data as Hex, topics: topics as [Hex, ...Hex[]] });
-    const args = jsonValue(decoded.args ?? {}) as Record<string, JsonValue>;
-    events.push({ checkpoint, block, txIndex, logIndex, txHash, timestamp, contract: isToken ? "token" : "reserve", name: decoded.eventName!, args });
+    const args = jsonValue(decodeArgs(decoder, topics, log.data)) as Record<string, JsonValue>;
+    events.push({ checkpoint, block, txIndex, logIndex, txHash, timestamp, contract: isToken ? "token" : "reserve", name: decoder.name, args });
   }
   if (!sorted) {
     const byCheckpoint = (a: { checkpoint: string }, b: { checkpoint: string }) => (a.checkpoint < b.checkpoint ? -1 : a.checkpoint > b.checkpoint ? 1 : 0);

@@ -106,6 +106,9 @@ interface RawBlock {
   timestamp: string;
 }
 
+/** A range with this many logs, not the last one, switches the store to bulk loading (see Store.setBulk). */
+const BULK_LOGS = 5_000;
+
 /** A reorg was seen in the middle of a range: roll back and start the range again. */
 class ReorgDetected extends Error {}
 
@@ -245,6 +248,7 @@ export class Syncer {
     let began = 0;
     let startedAt = -1;
     let firstBlock = -1;
+    let bulk = false;
     for (let attempt = 0; ; attempt++) {
       try {
         const head = hexToNumber(await this.#rpc.call<string>("eth_blockNumber"));
@@ -288,7 +292,17 @@ export class Syncer {
           // Aim the next range at the target log count, growing at most 4× a step.
           const size = current.to - current.from + 1;
           this.#range = Math.max(1, Math.min(this.#maxRange, Math.floor(size * Math.min(4, this.#targetLogs / Math.max(1, logs.length)))));
-          if (current.to < target) pending = request(current.to + 1);
+          if (current.to < target) {
+            pending = request(current.to + 1);
+            // Let the HTTP client send the prefetch before the synchronous decode and commit below; otherwise the
+            // node would only see it after them and nothing would overlap.
+            await new Promise((resolve) => setTimeout(resolve, 2));
+          }
+          // Catching up over many events: let the store defer its secondary indexes until the run ends.
+          if (!bulk && logs.length >= BULK_LOGS && current.to < target) {
+            bulk = true;
+            await this.#store.setBulk(true);
+          }
           const batch = await this.#batch(current.from, current.to, head, prevHash, logs, headers);
           await this.#store.commit(batch);
           transfers += batch.transfers.length;
@@ -297,9 +311,17 @@ export class Syncer {
           from = current.to + 1;
           this.#options.onProgress?.({ block: current.to, target, startedAt, transfers, events, range: size });
         }
+        if (bulk) {
+          bulk = false;
+          await this.#store.setBulk(false); // inside the clock: the index build is part of ingest
+        }
         const elapsedMs = began === 0 ? 0 : performance.now() - began;
         return { fromBlock: firstBlock, toBlock: Math.max(target, firstBlock - 1), transfers, events, reorgs, elapsedMs };
       } catch (error) {
+        if (bulk) {
+          bulk = false;
+          await this.#store.setBulk(false);
+        }
         // A reorg in the middle of a range: start over from the committed position (which the check rolls back).
         if (error instanceof ReorgDetected && attempt < 10) continue;
         if (error instanceof ReorgDetected) throw new IndexerError("inconsistent-rpc", `the node kept changing its answers (${error.message}); try again`, true);

@@ -280,6 +280,9 @@ export class PostgresStore implements Store {
     return (rowCount ?? 0) > 0;
   }
 
+  /** A no-op: PostgreSQL keeps its indexes (inserts go in with unnest, one statement per table per batch). */
+  async setBulk(_on: boolean): Promise<void> {}
+
   async close(): Promise<void> {
     await this.#pool.end();
   }

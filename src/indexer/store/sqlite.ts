@@ -8,6 +8,9 @@ import type { Store } from "./store.js";
 
 const SCHEMA_VERSION = "2";
 
+/** The by-wallet indexes: dropped while bulk loading, (re)built on open and when bulk loading ends. */
+const WALLET_INDEXES = "CREATE INDEX IF NOT EXISTS transfers_from ON transfers (from_id); CREATE INDEX IF NOT EXISTS transfers_to ON transfers (to_id);";
+
 const DDL = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS position (id INTEGER PRIMARY KEY CHECK (id = 1), block INTEGER NOT NULL, hash TEXT NOT NULL);
@@ -18,8 +21,6 @@ CREATE TABLE IF NOT EXISTS transfers (
   tx_hash TEXT NOT NULL, timestamp INTEGER NOT NULL, from_id INTEGER NOT NULL, to_id INTEGER NOT NULL,
   amount TEXT NOT NULL, kind TEXT NOT NULL, lot TEXT, reference TEXT
 );
-CREATE INDEX IF NOT EXISTS transfers_from ON transfers (from_id);
-CREATE INDEX IF NOT EXISTS transfers_to ON transfers (to_id);
 CREATE TABLE IF NOT EXISTS events (
   checkpoint TEXT PRIMARY KEY, block INTEGER NOT NULL, tx_index INTEGER NOT NULL, log_index INTEGER NOT NULL,
   tx_hash TEXT NOT NULL, timestamp INTEGER NOT NULL, contract TEXT NOT NULL, name TEXT NOT NULL, args TEXT NOT NULL
@@ -81,6 +82,7 @@ export class SqliteStore implements Store {
       throw new StoreError("schema", `SQLite store ${file} has schema ${version}, this code needs ${SCHEMA_VERSION}: index into a new data directory`);
     }
     this.#db.exec(DDL);
+    this.#db.exec(WALLET_INDEXES);
     const db = this.#db;
     this.#stmts = {
       position: db.prepare("SELECT block, hash FROM position WHERE id = 1"),
@@ -263,6 +265,10 @@ export class SqliteStore implements Store {
 
   async removeFlag(wallet: Address): Promise<boolean> {
     return this.#stmts.removeFlag.run(wallet).changes > 0;
+  }
+
+  async setBulk(on: boolean): Promise<void> {
+    this.#db.exec(on ? "DROP INDEX IF EXISTS transfers_from; DROP INDEX IF EXISTS transfers_to;" : WALLET_INDEXES);
   }
 
   async close(): Promise<void> {

@@ -85,6 +85,14 @@ export interface Store {
   /** Removes a flag; returns whether one existed. */
   removeFlag(wallet: Address): Promise<boolean>;
 
+  /**
+   * Bulk loading hint, for catching up over many events (Ponder builds its indexes after the backfill the same
+   * way): while on, the store may drop secondary indexes to insert faster; turning it off rebuilds them.
+   * Rows, position and every invariant above are unaffected; reads stay correct, only by-wallet reads are
+   * slower meanwhile. A store opened after a crash in bulk mode rebuilds its indexes.
+   */
+  setBulk(on: boolean): Promise<void>;
+
   /** Releases the connection or file handle. */
   close(): Promise<void>;
 }

@@ -183,7 +183,7 @@ contract ReserveRegistry is AccessControl, IReserveRegistry {
         if (
             state >> STATUS_SHIFT != uint256(LotStatus.Active) || today >= ((state >> EXPIRES_SHIFT) & MASK40) / 1 days
                 || amount > available
-        ) _revertIssue(lot, state, amount, available);
+        ) _revertIssue(lot, state, amount, available, today);
         // issued + amount ≤ valuation < 2^96: no carry out of the issued field.
         unchecked {
             _lotStates[lot] = state + (amount << ISSUED_SHIFT);
@@ -332,10 +332,13 @@ contract ReserveRegistry is AccessControl, IReserveRegistry {
     }
 
     /// @dev Reverts with the first issue rule that fails, in the order: status, expiry, capacity.
-    function _revertIssue(LotId lot, uint256 state, uint256 amount, uint256 available) private pure {
+    function _revertIssue(LotId lot, uint256 state, uint256 amount, uint256 available, uint256 today)
+        private
+        pure
+    {
         _requireActive(lot, state);
         uint256 expiresAt = (state >> EXPIRES_SHIFT) & MASK40;
-        if (amount <= available) revert ReserveRegistryLotExpired(lot, expiresAt);
+        if (today >= expiresAt / 1 days) revert ReserveRegistryLotExpired(lot, expiresAt);
         revert ReserveRegistryLotCapacityExceeded(lot, available, amount);
     }
 

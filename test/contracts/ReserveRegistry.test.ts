@@ -197,6 +197,16 @@ describe("ReserveRegistry", function () {
       expect(await registry.connect(fakeToken).recordIssue.staticCall(LOT, 7n)).to.equal(7n);
     });
 
+    it("recordIssue on an expired lot names the expiry first, even when the amount is also over capacity", async function () {
+      const { registry, custodian, fakeToken, now } = await standalone();
+      const expiresAt = now + 2n * DAY;
+      await (await registry.connect(custodian).attestLot(LOT, attestation(ethers, "MAIZE", 10n, 1_000n * UNIT, expiresAt))).wait();
+      await networkHelpers.time.increaseTo((expiresAt / DAY) * DAY);
+      await expect(registry.connect(fakeToken).recordIssue(LOT, 2_000n * UNIT))
+        .to.be.revertedWithCustomError(registry, "ReserveRegistryLotExpired")
+        .withArgs(LOT, expiresAt);
+    });
+
     it("recordRedemption works on a disputed lot, and refuses an unknown lot", async function () {
       const { registry, custodian, fakeToken, auditor, now } = await standalone();
       await (await registry.connect(custodian).attestLot(LOT, attestation(ethers, "MAIZE", 1_000n, 1_000n * UNIT, now + 9n * DAY))).wait();

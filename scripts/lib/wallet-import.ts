@@ -98,9 +98,10 @@ export async function importWallets(
       batches.push(record);
     } catch (error) {
       bar.finish();
+      const { message, code } = describeError(error);
       throw new CliError(
-        `batch of lines ${lines[0]}–${lines.at(-1)} failed: ${describeError(error).message}; ${registered} wallets registered by this run are in ${checkpointPath}: rerun the same command to resume`,
-        { code: describeError(error).code, cause: error },
+        `batch of lines ${lines[0]}–${lines.at(-1)} failed: ${message}; ${registered} wallets registered by this run are in ${checkpointPath}: rerun the same command to resume`,
+        { code, cause: error },
       );
     }
     registered += batch.length;

@@ -52,18 +52,37 @@ export type PipelineOptions = {
 /** Longest stretch of signing, in ms, before the pipeline lets pending I/O (and the sender) run. */
 const SIGNING_SLICE_MS = 4;
 
-type Slot = {
-  index: number;
-  call: PipelineCall;
-  nonce: number;
-  raw: Hex;
-  hash: Hex;
+/** One signed transaction of the pipeline. */
+class Slot {
+  /** The hash the node answered `eth_sendRawTransaction` with; matched against logs to confirm cheaply. */
+  sentHash: Hex | undefined;
   /** The last error a send of these bytes returned (a revert on an automining node carries its reason). */
-  sendError?: unknown;
-  outcome?: PipelineOutcome;
+  sendError: unknown;
+  outcome: PipelineOutcome | undefined;
   /** The nonce went to another transaction: this one can never execute and was re-signed. */
-  superseded?: boolean;
-};
+  superseded = false;
+  #hash: Hex | undefined;
+
+  constructor(
+    readonly index: number,
+    readonly call: PipelineCall,
+    readonly nonce: number,
+    readonly raw: Hex,
+  ) {}
+
+  /**
+   * keccak256 of the signed bytes, computed here on first use: every decision that could re-sign relies on
+   * it, never on the node's word. Most transactions are confirmed through `sentHash` and never need it.
+   */
+  get hash(): Hex {
+    return (this.#hash ??= keccak256(this.raw));
+  }
+
+  /** The hash to look the transaction up by: the node's answer when there was one. */
+  get lookupHash(): Hex {
+    return this.sentHash ?? this.hash;
+  }
+}
 
 type LocalAccount = Account & { signTransaction: NonNullable<Extract<Account, { type: "local" }>["signTransaction"]> };
 
@@ -186,7 +205,7 @@ class Pipeline {
   async #sign(index: number, call: PipelineCall, nonce: number): Promise<Slot> {
     const fees = "gasPrice" in this.#fees ? { type: "legacy" as const, ...this.#fees } : { type: "eip1559" as const, ...this.#fees };
     const raw = await this.#account.signTransaction({ chainId: this.#client.chain.id, nonce, to: call.to, data: call.data, gas: call.gas, ...fees });
-    return { index, call, nonce, raw, hash: keccak256(raw) };
+    return new Slot(index, call, nonce, raw);
   }
 
   /** Sends signed bytes; errors are only hints (the chain is asked later), so each is kept on its slot. */
@@ -194,7 +213,8 @@ class Pipeline {
     return Promise.all(
       slots.map((slot) =>
         this.#client.request({ method: "eth_sendRawTransaction", params: [slot.raw] }, { retryCount: 0 }).then(
-          () => {
+          (hash) => {
+            slot.sentHash = hash;
             slot.sendError = undefined;
             return undefined;
           },
@@ -240,13 +260,13 @@ class Pipeline {
 
   /** Settles slots whose nonce the chain has consumed: mined (success or revert), or superseded. */
   async #resolveConsumed(consumed: Slot[], count: number): Promise<void> {
-    const hashes = new Set(consumed.map((s) => s.hash));
+    const hashes = new Set(consumed.map((s) => s.lookupHash));
     const succeeded = this.#options.findSucceeded ? await this.#options.findSucceeded({ fromBlock: this.#fromBlock, hashes }) : new Map<Hex, bigint>();
     const rest: Slot[] = [];
     for (const slot of consumed) {
-      const blockNumber = succeeded.get(slot.hash);
+      const blockNumber = succeeded.get(slot.lookupHash);
       if (blockNumber === undefined) rest.push(slot);
-      else slot.outcome = { status: "success", index: slot.index, hash: slot.hash, nonce: slot.nonce, blockNumber };
+      else slot.outcome = { status: "success", index: slot.index, hash: slot.lookupHash, nonce: slot.nonce, blockNumber };
     }
     const receipts = await this.#batch(rest, (s) => this.#rpc<{ status: Hex; blockNumber: Hex } | null>("eth_getTransactionReceipt", [s.hash]));
     const unmined: Slot[] = [];

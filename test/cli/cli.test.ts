@@ -314,6 +314,13 @@ describe("goods-ledger CLI (the real binary against its own local chain)", funct
       expect(completed).to.include({ registered: 1, alreadyDone: 999 });
       expect((await ok("wallet", "show", wallets[499]!)).wallet.status).to.equal("active");
     });
+    it("a batch the chain refuses names its lines and the rule (here: the signer is not a registrar)", async function () {
+      const small = join(sandbox.dir, "small.csv");
+      writeFileSync(small, `address,role,tier,region,institution,kyc_expiry\n${line(0, "0x00000000000000000000000000000000000a11ce")}\n`);
+      const run = await fails("wallet", "import", small, "--from", "dev:7");
+      expect(run.error.code).to.equal("AccessControlUnauthorizedAccount");
+      expect(run.error.message).to.match(/^batch of lines 2–2 failed: .*REGISTRAR_ROLE.*rerun the same command to resume$/);
+    });
     it("a row for a wallet registered with another record is named", async function () {
       const other = join(sandbox.dir, "other.csv");
       writeFileSync(other, `address,role,tier,region,institution,kyc_expiry\n${userA},agent,1,1,1,2030-01-01\n`);

@@ -118,6 +118,18 @@ describe("Store › the same suite on every implementation", function () {
       expect(await store.balances(1)).to.deep.equal(new Map([[A, -1n], [B, -1n], [C, 2n]]));
     });
 
+    it("two handles on one store (two processes) › each reads and extends what the other wrote", async function () {
+      const C = "0x00000000000000000000000000000000000000cc" as Address;
+      const one = await factory().open();
+      const two = await factory().reopen(one);
+      await one.commit(batch(1, 1, [transfer(1, 0, A, B, 5n)]));
+      await two.commit(batch(2, 2, [transfer(2, 0, B, C, 2n)]));
+      expect(await two.balances()).to.deep.equal(new Map([[A, -5n], [B, 3n], [C, 2n]]));
+      expect((await one.transfers({ limit: 10 })).map((t) => [t.from, t.to])).to.deep.equal([[A, B], [B, C]]);
+      expect((await one.transfers({ wallet: C, limit: 10 })).map((t) => t.block)).to.deep.equal([2]);
+      expect(((await one.commit(batch(2, 2)).catch((e: unknown) => e)) as StoreError).code).to.equal("gap");
+    });
+
     it("metadata and flags › set, read, replace, remove", async function () {
       const store = await factory().open();
       expect(await store.getMeta("deployment")).to.equal(null);

@@ -152,7 +152,8 @@ export class SqliteStore implements Store {
   #addressOf(id: number): Address {
     let address = this.#addresses[id];
     if (address === undefined) {
-      for (const [i, a] of this.#stmts.walletsAfter.iterate(this.#addresses.length - 1) as Iterable<[number, Address]>) {
+      // The copy may have holes (ids this process only looked up one by one): reload the whole table.
+      for (const [i, a] of this.#stmts.walletsAfter.iterate(0) as Iterable<[number, Address]>) {
         this.#addresses[i] = a;
         this.#ids.set(a, i);
       }

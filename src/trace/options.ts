@@ -3,6 +3,7 @@ import { ZERO_ADDRESS, isAddress } from "../indexer/types.js";
 import type { Address } from "../indexer/types.js";
 import { TraceInputError } from "./errors.js";
 import type { TraceModel } from "./model.js";
+import { lowerBound } from "./search.js";
 
 /** Hop counts a trace or path query accepts. */
 export const MIN_HOPS = 1;
@@ -39,17 +40,6 @@ export interface SeqWindow {
   maxAmount: bigint | undefined;
 }
 
-function firstAtLeast(values: Float64Array, n: number, x: number): number {
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (values[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 function checkInteger(name: string, value: number | undefined): void {
   if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) {
     throw new TraceInputError("bad-window", `${name} must be a non-negative integer, got ${value}`);
@@ -80,10 +70,10 @@ export function seqWindow(model: TraceModel, w: WindowOptions): SeqWindow {
   const n = model.size;
   let lo = 0;
   let hi = n;
-  if (w.fromBlock !== undefined) lo = Math.max(lo, firstAtLeast(model.block, n, w.fromBlock));
-  if (w.toBlock !== undefined) hi = Math.min(hi, firstAtLeast(model.block, n, w.toBlock + 1));
-  if (w.fromTime !== undefined) lo = Math.max(lo, firstAtLeast(model.time, n, w.fromTime));
-  if (w.toTime !== undefined) hi = Math.min(hi, firstAtLeast(model.time, n, w.toTime + 1));
+  if (w.fromBlock !== undefined) lo = Math.max(lo, lowerBound(model.block, 0, n, w.fromBlock));
+  if (w.toBlock !== undefined) hi = Math.min(hi, lowerBound(model.block, 0, n, w.toBlock + 1));
+  if (w.fromTime !== undefined) lo = Math.max(lo, lowerBound(model.time, 0, n, w.fromTime));
+  if (w.toTime !== undefined) hi = Math.min(hi, lowerBound(model.time, 0, n, w.toTime + 1));
   return { lo, hi: Math.max(lo, hi), minAmount: w.minAmount, maxAmount: w.maxAmount };
 }
 

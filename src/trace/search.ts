@@ -45,8 +45,8 @@ export interface SearchResult {
   recPrev: number[];
 }
 
-/** First index in `list[from..to)` with value ≥ x. */
-export function lowerBound(list: Int32Array, from: number, to: number, x: number): number {
+/** First index in `list[from..to)` (ascending) with value ≥ x, or `to`. */
+export function lowerBound(list: ArrayLike<number>, from: number, to: number, x: number): number {
   let lo = from;
   let hi = to;
   while (lo < hi) {

@@ -15,9 +15,13 @@ const close = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.max(1, Ma
 /** A wallet of the history, and a prefix of it (to query at an earlier block). */
 const pick = fc.record({ wallet: fc.nat(), cut: fc.integer({ min: 0, max: 100 }), flagged: fc.array(fc.nat(), { maxLength: 2 }) });
 
-function prefix(h: History, cut: number): { block: number; rows: History["transfers"] } {
-  const block = Math.max(1, Math.round((h.tip * cut) / 100));
-  return { block, rows: h.transfers.filter((t) => t.block <= block) };
+/** The model, the picked wallet, and the block and transfers of the picked prefix. */
+function setup(h: History, p: { wallet: number; cut: number }) {
+  const model = modelOf(h);
+  const wallet = h.wallets[p.wallet % h.wallets.length]!;
+  fc.pre(model.walletId.has(wallet));
+  const block = Math.max(1, Math.round((h.tip * p.cut) / 100));
+  return { model, wallet, block, rows: h.transfers.filter((t) => t.block <= block) };
 }
 
 describe("lot provenance and exposure › against brute-force references on random histories", function () {
@@ -26,10 +30,7 @@ describe("lot provenance and exposure › against brute-force references on rand
   it("provenance fifo › equals moving labelled units one by one, at the tip and at an earlier block", function () {
     fc.assert(
       fc.property(historyArbitrary(), pick, (h, p) => {
-        const model = modelOf(h);
-        const wallet = h.wallets[p.wallet % h.wallets.length]!;
-        fc.pre(model.walletId.has(wallet));
-        const { block, rows } = prefix(h, p.cut);
+        const { model, wallet, block, rows } = setup(h, p);
         const result = provenance(model, wallet, { policy: "fifo", atBlock: block });
         const ref = refProvenanceFifo(rows, wallet);
         const got = new Map(result.lots.map((l) => [l.lot, l.amount]));
@@ -46,10 +47,7 @@ describe("lot provenance and exposure › against brute-force references on rand
   it("provenance haircut › equals exact-fraction propagation (shares within 1e-6)", function () {
     fc.assert(
       fc.property(historyArbitrary(), pick, (h, p) => {
-        const model = modelOf(h);
-        const wallet = h.wallets[p.wallet % h.wallets.length]!;
-        fc.pre(model.walletId.has(wallet));
-        const { block, rows } = prefix(h, p.cut);
+        const { model, wallet, block, rows } = setup(h, p);
         const result = provenance(model, wallet, { policy: "haircut", atBlock: block });
         const ref = refProvenanceHaircut(rows, wallet);
         const significant = [...ref].filter(([, share]) => share > 1e-6);
@@ -68,10 +66,7 @@ describe("lot provenance and exposure › against brute-force references on rand
     it(`exposure ${policy} › equals the reference by hop count and by source, direct and indirect`, function () {
       fc.assert(
         fc.property(historyArbitrary(), pick, (h, p) => {
-          const model = modelOf(h);
-          const wallet = h.wallets[p.wallet % h.wallets.length]!;
-          fc.pre(model.walletId.has(wallet));
-          const { block, rows } = prefix(h, p.cut);
+          const { model, wallet, block, rows } = setup(h, p);
           const flagged = p.flagged.map((i) => h.wallets[i % h.wallets.length]!);
           const result = exposure(model, wallet, { policy, atBlock: block, flagged });
           const sources = new Set<Address>(flagged);

@@ -5,16 +5,11 @@
  */
 import type { Address, LedgerEventRow, TransferRow } from "../../src/indexer/types.js";
 import { ZERO_ADDRESS } from "../../src/indexer/types.js";
+import type { AlertRules } from "../../src/trace/alerts.js";
+import type { WindowOptions } from "../../src/trace/options.js";
 
-/** Window of a reference query (inclusive bounds). */
-export interface RefWindow {
-  fromBlock?: number;
-  toBlock?: number;
-  fromTime?: number;
-  toTime?: number;
-  minAmount?: bigint;
-  maxAmount?: bigint;
-}
+/** Window of a reference query (inclusive bounds): the engine's own option type. */
+export type RefWindow = WindowOptions;
 
 export function passes(t: TransferRow, w: RefWindow): boolean {
   return (w.fromBlock === undefined || t.block >= w.fromBlock) && (w.toBlock === undefined || t.block <= w.toBlock)
@@ -368,14 +363,8 @@ export interface RefAlert {
   evidence: number[];
 }
 
-/** The alert rules with the defaults of src/trace/alerts.ts, restated. */
-export interface RefRules {
-  structuring: { windowSeconds: number; minCount: number; margin: number };
-  velocity: { factor: number; lookbackDays: number; minAmount: bigint };
-  fanIn: { windowSeconds: number; minSenders: number };
-  roundTrip: { hops: number; windowSeconds: number };
-  passThrough: { windowSeconds: number; ratio: number };
-}
+/** The alert thresholds: the engine's own type (the reference restates the rules, not their shape). */
+export type RefRules = AlertRules;
 
 /** Tier limit of `wallet` at transfer index `i`, by replaying registry events (null if none or unlimited). */
 function refLimit(events: readonly LedgerEventRow[], wallet: Address, checkpoint: string): bigint | null {

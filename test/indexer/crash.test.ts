@@ -8,9 +8,10 @@ import { encodeCheckpoint } from "../../src/indexer/checkpoint.js";
 import { TRANSFER_TOPIC } from "../../src/indexer/decode.js";
 import { reconcile } from "../../src/indexer/reconcile.js";
 import { JsonRpc } from "../../src/indexer/rpc.js";
-import { SqliteStore } from "../../src/indexer/store/sqlite.js";
+import { openStore } from "../../src/indexer/store/open.js";
 import { waitForTransaction } from "../../src/sdk/index.js";
 import { deployNodeLedger, startHardhatNode, type HardhatNode, type NodeLedger } from "../sdk/support/ledgerNode.js";
+import { onEachStore } from "./stores.js";
 
 const bin = fileURLToPath(new URL("../../bin/goods-ledger.js", import.meta.url));
 
@@ -39,7 +40,7 @@ function runIndexer(args: string[], killAfter: number | null): Promise<{ code: n
   });
 }
 
-describe("index › crash safety: SIGKILL in the middle of a sync, then restart", function () {
+describe("index (the real binary) › crash safety: SIGKILL mid-sync, then restart; --follow", function () {
   this.timeout(300_000);
   let node: HardhatNode;
   let ledger: NodeLedger;
@@ -64,42 +65,81 @@ describe("index › crash safety: SIGKILL in the middle of a sync, then restart"
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("finds no gap, no duplicate, and every wallet's indexed balance equal to balanceOf after three kills", async function () {
-    const rpc = new JsonRpc(node.url);
-    const head = Number(await rpc.call<string>("eth_blockNumber"));
-    const store = join(dir, "store");
-    const args = ["-n", "crash", "--deployments", join(dir, "deployments"), "index", "--store", store, "--batch-blocks", "1", "--max-batch-blocks", "1", "--finality", "0"];
-    const positions: number[] = [];
-    for (let kill = 0; kill < 3; kill++) {
-      const run = await runIndexer(args, 20);
-      expect(run.signal, run.stderr).to.equal("SIGKILL");
-      const s = new SqliteStore(join(store, "index.sqlite"));
-      const position = (await s.position())!.block;
-      await s.close();
-      expect(position).to.be.lessThan(head); // killed in the middle, not after the end
-      expect(position).to.be.at.most(run.lastBlock); // nothing committed beyond what it reported
-      positions.push(position);
-    }
-    expect(positions[0]).to.be.lessThan(positions[2]!); // each restart resumed and got further
-    const last = await runIndexer([...args, "--reconcile"], null);
-    expect(last.code, last.stderr.slice(-600)).to.equal(0);
-    expect(last.stderr).to.match(/indexed|block/);
+  onEachStore((factory) => {
+    it("finds no gap, no duplicate, and every wallet's indexed balance equal to balanceOf after three kills", async function () {
+      const rpc = new JsonRpc(node.url);
+      const head = Number(await rpc.call<string>("eth_blockNumber"));
+      const spec = factory().spec();
+      const args = ["-n", "crash", "--deployments", join(dir, "deployments"), "index", "--store", spec, "--batch-blocks", "1", "--max-batch-blocks", "1", "--finality", "0"];
+      const positions: number[] = [];
+      for (let kill = 0; kill < 3; kill++) {
+        const run = await runIndexer(args, 20);
+        expect(run.signal, run.stderr.slice(-600)).to.equal("SIGKILL");
+        const s = await openStore(spec);
+        const position = (await s.position())!.block;
+        await s.close();
+        expect(position).to.be.lessThan(head); // killed in the middle, not after the end
+        expect(position).to.be.at.most(run.lastBlock); // nothing committed beyond what it reported
+        positions.push(position);
+      }
+      expect(positions[0]).to.be.lessThan(positions[2]!); // each restart resumed and got further
+      const last = await runIndexer([...args, "--reconcile"], null);
+      expect(last.code, last.stderr.slice(-600)).to.equal(0);
+      expect(last.stderr).to.match(/block \d+, \d+ transfers/);
 
-    const s = new SqliteStore(join(store, "index.sqlite"));
-    try {
-      expect((await s.position())!.block).to.equal(head);
-      const logs = await rpc.call<{ blockNumber: string; transactionIndex: string; logIndex: string }[]>("eth_getLogs", [{ fromBlock: "0x0", toBlock: "latest", address: ledger.deployment.contracts.token, topics: [TRANSFER_TOPIC] }]);
-      const chain = logs.map((l) => encodeCheckpoint({ block: Number(l.blockNumber), txIndex: Number(l.transactionIndex), logIndex: Number(l.logIndex) }));
-      const stored = (await s.transfers({ limit: 1_000_000 })).map((t) => t.checkpoint);
-      expect(stored.length).to.equal(new Set(stored).size); // no duplicate
-      expect(stored).to.deep.equal(chain); // no gap, same order
-      expect(chain.length).to.be.greaterThan(240);
-      const check = await reconcile(s, rpc, ledger.deployment.contracts.token);
-      expect(check.differences).to.deep.equal([]);
-      expect(check.totalSupply.indexed).to.equal(check.totalSupply.chain);
-      expect(check.wallets).to.be.at.least(5);
-    } finally {
-      await s.close();
-    }
+      const s = await openStore(spec);
+      try {
+        expect((await s.position())!.block).to.equal(head);
+        const logs = await rpc.call<{ blockNumber: string; transactionIndex: string; logIndex: string }[]>("eth_getLogs", [{ fromBlock: "0x0", toBlock: "latest", address: ledger.deployment.contracts.token, topics: [TRANSFER_TOPIC] }]);
+        const chain = logs.map((l) => encodeCheckpoint({ block: Number(l.blockNumber), txIndex: Number(l.transactionIndex), logIndex: Number(l.logIndex) }));
+        const stored = (await s.transfers({ limit: 1_000_000 })).map((t) => t.checkpoint);
+        expect(stored.length).to.equal(new Set(stored).size); // no duplicate
+        expect(stored).to.deep.equal(chain); // no gap, same order
+        expect(chain.length).to.be.greaterThan(240);
+        const check = await reconcile(s, rpc, ledger.deployment.contracts.token);
+        expect(check.differences).to.deep.equal([]);
+        expect(check.totalSupply.indexed).to.equal(check.totalSupply.chain);
+        expect(check.wallets).to.be.at.least(5);
+      } finally {
+        await s.close();
+      }
+    });
+
+    it("index --follow › indexes new blocks as they come and stops cleanly on SIGTERM", async function () {
+      const spec = factory().spec();
+      const child = spawn(process.execPath, [bin, "-n", "crash", "--deployments", join(dir, "deployments"), "index", "--store", spec, "--follow", "--poll-ms", "100"], { stdio: ["ignore", "pipe", "pipe"] });
+      let stderr = "";
+      child.stdout.resume();
+      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+      try {
+        const until = async (what: string, ok: () => boolean | Promise<boolean>) => {
+          for (let i = 0; i < 300; i++) {
+            if (await ok()) return;
+            await new Promise((r) => setTimeout(r, 100));
+          }
+          throw new Error(`timed out waiting for ${what}; stderr:\n${stderr.slice(-600)}`);
+        };
+        await until("the follow loop", () => stderr.includes("following new blocks"));
+        const client = ledger.clientFor(ledger.senders[0]!);
+        const receipt = await waitForTransaction(client, { hash: await client.transfer({ to: ledger.senders[1]!.address, amount: "1" }) });
+        await until("the new block in the index", async () => {
+          const s = await openStore(spec);
+          try {
+            return ((await s.position())?.block ?? 0) >= Number(receipt.blockNumber);
+          } finally {
+            await s.close();
+          }
+        });
+        const s = await openStore(spec);
+        const rows = await s.transfers({ wallet: ledger.senders[1]!.address.toLowerCase() as `0x${string}`, limit: 1_000_000 });
+        await s.close();
+        expect(rows.at(-1)!.txHash).to.equal(receipt.transactionHash);
+      } finally {
+        child.kill("SIGTERM");
+      }
+      expect(await exited).to.equal(0);
+      expect(stderr).to.match(/stopped at block \d+/);
+    });
   });
 });

@@ -19,8 +19,10 @@ export interface StoreFactory {
   name: "SQLite" | "PostgreSQL";
   /** A new, empty store. */
   open(): Promise<Store>;
-  /** Where `open` puts its stores, for reopening one: a folder, or a URL and schema. */
+  /** Another handle on the same store (another process would open it so). */
   reopen(store: Store): Promise<Store>;
+  /** A new, empty store as the CLI names it (`--store`): a folder, or a URL with `?schema=`. */
+  spec(): string;
   /** Closes every store opened and deletes their data. */
   cleanup(): Promise<void>;
 }
@@ -41,6 +43,9 @@ function sqliteFactory(): StoreFactory {
       open.push(again);
       return again;
     },
+    spec() {
+      return join(dir, `s${n++}`);
+    },
     async cleanup() {
       for (const s of open) await s.close();
       rmSync(dir, { recursive: true, force: true });
@@ -50,6 +55,7 @@ function sqliteFactory(): StoreFactory {
 
 function postgresFactory(url: string): StoreFactory {
   const schemas = new Map<Store, string>();
+  const extra: string[] = [];
   const open: Store[] = [];
   const prefix = `t${process.pid}_${Date.now() % 100_000}`;
   let n = 0;
@@ -69,12 +75,17 @@ function postgresFactory(url: string): StoreFactory {
       open.push(again);
       return again;
     },
+    spec() {
+      const schema = `${prefix}_${n++}`;
+      extra.push(schema);
+      return `${url}${url.includes("?") ? "&" : "?"}schema=${schema}`;
+    },
     async cleanup() {
       for (const s of open) await s.close();
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       try {
-        for (const schema of new Set(schemas.values())) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        for (const schema of new Set([...schemas.values(), ...extra])) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       } finally {
         await client.end();
       }

@@ -1,7 +1,9 @@
 import { expect } from "chai";
 import { JsonRpc } from "../../src/indexer/rpc.js";
 import { reconcile } from "../../src/indexer/reconcile.js";
-import { Syncer } from "../../src/indexer/sync.js";
+import { Syncer, indexedDeployment } from "../../src/indexer/sync.js";
+import { buildPack, packDigest, verifyPack, type EvidencePack } from "../../src/trace/evidence.js";
+import { runQuery } from "../../src/trace/query.js";
 import type { Store } from "../../src/indexer/store/store.js";
 import { TRANSFER_TOPIC } from "../../src/indexer/decode.js";
 import { encodeCheckpoint } from "../../src/indexer/checkpoint.js";
@@ -95,6 +97,25 @@ describe("sync › against a real hardhat node", function () {
       expect(await storedCheckpoints(store)).to.deep.equal(await chainTransfers(rpc, activity.target.token, head));
       const nothing = await new Syncer(store, activity.target).syncOnce();
       expect([nothing.transfers, nothing.events]).to.deep.equal([0, 0]);
+    });
+
+    it("evidence pack › verifies against the chain (fresh index or this one); altered content, block hash or results fail", async function () {
+      const store = await factory().open();
+      await new Syncer(store, activity.target).syncOnce();
+      const model = await loadModel(store);
+      const query = { kind: "provenance", wallet: activity.escrow, policy: "haircut" } as const;
+      const pack = buildPack({ query, answer: runQuery(model, query), model, chain: (await indexedDeployment(store))!, code: { name: "goods-ledger", version: "test", commit: null } });
+      expect(pack.chain.block).to.deep.equal({ number: model.tip.block, hash: (await store.position())!.hash });
+      for (const options of [{}, { store }]) {
+        const v = await verifyPack(pack, node.url, options);
+        expect(v.checks.map((c) => [c.check, c.ok])).to.deep.equal([["format", true], ["digest", true], ["chain-id", true], ["block-hash", true], ["policy-version", true], ["results", true]]);
+        expect(v.ok).to.equal(true);
+      }
+      const failed = async (altered: EvidencePack) => (await verifyPack(altered, node.url)).checks.filter((c) => !c.ok).map((c) => c.check);
+      expect(await failed({ ...pack, results: { ...(pack.results as object), balance: "1" } })).to.deep.equal(["digest"]);
+      const rehash = (p: Omit<EvidencePack, "sha256">): EvidencePack => ({ ...p, sha256: packDigest(p) });
+      expect(await failed(rehash({ ...pack, chain: { ...pack.chain, block: { ...pack.chain.block, hash: `0x${"12".repeat(32)}` } } }))).to.deep.equal(["block-hash"]);
+      expect(await failed(rehash({ ...pack, results: { ...(pack.results as object), balance: "1" } }))).to.deep.equal(["results"]);
     });
 
     it("refuses a store that indexes another deployment, and a node on another chain", async function () {

@@ -1,0 +1,91 @@
+import { expect } from "chai";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { SqliteStore } from "../../src/indexer/store/sqlite.js";
+import { packDigest, type EvidencePack } from "../../src/trace/evidence.js";
+import { plain } from "../../src/trace/export.js";
+import { loadModel } from "../../src/trace/model.js";
+import { runQuery } from "../../src/trace/query.js";
+import { sampleHistory } from "../server/fixture.js";
+import { commitHistory } from "./history.js";
+
+const bin = fileURLToPath(new URL("../../bin/goods-ledger.js", import.meta.url));
+
+/** Runs `goods-ledger <args>` and collects what it printed. */
+function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe("goods-ledger trace (the real binary) › over an index, no chain needed", function () {
+  this.timeout(180_000);
+  let dir: string;
+  let store: string;
+  let wallet: string;
+  const h = sampleHistory();
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "goods-ledger-trace-cli-"));
+    store = join(dir, "index");
+    const s = new SqliteStore(join(store, "index.sqlite"));
+    await commitHistory(s, h, [10, 30]);
+    await s.setMeta("deployment", JSON.stringify({ chainId: 31337, token: "0x00000000000000000000000000000000000000aa", reserveRegistry: "0x00000000000000000000000000000000000000bb", startBlock: 1 }));
+    await s.close();
+    wallet = h.transfers.find((t) => t.kind === "transfer")!.from;
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("--json prints the engine's answer; --csv and --graphml print the exports; --out and --evidence write files", async function () {
+    const s = new SqliteStore(join(store, "index.sqlite"));
+    const expected = plain(runQuery(await loadModel(s), { kind: "forward", wallet, hops: 3, minAmount: "2000000" }).result);
+    await s.close();
+    const json = await cli(["trace", "forward", wallet, "--store", store, "-k", "3", "--min-amount", "2", "--json"]);
+    expect(json.code, json.stderr).to.equal(0);
+    expect(JSON.parse(json.stdout)).to.deep.equal({ ok: true, kind: "forward", result: expected });
+    const csv = await cli(["trace", "forward", wallet, "--store", store, "--csv"]);
+    expect(csv.stdout.split("\n")[0]).to.equal("id,hop,from,to,amount,block,timestamp,tx_hash,kind,lot,reference,from_status,from_denylisted,to_status,to_denylisted");
+    const out = join(dir, "flow.graphml");
+    const files = await cli(["trace", "path", wallet, h.transfers.find((t) => t.from === wallet && t.kind === "transfer")!.to, "--store", store, "--out", out, "--evidence", join(dir, "pack.json")]);
+    expect(files.code, files.stderr).to.equal(0);
+    expect(files.stdout).to.match(/wrote graphml to .*flow\.graphml[^]*wrote evidence pack .*pack\.json \(block \d+ 0x[0-9a-f]{64}, sha256 [0-9a-f]{64}\)/);
+    expect(readFileSync(out, "utf8")).to.match(/^<\?xml[^]*<graphml[^]*<edge /);
+    const pack = JSON.parse(readFileSync(join(dir, "pack.json"), "utf8")) as EvidencePack;
+    expect([pack.sha256, pack.query.kind, pack.chain.block.number, pack.code.name]).to.deep.equal([packDigest(pack), "path", h.tip, "goods-ledger"]);
+  });
+
+  it("bad input › exit 1 with one line naming the rule, and no stack trace", async function () {
+    const cases: [string[], RegExp][] = [
+      [["trace", "forward", "0x12"], /^error: malformed address "0x12": expected 0x followed by 40 hex digits\n$/],
+      [["trace", "backward", `0x${"ab".repeat(20)}`], /^error: unknown wallet 0xabab[0-9a-f]+: no transfer or registry record up to block \d+\n$/],
+      [["trace", "forward", wallet, "-k", "11"], /^error: hops \(k\) out of range: 11 \(must be an integer from 1 to 10\)\n$/],
+      [["trace", "provenance", wallet, "--policy", "lifo"], /^error: unknown provenance policy "lifo": use fifo or haircut\n$/],
+      [["trace", "forward", "99.0.0"], /^error: unknown transfer 99\.0\.0 up to block \d+\n$/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await cli([...args, "--store", store]);
+      expect([r.code, r.stderr], args.join(" ")).to.satisfy(([code, err]: [number, string]) => code === 1 && message.test(err));
+    }
+    const json = await cli(["trace", "exposure", wallet, "--policy", "taint", "--store", store, "--json"]);
+    expect([json.code, JSON.parse(json.stdout)]).to.deep.equal([1, { ok: false, error: { code: "unknown-policy", message: 'unknown exposure policy "taint": use poison, haircut, fifo' } }]);
+  });
+
+  it("flag, flags, unflag › keep the flag list in the index, and exposure counts the flagged wallet", async function () {
+    expect((await cli(["trace", "flag", wallet, "--reason", "case 9", "--store", store])).code).to.equal(0);
+    const listed = JSON.parse((await cli(["trace", "flags", "--store", store, "--json"])).stdout) as { flags: { wallet: string; reason: string }[] };
+    expect(listed.flags.map((f) => [f.wallet, f.reason])).to.deep.equal([[wallet, "case 9"]]);
+    const receiver = h.transfers.find((t) => t.from === wallet && t.kind === "transfer")!.to;
+    const x = JSON.parse((await cli(["trace", "exposure", receiver, "--policy", "poison", "--sources", "flagged", "--store", store, "--json"])).stdout);
+    expect(x.result.sources).to.deep.equal([{ wallet, reasons: ["flagged"] }]);
+    expect((await cli(["trace", "unflag", wallet, "--store", store])).stdout).to.equal(`unflagged ${wallet}\n`);
+  });
+});

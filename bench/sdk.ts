@@ -17,7 +17,7 @@
  *   SDK_BENCH_TRANSFERS=4000 npm run bench -- sdk
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { setPriority } from "node:os";
+import { loadavg, setPriority } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bytesToHex, createPublicClient, encodeFunctionData, http, keccak256, numberToHex, pad, toEventSelector, toHex, type Address, type HDAccount, type Hex, type LocalAccount } from "viem";
@@ -27,7 +27,7 @@ import { deployNodeLedger, startHardhatNode } from "../test/sdk/support/ledgerNo
 
 const here = dirname(fileURLToPath(import.meta.url));
 const N = Number(process.env.SDK_BENCH_TRANSFERS ?? 2000);
-const ROUNDS = 5;
+const ROUNDS = 7;
 const NODE_NICE = -10;
 const GATE = 0.9;
 const AMOUNT = 10_000n; // 0.01 token per transfer
@@ -111,6 +111,7 @@ try {
     if (tps > best) [best, batchSize] = [tps, size];
   }
 
+  const loadBefore = loadavg()[0]!;
   const rounds: { baseline_tps: number; ours_tps: number }[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     const run = { baseline: () => baseline(node.url, baselineAccount, token, N, batchSize), ours: () => ours(sdk, N) };
@@ -139,6 +140,7 @@ try {
       ours: "sendTransfers with the SDK's WebAssembly signer (privateKeyToWasmAccount): signing, sending and confirming every outcome inside the clock",
       ours_viem_signer_tps: Math.round(viemSignerTps),
       node: `hardhat node (EDR), automine, separate process on the same machine, priority ${nodePriority}`,
+      machine_load: `1-minute load average ${loadBefore.toFixed(2)} before the rounds, ${loadavg()[0]!.toFixed(2)} after (2 cores)`,
     },
   };
   mkdirSync(join(here, "results"), { recursive: true });

@@ -64,6 +64,7 @@ ${examples("serve token add alice --role analyst", "serve --port 8600", "serve -
     .command("add <name>")
     .description("create a token; it is printed once, and only its sha256 is stored (in serve's --tokens file)")
     .addOption(new Option("--role <role>", ROLES.join(" or ")).default("analyst"))
+    .addHelpText("after", examples("serve token add alice --role analyst", "serve token add ops --role admin --json"))
     .action((name: string, _o: unknown, command: Command) => {
       const o = command.optsWithGlobals<{ tokens: string; role: string }>();
       if (!(ROLES as readonly string[]).includes(o.role)) throw invalidInput("--role", `"${o.role}" is not a role (${ROLES.join(", ")})`);
@@ -78,6 +79,7 @@ ${examples("serve token add alice --role analyst", "serve --port 8600", "serve -
   token
     .command("list")
     .description("list the tokens (names and roles; the tokens themselves are not stored)")
+    .addHelpText("after", examples("serve token list", "serve token list --json"))
     .action((_o: unknown, command: Command) => {
       const o = command.optsWithGlobals<{ tokens: string }>();
       const { tokens } = tokensOf(o.tokens);

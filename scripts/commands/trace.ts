@@ -299,6 +299,7 @@ export function register(program: Command, ctx: CliContext): void {
     .description("add a wallet to the index's flag list (a taint source for exposure)")
     .addOption(storeOption())
     .requiredOption("--reason <text>", "why (e.g. a case number)")
+    .addHelpText("after", examples('trace flag 0xA11CE… --reason "case 17: mule account"'))
     .action(async (wallet: string, o: { store?: string; reason: string }) => {
       const address = parseWallet(wallet);
       const store = await openIndex(ctx, o.store);
@@ -314,6 +315,7 @@ export function register(program: Command, ctx: CliContext): void {
     .command("unflag <wallet>")
     .description("remove a wallet from the flag list")
     .addOption(storeOption())
+    .addHelpText("after", examples("trace unflag 0xA11CE…"))
     .action(async (wallet: string, o: { store?: string }) => {
       const address = parseWallet(wallet);
       const store = await openIndex(ctx, o.store);
@@ -328,6 +330,7 @@ export function register(program: Command, ctx: CliContext): void {
     .command("flags")
     .description("list the flagged wallets")
     .addOption(storeOption())
+    .addHelpText("after", examples("trace flags", "trace flags --json"))
     .action(async (o: { store?: string }) => {
       const store = await openIndex(ctx, o.store);
       try {

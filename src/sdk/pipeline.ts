@@ -50,7 +50,7 @@ export type PipelineOptions = {
 };
 
 /** Longest stretch of signing, in ms, before the pipeline lets pending I/O (and the sender) run. */
-const SIGNING_SLICE_MS = 4;
+const SIGNING_SLICE_MS = 2;
 
 /** One signed transaction of the pipeline. */
 class Slot {
@@ -141,10 +141,13 @@ class Pipeline {
 
   async execute(calls: readonly PipelineCall[]): Promise<PipelineOutcome[]> {
     if (calls.length === 0) return [];
-    const [fees, block] = await Promise.all([this.#options.fees ?? this.#readFees(), this.#rpc<Hex>("eth_blockNumber", [])]);
+    const [fees, block, first] = await Promise.all([
+      this.#options.fees ?? this.#readFees(),
+      this.#rpc<Hex>("eth_blockNumber", []),
+      this.#options.nonces.take(calls.length),
+    ]);
     this.#fees = fees;
     this.#fromBlock = BigInt(block);
-    const first = await this.#options.nonces.take(calls.length);
     await Promise.all([this.#signAll(calls, first), this.#sendSigned(calls.length)]);
     await this.#settle();
     const outcomes: PipelineOutcome[] = [];

@@ -1,10 +1,12 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { custom, keccak256, type Address, type Hex } from "viem";
+import { custom, encodeFunctionData, keccak256, type Address, type Hex } from "viem";
+import { encodeTransferCall } from "../../src/sdk/internal/calldata.js";
 import {
   AmountTooManyDecimalsError,
   BalanceLimitExceededError,
   createLedgerClient,
+  goodsTokenAbi,
   LedgerError,
   parseAmount,
   TRANSFER_GAS_LIMIT,
@@ -226,6 +228,18 @@ describe("sdk pipelined sendTransfers (in-process Hardhat network)", function ()
     expect(all.every((o) => o.status === "success")).to.equal(true);
     expect(new Set(all.map((o) => o.nonce)).size).to.equal(60);
     await expectPaidExactly(all, before);
+  });
+
+  it("encodes transfer calldata exactly as viem does (the pipeline encodes by hand), and refuses a bad recipient", function () {
+    for (let i = 0; i < 50; i++) {
+      const to = keccak256(`0x${i.toString(16).padStart(2, "0")}`).slice(0, 42) as Address;
+      const value = (2n ** BigInt(i * 5)) - 1n;
+      const reference = keccak256(`0x${(i + 100).toString(16)}`);
+      expect(encodeTransferCall(to, value, undefined, "t")).to.equal(encodeFunctionData({ abi: goodsTokenAbi, functionName: "transfer", args: [to, value] }));
+      expect(encodeTransferCall(to, value, reference, "t")).to.equal(encodeFunctionData({ abi: goodsTokenAbi, functionName: "transferWithReference", args: [to, value, reference] }));
+    }
+    expect(() => encodeTransferCall("0x1234" as Address, 1n, undefined, "transfer 7")).to.throw(LedgerError, /transfer 7/);
+    expect(() => encodeTransferCall(recipients[0]!, 1n, "0x12", "transfer 8")).to.throw(LedgerError, /reference/);
   });
 
   it("needs a local account", async function () {

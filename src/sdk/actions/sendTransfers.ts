@@ -1,10 +1,10 @@
-import { encodeFunctionData, isHex, numberToHex, pad, toEventSelector, type Account, type Address, type Chain, type Client, type Hex, type Transport } from "viem";
-import { goodsTokenAbi } from "../abi/goodsToken.js";
+import { numberToHex, pad, toEventSelector, type Account, type Address, type Chain, type Client, type Hex, type Transport } from "viem";
 import { formatAmount, toBaseUnits, type Amount } from "../amounts.js";
 import type { LedgerBaseClient } from "../client.js";
 import { LedgerError } from "../errors/base.js";
 import { toLedgerError } from "../errors/toLedgerError.js";
 import type { RpcErrorType } from "../errors/types.js";
+import { encodeTransferCall } from "../internal/calldata.js";
 import { requireAccount } from "../internal/contracts.js";
 import { sendPipelined, type PipelineFees, type PipelineOutcome } from "../pipeline.js";
 
@@ -80,14 +80,7 @@ export async function sendTransfers(client: LedgerBaseClient, p: SendTransfersPa
   if (!nonces) throw new LedgerError("sendTransfers signs locally: create the client with a local account (privateKeyToAccount)");
   const gas = p.gas ?? TRANSFER_GAS_LIMIT;
   const values = p.transfers.map((t) => toBaseUnits(t.amount, decimals));
-  const calls = p.transfers.map((t, i) => {
-    if (t.reference !== undefined && !(isHex(t.reference) && t.reference.length === 66)) throw new LedgerError(`transfer ${i}: reference must be 32 bytes of hex`);
-    const data =
-      t.reference === undefined
-        ? encodeFunctionData({ abi: goodsTokenAbi, functionName: "transfer", args: [t.to, values[i]!] })
-        : encodeFunctionData({ abi: goodsTokenAbi, functionName: "transferWithReference", args: [t.to, values[i]!, t.reference] });
-    return { to: token, data, gas };
-  });
+  const calls = p.transfers.map((t, i) => ({ to: token, data: encodeTransferCall(t.to, values[i]!, t.reference, `transfer ${i}`), gas }));
   const outcomes = await sendPipelined(client as Client<Transport, Chain, Account>, calls, {
     nonces,
     batchSize: p.batchSize,

@@ -33,16 +33,24 @@ async function freePort(): Promise<number> {
 
 /**
  * Spawns hardhat's CLI entry with this process's Node (so the PID we kill is the node itself, TOOLCHAIN.md)
- * on a free port, and resolves once it serves JSON-RPC. Never port 8545.
+ * on a free port, and resolves once it answers JSON-RPC. Never port 8545.
+ *
+ * Its standard output goes to /dev/null: the node logs every request, and writes to a pipe block the node
+ * whenever the reader is busy (a benchmark's client signing transactions), which would slow the node down
+ * for one side of a comparison only.
  *
  * @returns the URL and a `stop()` that kills the process and waits for it to exit.
  */
 export async function startHardhatNode(): Promise<HardhatNode> {
   const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [hardhatCli, "node", "--hostname", "127.0.0.1", "--port", String(port)], {
     cwd: root,
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["ignore", "ignore", "pipe"],
   });
+  let errors = "";
+  const collect = (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-4_000));
+  child.stderr!.on("data", collect);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -52,35 +60,22 @@ export async function startHardhatNode(): Promise<HardhatNode> {
       clearTimeout(timer);
     }
   };
-  try {
-    await new Promise<void>((resolve, reject) => {
-      let output = "";
-      const timer = setTimeout(() => reject(new Error(`hardhat node did not start within 60 s:\n${output}`)), 60_000);
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes("Started HTTP")) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      child.stdout!.on("data", onData);
-      child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-      child.once("exit", (code) => {
-        clearTimeout(timer);
-        reject(new Error(`hardhat node exited with ${code} before starting:\n${output}`));
-      });
-    });
-  } catch (error) {
-    await stop();
-    throw error;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`hardhat node exited with ${child.exitCode} before starting:\n${errors}`);
+    const ready = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}' })
+      .then((response) => response.ok)
+      .catch(() => false);
+    if (ready) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`hardhat node did not answer within 60 s:\n${errors}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  // The node logs every request; once it is up, drop its output unread (keeping it would cost this process
-  // CPU on every transaction).
-  for (const stream of [child.stdout!, child.stderr!]) {
-    stream.removeAllListeners("data");
-    stream.resume();
-  }
-  return { url: `http://127.0.0.1:${port}`, process: child, stop };
+  child.stderr!.off("data", collect);
+  child.stderr!.resume();
+  return { url, process: child, stop };
 }
 
 /** The role holders of a node deployment: Hardhat accounts 0 (admin, the deployer) to 6 (DESIGN.md §2). */

@@ -106,6 +106,9 @@ interface RawBlock {
   timestamp: string;
 }
 
+/** Block ranges requested ahead of the one being committed (2 measured slower here: the node interleaves them). */
+const PREFETCH = 1;
+
 /** A range with this many logs, not the last one, switches the store to bulk loading (see Store.setBulk). */
 const BULK_LOGS = 5_000;
 
@@ -267,7 +270,9 @@ export class Syncer {
         let prevHash = position?.hash ?? null;
         // Fetch the next range while committing the current one.
         type Fetch = { from: number; to: number; answer: Promise<{ logs: RawLog[]; headers: Map<number, BlockHeader> }> };
-        let pending: Fetch | null = null;
+        // Up to PREFETCH ranges in flight: the node works on the next ones while this process commits.
+        const inflight: Fetch[] = [];
+        let next = from;
         const request = (f: number): Fetch => {
           const t = Math.min(f + this.#range - 1, target);
           if (began === 0) began = performance.now();
@@ -275,9 +280,16 @@ export class Syncer {
           answer.catch(() => undefined); // a prefetch may be abandoned (reorg, error); its failure is read where awaited
           return { from: f, to: t, answer };
         };
+        const topUp = () => {
+          while (inflight.length < PREFETCH && next <= target) {
+            const r = request(next);
+            inflight.push(r);
+            next = r.to + 1;
+          }
+        };
         while (from <= target) {
-          const current: Fetch = pending ?? request(from);
-          pending = null;
+          topUp();
+          const current = inflight.shift()!;
           let logs: RawLog[];
           let headers: Map<number, BlockHeader>;
           try {
@@ -285,18 +297,20 @@ export class Syncer {
           } catch (error) {
             if (error instanceof IndexerRpcError && error.failure === "too-large" && current.to > current.from) {
               this.#range = Math.max(1, Math.floor((current.to - current.from + 1) / 2));
+              inflight.length = 0; // abandon the prefetches: ranges restart from this one, halved
+              next = current.from;
               continue;
             }
             throw error;
           }
-          // Aim the next range at the target log count, growing at most 4× a step.
+          // Aim the next ranges at the target log count, growing at most 4× a step.
           const size = current.to - current.from + 1;
           this.#range = Math.max(1, Math.min(this.#maxRange, Math.floor(size * Math.min(4, this.#targetLogs / Math.max(1, logs.length)))));
-          if (current.to < target) {
-            pending = request(current.to + 1);
+          if (next <= target) {
+            topUp();
             // Let the HTTP client send the prefetch before the synchronous decode and commit below; otherwise the
             // node would only see it after them and nothing would overlap.
-            await new Promise((resolve) => setTimeout(resolve, 2));
+            await new Promise((resolve) => setImmediate(resolve));
           }
           // Catching up over many events: let the store defer its secondary indexes until the run ends.
           if (!bulk && logs.length >= BULK_LOGS && current.to < target) {

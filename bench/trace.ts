@@ -116,7 +116,7 @@ async function generate(store: SqliteStore): Promise<void> {
   if (transfers.length > 0) await flush();
 }
 
-function measure(name: string, run: (i: number) => number): { p50_ms: number; p99_ms: number; meanEdges: number; maxEdges: number } {
+function measure(name: string, unit: string, run: (i: number) => number): { p50_ms: number; p99_ms: number; meanEdges: number; maxEdges: number } {
   for (let i = 0; i < 10; i++) run(QUERIES + i); // warm-up (JIT), not measured
   const times: number[] = [];
   let edges = 0;
@@ -130,7 +130,7 @@ function measure(name: string, run: (i: number) => number): { p50_ms: number; p9
   }
   const { p50, p99 } = percentiles(times);
   const r = { p50_ms: round(p50), p99_ms: round(p99), meanEdges: Math.round(edges / QUERIES), maxEdges: most };
-  console.log(`${name.padEnd(13)} p50 ${r.p50_ms} ms  p99 ${r.p99_ms} ms  (${QUERIES} queries; edges returned: mean ${r.meanEdges}, max ${r.maxEdges})`);
+  console.log(`${name.padEnd(13)} p50 ${r.p50_ms} ms  p99 ${r.p99_ms} ms  (${QUERIES} queries; ${unit} returned: mean ${r.meanEdges}, max ${r.maxEdges})`);
   return r;
 }
 
@@ -152,16 +152,16 @@ try {
   const random = rng(7);
   const starts = Array.from({ length: QUERIES + 10 }, () => walletAddress(HUBS + Math.floor(random() * (WALLETS - HUBS))));
   const ends = Array.from({ length: QUERIES + 10 }, () => walletAddress(HUBS + Math.floor(random() * (WALLETS - HUBS))));
-  const forward6 = measure("forward6", (i) => traceForward(model, { wallet: starts[i]! }, { hops: 6, maxEdges: EDGE_CAP }).edges.length);
+  const forward6 = measure("forward6", "edges", (i) => traceForward(model, { wallet: starts[i]! }, { hops: 6, maxEdges: EDGE_CAP }).edges.length);
   // Path queries between connected wallets: the target is a wallet 4–6 hops downstream of the source (so a
   // path exists), picked from a forward trace outside the clock. Random pairs are mostly unconnected.
   const connected = starts.map((a, i) => {
     const far = traceForward(model, { wallet: a }, { hops: 6, maxEdges: EDGE_CAP }).wallets.filter((w) => w.hop >= 4);
     return far.length > 0 ? far[Math.floor(random() * far.length)]!.address : ends[i]!;
   });
-  measure("path6 random", (i) => findPaths(model, starts[i]!, ends[i]!, { hops: 6, maxEdges: EDGE_CAP }).edges.length);
-  const path6 = measure("path6", (i) => findPaths(model, starts[i]!, connected[i]!, { hops: 6, maxEdges: EDGE_CAP }).edges.length);
-  const prov = measure("provenance", (i) => provenance(model, starts[i]!, { policy: "fifo" }).lots.length);
+  measure("path6 random", "edges", (i) => findPaths(model, starts[i]!, ends[i]!, { hops: 6, maxEdges: EDGE_CAP }).edges.length);
+  const path6 = measure("path6", "edges", (i) => findPaths(model, starts[i]!, connected[i]!, { hops: 6, maxEdges: EDGE_CAP }).edges.length);
+  const prov = measure("provenance", "lots", (i) => provenance(model, starts[i]!, { policy: "fifo" }).lots.length);
   await store.close();
   const trace = {
     transfers: counts.transfers,

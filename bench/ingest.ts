@@ -15,7 +15,6 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { keccak256, toHex, type Address } from "viem";
@@ -44,17 +43,6 @@ interface Node {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** anvil with automine (one transaction in flight at a time, so automine cannot stall) and no state on disk. */
 async function startAnvil(): Promise<Node | null> {
   let bin: string;
@@ -63,20 +51,19 @@ async function startAnvil(): Promise<Node | null> {
   } catch {
     return null;
   }
-  const port = await freePort();
-  const child = spawn(bin, ["--host", "127.0.0.1", "--port", String(port), "--chain-id", "31337", "--prune-history", "--gas-limit", "100000000"], { stdio: "ignore" });
+  // Port 0: anvil picks a free one and says which.
+  const child = spawn(bin, ["--host", "127.0.0.1", "--port", "0", "--chain-id", "31337", "--prune-history", "--gas-limit", "100000000"], { stdio: ["ignore", "pipe", "ignore"] });
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
-  const url = `http://127.0.0.1:${port}`;
-  const rpc = new JsonRpc(url, { timeoutMs: 1_000 });
-  for (let i = 0; ; i++) {
-    try {
-      await rpc.call("eth_chainId");
-      break;
-    } catch (error) {
-      if (i > 100) throw error;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      const m = /Listening on ([\d.]+:\d+)/.exec(out);
+      if (m) resolve(`http://${m[1]}`);
+    });
+    child.once("exit", (code) => reject(new Error(`anvil exited (${code}) before listening`)));
+  });
+  child.stdout!.resume();
   return {
     url,
     stop: async () => {

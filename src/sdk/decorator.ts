@@ -53,6 +53,7 @@ import { sendTransfers } from "./actions/sendTransfers.js";
 import { setTierLimits } from "./actions/setTierLimits.js";
 import { signPayment } from "./actions/signPayment.js";
 import { signPermit } from "./actions/signPermit.js";
+import { signTransfers } from "./actions/signTransfers.js";
 import { submitPayment } from "./actions/submitPayment.js";
 import { supportsInterface } from "./actions/supportsInterface.js";
 import { transfer } from "./actions/transfer.js";
@@ -129,6 +130,7 @@ export function ledgerActions(client: LedgerBaseClient) {
     setTierLimits: (parameters: Parameters<typeof setTierLimits>[1]) => setTierLimits(client, parameters),
     signPayment: (parameters: Parameters<typeof signPayment>[1]) => signPayment(client, parameters),
     signPermit: (parameters: Parameters<typeof signPermit>[1]) => signPermit(client, parameters),
+    signTransfers: (parameters: Parameters<typeof signTransfers>[1]) => signTransfers(client, parameters),
     submitPayment: (parameters: Parameters<typeof submitPayment>[1]) => submitPayment(client, parameters),
     supportsInterface: (parameters: Parameters<typeof supportsInterface>[1]) => supportsInterface(client, parameters),
     transfer: (parameters: Parameters<typeof transfer>[1]) => transfer(client, parameters),

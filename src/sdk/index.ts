@@ -66,6 +66,7 @@ export * from "./actions/sendTransfers.js";
 export * from "./actions/setTierLimits.js";
 export * from "./actions/signPayment.js";
 export * from "./actions/signPermit.js";
+export * from "./actions/signTransfers.js";
 export * from "./actions/submitPayment.js";
 export * from "./actions/supportsInterface.js";
 export * from "./actions/transfer.js";

@@ -9,6 +9,12 @@ export type PipelineCall = { to: Address; data: Hex; gas: bigint };
 /** Fees for every transaction of a pipeline: EIP-1559 or legacy. */
 export type PipelineFees = { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint } | { gasPrice: bigint };
 
+/** Calls signed ahead of submission by {@link signCalls}: nonces taken, fees fixed. */
+export type SignedCalls = {
+  fees: PipelineFees;
+  calls: readonly { call: PipelineCall; nonce: number; raw: Hex }[];
+};
+
 /**
  * What became of one call.
  * - `success`: mined and executed.
@@ -101,9 +107,9 @@ type LocalAccount = Account & { signTransaction: NonNullable<Extract<Account, { 
  *   calls after it still go through.
  *
  * @param client - a viem client with a chain and a local account (it signs).
- * @param calls - the transactions, in nonce order.
+ * @param input - the transactions in nonce order, or transactions already signed by {@link signCalls}.
  * @param options - nonce allocator, batching, fees, deadlines and hooks.
- * @returns one outcome per call, in the order of `calls`.
+ * @returns one outcome per call, in input order.
  * @example
  * ```ts
  * const outcomes = await sendPipelined(client, calls, { nonces, describeRevert: toLedgerError });
@@ -111,15 +117,58 @@ type LocalAccount = Account & { signTransaction: NonNullable<Extract<Account, { 
  */
 export async function sendPipelined(
   client: Client<Transport, Chain, Account>,
-  calls: readonly PipelineCall[],
+  input: readonly PipelineCall[] | SignedCalls,
   options: PipelineOptions,
 ): Promise<PipelineOutcome[]> {
+  return new Pipeline(client, localAccount(client), options).execute(input);
+}
+
+/**
+ * Signs calls ahead of submission (nonces from the allocator, fees read once), for {@link sendPipelined} to
+ * submit later: a payout file signed in advance, then sent in its window.
+ *
+ * @param client - a viem client with a chain and a local account.
+ * @param calls - the transactions, in nonce order.
+ * @param options - the nonce allocator and optional fees.
+ * @returns the signed transactions.
+ * @example
+ * ```ts
+ * const signed = await signCalls(client, calls, { nonces });
+ * const outcomes = await sendPipelined(client, signed, { nonces, describeRevert: toLedgerError });
+ * ```
+ */
+export async function signCalls(
+  client: Client<Transport, Chain, Account>,
+  calls: readonly PipelineCall[],
+  options: Pick<PipelineOptions, "nonces" | "fees">,
+): Promise<SignedCalls> {
+  const account = localAccount(client);
+  const [fees, first] = await Promise.all([options.fees ?? readFees(client), options.nonces.take(calls.length)]);
+  const signed: SignedCalls["calls"][number][] = [];
+  for (const [i, call] of calls.entries()) signed.push({ call, nonce: first + i, raw: await signCall(client, account, fees, call, first + i) });
+  return { fees, calls: signed };
+}
+
+function localAccount(client: Client<Transport, Chain, Account>): LocalAccount {
   const account = client.account;
   if (account.type !== "local" || !account.signTransaction) {
     throw new LedgerError("pipelined submission signs transactions locally: create the client with a local account (privateKeyToAccount, mnemonicToAccount)");
   }
-  const run = new Pipeline(client, account as LocalAccount, options);
-  return run.execute(calls);
+  return account as LocalAccount;
+}
+
+async function readFees(client: Client<Transport, Chain, Account>): Promise<PipelineFees> {
+  const rpc = <T>(method: string, params: unknown[]) => client.request({ method, params } as never) as Promise<T>;
+  const block = await rpc<{ baseFeePerGas?: Hex | null }>("eth_getBlockByNumber", ["latest", false]);
+  if (block.baseFeePerGas == null) return { gasPrice: BigInt(await rpc<Hex>("eth_gasPrice", [])) };
+  const priority = BigInt(await rpc<Hex>("eth_maxPriorityFeePerGas", []));
+  // Twice the base fee: room for six consecutive full blocks (+12.5% each) before a transaction stalls.
+  return { maxFeePerGas: BigInt(block.baseFeePerGas) * 2n + priority, maxPriorityFeePerGas: priority };
+}
+
+function signCall(client: Client<Transport, Chain, Account>, account: LocalAccount, fees: PipelineFees, call: PipelineCall, nonce: number): Promise<Hex> {
+  const typed = "gasPrice" in fees ? { type: "legacy" as const, ...fees } : { type: "eip1559" as const, ...fees };
+  return account.signTransaction({ chainId: client.chain.id, nonce, to: call.to, data: call.data, gas: call.gas, ...typed });
 }
 
 class Pipeline {
@@ -139,16 +188,20 @@ class Pipeline {
     this.#options = options;
   }
 
-  async execute(calls: readonly PipelineCall[]): Promise<PipelineOutcome[]> {
-    if (calls.length === 0) return [];
+  async execute(input: readonly PipelineCall[] | SignedCalls): Promise<PipelineOutcome[]> {
+    const presigned = "calls" in input ? input : undefined;
+    const count = presigned ? presigned.calls.length : (input as readonly PipelineCall[]).length;
+    if (count === 0) return [];
     const [fees, block, first] = await Promise.all([
-      this.#options.fees ?? this.#readFees(),
+      presigned?.fees ?? this.#options.fees ?? readFees(this.#client),
       this.#rpc<Hex>("eth_blockNumber", []),
-      this.#options.nonces.take(calls.length),
+      presigned ? 0 : this.#options.nonces.take(count),
     ]);
     this.#fees = fees;
     this.#fromBlock = BigInt(block);
-    await Promise.all([this.#signAll(calls, first), this.#sendSigned(calls.length)]);
+    if (presigned) this.#signed.push(...presigned.calls.map((c, i) => new Slot(i, c.call, c.nonce, c.raw)));
+    const producing = presigned ? Promise.resolve() : this.#signAll(input as readonly PipelineCall[], first);
+    await Promise.all([producing, this.#sendSigned(count)]);
     await this.#settle();
     const outcomes: PipelineOutcome[] = [];
     for (const slot of this.#slots) if (slot.outcome) outcomes[slot.index] = slot.outcome;
@@ -197,18 +250,8 @@ class Pipeline {
     await Promise.all(inFlight);
   }
 
-  async #readFees(): Promise<PipelineFees> {
-    const block = await this.#rpc<{ baseFeePerGas?: Hex | null }>("eth_getBlockByNumber", ["latest", false]);
-    if (block.baseFeePerGas == null) return { gasPrice: BigInt(await this.#rpc<Hex>("eth_gasPrice", [])) };
-    const priority = BigInt(await this.#rpc<Hex>("eth_maxPriorityFeePerGas", []));
-    // Twice the base fee: room for six consecutive full blocks (+12.5% each) before a transaction stalls.
-    return { maxFeePerGas: BigInt(block.baseFeePerGas) * 2n + priority, maxPriorityFeePerGas: priority };
-  }
-
   async #sign(index: number, call: PipelineCall, nonce: number): Promise<Slot> {
-    const fees = "gasPrice" in this.#fees ? { type: "legacy" as const, ...this.#fees } : { type: "eip1559" as const, ...this.#fees };
-    const raw = await this.#account.signTransaction({ chainId: this.#client.chain.id, nonce, to: call.to, data: call.data, gas: call.gas, ...fees });
-    return new Slot(index, call, nonce, raw);
+    return new Slot(index, call, nonce, await signCall(this.#client, this.#account, this.#fees, call, nonce));
   }
 
   /** Sends signed bytes; errors are only hints (the chain is asked later), so each is kept on its slot. */
@@ -317,8 +360,8 @@ class Pipeline {
       nonce: lowest.nonce,
       error: new LedgerError(`the node refused transaction ${lowest.index} (nonce ${lowest.nonce}); nothing moved and its nonce was filled with a no-op`, { cause: refusal }),
     };
-    const fees = "gasPrice" in this.#fees ? { type: "legacy" as const, ...this.#fees } : { type: "eip1559" as const, ...this.#fees };
-    const filler = await this.#account.signTransaction({ chainId: this.#client.chain.id, nonce: lowest.nonce, to: this.#account.address, value: 0n, gas: 21_000n, ...fees });
+    const noop = { to: this.#account.address, data: "0x" as Hex, gas: 21_000n };
+    const filler = await signCall(this.#client, this.#account, this.#fees, noop, lowest.nonce);
     await this.#client.request({ method: "eth_sendRawTransaction", params: [filler] }, { retryCount: 0 }).catch(() => undefined);
   }
 

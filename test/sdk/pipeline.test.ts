@@ -220,6 +220,23 @@ describe("sdk pipelined sendTransfers (in-process Hardhat network)", function ()
     await expectPaidExactly(outcomes, before);
   });
 
+  it("signs a run ahead (signTransfers, nothing sent) and submits it later (sendTransfers({ signed }))", async function () {
+    const before = await balances();
+    const { client, sent } = issuerClient(l, (_raw, _i, forward) => forward());
+    const signed = await client.signTransfers({ transfers: payouts(25) });
+    expect(sent).to.have.length(0);
+    expect(signed.calls.map((c) => c.nonce)).to.deep.equal(signed.calls.map((_, i) => signed.calls[0]!.nonce + i));
+    // Meanwhile the same key sends a transfer of its own, through the node's nonce count: it takes the first
+    // signed nonce, so that transfer must be re-signed, once.
+    await client.waitForTransaction({ hash: await client.transfer({ to: recipients[0]!, amount: "1" }) });
+    const outcomes = await client.sendTransfers({ signed, stallTimeout: 100 });
+    expect(outcomes.every((o) => o.status === "success")).to.equal(true);
+    expect(outcomes[0]!.nonce).to.not.equal(signed.calls[0]!.nonce);
+    expect(outcomes.map((o) => o.amount).slice(0, 2)).to.deep.equal(["1.000001", "2.000001"]);
+    const withOwnTransfer = [...outcomes, { to: recipients[0]!, amount: "1", status: "success" } as TransferOutcome];
+    await expectPaidExactly(withOwnTransfer, before);
+  });
+
   it("two pipelines on one client at once never share a nonce", async function () {
     const before = await balances();
     const { client } = issuerClient(l);

@@ -6,7 +6,8 @@ import { toLedgerError } from "../errors/toLedgerError.js";
 import type { RpcErrorType } from "../errors/types.js";
 import { encodeTransferCall } from "../internal/calldata.js";
 import { requireAccount } from "../internal/contracts.js";
-import { sendPipelined, type PipelineFees, type PipelineOutcome } from "../pipeline.js";
+import type { NonceAllocator } from "../nonces.js";
+import { sendPipelined, type PipelineFees, type PipelineOutcome, type SignedCalls } from "../pipeline.js";
 
 /**
  * Gas limit of one pipelined transfer, prefilled instead of estimated. The costliest compliant transfer (a
@@ -27,14 +28,8 @@ export type PipelinedTransfer = {
   reference?: Hex | undefined;
 };
 
-/** Parameters of {@link sendTransfers}. */
-export type SendTransfersParameters = {
-  /** The transfers, sent in this order (consecutive nonces). */
-  transfers: readonly PipelinedTransfer[];
-  /** Gas limit per transfer; {@link TRANSFER_GAS_LIMIT} by default. */
-  gas?: bigint | undefined;
-  /** Fees for every transfer; read once from the node when omitted. */
-  fees?: PipelineFees | undefined;
+/** How {@link sendTransfers} submits: batching and deadlines. */
+export type SubmissionOptions = {
   /** Most transfers per JSON-RPC batch (default 100). */
   batchSize?: number | undefined;
   /** JSON-RPC batches in flight at once (default 1; see `PipelineOptions.maxInFlight`). */
@@ -44,6 +39,23 @@ export type SendTransfersParameters = {
   /** Repair a stuck nonce after this many ms without progress (default 3 × the polling interval). */
   stallTimeout?: number | undefined;
 };
+
+/** Parameters of {@link sendTransfers}: the transfers (signed as they go) or transfers signed ahead by `signTransfers`. */
+export type SendTransfersParameters = SubmissionOptions &
+  (
+    | {
+        /** The transfers, sent in this order (consecutive nonces). */
+        transfers: readonly PipelinedTransfer[];
+        /** Gas limit per transfer; {@link TRANSFER_GAS_LIMIT} by default. */
+        gas?: bigint | undefined;
+        /** Fees for every transfer; read once from the node when omitted. */
+        fees?: PipelineFees | undefined;
+      }
+    | {
+        /** Transfers signed ahead by `signTransfers`. */
+        signed: SignedTransfers;
+      }
+  );
 
 /** The outcome of one transfer, with its recipient and amount (token units). */
 export type TransferOutcome = PipelineOutcome & { to: Address; amount: string };
@@ -63,7 +75,8 @@ export type SendTransfersErrorType = LedgerError | RpcErrorType;
  * Every transfer gets an outcome: `success`, `reverted` (with the named rule), `rejected` by the node (its
  * nonce filled with a no-op; safe to retry), or `pending` at the deadline (may still execute: do not resend).
  * A nonce gap or a dropped transaction is repaired by resending the same signed bytes, so nothing is sent
- * twice. All amounts are validated before anything is sent.
+ * twice. All amounts are validated before anything is sent. Transfers signed ahead with `signTransfers` are
+ * submitted the same way (`{ signed }`).
  *
  * @param client - a ledger client with a local account.
  * @param parameters - the transfers and tuning.
@@ -76,16 +89,14 @@ export type SendTransfersErrorType = LedgerError | RpcErrorType;
  */
 export async function sendTransfers(client: LedgerBaseClient, p: SendTransfersParameters): Promise<SendTransfersReturnType> {
   const account = requireAccount(client);
-  const { decimals, token, nonces } = client.ledger;
-  if (!nonces) throw new LedgerError("sendTransfers signs locally: create the client with a local account (privateKeyToAccount)");
-  const gas = p.gas ?? TRANSFER_GAS_LIMIT;
-  const values = p.transfers.map((t) => toBaseUnits(t.amount, decimals));
-  const calls = p.transfers.map((t, i) => ({ to: token, data: encodeTransferCall(t.to, values[i]!, t.reference, `transfer ${i}`), gas }));
-  const outcomes = await sendPipelined(client as Client<Transport, Chain, Account>, calls, {
+  const nonces = requireNonces(client);
+  const { token } = client.ledger;
+  const prepared = "signed" in p ? undefined : prepareTransfers(client, p.transfers, p.gas);
+  const outcomes = await sendPipelined(client as Client<Transport, Chain, Account>, "signed" in p ? p.signed : prepared!.calls, {
     nonces,
     batchSize: p.batchSize,
     maxInFlight: p.maxInFlight,
-    fees: p.fees,
+    fees: "signed" in p ? undefined : p.fees,
     timeout: p.timeout,
     stallTimeout: p.stallTimeout,
     describeRevert: (error) => toLedgerError(error),
@@ -97,5 +108,49 @@ export async function sendTransfers(client: LedgerBaseClient, p: SendTransfersPa
       return new Map(logs.filter((log) => hashes.has(log.transactionHash)).map((log) => [log.transactionHash, BigInt(log.blockNumber)]));
     },
   });
-  return outcomes.map((outcome, i) => ({ ...outcome, to: p.transfers[i]!.to, amount: formatAmount(values[i]!, decimals) }));
+  const transfers = "signed" in p ? p.signed.transfers : prepared!.transfers;
+  return outcomes.map((outcome, i) => ({ ...outcome, ...transfers[i]! }));
+}
+
+/** Transfers signed ahead of submission: what `signTransfers` returns and `sendTransfers({ signed })` takes. */
+export type SignedTransfers = SignedCalls & {
+  /** Recipient and amount (token units) of each, in order. */
+  transfers: readonly { to: Address; amount: string }[];
+};
+
+/**
+ * Validates every amount and recipient, and encodes the calls.
+ *
+ * @param client - a ledger client.
+ * @param transfers - the transfers.
+ * @param gas - gas limit per transfer.
+ * @returns the calls, and recipient and amount of each for the outcomes.
+ * @throws {LedgerError} on a bad amount, recipient or reference, before anything is signed or sent.
+ * @example
+ * ```ts
+ * const { calls } = prepareTransfers(client, [{ to, amount: "5" }]);
+ * ```
+ */
+export function prepareTransfers(client: LedgerBaseClient, transfers: readonly PipelinedTransfer[], gas = TRANSFER_GAS_LIMIT) {
+  const { decimals, token } = client.ledger;
+  const values = transfers.map((t) => toBaseUnits(t.amount, decimals));
+  return {
+    calls: transfers.map((t, i) => ({ to: token, data: encodeTransferCall(t.to, values[i]!, t.reference, `transfer ${i}`), gas })),
+    transfers: transfers.map((t, i) => ({ to: t.to, amount: formatAmount(values[i]!, decimals) })),
+  };
+}
+
+/**
+ * The client's nonce allocator (a local account's), or a named error.
+ *
+ * @param client - a ledger client.
+ * @returns the allocator.
+ * @example
+ * ```ts
+ * const nonces = requireNonces(client);
+ * ```
+ */
+export function requireNonces(client: LedgerBaseClient): NonceAllocator {
+  if (!client.ledger.nonces) throw new LedgerError("pipelined transfers are signed locally: create the client with a local account (privateKeyToAccount)");
+  return client.ledger.nonces;
 }

@@ -103,7 +103,13 @@ export function transferSeq(model: TraceModel, id: string): number {
   let target: string | undefined;
   const short = /^(\d+)\.(\d+)\.(\d+)$/.exec(id);
   if (isCheckpoint(id)) target = id;
-  else if (short !== null) target = encodeCheckpoint({ block: Number(short[1]), txIndex: Number(short[2]), logIndex: Number(short[3]) });
+  else if (short !== null) {
+    try {
+      target = encodeCheckpoint({ block: Number(short[1]), txIndex: Number(short[2]), logIndex: Number(short[3]) });
+    } catch (error) {
+      throw new TraceInputError("unknown-transfer", `transfer "${id}" is not a transfer id: ${(error as Error).message}`);
+    }
+  }
   else {
     const m = /^(0x[0-9a-fA-F]{64}):(\d+)$/.exec(id);
     if (m === null) {

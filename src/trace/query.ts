@@ -96,6 +96,12 @@ export function runQuery(model: TraceModel, q: TraceQuery): QueryResult {
     case "exposure":
       return { kind: "exposure", result: exposure(model, q.wallet, { policy: q.policy, atBlock: q.atBlock, flagged: q.flagged, reasons: q.reasons as SourceReason[] | undefined }) };
     case "alerts":
+      if (q.types !== undefined && (!Array.isArray(q.types) || q.types.some((t) => typeof t !== "string"))) {
+        throw new TraceInputError("bad-parameter", "alert types must be a list of alert type names");
+      }
+      if (q.rules !== undefined && (q.rules === null || typeof q.rules !== "object" || Array.isArray(q.rules))) {
+        throw new TraceInputError("bad-parameter", "alert rules must be an object of rule settings by alert type");
+      }
       return { kind: "alerts", result: alerts(model, { wallet: q.wallet, types: q.types, atBlock: q.atBlock, rules: rules(q.rules) }) };
     case "asof": {
       const given = [q.wallet, q.transfer, q.lot].filter((x) => x !== undefined).length;

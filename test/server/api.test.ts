@@ -73,6 +73,8 @@ describe("serve › HTTP API with bearer tokens and a read-only analyst role", f
         [`/api/exposure?wallet=${w}&policy=taint`, "unknown-policy", /unknown exposure policy "taint"/],
         [`/api/forward?wallet=${w}&format=pdf`, "bad-parameter", /unknown format "pdf"/],
         ["/api/smurf", "not-found", /no query "smurf"/],
+        [`/api/forward?transfer=1.999999999.0&hops=2`, "unknown-transfer", /transfer "1\.999999999\.0" is not a transfer id/],
+        [`/api/asof?transfer=99999999999999999.0.0`, "unknown-transfer", /transfer "99999999999999999\.0\.0" is not a transfer id/],
       ];
       for (const [path, code, message] of cases) {
         const r = await call(path, served.analyst);
@@ -107,6 +109,13 @@ describe("serve › HTTP API with bearer tokens and a read-only analyst role", f
       expect(pack.chain.block.number).to.equal(served.history.tip);
       expect(pack.policy).to.deep.equal({ version: "goods-ledger-trace/1", name: "fifo" });
       expect(packDigest({ ...pack, results: { tampered: true } })).to.not.equal(pack.sha256);
+    });
+
+    it("evidence › a malformed alerts query (types not a list, rules not an object) › 400 bad-parameter, not a 500", async function () {
+      for (const query of [{ kind: "alerts", types: "fan-in" }, { kind: "alerts", rules: null }, { kind: "alerts", rules: "x" }]) {
+        const r = await call("/api/evidence", served.analyst, { method: "POST", body: JSON.stringify({ query }) });
+        expect([r.status, r.json().error?.code], r.text).to.deep.equal([400, "bad-parameter"]);
+      }
     });
   });
 });

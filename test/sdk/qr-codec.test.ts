@@ -151,5 +151,9 @@ describe("sdk QR codec (EMVCo MPM)", function () {
       expect(() => parsePaymentAuthorization(text)).to.throw(LedgerError, /nonce/);
       expect(() => parsePaymentAuthorization("{")).to.throw(LedgerError, /JSON/);
     });
+
+    it("refuses JSON that is not an object with a LedgerError, not a TypeError", function () {
+      for (const text of ["null", "[]", "42", '"receive"']) expect(() => parsePaymentAuthorization(text), text).to.throw(LedgerError);
+    });
   });
 });

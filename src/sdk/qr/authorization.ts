@@ -87,6 +87,7 @@ export function parsePaymentAuthorization(text: string): PaymentAuthorization {
   } catch {
     throw new LedgerError("payment authorization is not JSON");
   }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new LedgerError("payment authorization is not a JSON object");
   const bad = (field: string): never => {
     throw new LedgerError(`payment authorization field ${field} is missing or malformed`);
   };

@@ -95,6 +95,45 @@ describe("sdk RPC errors", function () {
     expect((error as RpcTimeoutError).message).to.include("NOT safe");
   });
 
+  it("connection dropped after a transaction was sent → RpcConnectionError, NOT retryable; refused → retryable", async function () {
+    // Reads are answered; the send is received, then the socket is cut before any answer.
+    const { url, server } = await serve((req, res) => {
+      let body = "";
+      req.on("data", (chunk) => (body += chunk));
+      req.on("end", () => {
+        const request = JSON.parse(body) as { id: number; method: string };
+        const results: Record<string, unknown> = {
+          eth_chainId: "0x7a69",
+          eth_getTransactionCount: "0x0",
+          eth_estimateGas: "0x5208",
+          eth_maxPriorityFeePerGas: "0x1",
+          eth_getBlockByNumber: { baseFeePerGas: "0x1", number: "0x1", hash: `0x${"1".repeat(64)}`, timestamp: "0x1", transactions: [] },
+        };
+        if (request.method === "eth_sendRawTransaction") return void res.socket?.destroy();
+        if (!(request.method in results)) {
+          res.end(JSON.stringify({ jsonrpc: "2.0", id: request.id, error: { code: -32601, message: "not here" } }));
+          return;
+        }
+        res.end(JSON.stringify({ jsonrpc: "2.0", id: request.id, result: results[request.method] }));
+      });
+    });
+    servers.push(server);
+    const client = createLedgerClient({ deployment, account, transport: http(url, { retryCount: 0 }) });
+    const error = await rejectionOf(client.transfer({ to: zeroAddress, amount: "1" }));
+    expect(error).to.be.instanceOf(RpcConnectionError);
+    expect((error as RpcConnectionError).method).to.equal("eth_sendRawTransaction");
+    expect((error as RpcConnectionError).retryable).to.equal(false);
+    expect((error as RpcConnectionError).message).to.include("NOT safe");
+
+    const refused = await closedPort();
+    const sender = createLedgerClient({ deployment, account, transport: http(refused, { retryCount: 0 }) });
+    const raw = await account.signTransaction({ chainId: 31337, nonce: 0, to: zeroAddress, gas: 21_000n, gasPrice: 1n });
+    const refusal = toLedgerError(await rejectionOf(sender.request({ method: "eth_sendRawTransaction", params: [raw] })));
+    expect(refusal).to.be.instanceOf(RpcConnectionError);
+    expect((refusal as RpcConnectionError).method).to.equal("eth_sendRawTransaction");
+    expect((refusal as RpcConnectionError).retryable).to.equal(true);
+  });
+
   it("HTTP 503 → RpcUnavailableError, retryable; HTTP 400 → not retryable", async function () {
     for (const [status, retryable] of [[503, true], [400, false]] as const) {
       const { url, server } = await serve((_req, res) => {

@@ -51,7 +51,10 @@ export class RpcError extends LedgerError {
 }
 
 /**
- * The node refused the connection or could not be reached (nothing was received, so a retry is safe).
+ * The node refused the connection or could not be reached, or the connection failed mid-request. A read
+ * may be retried. For a sending method the error is retryable only when the connection was never made
+ * (refused, unreachable, unknown host); a connection dropped after the request went out may have handed
+ * the transaction to the node, so `retryable` is false.
  *
  * @example
  * ```ts
@@ -60,9 +63,20 @@ export class RpcError extends LedgerError {
  */
 export class RpcConnectionError extends RpcError {
   override name = "RpcConnectionError";
-  /** @param args - method, endpoint and cause. */
-  constructor(args: RpcErrorParameters) {
-    super(`could not connect to the RPC node${args.url ? ` at ${args.url}` : ""}: connection refused or unreachable`, true, args);
+  /**
+   * @param args - method, endpoint and cause.
+   * @param neverConnected - whether the failure proves nothing reached the node (connection refused,
+   *   unreachable, unknown host). Defaults to true.
+   */
+  constructor(args: RpcErrorParameters, neverConnected = true) {
+    const sending = args.method !== undefined && SENDING_METHODS.has(args.method);
+    super(
+      neverConnected || !sending
+        ? `could not connect to the RPC node${args.url ? ` at ${args.url}` : ""}: connection refused or unreachable`
+        : `the connection to the RPC node${args.url ? ` at ${args.url}` : ""} failed while sending a transaction: it may have been received`,
+      neverConnected || !sending,
+      args,
+    );
   }
 }
 
@@ -133,10 +147,24 @@ export function getRpcError(error: unknown, method?: string): RpcError | undefin
     const args = { url, method: bodyMethod ?? method, cause: error };
     if (shape.name === "TimeoutError") return new RpcTimeoutError(args);
     if (shape.name === "HttpRequestError" || shape.name === "WebSocketRequestError" || shape.name === "SocketClosedError") {
-      return typeof shape.status === "number" ? new RpcUnavailableError(shape.status, args) : new RpcConnectionError(args);
+      return typeof shape.status === "number" ? new RpcUnavailableError(shape.status, args) : new RpcConnectionError(args, shape.name !== "SocketClosedError" && neverConnected(e));
     }
   }
   return undefined;
+}
+
+/** Socket error codes raised before any byte of the request left: the node cannot have received it. */
+const NOT_CONNECTED_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"]);
+
+/** Whether a transport error's cause chain proves the connection was never made. */
+function neverConnected(error: unknown): boolean {
+  for (let e: unknown = error; e && typeof e === "object"; e = (e as { cause?: unknown }).cause) {
+    const { code, errors } = e as { code?: unknown; errors?: unknown };
+    if (typeof code === "string" && NOT_CONNECTED_CODES.has(code)) return true;
+    // Happy Eyeballs: an AggregateError of one refusal per address tried.
+    if (Array.isArray(errors) && errors.length > 0 && errors.every((x) => neverConnected(x))) return true;
+  }
+  return false;
 }
 
 function methodOf(body: unknown): string | undefined {

@@ -107,6 +107,15 @@ describe("sdk QR codec (EMVCo MPM)", function () {
       expect(() => decodePaymentRequest("", 6)).to.throw(PaymentRequestMalformedError);
     });
 
+    it("refuses a payload with a non-ASCII or control character, even under a matching CRC", function () {
+      // "Ł" (U+0141) has the same low byte as "A": the CRC alone cannot tell them apart.
+      const spoofed = payload.replace("MAMA", "MAM\u0141");
+      expect(spoofed.slice(-4)).to.equal(payload.slice(-4));
+      expect(() => decodePaymentRequest(spoofed, 6)).to.throw(PaymentRequestMalformedError, /ASCII/);
+      const escaped = withCrc(stripCrcForTest(payload).replace("5915MAMA NJERI SHOP", "5915\u001b[2J NJERI SHOP"));
+      expect(() => decodePaymentRequest(escaped, 6)).to.throw(PaymentRequestMalformedError, /ASCII/);
+    });
+
     it("fails on a well-formed payload whose fields are missing or for another scheme", function () {
       const noTemplate = withCrc(encodeTlv([{ tag: "00", value: "01" }, { tag: "59", value: "X" }]));
       expect(() => decodePaymentRequest(noTemplate, 6)).to.throw(PaymentRequestMalformedError, /merchant account template/);
@@ -157,3 +166,8 @@ describe("sdk QR codec (EMVCo MPM)", function () {
     });
   });
 });
+
+/** The payload without its CRC data object (tag 63, the last 8 characters). */
+function stripCrcForTest(payload: string): string {
+  return payload.slice(0, -8);
+}

@@ -115,7 +115,12 @@ export function encodePaymentRequest(request: PaymentRequest, decimals: number):
  * ```
  */
 export function decodePaymentRequest(payload: string, decimals: number): PaymentRequest {
-  const fields = decodeTlv(stripCrc(payload.trim()));
+  const text = payload.trim();
+  // The encoder writes printable ASCII only. Anything else is refused: the CRC reads one byte per character
+  // (so a non-ASCII character could stand in for another unnoticed), and a control character in the merchant
+  // name or city would reach the payer's screen (terminal escape sequences).
+  if (!/^[\x20-\x7e]*$/.test(text)) throw new PaymentRequestMalformedError("the payload must be printable ASCII");
+  const fields = decodeTlv(stripCrc(text));
   const root = fieldsByTag(fields, "payload");
   if (fields[0]?.tag !== "00" || root.get("00") !== "01") throw new PaymentRequestMalformedError("payload format indicator (tag 00) must be 01 and come first");
   const initiation = root.get("01");

@@ -5,10 +5,11 @@ import { join } from "node:path";
 import { JsonRpc, numberToHex } from "../indexer/rpc.js";
 import { SqliteStore } from "../indexer/store/sqlite.js";
 import type { Store } from "../indexer/store/store.js";
-import { Syncer } from "../indexer/sync.js";
+import { Syncer, indexedDeployment } from "../indexer/sync.js";
 import type { SyncTarget } from "../indexer/sync.js";
 import type { Hex } from "../indexer/types.js";
 import { DEFAULT_ALERT_RULES } from "./alerts.js";
+import { TraceInputError } from "./errors.js";
 import { canonicalJson, plain } from "./export.js";
 import { loadModel } from "./model.js";
 import type { TraceModel } from "./model.js";
@@ -92,7 +93,8 @@ export interface PackVerification {
 /**
  * Verifies an evidence pack against the chain: its digest; that the chain has the same id and still holds the
  * pack's block with the pack's hash; that the policy version is this code's; and that running the query again
- * on the chain's history up to that block gives the same results. The history comes from `store` when its
+ * on the chain's history up to that block gives the same results. The history comes from `store` when it indexes the
+ * pack's deployment (chain, token, reserve registry, start block) and its
  * header of that block has the pack's hash, else from a fresh index of the chain into a temporary SQLite file.
  * @param pack - the parsed pack.
  * @param rpcUrl - the chain's JSON-RPC URL.
@@ -120,15 +122,28 @@ export async function verifyPack(pack: EvidencePack, rpcUrl: string, options: { 
   let store = options.store;
   let temp: string | null = null;
   const [stored] = store === undefined ? [] : await store.headers(pack.chain.block.number, pack.chain.block.number);
-  if (store === undefined || stored?.hash !== pack.chain.block.hash) {
+  // The store's history only stands for the pack's when it indexes the same deployment from the same block.
+  const indexed = store === undefined ? null : await indexedDeployment(store);
+  const sameDeployment = indexed !== null && indexed.chainId === pack.chain.chainId && indexed.startBlock === pack.chain.startBlock &&
+    indexed.token.toLowerCase() === pack.chain.token.toLowerCase() && indexed.reserveRegistry.toLowerCase() === pack.chain.reserveRegistry.toLowerCase();
+  if (store === undefined || !sameDeployment || stored?.hash !== pack.chain.block.hash) {
     temp = mkdtempSync(join(tmpdir(), "goods-ledger-verify-"));
     store = new SqliteStore(join(temp, "index.sqlite"));
-    const target: SyncTarget = { rpcUrl, chainId: pack.chain.chainId, token: pack.chain.token, reserveRegistry: pack.chain.reserveRegistry, startBlock: pack.chain.startBlock };
-    await new Syncer(store, target, { finalityDepth: 0 }).syncOnce(pack.chain.block.number);
   }
   try {
+    if (temp !== null) {
+      const target: SyncTarget = { rpcUrl, chainId: pack.chain.chainId, token: pack.chain.token, reserveRegistry: pack.chain.reserveRegistry, startBlock: pack.chain.startBlock };
+      await new Syncer(store, target, { finalityDepth: 0 }).syncOnce(pack.chain.block.number);
+    }
     const model = await loadModel(store, { toBlock: pack.chain.block.number });
-    const again = canonicalJson(plain(runQuery(model, pack.query).result));
+    let again: string;
+    try {
+      again = canonicalJson(plain(runQuery(model, pack.query).result));
+    } catch (error) {
+      if (!(error instanceof TraceInputError)) throw error;
+      checks.push({ check: "results", ok: false, detail: `the query cannot be answered at block ${pack.chain.block.number}: ${error.message}` });
+      return done();
+    }
     const same = again === canonicalJson(pack.results);
     checks.push({ check: "results", ok: same, detail: same ? `the query gives the same results at block ${pack.chain.block.number}` : `the query gives different results at block ${pack.chain.block.number}` });
   } finally {

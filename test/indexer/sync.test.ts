@@ -116,6 +116,10 @@ describe("sync › against a real hardhat node", function () {
       const rehash = (p: Omit<EvidencePack, "sha256">): EvidencePack => ({ ...p, sha256: packDigest(p) });
       expect(await failed(rehash({ ...pack, chain: { ...pack.chain, block: { ...pack.chain.block, hash: `0x${"12".repeat(32)}` } } }))).to.deep.equal(["block-hash"]);
       expect(await failed(rehash({ ...pack, results: { ...(pack.results as object), balance: "1" } }))).to.deep.equal(["results"]);
+      // A pack naming another deployment is not verified on this store's history (which indexes the real one).
+      const otherToken = rehash({ ...pack, chain: { ...pack.chain, token: "0x000000000000000000000000000000000000dead" } });
+      const onStore = await verifyPack(otherToken, node.url, { store });
+      expect(onStore.checks.filter((c) => !c.ok).map((c) => c.check)).to.deep.equal(["results"]);
     });
 
     it("refuses a store that indexes another deployment, and a node on another chain", async function () {

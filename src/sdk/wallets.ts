@@ -129,7 +129,9 @@ export function formatLimit(units: bigint, decimals: number): Limit {
  * ```
  */
 export function parseLimit(limit: Amount | null, decimals: number): bigint {
-  return limit === null ? maxUint64 : toBaseUnits(limit, decimals, { max: maxUint64 });
+  // type(uint64).max is the "unlimited" sentinel: a finite limit stops one below it, or it would silently
+  // become unlimited.
+  return limit === null ? maxUint64 : toBaseUnits(limit, decimals, { max: maxUint64 - 1n });
 }
 
 /**

@@ -118,6 +118,12 @@ describe("sdk amounts", function () {
       expect(formatLimit(500_000_000n, 6)).to.equal("500");
     });
 
+    it("refuses a finite limit equal to the unlimited sentinel (2^64 − 1 base units)", function () {
+      expect(parseLimit("18446744073709.551614", 6)).to.equal(maxUint64 - 1n);
+      expect(() => parseLimit("18446744073709.551615", 6)).to.throw(AmountOutOfRangeError);
+      expect(() => parseLimit(maxUint64, 6)).to.throw(AmountOutOfRangeError);
+    });
+
     it("counts UTC days from 1970-01-01", function () {
       expect(dayNumber(new Date("1970-01-02T00:00:00Z"))).to.equal(1);
       expect(dayNumber(new Date("2027-01-01T23:59:59Z"))).to.equal(20819);

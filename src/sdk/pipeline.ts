@@ -11,6 +11,8 @@ export type PipelineFees = { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint 
 
 /** Calls signed ahead of submission by {@link signCalls}: nonces taken, fees fixed. */
 export type SignedCalls = {
+  /** The account that signed them: only a client of this account may submit them. */
+  from: Address;
   fees: PipelineFees;
   calls: readonly { call: PipelineCall; nonce: number; raw: Hex }[];
 };
@@ -146,7 +148,7 @@ export async function signCalls(
   const [fees, first] = await Promise.all([options.fees ?? readFees(client), options.nonces.take(calls.length)]);
   const signed: SignedCalls["calls"][number][] = [];
   for (const [i, call] of calls.entries()) signed.push({ call, nonce: first + i, raw: await signCall(client, account, fees, call, first + i) });
-  return { fees, calls: signed };
+  return { from: account.address, fees, calls: signed };
 }
 
 function localAccount(client: Client<Transport, Chain, Account>): LocalAccount {
@@ -190,6 +192,11 @@ class Pipeline {
 
   async execute(input: readonly PipelineCall[] | SignedCalls): Promise<PipelineOutcome[]> {
     const presigned = "calls" in input ? input : undefined;
+    // Another account's transactions would never consume this account's nonces: settling would re-sign them
+    // as this account while the originals stay valid, so both could execute.
+    if (presigned && presigned.from.toLowerCase() !== this.#account.address.toLowerCase()) {
+      throw new LedgerError(`these transactions were signed by ${presigned.from}, not by this client's account ${this.#account.address}; nothing was sent`);
+    }
     const count = presigned ? presigned.calls.length : (input as readonly PipelineCall[]).length;
     if (count === 0) return [];
     const [fees, block, first] = await Promise.all([

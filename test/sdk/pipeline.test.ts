@@ -237,6 +237,27 @@ describe("sdk pipelined sendTransfers (in-process Hardhat network)", function ()
     await expectPaidExactly(withOwnTransfer, before);
   });
 
+  it("refuses to submit a run signed by another account, sending nothing", async function () {
+    const { client: signer } = issuerClient(l);
+    const signed = await signer.signTransfers({ transfers: payouts(3) });
+    expect(signed.from).to.equal(l.issuer.address);
+    const sent: Hex[] = [];
+    const transport = custom(
+      {
+        request: async ({ method, params }: Request) => {
+          if (method === "eth_sendRawTransaction") sent.push((params as [Hex])[0]);
+          return provider.request({ method, params } as never);
+        },
+      },
+      { retryCount: 0 },
+    );
+    const other = createLedgerClient({ deployment: l.deployment, transport, account: devAccount(l.alice.address), pollingInterval: 20 }) as LedgerClient;
+    const error = await rejectionOf(other.sendTransfers({ signed, stallTimeout: 100, timeout: 2_000 }));
+    expect(error).to.be.instanceOf(LedgerError);
+    expect((error as LedgerError).shortMessage).to.match(/signed by/);
+    expect(sent).to.have.length(0);
+  });
+
   it("two pipelines on one client at once never share a nonce", async function () {
     const before = await balances();
     const { client } = issuerClient(l);

@@ -3,6 +3,7 @@ import { network } from "hardhat";
 import { encodeFunctionData, keccak256, type Address } from "viem";
 import { getBlock } from "viem/actions";
 import {
+  LedgerError,
   AmountNegativeError,
   AmountTooManyDecimalsError,
   BalanceLimitExceededError,
@@ -92,6 +93,11 @@ describe("sdk checkTransfer, limits and signed approvals (in-process Hardhat net
     it("refuses bad amounts with named errors before calling the node", async function () {
       expect(await rejectionOf(l.reader.checkTransfer({ from: alice, to: bob, amount: "-1" }))).to.be.instanceOf(AmountNegativeError);
       expect(await rejectionOf(l.reader.checkTransfer({ from: alice, to: bob, amount: "0.0000001" }))).to.be.instanceOf(AmountTooManyDecimalsError);
+    });
+
+    it("refuses a malformed recipient or reference with a LedgerError, not viem's", async function () {
+      expect(await rejectionOf(l.reader.checkTransfer({ from: alice, to: "0x1234" as Address, amount: "1" }))).to.be.instanceOf(LedgerError);
+      expect(await rejectionOf(l.reader.checkTransfer({ from: alice, to: bob, amount: "1", reference: "0x12" }))).to.be.instanceOf(LedgerError);
     });
   });
 

@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import { getAddress, keccak256, stringToHex, type Address } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
 import {
+  createLedgerClient,
   crc16CcittFalse,
   decodePaymentRequest,
   decodeTlv,
@@ -134,6 +136,23 @@ describe("sdk QR codec (EMVCo MPM)", function () {
       expect(() => encodePaymentRequest({ ...request, reference: "0x1234" }, 6)).to.throw(PaymentRequestFieldError, /reference/);
       expect(() => encodePaymentRequest({ ...request, amount: 10n ** 20n }, 6)).to.throw(PaymentRequestFieldError, /amount/);
       expect(() => encodePaymentRequest({ ...request, merchant: "0x1234" as Address }, 6)).to.throw(PaymentRequestFieldError, /merchant/);
+    });
+  });
+
+  describe("signing offline", function () {
+    it("refuses a malformed reference or merchant with a LedgerError, not viem's", async function () {
+      const payer = createLedgerClient({
+        deployment: { chainId: 31337, contracts: { token, reserveRegistry: merchant } },
+        rpcUrl: "http://127.0.0.1:9",
+        account: privateKeyToAccount(`0x${"11".repeat(32)}`),
+      });
+      const domain = { name: "Goods Naira", version: "1", chainId: 31337, verifyingContract: token };
+      const now = 1_800_000_000n;
+      for (const bad of [{ reference: "0x12" as const }, { merchant: "0x1234" as Address }]) {
+        const signing = payer.signPayment({ request: { ...request, ...bad }, domain, now });
+        const error = await signing.then(() => undefined, (e: unknown) => e);
+        expect(error, JSON.stringify(bad)).to.be.instanceOf(LedgerError);
+      }
     });
   });
 

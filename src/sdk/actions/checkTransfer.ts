@@ -59,11 +59,12 @@ export type CheckTransferErrorType =
  */
 export async function checkTransfer(client: LedgerBaseClient, { from, to, amount, reference }: CheckTransferParameters): Promise<CheckTransferReturnType> {
   const value = toBaseUnits(amount, client.ledger.decimals);
-  const data =
-    reference === undefined
-      ? encodeFunctionData({ abi: goodsTokenAbi, functionName: "transfer", args: [to, value] })
-      : encodeFunctionData({ abi: goodsTokenAbi, functionName: "transferWithReference", args: [to, value, reference] });
   try {
+    // Encoded inside the try: a malformed recipient or reference becomes a LedgerError, not viem's.
+    const data =
+      reference === undefined
+        ? encodeFunctionData({ abi: goodsTokenAbi, functionName: "transfer", args: [to, value] })
+        : encodeFunctionData({ abi: goodsTokenAbi, functionName: "transferWithReference", args: [to, value, reference] });
     await call(client, { account: from, to: client.ledger.token, data });
     return { ok: true };
   } catch (cause) {

@@ -3,6 +3,7 @@ import { signTypedData } from "viem/actions";
 import { toBaseUnits, type Amount } from "../amounts.js";
 import type { LedgerBaseClient } from "../client.js";
 import { LedgerError } from "../errors/base.js";
+import { toLedgerError } from "../errors/toLedgerError.js";
 import {
   PaymentAmountRequiredError,
   PaymentRequestExpiredError,
@@ -82,12 +83,19 @@ export async function signPayment(client: LedgerBaseClient, p: SignPaymentParame
   }
   const kind = p.submitter === "relayer" ? "transfer" : "receive";
   const message = { from: account.address, to: request.merchant, value, validAfter: p.validAfter ?? 0n, validBefore: request.expiresAt, nonce: request.reference };
-  const signature = await signTypedData(client, {
-    account,
-    domain: p.domain ?? (await getTokenDomain(client)),
-    types: eip3009Types,
-    primaryType: kind === "receive" ? "ReceiveWithAuthorization" : "TransferWithAuthorization",
-    message,
-  });
+  const domain = p.domain ?? (await getTokenDomain(client));
+  let signature: Hex;
+  try {
+    signature = await signTypedData(client, {
+      account,
+      domain,
+      types: eip3009Types,
+      primaryType: kind === "receive" ? "ReceiveWithAuthorization" : "TransferWithAuthorization",
+      message,
+    });
+  } catch (error) {
+    // A malformed merchant or reference, or a JSON-RPC account's node failing: named, not viem's error.
+    throw toLedgerError(error, "eth_signTypedData_v4");
+  }
   return { kind, ...message, signature };
 }

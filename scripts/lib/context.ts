@@ -177,6 +177,14 @@ export class CliContext {
     const keystore = this.keystore;
     const entry = keystore.find(address ?? who);
     if (entry) {
+      // A dev key imported into the keystore is still public: the keystore must not launder it onto a real chain.
+      const devIndex = devAccounts().findIndex((k) => k.address === entry.address);
+      if (devIndex >= 0 && chainId !== LOCAL_CHAIN_ID) {
+        throw new CliError(
+          `refusing keystore key ${entry.name}: it is Hardhat's well-known dev key #${devIndex}, public and allowed only on the local chain (chain id ${LOCAL_CHAIN_ID}); this chain is ${chainId}`,
+          { code: "dev-key-refused" },
+        );
+      }
       const password = await keystorePassword(`Password for key ${entry.name} (${entry.address})`);
       const privateKey = await keystore.unlock(entry, password);
       return { account: privateKeyToAccount(privateKey), privateKey, source: `keystore key ${entry.name}` };

@@ -153,6 +153,26 @@ describe("cli helpers", function () {
       expect(error?.message).to.include("allowed only on the local chain (chain id 31337); this chain is 1");
       expect((await new CliContext().signer("dev:3", 31337)).account.address).to.equal(devAccounts()[3]!.address);
     });
+
+    it("refuses a dev key imported into the keystore on any chain but 31337", async function () {
+      const keys = join(dir, "keys-dev");
+      await new Keystore(keys).add("imported-dev", devAccounts()[7]!.privateKey, "correct horse");
+      const ctx = new CliContext();
+      ctx.configure({ network: "localhost", keystore: keys });
+      const saved = process.env.GOODS_LEDGER_PASSWORD;
+      process.env.GOODS_LEDGER_PASSWORD = "correct horse";
+      try {
+        const error = await ctx.signer("imported-dev", 1).then(
+          () => undefined,
+          (e: unknown) => e as CliError,
+        );
+        expect(error?.code).to.equal("dev-key-refused");
+        expect((await ctx.signer("imported-dev", 31337)).account.address).to.equal(devAccounts()[7]!.address);
+      } finally {
+        if (saved === undefined) delete process.env.GOODS_LEDGER_PASSWORD;
+        else process.env.GOODS_LEDGER_PASSWORD = saved;
+      }
+    });
   });
 
   describe("Keystore", function () {

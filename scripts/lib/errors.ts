@@ -52,7 +52,11 @@ export function invalidInput(what: string, problem: string): CliError {
  */
 export function describeError(error: unknown): { message: string; code: string } {
   if (error instanceof CliError) return { message: error.message, code: error.code };
-  const e = error as { name?: string; errorName?: string; shortMessage?: string; message?: string };
+  const e = error as { name?: string; errorName?: string; shortMessage?: string; message?: string; retryable?: unknown; method?: unknown };
+  // An SDK RPC error that is not safe to retry (a send that may have reached the node) says so itself;
+  // "connection refused" would suggest nothing was sent.
+  const sending = e?.method === "eth_sendRawTransaction" || e?.method === "eth_sendTransaction";
+  if (sending && e.retryable === false && typeof e.shortMessage === "string") return { message: `${e.shortMessage}; check the account's nonce or the transaction before sending again`, code: e.name ?? "rpc-send-uncertain" };
   const connection = findConnectionFailure(error);
   if (connection !== undefined) return { message: connection, code: "rpc-unreachable" };
   // SDK errors: a contract revert carries the Solidity error's name (the rule), e.g. WalletRegistryWalletFrozen.

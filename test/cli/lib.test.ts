@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { Checkpoint } from "../../scripts/lib/checkpoint.js";
 import { parseCsv } from "../../scripts/lib/csv.js";
 import { CliContext } from "../../scripts/lib/context.js";
-import { CliError } from "../../scripts/lib/errors.js";
+import { CliError, describeError } from "../../scripts/lib/errors.js";
+import { RpcConnectionError } from "../../src/sdk/errors/rpc.js";
 import { Keystore, devAccounts } from "../../scripts/lib/keystore.js";
 import { readWalletCsv } from "../../scripts/lib/wallet-csv.js";
 import { keccak256, stringToHex } from "viem";
@@ -140,6 +141,18 @@ describe("cli helpers", function () {
       const path = join(dir, "cp2.json");
       Checkpoint.open(path, key).record({ lines: [2], tx: "0x01", block: "5" });
       expect(() => Checkpoint.open(path, { ...key, csvSha256: "cd" })).to.throw(CliError, "belongs to another import (its csvSha256 is ab");
+    });
+  });
+
+  describe("describeError", function () {
+    it("does not call a connection dropped during a send 'refused': it may have been received", function () {
+      const cause = Object.assign(new TypeError("fetch failed"), { cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }) });
+      const dropped = new RpcConnectionError({ method: "eth_sendRawTransaction", url: "http://127.0.0.1:8545", cause }, false);
+      const described = describeError(dropped);
+      expect(described.message).to.not.include("connection refused");
+      expect(described.message).to.include("may have been received");
+      const refused = new RpcConnectionError({ method: "eth_call", url: "http://127.0.0.1:8545", cause: new TypeError("fetch failed") });
+      expect(describeError(refused).code).to.equal("rpc-unreachable");
     });
   });
 

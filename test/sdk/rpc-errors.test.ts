@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { createServer, type Server } from "node:http";
+import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { http, zeroAddress } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
@@ -27,6 +27,33 @@ async function serve(handler: Parameters<typeof createServer>[1]): Promise<{ url
   const server = createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+/**
+ * A scripted node that answers everything a write needs (chain id, nonce, gas, fees) and hands
+ * `eth_sendRawTransaction` to `onSend`, which decides how the send misbehaves.
+ */
+function serveWrites(onSend: (res: ServerResponse) => void): Promise<{ url: string; server: Server }> {
+  const results: Record<string, unknown> = {
+    eth_chainId: "0x7a69",
+    eth_getTransactionCount: "0x0",
+    eth_estimateGas: "0x5208",
+    eth_maxPriorityFeePerGas: "0x1",
+    eth_getBlockByNumber: { baseFeePerGas: "0x1", number: "0x1", hash: `0x${"1".repeat(64)}`, timestamp: "0x1", transactions: [] },
+  };
+  return serve((req, res) => {
+    let body = "";
+    req.on("data", (chunk) => (body += chunk));
+    req.on("end", () => {
+      const request = JSON.parse(body) as { id: number; method: string };
+      if (request.method === "eth_sendRawTransaction") return onSend(res);
+      if (!(request.method in results)) {
+        res.end(JSON.stringify({ jsonrpc: "2.0", id: request.id, error: { code: -32601, message: "not here" } }));
+        return;
+      }
+      res.end(JSON.stringify({ jsonrpc: "2.0", id: request.id, result: results[request.method] }));
+    });
+  });
 }
 
 /** A free port with nothing listening on it. */
@@ -66,26 +93,7 @@ describe("sdk RPC errors", function () {
 
   it("no answer in time while sending a transaction → RpcTimeoutError, NOT retryable", async function () {
     // Answers everything a write needs except the send itself, which hangs.
-    const { url, server } = await serve((req, res) => {
-      let body = "";
-      req.on("data", (chunk) => (body += chunk));
-      req.on("end", () => {
-        const request = JSON.parse(body) as { id: number; method: string };
-        const results: Record<string, unknown> = {
-          eth_chainId: "0x7a69",
-          eth_getTransactionCount: "0x0",
-          eth_estimateGas: "0x5208",
-          eth_maxPriorityFeePerGas: "0x1",
-          eth_getBlockByNumber: { baseFeePerGas: "0x1", number: "0x1", hash: `0x${"1".repeat(64)}`, timestamp: "0x1", transactions: [] },
-        };
-        if (request.method === "eth_sendRawTransaction") return;
-        if (!(request.method in results)) {
-          res.end(JSON.stringify({ jsonrpc: "2.0", id: request.id, error: { code: -32601, message: "not here" } }));
-          return;
-        }
-        res.end(JSON.stringify({ jsonrpc: "2.0", id: request.id, result: results[request.method] }));
-      });
-    });
+    const { url, server } = await serveWrites(() => undefined);
     servers.push(server);
     const client = createLedgerClient({ deployment, account, transport: http(url, { retryCount: 0, timeout: 300 }) });
     const error = await rejectionOf(client.transfer({ to: zeroAddress, amount: "1" }));
@@ -97,26 +105,7 @@ describe("sdk RPC errors", function () {
 
   it("connection dropped after a transaction was sent → RpcConnectionError, NOT retryable; refused → retryable", async function () {
     // Reads are answered; the send is received, then the socket is cut before any answer.
-    const { url, server } = await serve((req, res) => {
-      let body = "";
-      req.on("data", (chunk) => (body += chunk));
-      req.on("end", () => {
-        const request = JSON.parse(body) as { id: number; method: string };
-        const results: Record<string, unknown> = {
-          eth_chainId: "0x7a69",
-          eth_getTransactionCount: "0x0",
-          eth_estimateGas: "0x5208",
-          eth_maxPriorityFeePerGas: "0x1",
-          eth_getBlockByNumber: { baseFeePerGas: "0x1", number: "0x1", hash: `0x${"1".repeat(64)}`, timestamp: "0x1", transactions: [] },
-        };
-        if (request.method === "eth_sendRawTransaction") return void res.socket?.destroy();
-        if (!(request.method in results)) {
-          res.end(JSON.stringify({ jsonrpc: "2.0", id: request.id, error: { code: -32601, message: "not here" } }));
-          return;
-        }
-        res.end(JSON.stringify({ jsonrpc: "2.0", id: request.id, result: results[request.method] }));
-      });
-    });
+    const { url, server } = await serveWrites((res) => void res.socket?.destroy());
     servers.push(server);
     const client = createLedgerClient({ deployment, account, transport: http(url, { retryCount: 0 }) });
     const error = await rejectionOf(client.transfer({ to: zeroAddress, amount: "1" }));

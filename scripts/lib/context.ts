@@ -179,12 +179,7 @@ export class CliContext {
     if (entry) {
       // A dev key imported into the keystore is still public: the keystore must not launder it onto a real chain.
       const devIndex = devAccounts().findIndex((k) => k.address === entry.address);
-      if (devIndex >= 0 && chainId !== LOCAL_CHAIN_ID) {
-        throw new CliError(
-          `refusing keystore key ${entry.name}: it is Hardhat's well-known dev key #${devIndex}, public and allowed only on the local chain (chain id ${LOCAL_CHAIN_ID}); this chain is ${chainId}`,
-          { code: "dev-key-refused" },
-        );
-      }
+      if (devIndex >= 0) refuseDevKeyOffLocalChain(`keystore key ${entry.name} (dev key #${devIndex})`, chainId);
       const password = await keystorePassword(`Password for key ${entry.name} (${entry.address})`);
       const privateKey = await keystore.unlock(entry, password);
       return { account: privateKeyToAccount(privateKey), privateKey, source: `keystore key ${entry.name}` };
@@ -238,12 +233,7 @@ export class CliContext {
   }
 
   #devSigner(privateKey: Hex, index: number, label: string, chainId: number): Signer {
-    if (chainId !== LOCAL_CHAIN_ID) {
-      throw new CliError(
-        `refusing a well-known dev key for ${label}: dev keys are public and allowed only on the local chain (chain id ${LOCAL_CHAIN_ID}); this chain is ${chainId}`,
-        { code: "dev-key-refused" },
-      );
-    }
+    refuseDevKeyOffLocalChain(label, chainId);
     const account = privateKeyToAccount(privateKey);
     this.out.note(`note: signing as ${account.address} with Hardhat's well-known dev key #${index}: public, accepted only on the local chain (chain id ${LOCAL_CHAIN_ID})`);
     return { account, privateKey, source: label === `dev account #${index}` ? label : `${label} (dev key #${index})` };
@@ -272,4 +262,16 @@ export function checkDeploymentFile(raw: unknown, path: string): DeploymentFile 
   for (const c of ["token", "walletRegistry", "reserveRegistry"] as const) if (!isAddr(d.contracts?.[c])) bad(`contracts.${c}`);
   for (const r of ROLE_NAMES) if (!isAddr(d.roles?.[r])) bad(`roles.${r}`);
   return d as DeploymentFile;
+}
+
+/**
+ * The one dev-key rule, whichever way the key arrived (`dev:<n>`, a role or address, or the keystore): Hardhat's
+ * well-known keys are public, so they sign only on the local chain.
+ */
+function refuseDevKeyOffLocalChain(label: string, chainId: number): void {
+  if (chainId === LOCAL_CHAIN_ID) return;
+  throw new CliError(
+    `refusing a well-known dev key for ${label}: dev keys are public and allowed only on the local chain (chain id ${LOCAL_CHAIN_ID}); this chain is ${chainId}`,
+    { code: "dev-key-refused" },
+  );
 }

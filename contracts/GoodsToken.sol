@@ -144,10 +144,11 @@ contract GoodsToken is IGoodsToken, WalletRegistry, EIP712, Nonces {
         }
         if (replacementWord & DENYLIST_BIT != 0) revert WalletRegistryWalletDenylisted(replacement);
 
-        // The replacement takes the whole word (balance, record, today's outflow) except the denylist flag, which
-        // belongs to the lost address; the lost word keeps its record for history, with no balance.
+        // The replacement takes the whole word: balance, record, today's outflow, a frozen status and the denylist
+        // flag (docs/DESIGN.md §3: a recovery never clears a compliance flag; compliance clears it explicitly). The
+        // lost word keeps its record and flags for history, with no balance.
         uint256 amount = lostWord & BALANCE_MASK;
-        _accounts[replacement] = lostWord & ~DENYLIST_BIT;
+        _accounts[replacement] = lostWord;
         emit Transfer(lost, replacement, amount);
         _moveAlias(lost, replacement);
         _close(lost, lostWord & ~BALANCE_MASK, reasonCode);
@@ -187,6 +188,7 @@ contract GoodsToken is IGoodsToken, WalletRegistry, EIP712, Nonces {
         if (block.timestamp > deadline) revert GoodsTokenPermitExpired(deadline);
         bytes32 structHash = keccak256(abi.encode(PERMIT_TYPEHASH, owner, spender, value, _useNonce(owner), deadline));
         _requireSignature(owner, _hashTypedDataV4(structHash), v, r, s);
+        _checkApproval(owner, spender);
         _approve(owner, spender, value, true);
     }
 

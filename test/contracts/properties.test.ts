@@ -51,6 +51,8 @@ async function propertyLedgerFixture() {
   const day = await currentDay(connection);
   await (await l.token.connect(l.registrar).registerWallet(carol.address, WalletRole.Individual, 2, 1, 1, day + 5n)).wait();
   await (await l.token.connect(l.issuer).transfer(carol.address, 50_000n * UNIT)).wait();
+  // The relayer and transferFrom spender: a spender passes the can-move check itself, so it is registered.
+  await (await l.token.connect(l.registrar).registerWallet(l.others.at(-1)!.address, WalletRole.Individual, 3, 1, 1, l.kycExpiryDay)).wait();
   return { l, carol, carolKyc: day + 5n };
 }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {AccessControlDefaultAdminRules} from
+    "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {IWalletRegistry} from "./interfaces/IWalletRegistry.sol";
 import {PackedERC20} from "./PackedERC20.sol";
 
@@ -14,7 +15,7 @@ import {PackedERC20} from "./PackedERC20.sol";
 /// Tier word: maxBalance 0–63 | maxTransfer 64–127 | dailyOutflow 128–191 | paused 255. The pause flag is copied
 /// into every configured tier's word, because every value-moving path reads a tier word anyway: pausing costs a
 /// write per configured tier, and checking the pause costs nothing.
-abstract contract WalletRegistry is PackedERC20, AccessControl, IWalletRegistry {
+abstract contract WalletRegistry is PackedERC20, AccessControlDefaultAdminRules, IWalletRegistry {
     /// @inheritdoc IWalletRegistry
     bytes32 public constant REGISTRAR_ROLE = keccak256("REGISTRAR_ROLE");
     /// @inheritdoc IWalletRegistry

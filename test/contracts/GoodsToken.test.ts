@@ -27,7 +27,7 @@ describe("GoodsToken", function () {
 
     it("reverts with GoodsTokenInvalidAdmin for a zero admin", async function () {
       const factory = await ethers.getContractFactory("GoodsToken");
-      await expect(factory.deploy("G", "G", ethers.ZeroAddress))
+      await expect(factory.deploy("G", "G", ethers.ZeroAddress, 86_400n))
         .to.be.revertedWithCustomError(factory, "GoodsTokenInvalidAdmin")
         .withArgs(ethers.ZeroAddress);
     });
@@ -152,7 +152,8 @@ describe("GoodsToken", function () {
 
     it("returns the release id (static call)", async function () {
       const l = await funded();
-      expect(await l.token.connect(l.issuer).redeem.staticCall(l.lotA, UNIT, REF)).to.equal(1n);
+      // Lot A: 10,000,000 tokens for 500,000 kg, so one kg is worth 20 tokens.
+      expect(await l.token.connect(l.issuer).redeem.staticCall(l.lotA, 20n * UNIT, REF)).to.equal(1n);
     });
 
     it("reverts with ReserveRegistryRedemptionExceedsOutstanding beyond what the lot backs", async function () {

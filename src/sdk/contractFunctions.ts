@@ -76,6 +76,7 @@ export const tokenFunctionActions = {
   TRANSFER_WITH_AUTHORIZATION_TYPEHASH: TYPEHASH,
   PAYMENT_AUTHORIZATION_TYPEHASH: TYPEHASH,
   payWithAuthorization: PENDING_V2,
+  batchTransferPartial: PENDING_V2,
   paymentReference: PENDING_V2,
   acceptDefaultAdminTransfer: PENDING_V2,
   beginDefaultAdminTransfer: PENDING_V2,

@@ -10,6 +10,20 @@ const ROLE_CONSTANT = { noAction: "a role id constant: use `roles` (src/sdk/role
 const TYPEHASH = { noAction: "an EIP-712 type hash: signPayment and cancelAuthorization sign these types (eip3009Types)" } as const;
 /** Contract surface of contracts v2 (issue 8) that the SDK does not reach yet: the SDK/QR engineer maps each to its action. */
 const PENDING_V2 = { noAction: "contracts v2 (issue 8): not reached by the SDK yet; the SDK engineer adds its action" } as const;
+/** OpenZeppelin AccessControlDefaultAdminRules, on both contracts (contracts v2). */
+const ADMIN_RULES = {
+  acceptDefaultAdminTransfer: PENDING_V2,
+  beginDefaultAdminTransfer: PENDING_V2,
+  cancelDefaultAdminTransfer: PENDING_V2,
+  changeDefaultAdminDelay: PENDING_V2,
+  rollbackDefaultAdminDelay: PENDING_V2,
+  defaultAdmin: PENDING_V2,
+  defaultAdminDelay: PENDING_V2,
+  defaultAdminDelayIncreaseWait: PENDING_V2,
+  pendingDefaultAdmin: PENDING_V2,
+  pendingDefaultAdminDelay: PENDING_V2,
+  owner: PENDING_V2,
+} as const;
 const TOKEN_ONLY = { noAction: "only the token may call it (issue and redeem record through it)" } as const;
 
 /**
@@ -78,17 +92,7 @@ export const tokenFunctionActions = {
   payWithAuthorization: PENDING_V2,
   batchTransferPartial: PENDING_V2,
   paymentReference: PENDING_V2,
-  acceptDefaultAdminTransfer: PENDING_V2,
-  beginDefaultAdminTransfer: PENDING_V2,
-  cancelDefaultAdminTransfer: PENDING_V2,
-  changeDefaultAdminDelay: PENDING_V2,
-  rollbackDefaultAdminDelay: PENDING_V2,
-  defaultAdmin: PENDING_V2,
-  defaultAdminDelay: PENDING_V2,
-  defaultAdminDelayIncreaseWait: PENDING_V2,
-  pendingDefaultAdmin: PENDING_V2,
-  pendingDefaultAdminDelay: PENDING_V2,
-  owner: PENDING_V2,
+  ...ADMIN_RULES,
   COMPLIANCE_ROLE: ROLE_CONSTANT,
   DEFAULT_ADMIN_ROLE: ROLE_CONSTANT,
   ISSUER_ROLE: ROLE_CONSTANT,
@@ -127,17 +131,7 @@ export const reserveFunctionActions = {
   validReserves: "getValidReserves",
   coverage: PENDING_V2,
   reassignLotCustodian: PENDING_V2,
-  acceptDefaultAdminTransfer: PENDING_V2,
-  beginDefaultAdminTransfer: PENDING_V2,
-  cancelDefaultAdminTransfer: PENDING_V2,
-  changeDefaultAdminDelay: PENDING_V2,
-  rollbackDefaultAdminDelay: PENDING_V2,
-  defaultAdmin: PENDING_V2,
-  defaultAdminDelay: PENDING_V2,
-  defaultAdminDelayIncreaseWait: PENDING_V2,
-  pendingDefaultAdmin: PENDING_V2,
-  pendingDefaultAdminDelay: PENDING_V2,
-  owner: PENDING_V2,
+  ...ADMIN_RULES,
   AUDITOR_ROLE: ROLE_CONSTANT,
   CUSTODIAN_ROLE: ROLE_CONSTANT,
   DEFAULT_ADMIN_ROLE: ROLE_CONSTANT,

@@ -84,6 +84,7 @@ export * from "./errors/account.js";
 export * from "./errors/amount.js";
 export * from "./errors/base.js";
 export * from "./errors/contract.js";
+export * from "./errors/pipeline.js";
 export * from "./errors/qr.js";
 export * from "./errors/rpc.js";
 export * from "./errors/toLedgerError.js";

@@ -232,7 +232,9 @@ class Pipeline {
     const [fees, block, first] = await Promise.all([
       presigned?.fees ?? this.#options.fees ?? readFees(this.#client),
       this.#rpc<Hex>("eth_blockNumber", []),
-      presigned ? 0 : this.#options.nonces.take(count),
+      // A second look at the chain's count: behind a balancer, the allocator's first read may come from a
+      // lagging node, and a nonce below any count seen is certainly used.
+      presigned ? 0 : maxCount(this.#endpoints, this.#account.address, "latest").then((floor) => this.#options.nonces.take(count, floor)),
     ]);
     this.#fees = fees;
     this.#fromBlock = BigInt(block);

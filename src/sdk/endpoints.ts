@@ -39,20 +39,43 @@ export function endpointsOf(client: Client): Endpoint[] {
  * @param endpoints - the endpoints.
  * @param method - the JSON-RPC method.
  * @param params - its parameters.
+ * @param timeoutMs - with several endpoints, count an endpoint that has not answered after this long as failed.
  * @returns one settled result per endpoint.
  * @example
  * ```ts
  * const answers = await askEvery(endpointsOf(client), "eth_blockNumber", []);
  * ```
  */
-export function askEvery(endpoints: readonly Endpoint[], method: string, params: unknown[]): Promise<PromiseSettledResult<unknown>[]> {
-  return Promise.allSettled(endpoints.map((e) => e.request({ method, params })));
+export function askEvery(endpoints: readonly Endpoint[], method: string, params: unknown[], timeoutMs?: number): Promise<PromiseSettledResult<unknown>[]> {
+  return Promise.allSettled(endpoints.map((e) => within(e.request({ method, params }), endpoints.length > 1 ? timeoutMs : undefined, e)));
 }
 
 /**
- * The account's transaction count as the **maximum** over every endpoint that answers: a lagging node behind a
- * balancer reports a lower count, and a nonce below the highest one any node reports may already be used. Fails
- * only when no endpoint answers (with the first endpoint's error).
+ * A request that gives up after `timeoutMs` (one slow endpoint must not hold up the others' answers). Without a
+ * limit, the request as it is (its transport's own timeout applies).
+ *
+ * @param request - the request.
+ * @param timeoutMs - the limit, or undefined.
+ * @param endpoint - the endpoint, named in the error.
+ * @returns the request's result.
+ * @example
+ * ```ts
+ * const count = await within(endpoint.request({ method: "eth_blockNumber", params: [] }), 2_000, endpoint);
+ * ```
+ */
+export function within<T>(request: Promise<T>, timeoutMs: number | undefined, endpoint?: Endpoint): Promise<T> {
+  if (timeoutMs === undefined) return request;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`endpoint ${endpoint?.url ?? ""} did not answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  return Promise.race([request, expired]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The account's transaction count as the **maximum** over every endpoint that answers (within 5 s when there are
+ * several): a lagging node behind a balancer reports a lower count, and a nonce below the highest one any node
+ * reports may already be used. Fails only when no endpoint answers (with the first endpoint's error).
  *
  * @param client - a viem client (a `fallback` transport is read endpoint by endpoint).
  * @param address - the account.
@@ -64,8 +87,11 @@ export function askEvery(endpoints: readonly Endpoint[], method: string, params:
  * ```
  */
 export async function readTransactionCount(client: Client, address: Address, blockTag: "pending" | "latest"): Promise<number> {
-  return maxCount(endpointsOf(client), address, blockTag);
+  return maxCount(endpointsOf(client), address, blockTag, ENDPOINT_READ_TIMEOUT_MS);
 }
+
+/** With several endpoints, how long a nonce read waits for a slow one before it goes without its answer. */
+const ENDPOINT_READ_TIMEOUT_MS = 5_000;
 
 /**
  * {@link readTransactionCount} over given endpoints.
@@ -73,14 +99,15 @@ export async function readTransactionCount(client: Client, address: Address, blo
  * @param endpoints - the endpoints.
  * @param address - the account.
  * @param blockTag - `pending` or `latest`.
+ * @param timeoutMs - with several endpoints, ignore one that has not answered after this long.
  * @returns the highest count reported.
  * @example
  * ```ts
  * const count = await maxCount(endpointsOf(client), address, "latest");
  * ```
  */
-export async function maxCount(endpoints: readonly Endpoint[], address: Address, blockTag: "pending" | "latest"): Promise<number> {
-  const answers = await askEvery(endpoints, "eth_getTransactionCount", [address, blockTag]);
+export async function maxCount(endpoints: readonly Endpoint[], address: Address, blockTag: "pending" | "latest", timeoutMs?: number): Promise<number> {
+  const answers = await askEvery(endpoints, "eth_getTransactionCount", [address, blockTag], timeoutMs);
   let best: number | undefined;
   for (const answer of answers) {
     if (answer.status === "fulfilled") best = Math.max(best ?? 0, Number(answer.value as Hex));

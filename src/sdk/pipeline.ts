@@ -1,5 +1,5 @@
 import { keccak256, type Account, type Address, type Chain, type Client, type Hex, type Transport } from "viem";
-import { endpointsOf, maxCount, readTransactionCount, type Endpoint } from "./endpoints.js";
+import { endpointsOf, maxCount, readTransactionCount, within, type Endpoint } from "./endpoints.js";
 import { LedgerError } from "./errors/base.js";
 import { LocalAccountRequiredError, TransferRejectedError, TransferUnknownError } from "./errors/pipeline.js";
 import { getRpcError } from "./errors/rpc.js";
@@ -213,12 +213,20 @@ class Pipeline {
   #count = 0;
   /** The last failure of a read while settling, kept for the `unknown` outcomes' cause. */
   #lastError: unknown;
+  /** With several endpoints, one that has not answered after this long is passed over for this round. */
+  readonly #endpointTimeout: number | undefined;
 
   constructor(client: Client<Transport, Chain, Account>, account: LocalAccount, options: PipelineOptions) {
     this.#client = client;
     this.#account = account;
     this.#options = options;
     this.#endpoints = endpointsOf(client);
+    this.#endpointTimeout = this.#endpoints.length > 1 ? Math.max(2_000, 2 * (options.stallTimeout ?? 3 * client.pollingInterval)) : undefined;
+  }
+
+  /** One request to one endpoint, within the endpoint timeout. */
+  #ask<T>(endpoint: Endpoint, method: string, params: unknown[]): Promise<T> {
+    return within(endpoint.request({ method, params }, { retryCount: 0 }), this.#endpointTimeout, endpoint) as Promise<T>;
   }
 
   async execute(input: readonly PipelineCall[] | SignedCalls): Promise<PipelineOutcome[]> {
@@ -234,7 +242,7 @@ class Pipeline {
       this.#rpc<Hex>("eth_blockNumber", []),
       // A second look at the chain's count: behind a balancer, the allocator's first read may come from a
       // lagging node, and a nonce below any count seen is certainly used.
-      presigned ? 0 : maxCount(this.#endpoints, this.#account.address, "latest").then((floor) => this.#options.nonces.take(count, floor)),
+      presigned ? 0 : maxCount(this.#endpoints, this.#account.address, "latest", this.#endpointTimeout).then((floor) => this.#options.nonces.take(count, floor)),
     ]);
     this.#fees = fees;
     this.#fromBlock = BigInt(block);
@@ -257,7 +265,7 @@ class Pipeline {
     const neverSent = !submittedRuns.has(presigned.calls);
     submittedRuns.add(presigned.calls);
     if (!neverSent) return slots;
-    const consumedCount = await maxCount(this.#endpoints, this.#account.address, "latest");
+    const consumedCount = await maxCount(this.#endpoints, this.#account.address, "latest", this.#endpointTimeout);
     const taken = slots.filter((s) => s.nonce < consumedCount);
     if (taken.length === 0) return slots;
     const floor = await readTransactionCount(this.#client, this.#account.address, "pending");
@@ -320,7 +328,7 @@ class Pipeline {
    * bytes.
    */
   async #send(slots: Slot[]): Promise<void> {
-    await Promise.all(
+    const answers = Promise.all(
       slots.map((slot) => {
         slot.sent = true;
         return this.#client.request({ method: "eth_sendRawTransaction", params: [slot.raw] }, { retryCount: 0 }).then(
@@ -329,6 +337,11 @@ class Pipeline {
         );
       }),
     );
+    // While the node works on the batch (a batching transport flushes on its own timer, which fires first), hash
+    // the bytes, so settling does not have to.
+    await sleep(0);
+    for (const slot of slots) void slot.hash;
+    await answers;
   }
 
   /**
@@ -342,7 +355,7 @@ class Pipeline {
       this.#endpoints.map((endpoint) =>
         Promise.all(
           raws.map((raw) =>
-            endpoint.request({ method: "eth_sendRawTransaction", params: [raw] }, { retryCount: 0 }).then(
+            this.#ask(endpoint, "eth_sendRawTransaction", [raw]).then(
               () => undefined,
               (error: unknown) => (isAlreadyKnown(error) ? undefined : error),
             ),
@@ -361,7 +374,7 @@ class Pipeline {
     for (;;) {
       if (this.#open().length === 0) return;
       try {
-        const count = await maxCount(this.#endpoints, this.#account.address, "latest");
+        const count = await maxCount(this.#endpoints, this.#account.address, "latest", this.#endpointTimeout);
         if (count > this.#count) [this.#count, lastProgress] = [count, Date.now()];
       } catch (error) {
         this.#lastError = error; // no endpoint answered: try again next round
@@ -413,8 +426,8 @@ class Pipeline {
       const lookups = rest.flatMap((slot) => [{ slot, hash: slot.hash }, ...(slot.filler ? [{ slot, hash: slot.filler.hash }] : [])]);
       if (lookups.length === 0) break;
       const receipts = await this.#batch(lookups, ({ hash }) =>
-        endpoint.request({ method: "eth_getTransactionReceipt", params: [hash] }).then(
-          (r) => r as Receipt,
+        this.#ask<Receipt>(endpoint, "eth_getTransactionReceipt", [hash]).then(
+          (r) => r,
           (error: unknown) => {
             this.#lastError = error;
             return null;
@@ -458,7 +471,7 @@ class Pipeline {
   async #transactionAtNonce(nonce: number): Promise<Hex | undefined> {
     const address = this.#account.address;
     for (const endpoint of this.#endpoints) {
-      const ask = <T>(method: string, params: unknown[]) => endpoint.request({ method, params }) as Promise<T>;
+      const ask = <T>(method: string, params: unknown[]) => this.#ask<T>(endpoint, method, params);
       const countAt = async (block: bigint) => Number(await ask<Hex>("eth_getTransactionCount", [address, `0x${block.toString(16)}`]));
       try {
         let hi = BigInt(await ask<Hex>("eth_blockNumber", []));

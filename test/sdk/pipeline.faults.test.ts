@@ -9,6 +9,8 @@
  * with the seed it prints. About 20 s for 1,600 transfers on an idle two-core machine.
  */
 import { expect } from "chai";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { network } from "hardhat";
 import { fallback, formatUnits, http, keccak256, toHex, type Address, type Transport } from "viem";
 import { createLedgerClient, parseAmount, type LedgerClient, type TransferOutcome } from "../../src/sdk/index.js";
@@ -132,5 +134,15 @@ describe(`sdk pipeline under injected faults (seed ${SEED}: reproduce with GOODS
     expect(outcomes.map((o) => o.nonce)).to.deep.equal(outcomes.map((_, i) => outcomes[0]!.nonce + i));
     expect(outcomes[0]!.nonce).to.be.greaterThan(0); // not the stale endpoint's count (0)
     expect(current.stats.calls.eth_getTransactionReceipt ?? 0).to.be.greaterThan(0);
+  });
+
+  it("a fallback endpoint that never answers holds nothing up for good: it is passed over, and every transfer is paid once", async function () {
+    const recipients = await freshRecipients(30, "hanging");
+    const current = await startRpcProxy(provider, { seed: SEED, name: "current" });
+    const hanging = createServer(() => undefined); // accepts, never answers
+    await new Promise<void>((resolve) => hanging.listen(0, "127.0.0.1", resolve));
+    proxies.push(current, { url: "", stats: current.stats, stop: () => new Promise((resolve) => (hanging.closeAllConnections(), hanging.close(() => resolve()))) });
+    const hangingUrl = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`;
+    await payThrough(fallback([batched(current.url), http(hangingUrl, { retryCount: 0, timeout: 60_000 })]), recipients, [current]);
   });
 });

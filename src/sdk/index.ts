@@ -52,6 +52,7 @@ export * from "./actions/parsePaymentRequest.js";
 export * from "./actions/pause.js";
 export * from "./actions/permit.js";
 export * from "./actions/recoverWallet.js";
+export * from "./actions/reconcileTransfers.js";
 export * from "./actions/redeem.js";
 export * from "./actions/registerWallet.js";
 export * from "./actions/registerWallets.js";

@@ -1,4 +1,4 @@
-import { keccak256, type Account, type Address, type Chain, type Client, type Hex, type Transport } from "viem";
+import { isAddressEqual, keccak256, parseTransaction, recoverTransactionAddress, type Account, type Address, type Chain, type Client, type Hex, type Transport } from "viem";
 import { endpointsOf, maxCount, readTransactionCount, within, type Endpoint } from "./endpoints.js";
 import { LedgerError } from "./errors/base.js";
 import { LocalAccountRequiredError, TransferRejectedError, TransferUnknownError } from "./errors/pipeline.js";
@@ -175,6 +175,43 @@ export async function signCalls(
   const signed: SignedCalls["calls"][number][] = [];
   for (const [i, call] of calls.entries()) signed.push({ call, nonce: first + i, raw: await signCall(client, account, fees, call, first + i) });
   return { from: account.address, fees, calls: signed };
+}
+
+/**
+ * Settles transactions from their signed bytes (the `raw` of `unknown` outcomes): re-broadcasts each byte for
+ * byte to every endpoint and settles it as {@link sendPipelined} does. Never re-signs: the bytes may have
+ * reached a node. A transaction still unsettled at the deadline stays `unknown`.
+ *
+ * @param client - a viem client with a chain and the local account that signed them.
+ * @param raws - the signed transactions, preferably in nonce order.
+ * @param options - nonce allocator (for a no-op after an outright refusal), deadlines and hooks.
+ * @returns one outcome per transaction, in input order.
+ * @throws {LedgerError} when a transaction was not signed by the client's account, before anything is sent.
+ * @example
+ * ```ts
+ * const later = await reconcileSigned(client, unknown.map((o) => o.error.raw), { nonces, describeRevert: toLedgerError });
+ * ```
+ */
+export async function reconcileSigned(
+  client: Client<Transport, Chain, Account>,
+  raws: readonly Hex[],
+  options: PipelineOptions,
+): Promise<PipelineOutcome[]> {
+  const account = localAccount(client);
+  const calls = await Promise.all(
+    raws.map(async (raw, i) => {
+      const tx = parseTransaction(raw);
+      const signer = await recoverTransactionAddress({ serializedTransaction: raw as Parameters<typeof recoverTransactionAddress>[0]["serializedTransaction"] });
+      if (!isAddressEqual(signer, account.address) || tx.to == null || tx.nonce === undefined || tx.gas === undefined) {
+        throw new LedgerError(`transaction ${i} was not signed by this client's account ${account.address} (or is not a call); nothing was sent`);
+      }
+      return { call: { to: tx.to, data: tx.data ?? "0x", gas: tx.gas }, nonce: tx.nonce, raw, fees: tx.gasPrice !== undefined && tx.maxFeePerGas === undefined ? { gasPrice: tx.gasPrice } : { maxFeePerGas: tx.maxFeePerGas ?? 0n, maxPriorityFeePerGas: tx.maxPriorityFeePerGas ?? 0n } };
+    }),
+  );
+  if (calls.length === 0) return [];
+  const run: SignedCalls = { from: account.address, fees: calls[0]!.fees, calls: calls.map(({ call, nonce, raw }) => ({ call, nonce, raw })) };
+  submittedRuns.add(run.calls); // these bytes may have reached a node: re-broadcast only
+  return sendPipelined(client, run, options);
 }
 
 function localAccount(client: Client<Transport, Chain, Account>): LocalAccount {

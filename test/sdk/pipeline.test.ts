@@ -232,6 +232,30 @@ describe("sdk pipelined sendTransfers (in-process Hardhat network)", function ()
     expect(sent.filter((raw) => raw === lost).length).to.be.greaterThan(1); // re-broadcast, byte for byte
     expect(new Set(sent.map((raw) => keccak256(raw))).size).to.equal(4); // and never re-signed
     await expectPaidExactly(outcomes, before);
+
+    // Later, through a healthy node: reconciling the unknown ones from their bytes settles them, paid once.
+    const { client: later, sent: resent } = issuerClient(l, (_raw, _i, forward) => forward());
+    const unknowns = outcomes.filter((o) => o.status === "unknown");
+    const settled = await later.reconcileTransfers({ transactions: unknowns.map((o) => o.error.raw), stallTimeout: 50 });
+    expect(settled.map((o) => [o.status, o.hash, o.nonce])).to.deep.equal(unknowns.map((o) => ["success", o.hash, o.nonce]));
+    expect(resent.every((raw) => unknowns.some((o) => o.error.raw === raw))).to.equal(true); // only the same bytes
+    await expectPaidExactly(outcomes.map((o, i) => ({ ...o, status: i === 0 ? "success" : settled[i - 1]!.status }) as TransferOutcome), before);
+    // Reconciling again changes nothing and pays nothing.
+    expect((await later.reconcileTransfers({ transactions: unknowns.map((o) => o.error.raw) })).map((o) => o.status)).to.deep.equal(["success", "success", "success"]);
+    await expectPaidExactly(outcomes.map((o, i) => ({ ...o, status: i === 0 ? "success" : settled[i - 1]!.status }) as TransferOutcome), before);
+  });
+
+  it("reconcileTransfers refuses bytes another account signed, sending nothing", async function () {
+    const { client: alice } = (() => {
+      const transport = custom({ request: ({ method, params }: Request) => provider.request({ method, params } as never) }, { retryCount: 0 });
+      return { client: createLedgerClient({ deployment: l.deployment, transport, account: devAccount(l.alice.address), pollingInterval: 20 }) as LedgerClient };
+    })();
+    const signed = await alice.signTransfers({ transfers: payouts(1) });
+    const { client, sent } = issuerClient(l, (_raw, _i, forward) => forward());
+    const error = await rejectionOf(client.reconcileTransfers({ transactions: [signed.calls[0]!.raw] }));
+    expect(error).to.be.instanceOf(LedgerError);
+    expect((error as LedgerError).shortMessage).to.equal(`transaction 0 was not signed by this client's account ${l.issuer.address} (or is not a call); nothing was sent`);
+    expect(sent).to.have.length(0);
   });
 
   it("signs a run ahead (signTransfers, nothing sent) and submits it later (sendTransfers({ signed }))", async function () {

@@ -9,7 +9,7 @@ import type { RpcErrorType } from "../errors/types.js";
 import { encodeTransferCall } from "../internal/calldata.js";
 import { requireAccount } from "../internal/contracts.js";
 import type { NonceAllocator } from "../nonces.js";
-import { sendPipelined, type PipelineFees, type PipelineOutcome, type SignedCalls } from "../pipeline.js";
+import { sendPipelined, type PipelineFees, type PipelineOptions, type PipelineOutcome, type SignedCalls } from "../pipeline.js";
 
 /**
  * Gas limit of one pipelined transfer, prefilled instead of estimated. The costliest compliant transfer (a
@@ -98,7 +98,6 @@ export type SendTransfersErrorType = LocalAccountRequiredError | AccountRequired
 export async function sendTransfers(client: LedgerBaseClient, p: SendTransfersParameters): Promise<SendTransfersReturnType> {
   const account = requireAccount(client);
   const nonces = requireNonces(client);
-  const { token } = client.ledger;
   const prepared = "signed" in p ? undefined : prepareTransfers(client, p.transfers, p.gas);
   const outcomes = await sendPipelined(client as Client<Transport, Chain, Account>, "signed" in p ? p.signed : prepared!.calls, {
     nonces,
@@ -107,17 +106,36 @@ export async function sendTransfers(client: LedgerBaseClient, p: SendTransfersPa
     fees: "signed" in p ? undefined : p.fees,
     timeout: p.timeout,
     stallTimeout: p.stallTimeout,
+    ...settlement(client, account.address),
+  });
+  const transfers = "signed" in p ? p.signed.transfers : prepared!.transfers;
+  return outcomes.map((outcome, i) => ({ ...outcome, ...transfers[i]! }));
+}
+
+/**
+ * How a pipeline of transfers settles: reverts named by {@link toLedgerError}, successes found cheaply from the
+ * token's `Transfer` logs of the sender (one `eth_getLogs`), the rest from receipts.
+ *
+ * @param client - a ledger client.
+ * @param from - the sender.
+ * @returns the pipeline's `describeRevert` and `findSucceeded`.
+ * @example
+ * ```ts
+ * await sendPipelined(client, calls, { nonces, ...settlement(client, account.address) });
+ * ```
+ */
+export function settlement(client: LedgerBaseClient, from: Address): Pick<PipelineOptions, "describeRevert" | "findSucceeded"> {
+  const { token } = client.ledger;
+  return {
     describeRevert: (error) => toLedgerError(error),
     findSucceeded: async ({ fromBlock, hashes }) => {
       const logs = (await client.request({
         method: "eth_getLogs",
-        params: [{ address: token, topics: [TRANSFER_TOPIC, pad(account.address)], fromBlock: numberToHex(fromBlock), toBlock: "latest" }],
+        params: [{ address: token, topics: [TRANSFER_TOPIC, pad(from)], fromBlock: numberToHex(fromBlock), toBlock: "latest" }],
       })) as { transactionHash: Hex; blockNumber: Hex }[];
       return new Map(logs.filter((log) => hashes.has(log.transactionHash)).map((log) => [log.transactionHash, BigInt(log.blockNumber)]));
     },
-  });
-  const transfers = "signed" in p ? p.signed.transfers : prepared!.transfers;
-  return outcomes.map((outcome, i) => ({ ...outcome, ...transfers[i]! }));
+  };
 }
 
 /** Transfers signed ahead of submission: what `signTransfers` returns and `sendTransfers({ signed })` takes. */

@@ -1,4 +1,5 @@
 import type { Address, Client, Hex } from "viem";
+import { RpcTimeoutError } from "./errors/rpc.js";
 
 /** One JSON-RPC endpoint of a client: its request function and, for HTTP, its URL. */
 export type Endpoint = {
@@ -47,27 +48,28 @@ export function endpointsOf(client: Client): Endpoint[] {
  * ```
  */
 export function askEvery(endpoints: readonly Endpoint[], method: string, params: unknown[], timeoutMs?: number): Promise<PromiseSettledResult<unknown>[]> {
-  return Promise.allSettled(endpoints.map((e) => within(e.request({ method, params }), endpoints.length > 1 ? timeoutMs : undefined, e)));
+  return Promise.allSettled(endpoints.map((e) => within(e.request({ method, params }), endpoints.length > 1 ? timeoutMs : undefined, e, method)));
 }
 
 /**
- * A request that gives up after `timeoutMs` (one slow endpoint must not hold up the others' answers). Without a
- * limit, the request as it is (its transport's own timeout applies).
+ * A request that gives up after `timeoutMs` with an {@link RpcTimeoutError} (one slow endpoint must not hold up
+ * the others' answers). Without a limit, the request as it is (its transport's own timeout applies).
  *
  * @param request - the request.
  * @param timeoutMs - the limit, or undefined.
  * @param endpoint - the endpoint, named in the error.
+ * @param method - the JSON-RPC method, named in the error.
  * @returns the request's result.
  * @example
  * ```ts
- * const count = await within(endpoint.request({ method: "eth_blockNumber", params: [] }), 2_000, endpoint);
+ * const count = await within(endpoint.request({ method: "eth_blockNumber", params: [] }), 2_000, endpoint, "eth_blockNumber");
  * ```
  */
-export function within<T>(request: Promise<T>, timeoutMs: number | undefined, endpoint?: Endpoint): Promise<T> {
+export function within<T>(request: Promise<T>, timeoutMs: number | undefined, endpoint?: Endpoint, method?: string): Promise<T> {
   if (timeoutMs === undefined) return request;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`endpoint ${endpoint?.url ?? ""} did not answer within ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(() => reject(new RpcTimeoutError({ method, url: endpoint?.url, cause: new Error(`no answer within ${timeoutMs} ms`) })), timeoutMs);
   });
   return Promise.race([request, expired]).finally(() => clearTimeout(timer));
 }

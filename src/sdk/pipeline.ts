@@ -263,7 +263,7 @@ class Pipeline {
 
   /** One request to one endpoint, within the endpoint timeout. */
   #ask<T>(endpoint: Endpoint, method: string, params: unknown[]): Promise<T> {
-    return within(endpoint.request({ method, params }, { retryCount: 0 }), this.#endpointTimeout, endpoint) as Promise<T>;
+    return within(endpoint.request({ method, params }, { retryCount: 0 }), this.#endpointTimeout, endpoint, method) as Promise<T>;
   }
 
   async execute(input: readonly PipelineCall[] | SignedCalls): Promise<PipelineOutcome[]> {

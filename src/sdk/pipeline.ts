@@ -150,9 +150,9 @@ export async function sendPipelined(
 
 /**
  * Signs calls ahead of submission (nonces from the allocator, fees read once), for {@link sendPipelined} to
- * submit later: a payout file signed in advance, then sent in its window. Submit a signed run from the process
- * that signed it: until it is first submitted, a call whose nonce another transaction took meanwhile is
- * re-signed with a new nonce (its bytes never left this process); after that, never.
+ * submit later: a payout file signed in advance, then sent in its window. On the run's first submission from
+ * this process, a call whose nonce the chain has given to another transaction meanwhile (the block holding it
+ * shows) is re-signed with a new nonce; after that, never.
  *
  * @param client - a viem client with a chain and a local account.
  * @param calls - the transactions, in nonce order.
@@ -294,8 +294,9 @@ class Pipeline {
 
   /**
    * The slots of a run signed ahead. On its first submission from this process, a call whose nonce the chain
-   * has already consumed (another transaction of this key, sent meanwhile) is re-signed with a new nonce: its
-   * bytes never left this process, so it cannot have reached a node. A run submitted before keeps its bytes.
+   * has already given to another transaction of this key (sent meanwhile), as the block holding it shows, is
+   * re-signed with a new nonce: its bytes never left this process, and could never execute anyway. A run
+   * submitted before keeps its bytes.
    */
   async #adoptSigned(presigned: SignedCalls): Promise<Slot[]> {
     const slots = presigned.calls.map((c, i) => new Slot(i, c.call, c.nonce, c.raw));
@@ -303,7 +304,9 @@ class Pipeline {
     submittedRuns.add(presigned.calls);
     if (!neverSent) return slots;
     const consumedCount = await maxCount(this.#endpoints, this.#account.address, "latest", this.#endpointTimeout);
-    const taken = slots.filter((s) => s.nonce < consumedCount);
+    const holders = await Promise.all(slots.map((s) => (s.nonce < consumedCount ? this.#transactionAtNonce(s.nonce) : undefined)));
+    // Only a nonce proven held by another transaction; ours mined (the bytes did leave) or not found: keep them.
+    const taken = slots.filter((s, i) => holders[i] !== undefined && holders[i] !== s.hash);
     if (taken.length === 0) return slots;
     const floor = await readTransactionCount(this.#client, this.#account.address, "pending");
     const first = await this.#options.nonces.take(taken.length, floor);

@@ -275,6 +275,17 @@ describe("sdk pipelined sendTransfers (in-process Hardhat network)", function ()
     await expectPaidExactly(withOwnTransfer, before);
   });
 
+  it("a run signed ahead whose first transfer the app already broadcast itself is not re-signed: paid once", async function () {
+    const before = await balances();
+    const { client, sent } = issuerClient(l, (_raw, _i, forward) => forward());
+    const signed = await client.signTransfers({ transfers: payouts(5) });
+    await provider.request({ method: "eth_sendRawTransaction", params: [signed.calls[0]!.raw] }); // mined (automine)
+    const outcomes = await client.sendTransfers({ signed, stallTimeout: 100 });
+    expect(outcomes.map((o) => [o.status, o.hash, o.nonce])).to.deep.equal(signed.calls.map((c) => ["success", keccak256(c.raw), c.nonce]));
+    expect(sent.every((raw) => signed.calls.some((c) => c.raw === raw))).to.equal(true); // only the signed bytes
+    await expectPaidExactly(outcomes, before);
+  });
+
   it("submitting the same signed run twice pays once: the second submission finds the same transactions, re-signs nothing", async function () {
     const before = await balances();
     const { client, sent } = issuerClient(l, (_raw, _i, forward) => forward());

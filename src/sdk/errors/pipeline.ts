@@ -82,14 +82,15 @@ export class TransferRejectedError extends LedgerError {
 
 /**
  * The pipeline could not settle a transfer before its deadline: it may have executed, or may still execute.
- * **Do not pay it again.** Reconcile it later by `hash` (`waitForTransaction({ hash })`), or re-broadcast the
- * same signed bytes (`raw`): the pipeline never replaces a transaction that may have reached a node.
+ * **Do not pay it again.** Reconcile it later from its signed bytes (`reconcileTransfers({ transactions: [raw] })`
+ * re-broadcasts them and settles from the chain) or by `hash`: the pipeline never replaces a transaction that
+ * may have reached a node.
  * `nonceConsumed` says whether some endpoint already reported the account's nonce past this transfer's (then it
  * either executed or lost its nonce to another transaction, and only a receipt or that block tells which).
  *
  * @example
  * ```ts
- * if (o.status === "unknown") await saveForReconciliation(o.error.hash, o.error.raw);
+ * if (o.status === "unknown") await client.reconcileTransfers({ transactions: [o.error.raw] });
  * ```
  */
 export class TransferUnknownError extends LedgerError {

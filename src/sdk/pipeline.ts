@@ -101,9 +101,21 @@ class Slot {
     readonly raw: Hex,
   ) {}
 
-  /** keccak256 of the signed bytes: every outcome is read from the chain by this hash, never by a node's word. */
+  /** The hash a node answered `eth_sendRawTransaction` with: matched against the sender's logs, nothing more. */
+  sentHash: Hex | undefined;
+
+  /**
+   * keccak256 of the signed bytes, computed on first use: receipts, block searches and every `rejected` or
+   * `unknown` outcome rely on it, never on a node's word. A transfer confirmed by its logs through `sentHash`
+   * never needs it (hashing every transaction would cost the client several percent of a payout run's time).
+   */
   get hash(): Hex {
     return (this.#hash ??= keccak256(this.raw));
+  }
+
+  /** The hash to match the logs with: the node's answer when there was one. */
+  get lookupHash(): Hex {
+    return this.sentHash ?? this.hash;
   }
 
   ref(): { index: number; hash: Hex; nonce: number } {
@@ -364,24 +376,21 @@ class Pipeline {
 
   /**
    * Sends signed bytes through the client's transport; errors are only hints (the chain is asked later), so
-   * each is kept on its slot. A send's answer (the hash) is never used: the outcome is read by keccak256 of the
-   * bytes.
+   * each is kept on its slot, and so is the hash a node answered (to match the logs' fast path without hashing).
    */
   async #send(slots: Slot[]): Promise<void> {
-    const answers = Promise.all(
+    await Promise.all(
       slots.map((slot) => {
         slot.sent = true;
         return this.#client.request({ method: "eth_sendRawTransaction", params: [slot.raw] }, { retryCount: 0 }).then(
-          () => (slot.sendError = undefined),
+          (hash) => {
+            if (typeof hash === "string" && /^0x[0-9a-fA-F]{64}$/.test(hash)) slot.sentHash = hash.toLowerCase() as Hex;
+            slot.sendError = undefined;
+          },
           (error: unknown) => (slot.sendError = isAlreadyKnown(error) ? undefined : error),
         );
       }),
     );
-    // While the node works on the batch (a batching transport flushes on its own timer, which fires first), hash
-    // the bytes, so settling does not have to.
-    await sleep(0);
-    for (const slot of slots) void slot.hash;
-    await answers;
   }
 
   /**
@@ -450,15 +459,15 @@ class Pipeline {
   async #resolveConsumed(consumed: Slot[], stallTimeout: number): Promise<void> {
     let rest = consumed;
     if (this.#options.findSucceeded) {
-      const succeeded = await this.#options.findSucceeded({ fromBlock: this.#fromBlock, hashes: new Set(consumed.map((s) => s.hash)) }).catch((error: unknown) => {
+      const succeeded = await this.#options.findSucceeded({ fromBlock: this.#fromBlock, hashes: new Set(consumed.map((s) => s.lookupHash)) }).catch((error: unknown) => {
         this.#lastError = error;
         return new Map<Hex, bigint>();
       });
       rest = [];
       for (const slot of consumed) {
-        const blockNumber = succeeded.get(slot.hash);
+        const blockNumber = succeeded.get(slot.lookupHash);
         if (blockNumber === undefined) rest.push(slot);
-        else slot.outcome = { status: "success", ...slot.ref(), blockNumber };
+        else slot.outcome = { status: "success", index: slot.index, hash: slot.lookupHash, nonce: slot.nonce, blockNumber };
       }
     }
     // Every endpoint in turn, each asked only for what the ones before it lacked.

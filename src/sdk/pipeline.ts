@@ -286,16 +286,18 @@ class Pipeline {
     }
     const count = presigned ? presigned.calls.length : (input as readonly PipelineCall[]).length;
     if (count === 0) return [];
-    const [fees, block, first] = await Promise.all([
+    // A second look at the chain's count: behind a balancer, the allocator's first read may come from a lagging
+    // node, and a nonce below any count seen is certainly used (and a run signed ahead may have lost nonces).
+    const latest = maxCount(this.#endpoints, this.#account.address, "latest", this.#endpointTimeout);
+    const [fees, block, first, consumedCount] = await Promise.all([
       presigned?.fees ?? this.#options.fees ?? readFees(this.#client),
       this.#rpc<Hex>("eth_blockNumber", []),
-      // A second look at the chain's count: behind a balancer, the allocator's first read may come from a
-      // lagging node, and a nonce below any count seen is certainly used.
-      presigned ? 0 : maxCount(this.#endpoints, this.#account.address, "latest", this.#endpointTimeout).then((floor) => this.#options.nonces.take(count, floor)),
+      presigned ? 0 : latest.then((floor) => this.#options.nonces.take(count, floor)),
+      latest,
     ]);
     this.#fees = fees;
     this.#fromBlock = BigInt(block);
-    if (presigned) this.#signed.push(...(await this.#adoptSigned(presigned)));
+    if (presigned) this.#signed.push(...(await this.#adoptSigned(presigned, consumedCount)));
     const producing = presigned ? Promise.resolve() : this.#signAll(input as readonly PipelineCall[], first);
     await Promise.all([producing, this.#sendSigned(count)]);
     await this.#settle();
@@ -310,12 +312,11 @@ class Pipeline {
    * re-signed with a new nonce: its bytes never left this process, and could never execute anyway. A run
    * submitted before keeps its bytes.
    */
-  async #adoptSigned(presigned: SignedCalls): Promise<Slot[]> {
+  async #adoptSigned(presigned: SignedCalls, consumedCount: number): Promise<Slot[]> {
     const slots = presigned.calls.map((c, i) => new Slot(i, c.call, c.nonce, c.raw));
     const neverSent = !submittedRuns.has(presigned.calls);
     submittedRuns.add(presigned.calls);
     if (!neverSent) return slots;
-    const consumedCount = await maxCount(this.#endpoints, this.#account.address, "latest", this.#endpointTimeout);
     const holders = await Promise.all(slots.map((s) => (s.nonce < consumedCount ? this.#transactionAtNonce(s.nonce) : undefined)));
     // Only a nonce proven held by another transaction; ours mined (the bytes did leave) or not found: keep them.
     const taken = slots.filter((s, i) => holders[i] !== undefined && holders[i] !== s.hash);

@@ -10,9 +10,9 @@ import {
   type Client,
   type Transport,
 } from "viem";
-import { getTransactionCount } from "viem/actions";
 import { TOKEN_DECIMALS } from "./amounts.js";
 import { ledgerActions, type LedgerActions } from "./decorator.js";
+import { readTransactionCount } from "./endpoints.js";
 import { LedgerError } from "./errors/base.js";
 import { NonceAllocator } from "./nonces.js";
 
@@ -59,7 +59,12 @@ export type LedgerClient<account extends Account | undefined = Account | undefin
 export type CreateLedgerClientParameters<account extends Account | undefined = undefined> = {
   /** The deployment (addresses and chain id). */
   deployment: LedgerDeployment;
-  /** A viem transport: `http(url)`, `custom(eip1193Provider)`, `webSocket(url)`. */
+  /**
+   * A viem transport: `http(url)`, `custom(eip1193Provider)`, `webSocket(url)`, or `fallback([http(a), http(b)])`
+   * for several endpoints (e.g. each bank's node). With `fallback`, requests go to the first endpoint that
+   * answers, and pipelined submission (`sendTransfers`) reads the account's nonce from every endpoint (the
+   * highest wins) and looks each receipt up on every endpoint before its absence counts.
+   */
   transport?: Transport | undefined;
   /** Shortcut for `http(rpcUrl, { batch: true })`; defaults to `deployment.rpcUrl`. */
   rpcUrl?: string | undefined;
@@ -114,7 +119,7 @@ export function createLedgerClient<account extends Account | undefined = undefin
     decimals: deployment.decimals ?? TOKEN_DECIMALS,
     nonces:
       account?.type === "local"
-        ? new NonceAllocator(() => getTransactionCount(base, { address: account.address, blockTag: "pending" }))
+        ? new NonceAllocator(() => readTransactionCount(base, account.address, "pending"))
         : undefined,
   };
   return base.extend(() => ({ ledger })).extend(ledgerActions) as unknown as LedgerClient<account>;

@@ -39,6 +39,7 @@ import { parsePaymentRequest } from "./actions/parsePaymentRequest.js";
 import { pause } from "./actions/pause.js";
 import { permit } from "./actions/permit.js";
 import { recoverWallet } from "./actions/recoverWallet.js";
+import { reconcileTransfers } from "./actions/reconcileTransfers.js";
 import { redeem } from "./actions/redeem.js";
 import { registerWallet } from "./actions/registerWallet.js";
 import { registerWallets } from "./actions/registerWallets.js";
@@ -116,6 +117,7 @@ export function ledgerActions(client: LedgerBaseClient) {
     pause: () => pause(client),
     permit: (parameters: Parameters<typeof permit>[1]) => permit(client, parameters),
     recoverWallet: (parameters: Parameters<typeof recoverWallet>[1]) => recoverWallet(client, parameters),
+    reconcileTransfers: (parameters: Parameters<typeof reconcileTransfers>[1]) => reconcileTransfers(client, parameters),
     redeem: (parameters: Parameters<typeof redeem>[1]) => redeem(client, parameters),
     registerWallet: (parameters: Parameters<typeof registerWallet>[1]) => registerWallet(client, parameters),
     registerWallets: (parameters: Parameters<typeof registerWallets>[1]) => registerWallets(client, parameters),

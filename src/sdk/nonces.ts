@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * const nonces = new NonceAllocator(() => getTransactionCount(client, { address, blockTag: "pending" }));
+ * const nonces = new NonceAllocator(() => readTransactionCount(client, address, "pending")); // max over endpoints
  * const first = await nonces.take(100); // first .. first + 99 are ours
  * ```
  */
@@ -15,7 +15,10 @@ export class NonceAllocator {
   #next: number | undefined;
   #queue: Promise<unknown> = Promise.resolve();
 
-  /** @param readPending - reads the account's pending transaction count from the node. */
+  /**
+   * @param readPending - reads the account's pending transaction count; with several endpoints, the highest
+   *   any of them reports (a lagging node's lower count would hand out nonces already used).
+   */
   constructor(readPending: () => Promise<number>) {
     this.#readPending = readPending;
   }

@@ -8,8 +8,12 @@ import {
   createLedgerClient,
   goodsTokenAbi,
   LedgerError,
+  LocalAccountRequiredError,
+  AccountRequiredError,
   parseAmount,
   TRANSFER_GAS_LIMIT,
+  TransferRejectedError,
+  TransferUnknownError,
   WalletNotRegisteredError,
   type LedgerClient,
   type TransferOutcome,
@@ -161,28 +165,30 @@ describe("sdk pipelined sendTransfers (in-process Hardhat network)", function ()
     }
   });
 
-  it("re-signs a transfer whose nonce another process used, only once the chain proves the old one dead", async function () {
+  it("never re-signs a sent transfer whose nonce another process used: rejected, proven by the block holding the other transaction", async function () {
     const before = await balances();
     const issuer = devAccount(l.issuer.address);
     let taken: Hex | undefined;
-    const { client } = issuerClient(l, async (raw, index, forward) => {
+    let other: Hex | undefined;
+    const { client, sent } = issuerClient(l, async (raw, index, forward) => {
       if (index === 4) {
         // Another process with the same key sends its own transaction with this nonce first.
-        const ours = await provider.request({ method: "eth_getTransactionByHash", params: [keccak256(raw)] });
-        expect(ours).to.equal(null);
         const nonce = await provider.request({ method: "eth_getTransactionCount", params: [issuer.address, "pending"] });
         const block = (await provider.request({ method: "eth_getBlockByNumber", params: ["latest", false] })) as { baseFeePerGas: Hex };
-        const other = await issuer.signTransaction({ chainId: 31337, type: "eip1559", nonce: Number(nonce), to: issuer.address, value: 0n, gas: 21_000n, maxFeePerGas: BigInt(block.baseFeePerGas) * 2n + 1n, maxPriorityFeePerGas: 1n });
+        other = await issuer.signTransaction({ chainId: 31337, type: "eip1559", nonce: Number(nonce), to: issuer.address, value: 0n, gas: 21_000n, maxFeePerGas: BigInt(block.baseFeePerGas) * 2n + 1n, maxPriorityFeePerGas: 1n });
         await provider.request({ method: "eth_sendRawTransaction", params: [other] });
         taken = raw;
       }
       return forward();
     });
     const outcomes = await client.sendTransfers({ transfers: payouts(10), stallTimeout: 100 });
-    expect(outcomes.every((o) => o.status === "success")).to.equal(true);
-    expect(outcomes[4]!.hash).to.not.equal(keccak256(taken!)); // re-signed…
-    expect(outcomes[4]!.nonce).to.equal(Math.max(...outcomes.map((o) => o.nonce))); // …with a fresh nonce
-    await expectPaidExactly(outcomes, before); // …and paid once
+    expect(outcomes.map((o) => o.status)).to.deep.equal(outcomes.map((_, i) => (i === 4 ? "rejected" : "success")));
+    const rejected = outcomes[4]!;
+    if (rejected.status !== "rejected") throw new Error("unreachable");
+    expect(rejected.error).to.be.instanceOf(TransferRejectedError);
+    expect(rejected.error).to.include({ index: 4, hash: keccak256(taken!), nonce: rejected.nonce, usedBy: keccak256(other!), refused: undefined });
+    expect(new Set(sent.map((raw) => keccak256(raw))).size).to.equal(10); // nothing was ever re-signed
+    await expectPaidExactly(outcomes, before); // transfer 4 paid zero times, the rest once
   });
 
   it("reports a transfer the node refuses as rejected, fills its nonce, and the later ones still go through", async function () {
@@ -199,25 +205,57 @@ describe("sdk pipelined sendTransfers (in-process Hardhat network)", function ()
     expect(outcomes.map((o) => o.status)).to.deep.equal(["success", "success", "rejected", "success", "success", "success", "success", "success"]);
     const rejected = outcomes[2]!;
     if (rejected.status !== "rejected") throw new Error("unreachable");
-    expect(rejected.error).to.be.instanceOf(LedgerError);
-    expect(rejected.error.message).to.include("insufficient funds");
+    expect(rejected.error).to.be.instanceOf(TransferRejectedError);
+    expect(rejected.error).to.include({ index: 2, hash: keccak256(refused!), nonce: outcomes[1]!.nonce + 1 });
+    expect((rejected.error.refused as Error).message).to.include("insufficient funds");
+    // The no-op that holds the nonce: a zero-value transaction to the issuer itself, mined.
+    const filler = (await provider.request({ method: "eth_getTransactionByHash", params: [rejected.error.usedBy] })) as { to: string; value: Hex; input: Hex; nonce: Hex; blockNumber: Hex | null };
+    expect(filler).to.include({ to: l.issuer.address.toLowerCase(), value: "0x0", input: "0x", nonce: `0x${rejected.nonce.toString(16)}` });
+    expect(filler.blockNumber).to.not.equal(null);
     await expectPaidExactly(outcomes, before);
   });
 
-  it("reports transfers it cannot confirm by the deadline as pending (they may still execute: not resent)", async function () {
+  it("reports transfers it cannot settle by the deadline as unknown, with hash and bytes to reconcile (never re-signed)", async function () {
     const before = await balances();
     let lost: Hex | undefined;
-    const { client } = issuerClient(l, async (raw, index, forward) => {
+    const { client, sent } = issuerClient(l, async (raw, index, forward) => {
       if (index === 1) lost = raw;
       return raw === lost ? keccak256(raw) : forward(); // every send of the second transfer is lost
     });
     const outcomes = await client.sendTransfers({ transfers: payouts(4), stallTimeout: 50, timeout: 600 });
-    expect(outcomes[0]!.status).to.equal("success");
-    expect(outcomes.slice(1).every((o) => o.status === "pending")).to.equal(true);
-    const pending = outcomes[1]!;
-    if (pending.status !== "pending") throw new Error("unreachable");
-    expect(pending.error.shortMessage).to.include("do not resend");
+    expect(outcomes.map((o) => o.status)).to.deep.equal(["success", "unknown", "unknown", "unknown"]);
+    const unknown = outcomes[1]!;
+    if (unknown.status !== "unknown") throw new Error("unreachable");
+    expect(unknown.error).to.be.instanceOf(TransferUnknownError);
+    expect(unknown.error).to.include({ index: 1, hash: keccak256(lost!), raw: lost, nonce: outcomes[0]!.nonce + 1, nonceConsumed: false });
+    expect(unknown.error.shortMessage).to.include("do not resend");
+    expect(sent.filter((raw) => raw === lost).length).to.be.greaterThan(1); // re-broadcast, byte for byte
+    expect(new Set(sent.map((raw) => keccak256(raw))).size).to.equal(4); // and never re-signed
     await expectPaidExactly(outcomes, before);
+
+    // Later, through a healthy node: reconciling the unknown ones from their bytes settles them, paid once.
+    const { client: later, sent: resent } = issuerClient(l, (_raw, _i, forward) => forward());
+    const unknowns = outcomes.filter((o) => o.status === "unknown");
+    const settled = await later.reconcileTransfers({ transactions: unknowns.map((o) => o.error.raw), stallTimeout: 50 });
+    expect(settled.map((o) => [o.status, o.hash, o.nonce])).to.deep.equal(unknowns.map((o) => ["success", o.hash, o.nonce]));
+    expect(resent.every((raw) => unknowns.some((o) => o.error.raw === raw))).to.equal(true); // only the same bytes
+    await expectPaidExactly(outcomes.map((o, i) => ({ ...o, status: i === 0 ? "success" : settled[i - 1]!.status }) as TransferOutcome), before);
+    // Reconciling again changes nothing and pays nothing.
+    expect((await later.reconcileTransfers({ transactions: unknowns.map((o) => o.error.raw) })).map((o) => o.status)).to.deep.equal(["success", "success", "success"]);
+    await expectPaidExactly(outcomes.map((o, i) => ({ ...o, status: i === 0 ? "success" : settled[i - 1]!.status }) as TransferOutcome), before);
+  });
+
+  it("reconcileTransfers refuses bytes another account signed, sending nothing", async function () {
+    const { client: alice } = (() => {
+      const transport = custom({ request: ({ method, params }: Request) => provider.request({ method, params } as never) }, { retryCount: 0 });
+      return { client: createLedgerClient({ deployment: l.deployment, transport, account: devAccount(l.alice.address), pollingInterval: 20 }) as LedgerClient };
+    })();
+    const signed = await alice.signTransfers({ transfers: payouts(1) });
+    const { client, sent } = issuerClient(l, (_raw, _i, forward) => forward());
+    const error = await rejectionOf(client.reconcileTransfers({ transactions: [signed.calls[0]!.raw] }));
+    expect(error).to.be.instanceOf(LedgerError);
+    expect((error as LedgerError).shortMessage).to.equal(`transaction 0 was not signed by this client's account ${l.issuer.address} (or is not a call); nothing was sent`);
+    expect(sent).to.have.length(0);
   });
 
   it("signs a run ahead (signTransfers, nothing sent) and submits it later (sendTransfers({ signed }))", async function () {
@@ -235,6 +273,29 @@ describe("sdk pipelined sendTransfers (in-process Hardhat network)", function ()
     expect(outcomes.map((o) => o.amount).slice(0, 2)).to.deep.equal(["1.000001", "2.000001"]);
     const withOwnTransfer = [...outcomes, { to: recipients[0]!, amount: "1", status: "success" } as TransferOutcome];
     await expectPaidExactly(withOwnTransfer, before);
+  });
+
+  it("a run signed ahead whose first transfer the app already broadcast itself is not re-signed: paid once", async function () {
+    const before = await balances();
+    const { client, sent } = issuerClient(l, (_raw, _i, forward) => forward());
+    const signed = await client.signTransfers({ transfers: payouts(5) });
+    await provider.request({ method: "eth_sendRawTransaction", params: [signed.calls[0]!.raw] }); // mined (automine)
+    const outcomes = await client.sendTransfers({ signed, stallTimeout: 100 });
+    expect(outcomes.map((o) => [o.status, o.hash, o.nonce])).to.deep.equal(signed.calls.map((c) => ["success", keccak256(c.raw), c.nonce]));
+    expect(sent.every((raw) => signed.calls.some((c) => c.raw === raw))).to.equal(true); // only the signed bytes
+    await expectPaidExactly(outcomes, before);
+  });
+
+  it("submitting the same signed run twice pays once: the second submission finds the same transactions, re-signs nothing", async function () {
+    const before = await balances();
+    const { client, sent } = issuerClient(l, (_raw, _i, forward) => forward());
+    const signed = await client.signTransfers({ transfers: payouts(6) });
+    const first = await client.sendTransfers({ signed, stallTimeout: 100 });
+    const second = await client.sendTransfers({ signed, stallTimeout: 100 });
+    expect(first.every((o) => o.status === "success")).to.equal(true);
+    expect(second).to.deep.equal(first);
+    expect(new Set(sent.map((raw) => keccak256(raw))).size).to.equal(6);
+    await expectPaidExactly(first, before);
   });
 
   it("refuses to submit a run signed by another account, sending nothing", async function () {
@@ -280,8 +341,20 @@ describe("sdk pipelined sendTransfers (in-process Hardhat network)", function ()
     expect(() => encodeTransferCall(recipients[0]!, 1n, "0x12", "transfer 8")).to.throw(LedgerError, /reference/);
   });
 
-  it("needs a local account", async function () {
-    const client = createLedgerClient({ deployment: l.deployment, transport: custom(provider) });
-    expect(await rejectionOf(client.sendTransfers({ transfers: payouts(1) }))).to.be.instanceOf(LedgerError);
+  // Issue 15, row pipeline.test.ts:285: the named error class and its fields, and nothing sent.
+  it("needs an account (AccountRequiredError), and one that signs locally (LocalAccountRequiredError naming it), before any request", async function () {
+    const requests: string[] = [];
+    const transport = custom({ request: async ({ method, params }: Request) => (requests.push(method), provider.request({ method, params } as never)) }, { retryCount: 0 });
+    const none = createLedgerClient({ deployment: l.deployment, transport });
+    expect(await rejectionOf(none.sendTransfers({ transfers: payouts(1) }))).to.be.instanceOf(AccountRequiredError);
+    expect(await rejectionOf(none.signTransfers({ transfers: payouts(1) }))).to.be.instanceOf(AccountRequiredError);
+    const nodeManaged = createLedgerClient({ deployment: l.deployment, transport, account: { address: l.issuer.address as Address, type: "json-rpc" } });
+    for (const attempt of [() => nodeManaged.sendTransfers({ transfers: payouts(1) }), () => nodeManaged.signTransfers({ transfers: payouts(1) })]) {
+      const error = await rejectionOf(attempt);
+      expect(error).to.be.instanceOf(LocalAccountRequiredError);
+      expect(error).to.include({ account: l.issuer.address, accountType: "json-rpc" });
+      expect((error as LocalAccountRequiredError).shortMessage).to.include(`account ${l.issuer.address} is a json-rpc account`);
+    }
+    expect(requests).to.deep.equal([]);
   });
 });

@@ -1,13 +1,15 @@
 import { numberToHex, pad, toEventSelector, type Account, type Address, type Chain, type Client, type Hex, type Transport } from "viem";
 import { formatAmount, toBaseUnits, type Amount } from "../amounts.js";
 import type { LedgerBaseClient } from "../client.js";
-import { LedgerError } from "../errors/base.js";
+import type { LedgerError } from "../errors/base.js";
+import { LocalAccountRequiredError } from "../errors/pipeline.js";
 import { toLedgerError } from "../errors/toLedgerError.js";
+import type { AccountRequiredError } from "../errors/account.js";
 import type { RpcErrorType } from "../errors/types.js";
 import { encodeTransferCall } from "../internal/calldata.js";
 import { requireAccount } from "../internal/contracts.js";
 import type { NonceAllocator } from "../nonces.js";
-import { sendPipelined, type PipelineFees, type PipelineOutcome, type SignedCalls } from "../pipeline.js";
+import { sendPipelined, type PipelineFees, type PipelineOptions, type PipelineOutcome, type SignedCalls } from "../pipeline.js";
 
 /**
  * Gas limit of one pipelined transfer, prefilled instead of estimated. The costliest compliant transfer (a
@@ -34,9 +36,12 @@ export type SubmissionOptions = {
   batchSize?: number | undefined;
   /** JSON-RPC batches in flight at once (default 1; see `PipelineOptions.maxInFlight`). */
   maxInFlight?: number | undefined;
-  /** Stop waiting after this many ms; unconfirmed transfers are reported `pending` (default 120 000). */
+  /** Stop waiting after this many ms; unsettled transfers are reported `unknown` (default 120 000). */
   timeout?: number | undefined;
-  /** Repair a stuck nonce after this many ms without progress (default 3 × the polling interval). */
+  /**
+   * Re-broadcast waiting transfers after this many ms without progress, and look a consumed nonce without a
+   * receipt up in the blocks after as long (default 3 × the polling interval).
+   */
   stallTimeout?: number | undefined;
 };
 
@@ -64,7 +69,7 @@ export type TransferOutcome = PipelineOutcome & { to: Address; amount: string };
 export type SendTransfersReturnType = TransferOutcome[];
 
 /** Errors {@link sendTransfers} throws before sending anything (later failures are per-transfer outcomes). */
-export type SendTransfersErrorType = LedgerError | RpcErrorType;
+export type SendTransfersErrorType = LocalAccountRequiredError | AccountRequiredError | LedgerError | RpcErrorType;
 
 /**
  * Sends many transfers from the client's local account without waiting for each receipt: a bank's payout
@@ -72,11 +77,14 @@ export type SendTransfersErrorType = LedgerError | RpcErrorType;
  * while the node works, and whatever is signed goes out as one JSON-RPC batch as soon as the node answers the
  * previous one.
  *
- * Every transfer gets an outcome: `success`, `reverted` (with the named rule), `rejected` by the node (its
- * nonce filled with a no-op; safe to retry), or `pending` at the deadline (may still execute: do not resend).
- * A nonce gap or a dropped transaction is repaired by resending the same signed bytes, so nothing is sent
- * twice. All amounts are validated before anything is sent. Transfers signed ahead with `signTransfers` are
- * submitted the same way (`{ signed }`).
+ * Every transfer gets an outcome, read from the chain: `success`, `reverted` (with the named rule), `rejected`
+ * (never executed and never will: another transaction holds its nonce, e.g. the no-op the pipeline sent after a
+ * node refused it; safe to pay again), or `unknown` at the deadline (may have executed or may still: do not pay
+ * again, reconcile by `hash`). The rule: **a transfer that may have reached any node is never re-signed**; a
+ * gap, a dropped transaction or a lost answer is repaired by re-broadcasting the same signed bytes. With a
+ * `fallback` transport, nonces are read from every endpoint (the highest wins) and a receipt is looked up on
+ * every endpoint before its absence counts. All amounts are validated before anything is sent. Transfers signed
+ * ahead with `signTransfers` are submitted the same way (`{ signed }`).
  *
  * @param client - a ledger client with a local account.
  * @param parameters - the transfers and tuning.
@@ -90,7 +98,6 @@ export type SendTransfersErrorType = LedgerError | RpcErrorType;
 export async function sendTransfers(client: LedgerBaseClient, p: SendTransfersParameters): Promise<SendTransfersReturnType> {
   const account = requireAccount(client);
   const nonces = requireNonces(client);
-  const { token } = client.ledger;
   const prepared = "signed" in p ? undefined : prepareTransfers(client, p.transfers, p.gas);
   const outcomes = await sendPipelined(client as Client<Transport, Chain, Account>, "signed" in p ? p.signed : prepared!.calls, {
     nonces,
@@ -99,17 +106,36 @@ export async function sendTransfers(client: LedgerBaseClient, p: SendTransfersPa
     fees: "signed" in p ? undefined : p.fees,
     timeout: p.timeout,
     stallTimeout: p.stallTimeout,
+    ...settlement(client, account.address),
+  });
+  const transfers = "signed" in p ? p.signed.transfers : prepared!.transfers;
+  return outcomes.map((outcome, i) => ({ ...outcome, ...transfers[i]! }));
+}
+
+/**
+ * How a pipeline of transfers settles: reverts named by {@link toLedgerError}, successes found cheaply from the
+ * token's `Transfer` logs of the sender (one `eth_getLogs`), the rest from receipts.
+ *
+ * @param client - a ledger client.
+ * @param from - the sender.
+ * @returns the pipeline's `describeRevert` and `findSucceeded`.
+ * @example
+ * ```ts
+ * await sendPipelined(client, calls, { nonces, ...settlement(client, account.address) });
+ * ```
+ */
+export function settlement(client: LedgerBaseClient, from: Address): Pick<PipelineOptions, "describeRevert" | "findSucceeded"> {
+  const { token } = client.ledger;
+  return {
     describeRevert: (error) => toLedgerError(error),
     findSucceeded: async ({ fromBlock, hashes }) => {
       const logs = (await client.request({
         method: "eth_getLogs",
-        params: [{ address: token, topics: [TRANSFER_TOPIC, pad(account.address)], fromBlock: numberToHex(fromBlock), toBlock: "latest" }],
+        params: [{ address: token, topics: [TRANSFER_TOPIC, pad(from)], fromBlock: numberToHex(fromBlock), toBlock: "latest" }],
       })) as { transactionHash: Hex; blockNumber: Hex }[];
       return new Map(logs.filter((log) => hashes.has(log.transactionHash)).map((log) => [log.transactionHash, BigInt(log.blockNumber)]));
     },
-  });
-  const transfers = "signed" in p ? p.signed.transfers : prepared!.transfers;
-  return outcomes.map((outcome, i) => ({ ...outcome, ...transfers[i]! }));
+  };
 }
 
 /** Transfers signed ahead of submission: what `signTransfers` returns and `sendTransfers({ signed })` takes. */
@@ -141,7 +167,8 @@ export function prepareTransfers(client: LedgerBaseClient, transfers: readonly P
 }
 
 /**
- * The client's nonce allocator (a local account's), or a named error.
+ * The client's nonce allocator (a local account's), or a named error: `AccountRequiredError` without an
+ * account, `LocalAccountRequiredError` with one that does not sign locally.
  *
  * @param client - a ledger client.
  * @returns the allocator.
@@ -151,6 +178,7 @@ export function prepareTransfers(client: LedgerBaseClient, transfers: readonly P
  * ```
  */
 export function requireNonces(client: LedgerBaseClient): NonceAllocator {
-  if (!client.ledger.nonces) throw new LedgerError("pipelined transfers are signed locally: create the client with a local account (privateKeyToAccount)");
+  const account = requireAccount(client);
+  if (!client.ledger.nonces) throw new LocalAccountRequiredError(account.address, account.type);
   return client.ledger.nonces;
 }

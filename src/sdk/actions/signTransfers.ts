@@ -1,6 +1,8 @@
 import type { Account, Chain, Client, Transport } from "viem";
 import type { LedgerBaseClient } from "../client.js";
 import type { LedgerError } from "../errors/base.js";
+import type { AccountRequiredError } from "../errors/account.js";
+import type { LocalAccountRequiredError } from "../errors/pipeline.js";
 import type { RpcErrorType } from "../errors/types.js";
 import { signCalls, type PipelineFees } from "../pipeline.js";
 import { prepareTransfers, requireNonces, TRANSFER_GAS_LIMIT, type PipelinedTransfer, type SignedTransfers } from "./sendTransfers.js";
@@ -18,13 +20,15 @@ export type SignTransfersParameters = {
 /** The signed transfers, for `sendTransfers({ signed })`. */
 export type SignTransfersReturnType = SignedTransfers;
 
-/** Errors {@link signTransfers} can throw: bad input (before anything is signed) and RPC failures. */
-export type SignTransfersErrorType = LedgerError | RpcErrorType;
+/** Errors {@link signTransfers} can throw: no local account, bad input (before anything is signed) and RPC failures. */
+export type SignTransfersErrorType = AccountRequiredError | LocalAccountRequiredError | LedgerError | RpcErrorType;
 
 /**
  * Signs a payout run ahead of submission: validates every transfer, takes consecutive nonces from the client's
  * allocator, reads the fees once, and signs, sending nothing. `sendTransfers({ signed })` then submits them with
- * the same outcome reporting and recovery (it re-signs only a transfer whose nonce another process used).
+ * the same outcome reporting and recovery. Submit it from this process: on its first submission a transfer whose
+ * nonce another transaction took meanwhile is re-signed (its bytes never left this process); once submitted, a
+ * run is never re-signed, only re-broadcast.
  *
  * @param client - a ledger client with a local account.
  * @param parameters - the transfers, and optionally gas and fees.

@@ -370,6 +370,11 @@ async function render() {
   } catch (e) {
     if (seq === renderSeq) fail(e, s.view);
   }
+  // Finished renders, counted (tests and scripts wait on it); the view's state at that moment.
+  if (seq === renderSeq) {
+    document.body.dataset.renders = String(seq);
+    document.body.dataset.state = $("error").hidden ? "ready" : "error";
+  }
 }
 
 /** Puts the state's values into the view's form controls. */

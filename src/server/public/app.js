@@ -307,10 +307,12 @@ async function selectWallet(address) {
   note({ sel: address });
   if (address === ZERO) return;
   const panel = $("side");
-  panel.replaceChildren(el("h2", {}, "Wallet"), el("div", { class: "mono", id: "wallet-address" }, address));
+  const head = [el("h2", {}, "Wallet"), el("div", { class: "mono", id: "wallet-address" }, address)];
+  panel.replaceChildren(...head);
   try {
     const [info, prov] = await Promise.all([walletState(address), query("provenance", { wallet: address, policy: "fifo" })]);
-    panel.append(stateTags(info), provenanceBar(prov), el("p", {}, `balance ${money(prov.balance)} (FIFO)`),
+    if (state().sel !== address) return; // another wallet was chosen meanwhile
+    panel.replaceChildren(...head, stateTags(info), provenanceBar(prov), el("p", {}, `balance ${money(prov.balance)} (FIFO)`),
       el("div", { class: "actions" },
         el("a", { class: "button", href: link({ view: "wallet", wallet: address }) }, "Wallet view"),
         el("a", { class: "button", href: link({ view: "exposure", wallet: address }) }, "Exposure"),
@@ -330,6 +332,7 @@ function stateTags(info) {
 
 /** Lot provenance as a stacked bar, each segment labelled with its lot. */
 function provenanceBar(prov) {
+  if (prov.lots.length === 0) return el("div", { class: "bar empty" }, el("span", { class: "muted" }, "nothing held"));
   return el("div", { class: "bar", role: "img", "aria-label": prov.lots.map((l) => `${lotName(l.lot)} ${pct(l.share)}`).join(", ") || "nothing held" },
     prov.lots.map((l, i) => el("div", {
       class: "seg", dataset: { lot: l.lot ?? "none" }, title: `${lotName(l.lot)}: ${money(l.amount)} (${pct(l.share)})`,
@@ -364,6 +367,7 @@ async function render() {
   const seq = ++renderSeq;
   show(s.view);
   clearError();
+  $("side").replaceChildren();
   fillForm(s);
   try {
     await { trace: renderTrace, wallet: renderWallet, exposure: renderExposure, alerts: renderAlerts, cases: renderCases }[s.view](s, seq);
@@ -425,10 +429,13 @@ async function renderTrace(s, seq) {
     return;
   }
   const q = traceQuery(s);
+  const t0 = performance.now();
   const result = await query(q.kind, params(q));
   if (seq !== renderSeq) return;
   current = q;
+  const t1 = performance.now();
   await drawGraph(result.wallets, result.edges, { selected: s.sel });
+  graph.timings = { query: Math.round(t1 - t0), total: Math.round(performance.now() - t0), ...graph.timings };
   const total = result.edges.reduce((a, e) => a + toUnits(e.amount), 0n);
   $("summary").textContent = `${q.kind}: ${result.edges.length} transfer(s) moving ${money(total)}, ${result.wallets.length} wallet(s), block ${result.atBlock}` +
     `${result.truncated ? " — truncated at the edge cap" : ""}${q.kind === "path" ? ` · shortest path ${result.shortest ?? "none"} hop(s)` : ""}`;

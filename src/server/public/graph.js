@@ -6,6 +6,8 @@
 
 /** Above this many drawn (aggregated) edges, the fast column layout replaces ELK. */
 export const ELK_LIMIT = 600;
+/** Above this many drawn edges, panning and zooming move a cached image of the graph (see #create). */
+const LARGE = 1500;
 /** Above this many drawn edges, edge labels are shown only when zoomed in. */
 const LABEL_LIMIT = 150;
 
@@ -115,13 +117,29 @@ export class FlowGraph {
   constructor(container, handlers) {
     this.container = container;
     this.handlers = handlers;
-    this.cy = cytoscape({ container, style: STYLE, elements: [], minZoom: 0.05, maxZoom: 3, boxSelectionEnabled: false });
     this.groups = [];
+    this.large = null;
+    this.#create(false);
+    container.addEventListener("keydown", (ev) => this.#key(ev));
+  }
+
+  /**
+   * (Re)creates the Cytoscape instance. A large graph gets Cytoscape's viewport options for big graphs: while
+   * panning or zooming it moves a cached image of the graph instead of redrawing thousands of edges.
+   */
+  #create(large) {
+    if (this.large === large) return;
+    this.cy?.destroy();
+    this.large = large;
+    const handlers = this.handlers;
+    this.cy = cytoscape({
+      container: this.container, style: STYLE, elements: [], minZoom: 0.02, maxZoom: 3, boxSelectionEnabled: false,
+      ...(large ? { textureOnViewport: true, hideEdgesOnViewport: true, pixelRatio: 1 } : {}),
+    });
     this.cy.on("tap", "node.elabel", (ev) => handlers.onEdge?.(this.groups[Number(ev.target.data("edge").slice(1))]));
     this.cy.on("tap", "node.wallet", (ev) => handlers.onSelect?.(ev.target.id()));
     this.cy.on("dbltap", "node.wallet", (ev) => handlers.onOpen?.(ev.target.id()));
     this.cy.on("tap", "edge", (ev) => handlers.onEdge?.(this.groups[Number(ev.target.data("index"))]));
-    container.addEventListener("keydown", (ev) => this.#key(ev));
   }
 
   /** Removes everything (an error replaces the stale graph). */
@@ -140,6 +158,9 @@ export class FlowGraph {
     const groups = aggregate(edges);
     this.groups = groups;
     const many = groups.length > LABEL_LIMIT;
+    // On a large graph, edge labels are left out (measuring thousands of them costs seconds): click an edge or
+    // open the table for its amounts.
+    const huge = groups.length > LARGE;
     const maxTotal = groups.reduce((m, g) => (g.total > m ? g.total : m), 1n);
     const elements = [
       ...nodes.map((n) => ({ group: "nodes", data: { id: n.id, label: n.label, hop: n.hop }, classes: ["wallet", ...n.classes].join(" ") })),
@@ -150,19 +171,25 @@ export class FlowGraph {
           group: "edges",
           data: {
             id: `e${index}`, index, source: g.from, target: g.to, color: k.color, line: k.line, width: 1.5 + 5 * Math.sqrt(share),
-            label: fmt.edgeLabel(g), count: g.transfers.length, kind: g.kind, total: g.total.toString(), ids: g.transfers.map((t) => t.id).join(","),
+            label: huge ? "" : fmt.edgeLabel(g), count: g.transfers.length, kind: g.kind, total: g.total.toString(), ids: g.transfers.map((t) => t.id).join(","),
             distances: [0], weights: [0.5],
           },
           classes: `${g.from === g.to ? "loop" : ""}${many ? " nolabel" : ""}`,
         };
       }),
     ];
+    const t0 = performance.now();
+    this.#create(groups.length > LARGE);
     this.cy.startBatch();
     this.cy.elements().remove();
     this.cy.add(elements);
     this.cy.endBatch();
+    const t1 = performance.now();
     const how = groups.length > ELK_LIMIT ? this.#columns(nodes) : await this.#elk(nodes, groups);
+    const t2 = performance.now();
     this.fit(selected);
+    /** How long the last drawing took (ms): adding the elements, the layout, fitting (the first frame follows). */
+    this.timings = { add: Math.round(t1 - t0), layout: Math.round(t2 - t1), fit: Math.round(performance.now() - t2) };
     return how;
   }
 
@@ -296,7 +323,7 @@ export class FlowGraph {
   /** Fits the graph, keeping labels readable on small graphs (zooms in on the selection or the start). */
   fit(selected) {
     this.cy.resize();
-    this.cy.fit(undefined, 24);
+    this.cy.fit(this.cy.nodes(".wallet"), 24);
     const walletCount = this.cy.nodes(".wallet").length;
     if (walletCount > 0 && walletCount <= 80 && this.cy.zoom() < 0.75) {
       // Readable text first (12 px and up): zoom to 75% and show the start (or the selection) at the left.
@@ -305,7 +332,10 @@ export class FlowGraph {
       const bb = this.cy.elements().boundingBox();
       const at = focus && focus.length ? focus.position() : { x: bb.x1, y: (bb.y1 + bb.y2) / 2 };
       this.cy.zoom(z);
-      this.cy.pan({ x: Math.min(24 - bb.x1 * z, this.cy.width() / 2 - at.x * z), y: this.cy.height() / 2 - at.y * z });
+      // The graph's left edge at the left when that keeps the focus in view, else the focus in the middle.
+      const left = 24 - bb.x1 * z;
+      const x = at.x * z + left < this.cy.width() - NODE_W * z ? left : this.cy.width() / 2 - at.x * z;
+      this.cy.pan({ x, y: this.cy.height() / 2 - at.y * z });
     }
   }
 

@@ -30,8 +30,14 @@ async function signIn(page: Page, url: string, token: string): Promise<void> {
   await page.fill("#token", token);
   await settled(page, () => page.click("#login-form button"));
 }
+/** What the graph holds, as {@link graphState} reads it. */
+interface GraphState {
+  nodes: { id: string; classes: string[]; label: string }[];
+  edges: { from: string; to: string; arrow: string; ids: string[]; count: number; kind: string; label: string }[];
+  labels: string[];
+}
 /** What the graph holds: wallets (with classes and labels), drawn edges (with arrow, label, transfer ids). */
-function graphState(page: Page) {
+function graphState(page: Page): Promise<GraphState> {
   return page.evaluate(() => {
     const cy = (window as unknown as { goodsLedger: { graph: { cy: any } } }).goodsLedger.graph.cy;
     return {
@@ -48,7 +54,7 @@ function graphState(page: Page) {
 function inkedPixels(page: Page) {
   return page.evaluate(() => {
     let inked = 0;
-    for (const c of document.querySelectorAll<HTMLCanvasElement>("#graph canvas")) {
+    for (const c of Array.from(document.querySelectorAll<HTMLCanvasElement>("#graph canvas"))) {
       const ctx = c.getContext("2d");
       if (!ctx || c.width === 0) continue;
       const d = ctx.getImageData(0, 0, c.width, c.height).data;
@@ -202,7 +208,7 @@ describe("serve › the analyst page in headless Chromium (the demo's story)", f
     const head = await page.$$eval("#registry thead th", (th) => th.map((t) => t.textContent));
     expect(head).to.deep.equal(["", `now (block ${served.history.tip})`, "as of block 8"]);
     expect(await page.$eval("#registry tbody", (t) => t.textContent)).to.contain("Pwani Bank");
-    const rows = await page.$$eval("#lot-rows tbody tr", (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+    const rows = await page.$$eval("#lot-rows tbody tr", (trs) => trs.map((tr) => Array.from(tr.children).map((td) => td.textContent)));
     expect(rows).to.deep.equal(expected.lots.map((l) => ["WR-NBO-0001", "COFFEE-AA", "active", tokens(l.amount), `${(l.share * 100).toFixed(2)}%`]));
     expect(await page.$$eval("#wallet-results .bar .seg", (s) => s.map((x) => x.textContent))).to.deep.equal(["WR-NBO-0001 100.00%"]);
     expect(await page.textContent("#flows")).to.contain(`= balance ${tokens(expected.balance)}`);

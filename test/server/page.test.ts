@@ -10,7 +10,8 @@ import { exposure } from "../../src/trace/exposure.js";
 import { loadModel, type TraceModel } from "../../src/trace/model.js";
 import { provenance } from "../../src/trace/provenance.js";
 import { traceForward } from "../../src/trace/trace.js";
-import { FLAG, serveStory, who, type ServedStory } from "./story.js";
+import { lotId } from "../../src/sdk/lots.js";
+import { COFFEE, FLAG, MAIZE, serveStory, who, type ServedStory } from "./story.js";
 
 const CHROMIUM = process.env.GOODS_LEDGER_CHROMIUM ?? "/usr/bin/chromium";
 /** Screenshots of each view: checked in under test/server/screenshots/ (shown in the README); GOODS_LEDGER_SCREENSHOTS moves them. */
@@ -174,6 +175,7 @@ describe("serve › the analyst page in headless Chromium (the demo's story)", f
     await page.waitForFunction(() => document.querySelector("#side .bar") !== null);
     expect(await page.textContent("#wallet-address")).to.equal(who("chen"));
     expect(await page.textContent("#side .tags")).to.contain("frozen").and.contain("Amani Bank").and.contain("flagged");
+    await page.screenshot({ path: join(SHOTS, "trace.png") });
     await settled(page, () => clickNode(page, who("chen"), true));
     expect(await page.inputValue("#start")).to.equal(who("chen"));
     expect((await graphState(page)).nodes.find((n) => n.id === who("chen"))!.classes).to.include("start");
@@ -202,17 +204,23 @@ describe("serve › the analyst page in headless Chromium (the demo's story)", f
   });
 
   it("the wallet view shows the record now and as of a block, lot provenance with lot labels and goods classes, flows that add up, and a timeline", async function () {
-    const baraka = who("baraka");
-    await settled(page, () => page.evaluate((w) => (location.hash = `view=wallet&wallet=${w}&block=8&policy=fifo`), baraka));
-    const expected = provenance(model, baraka, { policy: "fifo", atBlock: 8 });
+    const chen = who("chen");
+    await settled(page, () => page.evaluate((w) => (location.hash = `view=wallet&wallet=${w}&block=8&policy=haircut`), chen));
+    const expected = provenance(model, chen, { policy: "haircut", atBlock: 8 });
     const head = await page.$$eval("#registry thead th", (th) => th.map((t) => t.textContent));
     expect(head).to.deep.equal(["", `now (block ${served.history.tip})`, "as of block 8"]);
-    expect(await page.$eval("#registry tbody", (t) => t.textContent)).to.contain("Pwani Bank");
+    // Frozen and flagged now, active then: the changed rows are marked.
+    const registry = await page.$$eval("#registry tbody tr", (trs) => trs.map((tr) => [tr.className, ...Array.from(tr.children).map((td) => td.textContent)]));
+    expect(registry.find((r) => r[1] === "status")).to.deep.equal(["changed", "status", "frozen", "active"]);
+    expect(registry.find((r) => r[1] === "institution")).to.deep.equal(["", "institution", "Amani Bank", "Amani Bank"]);
+    const names: Record<string, [string, string]> = { [lotId(COFFEE)]: [COFFEE, "COFFEE-AA"], [lotId(MAIZE)]: [MAIZE, "MAIZE-WHITE"] };
+    expect(expected.lots.length).to.equal(2);
     const rows = await page.$$eval("#lot-rows tbody tr", (trs) => trs.map((tr) => Array.from(tr.children).map((td) => td.textContent)));
-    expect(rows).to.deep.equal(expected.lots.map((l) => ["WR-NBO-0001", "COFFEE-AA", "active", tokens(l.amount), `${(l.share * 100).toFixed(2)}%`]));
-    expect(await page.$$eval("#wallet-results .bar .seg", (s) => s.map((x) => x.textContent))).to.deep.equal(["WR-NBO-0001 100.00%"]);
+    expect(rows).to.deep.equal(expected.lots.map((l) => [...names[l.lot!]!, "active", tokens(l.amount), `${(l.share * 100).toFixed(2)}%`]));
+    const segments = await page.$$eval("#wallet-results .bar .seg", (s) => s.map((x) => (x as HTMLElement).dataset.lot));
+    expect(segments).to.deep.equal(expected.lots.map((l) => l.lot));
     expect(await page.textContent("#flows")).to.contain(`= balance ${tokens(expected.balance)}`);
-    const moves = served.history.transfers.filter((t) => t.block <= 8 && (t.to === baraka || t.from === baraka));
+    const moves = served.history.transfers.filter((t) => t.block <= 8 && (t.to === chen || t.from === chen));
     expect(await page.$$eval("#timeline-rows tbody tr", (trs) => trs.length)).to.equal(moves.length);
     expect(await page.$$eval("svg.timeline rect", (r) => r.length)).to.equal(moves.length);
     await page.screenshot({ path: join(SHOTS, "wallet.png"), fullPage: true });

@@ -86,11 +86,11 @@ export function storyHistory(): History {
   // Issues against the lots.
   move(ZERO_ADDRESS, who("agent"), 5_000, "issue", COFFEE, "ISSUE-1");
   move(ZERO_ADDRESS, who("treasury"), 2_000, "issue", MAIZE, "ISSUE-2");
+  move(who("treasury"), who("agent"), 1_000, "transfer");
   next(600);
   // Cash-in at the agent, float to the treasury's customers.
   move(who("agent"), who("amina"), 300, "transfer");
   move(who("agent"), who("chen"), 500, "transfer");
-  move(who("treasury"), who("agent"), 1_000, "transfer");
   move(who("agent"), who("eve"), 30, "transfer");
   for (const s of ["s1", "s2", "s3", "s4", "s5"] as const) move(who("agent"), who(s), 20, "transfer");
   next(3_600);

@@ -468,13 +468,13 @@ async function renderWallet(s, seq) {
     ["status", (w) => w.state.status], ["denylisted", (w) => (w.state.denylisted ? "yes" : "no")], ["role", (w) => w.state.role],
     ["institution", (w) => institutionName(w.state.institution)], ["tier", (w) => `${w.state.tier}${w.limits ? ` (max transfer ${money(w.limits.maxTransfer)}, daily ${money(w.limits.dailyOutflow)})` : ""}`],
     ["region", (w) => String(w.state.region)], ["KYC valid until", (w) => (w.state.kycExpiryDay ? new Date(w.state.kycExpiryDay * 86_400_000).toISOString().slice(0, 10) : "–")],
-    ["could move funds", (w) => (w.canMove === null ? "unknown" : w.canMove ? "yes" : "no")], ["flag", () => ctx.flags.get(s.wallet)?.reason ?? "not flagged"],
+    ["could move funds", (w) => (w.canMove === null ? "unknown" : w.canMove ? "yes" : "no")], ["flag (case list, today)", (w) => (w === now ? ctx.flags.get(s.wallet)?.reason ?? "not flagged" : "–")],
   ];
   const head = ["", `now (block ${ctx.tip})`, ...(then ? [`as of block ${block}`] : [])];
   const registry = table(head, rows.map(([name, f]) => {
     const a = f(now);
     const b = then ? f(then) : null;
-    return el("tr", { class: b !== null && b !== a ? "changed" : "" }, el("th", { scope: "row" }, name), el("td", {}, a), b === null ? null : el("td", {}, b));
+    return el("tr", { class: b !== null && b !== a && b !== "–" ? "changed" : "" }, el("th", { scope: "row" }, name), el("td", {}, a), b === null ? null : el("td", {}, b));
   }), { id: "registry" });
   // Lot provenance.
   const lotRows = prov.lots.map((l) => {

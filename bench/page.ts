@@ -7,7 +7,7 @@
  * - drag: 20 real mouse drags on the canvas, each timed the same way from the last mouse move.
  * Writes bench/results/page.json. No assertion: a figure to read (timings on a shared machine vary).
  *
- *   node --import tsx bench/page.ts [--transfers N] [--wallets N]
+ *   node --import tsx bench/page.ts [--transfers N] [--wallets N] [--hops 8]
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -27,6 +27,7 @@ const arg = (name: string, fallback: number) => {
 };
 const TRANSFERS = arg("--transfers", 40_000);
 const WALLETS = arg("--wallets", 3_000);
+const HOPS = arg("--hops", 8);
 const CHROMIUM = process.env.GOODS_LEDGER_CHROMIUM ?? "/usr/bin/chromium";
 const hex = (n: number, bytes: number) => `0x${n.toString(16).padStart(bytes * 2, "0")}`;
 const address = (i: number) => hex(0x20_0000 + i, 20) as Address;
@@ -73,7 +74,7 @@ try {
   await page.waitForSelector("#app", { state: "visible" });
   const start = address(1);
   await page.fill("#start", start);
-  await page.fill("#hops", "8");
+  await page.fill("#hops", String(HOPS));
   const renders = await page.evaluate(() => Number(document.body.dataset.renders ?? 0));
   const t0 = Date.now();
   await page.click("#run");
@@ -114,8 +115,8 @@ try {
     await page.mouse.up();
   }
   const result = {
-    ledger: { transfers: TRANSFERS, wallets: WALLETS }, trace: { hops: 8, ...drawn }, renderMs,
-    panMs: { first: pans[0], ...percentiles(pans), p90: [...pans].sort((a, b) => a - b)[Math.ceil(0.9 * pans.length) - 1], max: Math.max(...pans) }, dragMs: { ...percentiles(drags), max: Math.max(...drags) },
+    ledger: { transfers: TRANSFERS, wallets: WALLETS }, trace: { hops: HOPS, ...drawn }, renderMs,
+    panMs: { first: pans[0], ...percentiles(pans), p90: [...pans].sort((a, b) => a - b)[Math.ceil(0.9 * pans.length) - 1], max: Math.max(...pans), each: pans.map((p) => Math.round(p)) }, dragMs: { ...percentiles(drags), max: Math.max(...drags) },
     chromium: await browser.version(), at: new Date().toISOString(),
   };
   const out = join(dirname(fileURLToPath(import.meta.url)), "results", "page.json");

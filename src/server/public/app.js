@@ -268,6 +268,7 @@ async function drawGraph(wallets, edges, { block = null, extra = {}, selected } 
     return { id: w.address, hop: w.hop, label: nodeLabel(w.address, i, w.hub), classes };
   });
   const drawn = edges.map((e) => ({ ...e, amountUnits: toUnits(e.amount).toString() }));
+  $("summary").textContent = `Laying out ${edges.length} transfer(s) among ${wallets.length} wallet(s)…`;
   const how = await graph.draw(nodes, drawn, {
     selected,
     fmt: {

@@ -8,6 +8,7 @@ import { SqliteStore } from "../../src/indexer/store/sqlite.js";
 import { alerts } from "../../src/trace/alerts.js";
 import { exposure } from "../../src/trace/exposure.js";
 import { loadModel, type TraceModel } from "../../src/trace/model.js";
+import { findPaths } from "../../src/trace/paths.js";
 import { provenance } from "../../src/trace/provenance.js";
 import { traceForward } from "../../src/trace/trace.js";
 import { lotId } from "../../src/sdk/lots.js";
@@ -201,6 +202,25 @@ describe("serve › the analyst page in headless Chromium (the demo's story)", f
     } finally {
       await other.close();
     }
+  });
+
+  it("a path query draws every transfer on a path to the second wallet, and the exports download the API's answer", async function () {
+    const [from, to] = [who("agent"), who("baraka")];
+    await page.fill("#start", from);
+    await page.fill("#target", to);
+    await page.fill("#hops", "3");
+    await settled(page, () => page.click("#run"));
+    const expected = findPaths(model, from, to, { hops: 3 });
+    expect(expected.edges.length).to.be.greaterThan(0);
+    expect((await graphState(page)).edges.flatMap((e) => e.ids).sort()).to.deep.equal(expected.edges.map((e) => e.id).sort());
+    expect(await page.textContent("#summary")).to.contain(`path: ${expected.edges.length} transfer(s)`).and.contain(`shortest path ${expected.shortest} hop(s)`);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("[data-export=csv]")]);
+    const file = join(dir, "path.csv");
+    await download.saveAs(file);
+    const api = await fetch(`${served.server.url}/api/path?from=${from}&to=${to}&hops=3&format=csv`, { headers: { authorization: `Bearer ${served.analyst}` } });
+    expect(readFileSync(file, "utf8")).to.equal(await api.text());
+    expect(download.suggestedFilename()).to.equal("goods-ledger-path.csv");
+    await page.fill("#target", "");
   });
 
   it("the wallet view shows the record now and as of a block, lot provenance with lot labels and goods classes, flows that add up, and a timeline", async function () {

@@ -19,29 +19,16 @@ import { SqliteStore } from "../src/indexer/store/sqlite.js";
 import type { Address, Hex, TransferRow } from "../src/indexer/types.js";
 import { addToken, readTokens } from "../src/server/auth.js";
 import { startServer } from "../src/server/server.js";
+import { numberArg, rng } from "./lib/args.js";
 import { percentiles } from "./lib/results.js";
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-};
+const arg = numberArg;
 const TRANSFERS = arg("--transfers", 40_000);
 const WALLETS = arg("--wallets", 3_000);
 const HOPS = arg("--hops", 8);
 const CHROMIUM = process.env.GOODS_LEDGER_CHROMIUM ?? "/usr/bin/chromium";
 const hex = (n: number, bytes: number) => `0x${n.toString(16).padStart(bytes * 2, "0")}`;
 const address = (i: number) => hex(0x20_0000 + i, 20) as Address;
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const dir = mkdtempSync(join(tmpdir(), "goods-ledger-bench-page-"));
 const store = new SqliteStore(join(dir, "index.sqlite"));

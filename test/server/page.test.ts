@@ -223,6 +223,18 @@ describe("serve › the analyst page in headless Chromium (the demo's story)", f
     await page.fill("#target", "");
   });
 
+  it("a wallet touched by more transfers than the hub threshold is drawn as a hub and not followed", async function () {
+    const expected = traceForward(model, { wallet: who("amina") }, { hops: 3, hubDegree: 5 });
+    const hubs = expected.wallets.filter((w) => w.hub).map((w) => w.address);
+    expect(hubs).to.include(who("merchant"));
+    await settled(page, () => page.evaluate((w) => (location.hash = `view=trace&dir=forward&start=${w}&hops=3&hub=5`), who("amina")));
+    const g = await graphState(page);
+    expect(g.nodes.filter((n) => n.classes.includes("hub")).map((n) => n.id).sort()).to.deep.equal([...hubs].sort());
+    expect(g.nodes.find((n) => n.id === who("merchant"))!.label).to.contain("hub");
+    expect(g.edges.flatMap((e) => e.ids).sort()).to.deep.equal(expected.edges.map((e) => e.id).sort());
+    expect(await page.inputValue("#hub")).to.equal("5");
+  });
+
   it("the wallet view shows the record now and as of a block, lot provenance with lot labels and goods classes, flows that add up, and a timeline", async function () {
     const chen = who("chen");
     await settled(page, () => page.evaluate((w) => (location.hash = `view=wallet&wallet=${w}&block=8&policy=haircut`), chen));
@@ -275,6 +287,16 @@ describe("serve › the analyst page in headless Chromium (the demo's story)", f
     const pass = all.filter((a) => a.type === "pass-through");
     expect(pass.length).to.be.greaterThan(0);
     expect(await page.$$eval("#alert-list li", (li) => li.length)).to.equal(pass.length);
+    // A time window after every alert empties the list; clearing it brings them back.
+    await settled(page, async () => {
+      await page.fill("#form-alerts input[data-key=since]", "2027-01-01");
+      await page.click("#run-alerts");
+    });
+    expect(await page.$$eval("#alert-list li", (li) => li.length)).to.equal(0);
+    await settled(page, async () => {
+      await page.fill("#form-alerts input[data-key=since]", "");
+      await page.click("#run-alerts");
+    });
     await settled(page, () => page.click("#alert-list button.alert"));
     const g = await graphState(page);
     expect(g.edges.flatMap((e) => e.ids).sort()).to.deep.equal(pass[0]!.evidence.map((e) => e.id).sort());

@@ -412,6 +412,7 @@ function traceQuery(s) {
   if (start === "") throw new Error("enter a wallet (0x…) or a transfer id (block.tx.log) to trace from");
   const q = { hops: Number(s.hops ?? 3) };
   if (s.min) q.minAmount = tokensToUnits(s.min).toString();
+  if (s.hub) q.hubDegree = Number(s.hub);
   if (s.to) return { kind: "path", from: start, to: s.to, ...q };
   return { kind: s.dir === "backward" ? "backward" : "forward", [startParam(start)]: start, ...q };
 }

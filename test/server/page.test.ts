@@ -260,8 +260,8 @@ describe("serve › the analyst page in headless Chromium (the demo's story)", f
 
   it("the exposure view lists the flagged source with its reason and amount, and marks it on the graph", async function () {
     const baraka = who("baraka");
+    await settled(page, () => page.click("#tab-exposure"));
     await settled(page, async () => {
-      await page.click("#tab-exposure");
       await page.fill("#exposure-wallet", baraka);
       await page.selectOption("#exposure-policy", "haircut");
       await page.click("#form-exposure button[type=submit]");
@@ -273,6 +273,18 @@ describe("serve › the analyst page in headless Chromium (the demo's story)", f
     expect(await page.textContent("#exposure-share")).to.contain(`${(expected.share * 100).toFixed(2)}% exposed: ${tokens(expected.exposed)}`);
     const chen = (await graphState(page)).nodes.find((n) => n.id === FLAG.wallet)!;
     expect(chen.classes).to.include.members(["source", "flagged"]);
+    // The evidence pack of this view is the query shown, the flag list included.
+    const pack = await page.evaluate(() => new Promise((resolve) => {
+      const original = window.fetch;
+      window.fetch = async (input, init) => {
+        if (String(input) === "/api/evidence") resolve(JSON.parse(String(init?.body)).query);
+        return original(input, init);
+      };
+      (document.querySelector("#make-pack") as HTMLButtonElement).click();
+    }));
+    expect(pack).to.deep.equal({ kind: "exposure", wallet: baraka, policy: "haircut", flagged: [FLAG.wallet] });
+    await page.waitForFunction(() => location.hash.includes("view=cases"));
+    await settled(page, () => page.goBack());
     await page.screenshot({ path: join(SHOTS, "exposure.png") });
   });
 
@@ -312,7 +324,9 @@ describe("serve › the analyst page in headless Chromium (the demo's story)", f
     const file = join(dir, download.suggestedFilename());
     await download.saveAs(file);
     const pack = JSON.parse(readFileSync(file, "utf8"));
-    expect(pack.query).to.deep.equal({ kind: "alerts", types: ["pass-through"] });
+    const opened = alerts(model, { types: ["pass-through"] })[0]!; // the alert the previous test opened
+    expect(pack.query).to.deep.equal({ kind: "alerts", wallet: opened.wallet, types: ["pass-through"] });
+    expect(pack.results.map((a: { type: string; wallet: string }) => [a.type, a.wallet])).to.deep.equal(alerts(model, { wallet: opened.wallet, types: ["pass-through"] }).map((a) => [a.type, a.wallet]));
     await page.setInputFiles("#verify-file", file);
     await page.waitForSelector("#verify-verdict");
     expect(await page.textContent("#verify-verdict")).to.equal(`✓ ${download.suggestedFilename()} verifies`);

@@ -553,7 +553,10 @@ async function renderExposure(s, seq) {
     return;
   }
   const policy = s.policy ?? "haircut";
-  const q = { kind: "exposure", wallet: s.wallet, policy, ...(s.block ? { atBlock: Number(s.block) } : {}) };
+  // The flag list goes into the query itself, so an evidence pack of this view answers exactly what is shown.
+  await loadFlags();
+  const flagged = [...ctx.flags.keys()].sort();
+  const q = { kind: "exposure", wallet: s.wallet, policy, ...(s.block ? { atBlock: Number(s.block) } : {}), ...(flagged.length ? { flagged } : {}) };
   const r = await query("exposure", params(q));
   if (seq !== renderSeq) return;
   current = q;
@@ -600,6 +603,8 @@ async function renderAlerts(s, seq) {
         el("strong", {}, a.type), " ", el("span", { class: "mono" }, short(a.wallet)), " · ", when(time(a)), el("br"), el("span", { class: "summary" }, a.summary))))),
   );
   const chosen = alertsShown.find((a) => keyOf(a) === s.alert);
+  // With an alert open, the view (and its evidence pack) is that wallet's alerts of that type.
+  if (chosen) current = { kind: "alerts", wallet: chosen.wallet, types: [chosen.type] };
   if (!chosen) {
     graph.clear();
     $("edge-rows").replaceChildren();

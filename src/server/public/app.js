@@ -243,7 +243,7 @@ function nodeLabel(address, info, hub) {
  * Draws transfers with their wallets: registry record (now, or at `block`) for up to NODE_INFO_LIMIT of them,
  * status classes, and the edge table under the graph.
  */
-async function drawGraph(wallets, edges, { block = null, extra = {}, selected } = {}) {
+async function drawGraph(wallets, edges, { block = null, extra = {}, selected, starts = true } = {}) {
   const addresses = wallets.map((w) => w.address);
   const infos = await pool(addresses.slice(0, NODE_INFO_LIMIT), 6, (a) => (a === ZERO ? Promise.resolve(null) : walletState(a, block)));
   const info = new Map(addresses.slice(0, NODE_INFO_LIMIT).map((a, i) => [a, infos[i]]));
@@ -258,7 +258,7 @@ async function drawGraph(wallets, edges, { block = null, extra = {}, selected } 
     const st = i?.state ?? seen.get(w.address);
     const classes = [];
     if (w.address === ZERO) classes.push("mint");
-    if (w.hop === 0) classes.push("start");
+    if (starts && w.hop === 0) classes.push("start");
     if (w.hub) classes.push("hub");
     if (st?.status === "frozen") classes.push("frozen");
     if (st?.status === "closed") classes.push("closed");
@@ -272,7 +272,8 @@ async function drawGraph(wallets, edges, { block = null, extra = {}, selected } 
   const how = await graph.draw(nodes, drawn, {
     selected,
     fmt: {
-      edgeLabel: (g) => `${money(g.total)}${g.transfers.length > 1 ? ` ×${g.transfers.length}` : ""}\n${kindLabel(g.kind)} · ${when(g.first, true)}${g.last !== g.first ? ` → ${when(g.last, true).slice(5)}` : ""}`,
+      // The year is left out of the label (the summary, the table and a click give full dates).
+      edgeLabel: (g) => `${money(g.total)}${g.transfers.length > 1 ? ` ×${g.transfers.length}` : ""}\n${kindLabel(g.kind)} · ${when(g.first, true).slice(5)}${g.last !== g.first ? ` → ${when(g.last, true).slice(5)}` : ""}`,
     },
   });
   $("graph").dataset.layout = how;
@@ -600,7 +601,9 @@ async function renderAlerts(s, seq) {
     el("ul", { class: "alerts", id: "alert-list" }, alertsShown.map((a) => el("li", {},
       el("button", { type: "button", class: `alert${s.alert === keyOf(a) ? " active" : ""}`, dataset: { alert: keyOf(a) }, "aria-pressed": String(s.alert === keyOf(a)),
         onclick: () => go({ ...state(), alert: keyOf(a), sel: undefined }) },
-        el("strong", {}, a.type), " ", el("span", { class: "mono" }, short(a.wallet)), " · ", when(time(a)), el("br"), el("span", { class: "summary" }, a.summary))))),
+        el("strong", {}, a.type), " ", el("span", { class: "mono" }, short(a.wallet)), " · ", when(time(a)), el("br"),
+        el("span", {}, `${a.evidence.length} transfer(s), ${money(a.evidence.reduce((t, e) => t + toUnits(e.amount), 0n))} in all`), el("br"),
+        el("span", { class: "summary" }, a.summary))))),
   );
   const chosen = alertsShown.find((a) => keyOf(a) === s.alert);
   // With an alert open, the view (and its evidence pack) is that wallet's alerts of that type.
@@ -618,7 +621,7 @@ async function renderAlerts(s, seq) {
     if (!hopOf.has(e.to)) hopOf.set(e.to, i + 1);
   });
   const wallets = [...hopOf].map(([address, hop]) => ({ address, hop, hub: false }));
-  await drawGraph(wallets, chosen.evidence.map((e) => ({ ...e, hop: hopOf.get(e.to) ?? 0 })), { extra: { [chosen.wallet]: ["source"] }, selected: s.sel });
+  await drawGraph(wallets, chosen.evidence.map((e) => ({ ...e, hop: hopOf.get(e.to) ?? 0 })), { extra: { [chosen.wallet]: ["source"] }, selected: s.sel, starts: false });
   $("summary").textContent = `${chosen.type} alert on ${short(chosen.wallet)}: ${chosen.evidence.length} evidence transfer(s)`;
 }
 

@@ -202,7 +202,7 @@ export class FlowGraph {
         "elk.direction": "RIGHT",
         "elk.edgeRouting": "ORTHOGONAL",
         "elk.partitioning.activate": "true",
-        "elk.layered.spacing.nodeNodeBetweenLayers": "90",
+        "elk.layered.spacing.nodeNodeBetweenLayers": "40",
         "elk.spacing.nodeNode": "26",
         "elk.layered.spacing.edgeEdgeBetweenLayers": "8",
         "elk.spacing.edgeNode": "18",
@@ -218,7 +218,7 @@ export class FlowGraph {
       edges: groups.map((g, i) => ({ g, i })).filter(({ g }) => g.from !== g.to).map(({ g, i }) => {
         const text = this.cy.getElementById(`e${i}`).data("label");
         const lines = text.split("\n");
-        const width = Math.ceil(Math.max(...lines.map((l) => l.length)) * 6.6) + 8;
+        const width = Math.ceil(Math.max(...lines.map((l) => l.length)) * 6.4) + 6;
         return { id: `g${i}`, sources: [g.from], targets: [g.to], labels: [{ id: `l${i}`, text, width, height: lines.length * 15 + 4 }] };
       }),
     };

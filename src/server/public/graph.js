@@ -77,7 +77,7 @@ const STYLE = [
   {
     selector: "node.elabel",
     style: {
-      shape: "rectangle", width: 1, height: 1, "background-opacity": 0, "border-width": 0, "font-size": 12, "text-valign": "center", "text-halign": "center",
+      shape: "rectangle", width: 1, height: 1, "background-opacity": 0, "border-width": 0, "font-size": 12, "text-valign": "center", "text-halign": "center", "text-max-width": 400,
       "text-background-color": "#ffffff", "text-background-opacity": 0.92, "text-background-padding": 1, "min-zoomed-font-size": 7, events: "yes",
     },
   },

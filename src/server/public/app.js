@@ -243,7 +243,7 @@ function nodeLabel(address, info, hub) {
  * Draws transfers with their wallets: registry record (now, or at `block`) for up to NODE_INFO_LIMIT of them,
  * status classes, and the edge table under the graph.
  */
-async function drawGraph(wallets, edges, { block = null, extra = {}, selected, starts = true } = {}) {
+async function drawGraph(wallets, edges, { block = null, extra = {}, selected, starts = true, backward = false } = {}) {
   const addresses = wallets.map((w) => w.address);
   const infos = await pool(addresses.slice(0, NODE_INFO_LIMIT), 6, (a) => (a === ZERO ? Promise.resolve(null) : walletState(a, block)));
   const info = new Map(addresses.slice(0, NODE_INFO_LIMIT).map((a, i) => [a, infos[i]]));
@@ -271,6 +271,7 @@ async function drawGraph(wallets, edges, { block = null, extra = {}, selected, s
   $("summary").textContent = `Laying out ${edges.length} transfer(s) among ${wallets.length} wallet(s)…`;
   const how = await graph.draw(nodes, drawn, {
     selected,
+    backward,
     fmt: {
       // The year is left out of the label (the summary, the table and a click give full dates).
       edgeLabel: (g) => `${money(g.total)}${g.transfers.length > 1 ? ` ×${g.transfers.length}` : ""}\n${kindLabel(g.kind)} · ${when(g.first, true).slice(5)}${g.last !== g.first ? ` → ${when(g.last, true).slice(5)}` : ""}`,
@@ -437,7 +438,7 @@ async function renderTrace(s, seq) {
   if (seq !== renderSeq) return;
   current = q;
   const t1 = performance.now();
-  await drawGraph(result.wallets, result.edges, { selected: s.sel });
+  await drawGraph(result.wallets, result.edges, { selected: s.sel, backward: q.kind === "backward" });
   graph.timings = { query: Math.round(t1 - t0), total: Math.round(performance.now() - t0), ...graph.timings };
   const total = result.edges.reduce((a, e) => a + toUnits(e.amount), 0n);
   $("summary").textContent = `${q.kind}: ${result.edges.length} transfer(s) moving ${money(total)}, ${result.wallets.length} wallet(s), block ${result.atBlock}` +
@@ -579,7 +580,7 @@ async function renderExposure(s, seq) {
   const back = await query("backward", { wallet: s.wallet, hops, ...(s.block ? { toBlock: s.block } : {}) });
   if (seq !== renderSeq) return;
   const extra = Object.fromEntries([...sourceSet].map((a) => [a, ["source"]]));
-  await drawGraph(back.wallets, back.edges, { extra, block: s.block ? Number(s.block) : null, selected: s.sel });
+  await drawGraph(back.wallets, back.edges, { extra, block: s.block ? Number(s.block) : null, selected: s.sel, backward: true });
   $("summary").textContent = `exposure of ${short(s.wallet)}: backward ${hops} hop(s), ${back.edges.length} transfer(s); ${sourceSet.size} source(s) reached, outlined in orange` +
     `${[...sourceSet].some((a) => !back.wallets.some((w) => w.address === a)) ? " (some sources lie beyond the drawn trace)" : ""}`;
 }

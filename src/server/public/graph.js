@@ -154,7 +154,9 @@ export class FlowGraph {
    * @param nodes - [{ id, hop, label, classes: [] }].
    * @returns how the layout was made: "elk" or "columns".
    */
-  async draw(nodes, edges, { fmt, selected } = {}) {
+  async draw(nodes, edges, { fmt, selected, backward = false } = {}) {
+    // A backward trace is drawn with its start on the right, so funds always flow left to right.
+    this.backward = backward;
     const groups = aggregate(edges);
     this.groups = groups;
     const many = groups.length > LABEL_LIMIT;
@@ -199,7 +201,7 @@ export class FlowGraph {
       id: "root",
       layoutOptions: {
         "elk.algorithm": "layered",
-        "elk.direction": "RIGHT",
+        "elk.direction": this.backward ? "LEFT" : "RIGHT",
         "elk.edgeRouting": "ORTHOGONAL",
         "elk.partitioning.activate": "true",
         "elk.layered.spacing.nodeNodeBetweenLayers": "40",
@@ -297,7 +299,7 @@ export class FlowGraph {
       height = Math.max(height, ids.length * rowH);
     }
     const col = new Map(hops.map((h, i) => [h, i]));
-    const pos = (id) => ({ x: col.get(this.cy.getElementById(id).data("hop")) * colW, y: row.get(id) * rowH });
+    const pos = (id) => ({ x: col.get(this.cy.getElementById(id).data("hop")) * colW * (this.backward ? -1 : 1), y: row.get(id) * rowH });
     this.cy.startBatch();
     for (const n of nodes) this.cy.getElementById(n.id).position(pos(n.id));
     const top = -rowH;
@@ -328,15 +330,20 @@ export class FlowGraph {
     this.cy.fit(this.cy.nodes(".wallet"), 24);
     const walletCount = this.cy.nodes(".wallet").length;
     if (walletCount > 0 && walletCount <= 80 && this.cy.zoom() < 0.75) {
-      // Readable text first (12 px and up): zoom to 75% and show the start (or the selection) at the left.
+      // Readable text first (9 px and up): zoom to 75% and show the start (or the selection).
       const focus = selected ? this.cy.getElementById(selected) : this.cy.nodes(".start").first();
       const z = 0.75;
       const bb = this.cy.elements().boundingBox();
       const at = focus && focus.length ? focus.position() : { x: bb.x1, y: (bb.y1 + bb.y2) / 2 };
       this.cy.zoom(z);
       // The graph's left edge at the left when that keeps the focus in view, else the focus in the middle.
+      // (A backward trace: its right edge at the right.)
       const left = 24 - bb.x1 * z;
-      const x = at.x * z + left < this.cy.width() - NODE_W * z ? left : this.cy.width() / 2 - at.x * z;
+      const right = this.cy.width() - 24 - bb.x2 * z;
+      const middle = this.cy.width() / 2 - at.x * z;
+      const x = this.backward
+        ? (at.x * z + right > NODE_W * z ? right : middle)
+        : (at.x * z + left < this.cy.width() - NODE_W * z ? left : middle);
       this.cy.pan({ x, y: this.cy.height() / 2 - at.y * z });
     }
   }

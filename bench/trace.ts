@@ -20,12 +20,10 @@ import { loadModel } from "../src/trace/model.js";
 import { findPaths } from "../src/trace/paths.js";
 import { provenance } from "../src/trace/provenance.js";
 import { traceForward } from "../src/trace/trace.js";
+import { numberArg, rng } from "./lib/args.js";
 import { mergeResults, percentiles } from "./lib/results.js";
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-};
+const arg = numberArg;
 const TRANSFERS = arg("--transfers", 1_000_000);
 const WALLETS = arg("--wallets", 100_000);
 const QUERIES = arg("--queries", 200);
@@ -33,18 +31,6 @@ const HUBS = 1_000;
 const LOTS = 50;
 const PER_BLOCK = 10;
 const EDGE_CAP = 10_000;
-
-/** Deterministic PRNG (mulberry32), so every run measures the same ledger. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const hex = (n: number, bytes: number) => `0x${n.toString(16).padStart(bytes * 2, "0")}`;
 const walletAddress = (i: number) => hex(0x10_0000 + i, 20) as Address;

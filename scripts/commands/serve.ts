@@ -3,6 +3,7 @@
  * analyst role; `serve token add|list` manages the tokens (only their hashes are stored).
  */
 import { Option, type Command } from "commander";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROLES, addToken, readTokens, type Role } from "../../src/server/auth.js";
 import { startServer } from "../../src/server/server.js";
@@ -25,6 +26,13 @@ function tokensOf(file: string) {
   }
 }
 
+/** Lot labels for the page (`--lot-labels FILE`): one label a line, as issued (the lot id is keccak256 of it). */
+function lotLabelsOf(file: string | undefined): string[] | undefined {
+  if (file === undefined) return undefined;
+  if (!existsSync(file)) throw new CliError(`no lot labels file at ${file}`, { code: "bad-lot-labels-file" });
+  return readFileSync(file, "utf8").split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+}
+
 /** Registers `serve`. */
 export function register(program: Command, ctx: CliContext): void {
   const serve = program
@@ -34,18 +42,22 @@ export function register(program: Command, ctx: CliContext): void {
     .addOption(tokensOption())
     .option("--host <host>", "interface to listen on", "127.0.0.1")
     .addOption(new Option("--port <n>", "port (0 = any free one)").argParser(parseInteger("--port", 0, 65_535)).default(8600))
+    .option("--lot-labels <file>", "lot labels the page shows instead of lot ids: one label a line, as issued (e.g. WR-NBO-0001)")
+    .option("--symbol <symbol>", "the token's symbol, shown with amounts on the page", "GNGN")
     .addHelpText("after", `
 The page is at the root URL; every /api call needs "Authorization: Bearer <token>". The analyst role reads
 (queries, exports, evidence packs); the admin role may also change the flag list. Keep the index fresh with
 \`goods-ledger index --follow\` in another process: the server reloads when the index moves.
-${examples("serve token add alice --role analyst", "serve --port 8600", "serve --store postgres://reader@db.bank.example/ledger --host 0.0.0.0")}`)
-    .action(async (o: { store?: string; tokens: string; host: string; port: number }) => {
+${examples("serve token add alice --role analyst", "serve --port 8600", "serve --lot-labels lots.txt --symbol GNGN", "serve --store postgres://reader@db.bank.example/ledger --host 0.0.0.0")}`)
+    .action(async (o: { store?: string; tokens: string; host: string; port: number; lotLabels?: string; symbol: string }) => {
       if (tokensOf(o.tokens).tokens.length === 0) {
         throw new CliError(`no API tokens in ${o.tokens}: create one with \`goods-ledger serve token add <name> --role analyst\``, { code: "no-tokens" });
       }
+      const labels = { token: { symbol: o.symbol, decimals: 6 }, lots: lotLabelsOf(o.lotLabels) };
       const store = await openIndex(ctx, o.store);
       const running = await startServer({
         store, host: o.host, port: o.port, tokens: () => tokensOf(o.tokens), code: codeVersion(ctx.version),
+        labels,
       }).catch(async (error: unknown) => {
         await store.close();
         throw new CliError(`cannot listen on ${o.host}:${o.port}: ${(error as Error).message}`, { code: "port-in-use" });

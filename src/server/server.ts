@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
@@ -11,6 +12,8 @@ import { exportResult, plain } from "../trace/export.js";
 import { loadModel, type TraceModel } from "../trace/model.js";
 import { QUERY_KINDS, runQuery, type TraceQuery } from "../trace/query.js";
 import { authenticate, type Role, type TokenEntry, type TokenFile } from "./auth.js";
+import { labelsRoute, type PageLabels } from "./labels.js";
+import { verifyPackInStore } from "./verify.js";
 
 /** Options of {@link startServer}. */
 export interface ServerOptions {
@@ -24,6 +27,8 @@ export interface ServerOptions {
   host?: string;
   /** Default 0: a free port. */
   port?: number;
+  /** Names the page shows: token symbol, lot labels, institution names (`GET /api/labels`, `GET /api/institutions`). */
+  labels?: PageLabels;
 }
 
 /** A running server. */
@@ -44,7 +49,17 @@ const PUBLIC = fileURLToPath(new URL("./public/", import.meta.url));
 const STATIC: Record<string, { file: string; type: string }> = {
   "/": { file: "index.html", type: "text/html; charset=utf-8" },
   "/app.js": { file: "app.js", type: "text/javascript; charset=utf-8" },
+  "/graph.js": { file: "graph.js", type: "text/javascript; charset=utf-8" },
 };
+/**
+ * The page's third-party scripts, served from the project's own dependencies (no CDN): `public/vendor.json` maps
+ * each URL to a file inside a package, resolved once at start-up; only those URLs are served.
+ */
+const VENDOR: Record<string, string> = (() => {
+  const require = createRequire(import.meta.url);
+  const list = JSON.parse(readFileSync(`${PUBLIC}vendor.json`, "utf8")) as Record<string, string>;
+  return Object.fromEntries(Object.entries(list).map(([url, file]) => [url, require.resolve(file)]));
+})();
 const FORMAT_TYPES: Record<string, string> = { json: "application/json", csv: "text/csv; charset=utf-8", graphml: "application/graphml+xml" };
 
 const INTEGER_PARAMS = ["hops", "hubDegree", "maxEdges", "fromBlock", "toBlock", "fromTime", "toTime", "atBlock", "block"] as const;
@@ -147,6 +162,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       const s = STATIC[path]!;
       return send(res, 200, s.type, readFileSync(`${PUBLIC}${s.file}`, "utf8"));
     }
+    if (req.method === "GET" && Object.hasOwn(VENDOR, path)) return send(res, 200, "text/javascript; charset=utf-8", readFileSync(VENDOR[path]!, "utf8"));
     if (!path.startsWith("/api/")) throw new HttpError(404, "not-found", `nothing at ${path}`);
     const who = caller(req);
     const route = path.slice("/api/".length);
@@ -155,6 +171,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return json(res, 200, { position, counts, store: store.kind, role: who.role, name: who.name });
     }
     if (route === "flags" && req.method === "GET") return json(res, 200, { flags: await store.flags() });
+    const named = req.method === "GET" ? labelsRoute(route, options.labels) : undefined;
+    if (named !== undefined) return json(res, 200, named);
     const flag = /^flags\/([^/]+)$/.exec(route);
     if (flag !== null && (req.method === "PUT" || req.method === "DELETE")) {
       need(who, "admin", req.method === "PUT" ? "flagging a wallet" : "unflagging a wallet");
@@ -170,6 +188,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       const entry = { wallet, reason: `${reason} (by ${who.name})`, createdAt: new Date().toISOString() };
       await store.setFlag(entry);
       return json(res, 200, entry);
+    }
+    if (route === "evidence/verify" && req.method === "POST") {
+      const { pack } = (await body(req)) as { pack?: EvidencePack };
+      if (pack === null || typeof pack !== "object") throw new HttpError(400, "bad-parameter", "POST /api/evidence/verify takes { \"pack\": { \"format\": … } }");
+      return json(res, 200, await verifyPackInStore(pack, store));
     }
     if (route === "evidence" && req.method === "POST") {
       const { query } = (await body(req)) as { query?: TraceQuery };

@@ -65,7 +65,7 @@ describe("sdk checkTransfer, limits and signed approvals (in-process Hardhat net
 
     // Each case: the condition, how to arrange it, the transfer, the rule, its SDK class, and the sentence the
     // user reads (written out here from the rule, not read back from the error object).
-    type Case = [string, (l: SdkLedger) => Promise<unknown>, () => { from: Address; to: Address; amount: string }, string, abstract new (...args: never[]) => ContractRevertError, () => string];
+    type Case = [string, (l: SdkLedger) => Promise<unknown>, () => { from: Address; to: Address; amount: string }, string, abstract new (...args: never[]) => Error, () => string];
     const cases: Case[] = [
       ["the token is paused", (l) => l.clientFor(l.pauser.address).pause(), () => ({ from: alice, to: bob, amount: "1" }), "GoodsTokenPaused", TokenPausedError, () => "the token is paused: transfers, issues and redemptions are stopped"],
       ["the sender is not registered", async () => undefined, () => ({ from: stranger, to: bob, amount: "0" }), "WalletRegistryWalletNotRegistered", WalletNotRegisteredError, () => `wallet ${stranger} is not registered`],

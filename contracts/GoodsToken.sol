@@ -35,6 +35,10 @@ contract GoodsToken is IGoodsToken, WalletRegistry, EIP712, Nonces {
     bytes32 public constant RECEIVE_WITH_AUTHORIZATION_TYPEHASH = keccak256(
         "ReceiveWithAuthorization(address from,address to,uint256 value,uint256 validAfter,uint256 validBefore,bytes32 nonce)"
     );
+    /// @inheritdoc IGoodsToken
+    bytes32 public constant PAYMENT_AUTHORIZATION_TYPEHASH = keccak256(
+        "PaymentAuthorization(address from,address to,uint256 value,uint256 validAfter,uint256 validBefore,bytes32 requestId)"
+    );
     /// @inheritdoc IERC3009
     bytes32 public constant CANCEL_AUTHORIZATION_TYPEHASH = keccak256("CancelAuthorization(address authorizer,bytes32 nonce)");
 
@@ -44,7 +48,10 @@ contract GoodsToken is IGoodsToken, WalletRegistry, EIP712, Nonces {
     IReserveRegistry private immutable _reserveRegistry;
 
     mapping(address authorizer => mapping(bytes32 nonce => bool)) private _authorizationStates;
-    mapping(address payee => mapping(bytes32 ref => bool)) private _paymentReferences;
+    /// @dev The payer of each paid payment reference. A reference commits to its payee (see {paymentReference}), so
+    /// one slot per reference records both "the payee was paid with it" and "the payer's authorization nonce `ref`
+    /// is used": a QR payment writes one fresh slot, not two.
+    mapping(bytes32 ref => address payer) private _paymentPayers;
 
     /// @param name_ Token name (also the EIP-712 domain name; version "1").
     /// @param symbol_ Token symbol.
@@ -212,7 +219,6 @@ contract GoodsToken is IGoodsToken, WalletRegistry, EIP712, Nonces {
     ) external {
         _useAuthorization(TRANSFER_WITH_AUTHORIZATION_TYPEHASH, from, to, value, validAfter, validBefore, nonce, v, r, s);
         _transfer(from, to, value);
-        emit PaymentReferenced(from, to, value, nonce);
     }
 
     /// @inheritdoc IERC3009
@@ -230,12 +236,39 @@ contract GoodsToken is IGoodsToken, WalletRegistry, EIP712, Nonces {
         if (msg.sender != to) revert GoodsTokenCallerNotPayee(msg.sender, to);
         _useAuthorization(RECEIVE_WITH_AUTHORIZATION_TYPEHASH, from, to, value, validAfter, validBefore, nonce, v, r, s);
         _transfer(from, to, value);
-        emit PaymentReferenced(from, to, value, nonce);
+    }
+
+    /// @inheritdoc IGoodsToken
+    function payWithAuthorization(
+        address from,
+        address to,
+        uint256 value,
+        uint256 validAfter,
+        uint256 validBefore,
+        bytes32 requestId,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external {
+        bytes32 ref = paymentReference(to, value, requestId);
+        _checkAuthorization(from, value, validAfter, validBefore, ref);
+        address payer = _paymentPayers[ref];
+        if (payer != address(0)) {
+            if (payer == from) revert GoodsTokenAuthorizationUsed(from, ref);
+            revert GoodsTokenPaymentReferenceUsed(to, ref);
+        }
+        bytes32 structHash =
+            keccak256(abi.encode(PAYMENT_AUTHORIZATION_TYPEHASH, from, to, value, validAfter, validBefore, requestId));
+        _requireSignature(from, _hashTypedDataV4(structHash), v, r, s);
+        _paymentPayers[ref] = from;
+        emit AuthorizationUsed(from, ref);
+        _transfer(from, to, value);
+        emit PaymentReferenced(from, to, value, ref);
     }
 
     /// @inheritdoc IERC3009
     function cancelAuthorization(address authorizer, bytes32 nonce, uint8 v, bytes32 r, bytes32 s) external {
-        if (_authorizationStates[authorizer][nonce]) revert GoodsTokenAuthorizationUsed(authorizer, nonce);
+        if (_nonceUsed(authorizer, nonce)) revert GoodsTokenAuthorizationUsed(authorizer, nonce);
         bytes32 structHash = keccak256(abi.encode(CANCEL_AUTHORIZATION_TYPEHASH, authorizer, nonce));
         _requireSignature(authorizer, _hashTypedDataV4(structHash), v, r, s);
         _authorizationStates[authorizer][nonce] = true;
@@ -243,8 +276,10 @@ contract GoodsToken is IGoodsToken, WalletRegistry, EIP712, Nonces {
     }
 
     /// @inheritdoc IERC3009
+    /// @dev True for a nonce used or canceled through the EIP-3009 functions, and for a payment reference that
+    /// `authorizer` paid with {payWithAuthorization} (its nonce is the reference).
     function authorizationState(address authorizer, bytes32 nonce) external view returns (bool) {
-        return _authorizationStates[authorizer][nonce];
+        return _nonceUsed(authorizer, nonce);
     }
 
     // ----------------------------------------------------------------------------------------------------------
@@ -268,8 +303,15 @@ contract GoodsToken is IGoodsToken, WalletRegistry, EIP712, Nonces {
     }
 
     /// @inheritdoc IGoodsToken
-    function paymentReferenceUsed(address payee, bytes32 ref) external view returns (bool) {
-        return _paymentReferences[payee][ref];
+    /// @dev A reference commits to its payee, and {payWithAuthorization} derives it from its `to`: a reference paid
+    /// at all was paid to the payee it commits to.
+    function paymentReferenceUsed(address, bytes32 ref) external view returns (bool) {
+        return _paymentPayers[ref] != address(0);
+    }
+
+    /// @inheritdoc IGoodsToken
+    function paymentReference(address payee, uint256 value, bytes32 requestId) public pure returns (bytes32) {
+        return keccak256(abi.encode(payee, value, requestId));
     }
 
     // ----------------------------------------------------------------------------------------------------------
@@ -285,8 +327,8 @@ contract GoodsToken is IGoodsToken, WalletRegistry, EIP712, Nonces {
     // Private helpers
     // ----------------------------------------------------------------------------------------------------------
 
-    /// @dev Validates an EIP-3009 authorization (window, unused nonce, payee's single-use reference, signature)
-    /// and marks the nonce used by `from` and the reference used for `to`.
+    /// @dev Validates a plain EIP-3009 authorization (non-zero value, window, unused nonce, signature) and marks the
+    /// nonce used by `from`. It never touches payment references (those are {payWithAuthorization}'s).
     function _useAuthorization(
         bytes32 typehash,
         address from,
@@ -299,16 +341,32 @@ contract GoodsToken is IGoodsToken, WalletRegistry, EIP712, Nonces {
         bytes32 r,
         bytes32 s
     ) private {
-        if (from == address(0)) revert ERC20InvalidSender(address(0));
-        if (block.timestamp <= validAfter) revert GoodsTokenAuthorizationNotYetValid(validAfter, block.timestamp);
-        if (block.timestamp >= validBefore) revert GoodsTokenAuthorizationExpired(validBefore, block.timestamp);
-        if (_authorizationStates[from][nonce]) revert GoodsTokenAuthorizationUsed(from, nonce);
-        if (_paymentReferences[to][nonce]) revert GoodsTokenPaymentReferenceUsed(to, nonce);
+        _checkAuthorization(from, value, validAfter, validBefore, nonce);
+        // _checkAuthorization refused a used or canceled EIP-3009 nonce; a payment reference `from` paid is one too.
+        if (_paymentPayers[nonce] == from) revert GoodsTokenAuthorizationUsed(from, nonce);
         bytes32 structHash = keccak256(abi.encode(typehash, from, to, value, validAfter, validBefore, nonce));
         _requireSignature(from, _hashTypedDataV4(structHash), v, r, s);
         _authorizationStates[from][nonce] = true;
-        _paymentReferences[to][nonce] = true;
         emit AuthorizationUsed(from, nonce);
+    }
+
+    /// @dev The checks every signed transfer shares: a payer, a non-zero value (a 0-value authorization would spend a
+    /// nonce or a payment reference for free), the validity window, and a nonce `from` has not canceled.
+    function _checkAuthorization(address from, uint256 value, uint256 validAfter, uint256 validBefore, bytes32 nonce)
+        private
+        view
+    {
+        if (from == address(0)) revert ERC20InvalidSender(address(0));
+        if (value == 0) revert GoodsTokenZeroValueAuthorization(from, nonce);
+        if (block.timestamp <= validAfter) revert GoodsTokenAuthorizationNotYetValid(validAfter, block.timestamp);
+        if (block.timestamp >= validBefore) revert GoodsTokenAuthorizationExpired(validBefore, block.timestamp);
+        if (_authorizationStates[from][nonce]) revert GoodsTokenAuthorizationUsed(from, nonce);
+    }
+
+    /// @dev Whether `authorizer`'s nonce is used or canceled: through the EIP-3009 functions, or as a payment
+    /// reference it paid.
+    function _nonceUsed(address authorizer, bytes32 nonce) private view returns (bool) {
+        return _authorizationStates[authorizer][nonce] || (authorizer != address(0) && _paymentPayers[nonce] == authorizer);
     }
 
     /// @dev Reverts unless (v, r, s) is `signer`'s signature of `digest` (ECDSA for an EOA, ERC-1271 for a

@@ -40,13 +40,14 @@ interface IERC3009 {
     /// @param value The amount.
     /// @param validAfter Valid only when `block.timestamp > validAfter`.
     /// @param validBefore Valid only when `block.timestamp < validBefore`.
-    /// @param nonce Unique 32-byte nonce (for a QR payment request: the request's reference).
+    /// @param nonce Unique 32-byte nonce (random; a QR payment request uses {IGoodsToken-payWithAuthorization}).
     /// @param v Signature v.
     /// @param r Signature r.
     /// @param s Signature s.
     ///
     /// Requirements:
     /// - the signature is `from`'s (an EOA's ECDSA or an ERC-1271 contract's) over the typed data;
+    /// - `value` is not 0 (a 0-value authorization would spend a nonce for nothing);
     /// - the window holds and the nonce is unused;
     /// - the transfer passes the compliance check.
     ///

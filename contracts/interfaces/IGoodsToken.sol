@@ -82,8 +82,9 @@ interface IGoodsToken is IERC20Metadata, IERC20Permit, IERC3009, IWalletRegistry
         bytes32 legalRef
     );
 
-    /// @notice A transfer carried a 32-byte payment reference (invoice or QR request id). Emitted by
-    /// {transferWithReference}, and by both EIP-3009 paths with the nonce as the reference.
+    /// @notice A transfer carried a 32-byte payment reference. Emitted by {transferWithReference} (a free-form
+    /// invoice reference) and by {payWithAuthorization} (the request's reference, `paymentReference(to, value,
+    /// requestId)`). The plain EIP-3009 functions do not emit it: their nonce is not a payment reference.
     /// @param from The payer.
     /// @param to The payee.
     /// @param amount The amount.
@@ -120,6 +121,11 @@ interface IGoodsToken is IERC20Metadata, IERC20Permit, IERC3009, IWalletRegistry
     error GoodsTokenPaymentReferenceUsed(address payee, bytes32 ref);
     /// @notice The EIP-2612 permit's deadline has passed.
     error GoodsTokenPermitExpired(uint256 deadline);
+    /// @notice A signed transfer of value 0 (EIP-3009 or a payment): it would spend the authorizer's nonce, or a
+    /// merchant's payment reference, for nothing.
+    /// @param authorizer The signer (`from`).
+    /// @param nonce The authorization's nonce (for {payWithAuthorization}: the payment reference).
+    error GoodsTokenZeroValueAuthorization(address authorizer, bytes32 nonce);
 
     // ----------------------------------------------------------------------------------------------------------
     // Pauser
@@ -231,8 +237,8 @@ interface IGoodsToken is IERC20Metadata, IERC20Permit, IERC3009, IWalletRegistry
     /// Emits one {IERC20-Transfer} per leg.
     function batchTransfer(address[] calldata to, uint256[] calldata amounts) external returns (bool);
 
-    /// @notice Transfers tokens with a 32-byte payment reference (an invoice or QR request id). The reference is
-    /// not single-use (a bill may be paid in parts); single-use QR payments use EIP-3009.
+    /// @notice Transfers tokens with a 32-byte payment reference (an invoice id). The reference is not single-use
+    /// (a bill may be paid in parts); single-use QR payments use {payWithAuthorization}.
     /// @param to The payee.
     /// @param amount The amount.
     /// @param ref The reference.
@@ -244,9 +250,58 @@ interface IGoodsToken is IERC20Metadata, IERC20Permit, IERC3009, IWalletRegistry
     /// Emits {IERC20-Transfer} and {PaymentReferenced}.
     function transferWithReference(address to, uint256 amount, bytes32 ref) external returns (bool);
 
+    /// @notice Pays a payment request (a QR code's payee, amount and request id) with the payer's signature. The
+    /// request's reference `paymentReference(to, value, requestId)` commits to the payee and the amount, so an
+    /// authorization of any other value or payee cannot consume it; it is single-use per payee (first paid wins)
+    /// and is the payer's authorization nonce (`authorizationState(from, ref)`, `cancelAuthorization(from, ref, …)`).
+    /// Anyone may submit it (the payer's app, the merchant, a relayer).
+    /// @param from The payer (signer).
+    /// @param to The payee.
+    /// @param value The amount the payer commits to (the request's amount).
+    /// @param validAfter Valid only when `block.timestamp > validAfter`.
+    /// @param validBefore Valid only when `block.timestamp < validBefore`.
+    /// @param requestId The payee's request id.
+    /// @param v Signature v.
+    /// @param r Signature r.
+    /// @param s Signature s.
+    ///
+    /// Requirements:
+    /// - `from` is not the zero address and `value` is not 0;
+    /// - the window holds;
+    /// - `from` has not used or canceled the nonce `ref`, and no other payer has paid `ref`;
+    /// - the signature is `from`'s (an EOA's ECDSA or an ERC-1271 contract's) over
+    ///   `PaymentAuthorization(from, to, value, validAfter, validBefore, requestId)` on this token's EIP-712 domain;
+    /// - the transfer passes the compliance check.
+    ///
+    /// Emits {AuthorizationUsed} (nonce `ref`), {IERC20-Transfer} and {PaymentReferenced}.
+    function payWithAuthorization(
+        address from,
+        address to,
+        uint256 value,
+        uint256 validAfter,
+        uint256 validBefore,
+        bytes32 requestId,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external;
+
     // ----------------------------------------------------------------------------------------------------------
     // Views
     // ----------------------------------------------------------------------------------------------------------
+
+    /// @notice The EIP-712 type hash of a payment: `keccak256("PaymentAuthorization(address from,address to,uint256
+    /// value,uint256 validAfter,uint256 validBefore,bytes32 requestId)")`.
+    /// @return The type hash.
+    // solhint-disable-next-line func-name-mixedcase
+    function PAYMENT_AUTHORIZATION_TYPEHASH() external view returns (bytes32);
+
+    /// @notice The reference of a payment request: `keccak256(abi.encode(payee, value, requestId))`.
+    /// @param payee The payee.
+    /// @param value The requested amount.
+    /// @param requestId The payee's request id.
+    /// @return The reference.
+    function paymentReference(address payee, uint256 value, bytes32 requestId) external pure returns (bytes32);
 
     /// @notice `keccak256("PAUSER_ROLE")`.
     /// @return The role id.
@@ -265,7 +320,8 @@ interface IGoodsToken is IERC20Metadata, IERC20Permit, IERC3009, IWalletRegistry
     /// @return True if paused.
     function paused() external view returns (bool);
 
-    /// @notice Whether `payee` has been paid with the single-use reference `ref` (EIP-3009 nonce).
+    /// @notice Whether the single-use payment reference `ref` (see {paymentReference}) has been paid with
+    /// {payWithAuthorization}. A reference commits to its payee, so the answer concerns that payee.
     /// @param payee The payee.
     /// @param ref The reference.
     /// @return True if used.

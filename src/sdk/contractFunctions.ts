@@ -8,6 +8,8 @@ export type FunctionCoverage = keyof LedgerActions | { noAction: string };
 
 const ROLE_CONSTANT = { noAction: "a role id constant: use `roles` (src/sdk/roles.ts)" } as const;
 const TYPEHASH = { noAction: "an EIP-712 type hash: signPayment and cancelAuthorization sign these types (eip3009Types)" } as const;
+/** Contract surface of contracts v2 (issue 8) that the SDK does not reach yet: the SDK/QR engineer maps each to its action. */
+const PENDING_V2 = { noAction: "contracts v2 (issue 8): not reached by the SDK yet; the SDK engineer adds its action" } as const;
 const TOKEN_ONLY = { noAction: "only the token may call it (issue and redeem record through it)" } as const;
 
 /**
@@ -72,6 +74,9 @@ export const tokenFunctionActions = {
   CANCEL_AUTHORIZATION_TYPEHASH: TYPEHASH,
   RECEIVE_WITH_AUTHORIZATION_TYPEHASH: TYPEHASH,
   TRANSFER_WITH_AUTHORIZATION_TYPEHASH: TYPEHASH,
+  PAYMENT_AUTHORIZATION_TYPEHASH: TYPEHASH,
+  payWithAuthorization: PENDING_V2,
+  paymentReference: PENDING_V2,
   COMPLIANCE_ROLE: ROLE_CONSTANT,
   DEFAULT_ADMIN_ROLE: ROLE_CONSTANT,
   ISSUER_ROLE: ROLE_CONSTANT,

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import hre, { network } from "hardhat";
 import { DAY, LotStatus, UNIT, WalletStatus, ledgerFixtures } from "../fixtures.js";
-import { authorizationArgs, freshNonce, signAuthorization, signCancel, signPermit } from "./helpers.js";
+import { authorizationArgs, freshNonce, paymentArgs, paymentReferenceOf, signAuthorization, signCancel, signPayment, signPermit } from "./helpers.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -395,14 +395,15 @@ describe("GoodsToken", function () {
   });
 
   describe("EIP-3009", function () {
-    it("transferWithAuthorization: emits AuthorizationUsed, marks the nonce and the payee's reference", async function () {
+    it("transferWithAuthorization: emits AuthorizationUsed and marks the nonce, and no payment reference", async function () {
       const l = await funded();
       const auth = await signAuthorization(connection, l.token, l.alice, "TransferWithAuthorization", { to: l.merchant.address, value: 25n * UNIT });
       const tx = l.token.connect(l.others[0]).transferWithAuthorization(...authorizationArgs(auth));
       await expect(tx).to.emit(l.token, "AuthorizationUsed").withArgs(l.alice.address, auth.nonce);
-      await expect(tx).to.emit(l.token, "PaymentReferenced").withArgs(l.alice.address, l.merchant.address, 25n * UNIT, auth.nonce);
+      await expect(tx).to.not.emit(l.token, "PaymentReferenced");
+      await expect(tx).to.changeTokenBalances(ethers, l.token, [l.alice, l.merchant], [-25n * UNIT, 25n * UNIT]);
       expect(await l.token.authorizationState(l.alice.address, auth.nonce)).to.equal(true);
-      expect(await l.token.paymentReferenceUsed(l.merchant.address, auth.nonce)).to.equal(true);
+      expect(await l.token.paymentReferenceUsed(l.merchant.address, auth.nonce)).to.equal(false);
     });
 
     it("the same payer paying twice reverts with GoodsTokenAuthorizationUsed", async function () {
@@ -414,18 +415,28 @@ describe("GoodsToken", function () {
         .withArgs(l.alice.address, auth.nonce);
     });
 
-    it("a second payer paying the same single-use request reverts with GoodsTokenPaymentReferenceUsed and moves nothing", async function () {
+    it("plain EIP-3009 nonces are per payer and no longer single-use per payee: two payers may use the same nonce", async function () {
       const l = await funded();
-      const request = ethers.id("qr-request-7");
-      const first = await signAuthorization(connection, l.token, l.alice, "TransferWithAuthorization", { to: l.merchant.address, value: 3n * UNIT, nonce: request });
-      const second = await signAuthorization(connection, l.token, l.bob, "ReceiveWithAuthorization", { to: l.merchant.address, value: 3n * UNIT, nonce: request });
+      const nonce = ethers.id("same-random-nonce");
+      const first = await signAuthorization(connection, l.token, l.alice, "TransferWithAuthorization", { to: l.merchant.address, value: 3n * UNIT, nonce });
+      const second = await signAuthorization(connection, l.token, l.bob, "ReceiveWithAuthorization", { to: l.merchant.address, value: 3n * UNIT, nonce });
       await (await l.token.transferWithAuthorization(...authorizationArgs(first))).wait();
       await expect(l.token.connect(l.merchant).receiveWithAuthorization(...authorizationArgs(second)))
-        .to.be.revertedWithCustomError(l.token, "GoodsTokenPaymentReferenceUsed")
-        .withArgs(l.merchant.address, request);
-      expect(await l.token.balanceOf(l.bob.address)).to.equal(100_000n * UNIT);
-      expect(await l.token.authorizationState(l.bob.address, request)).to.equal(false);
+        .to.changeTokenBalances(ethers, l.token, [l.bob, l.merchant], [-3n * UNIT, 3n * UNIT]);
+      expect(await l.token.authorizationState(l.bob.address, nonce)).to.equal(true);
     });
+
+    for (const kind of ["TransferWithAuthorization", "ReceiveWithAuthorization"] as const) {
+      it(`${kind} of value 0 reverts with GoodsTokenZeroValueAuthorization and leaves the nonce unused`, async function () {
+        const l = await funded();
+        const auth = await signAuthorization(connection, l.token, l.alice, kind, { to: l.merchant.address, value: 0n });
+        const call = kind === "TransferWithAuthorization"
+          ? l.token.connect(l.others[0]).transferWithAuthorization(...authorizationArgs(auth))
+          : l.token.connect(l.merchant).receiveWithAuthorization(...authorizationArgs(auth));
+        await expect(call).to.be.revertedWithCustomError(l.token, "GoodsTokenZeroValueAuthorization").withArgs(l.alice.address, auth.nonce);
+        expect(await l.token.authorizationState(l.alice.address, auth.nonce)).to.equal(false);
+      });
+    }
 
     it("reverts with GoodsTokenAuthorizationNotYetValid and GoodsTokenAuthorizationExpired outside the window", async function () {
       const l = await funded();
@@ -488,6 +499,138 @@ describe("GoodsToken", function () {
       await expect(l.token.cancelAuthorization(l.alice.address, other, bobSig.v, bobSig.r, bobSig.s))
         .to.be.revertedWithCustomError(l.token, "GoodsTokenInvalidSignature")
         .withArgs(l.alice.address);
+    });
+  });
+
+  describe("payment requests bound on chain (payWithAuthorization)", function () {
+    const REQUEST = ethers.id("qr-request-7");
+
+    it("paymentReference is keccak256(abi.encode(payee, value, requestId))", async function () {
+      const l = await funded();
+      expect(await l.token.paymentReference(l.merchant.address, 3n * UNIT, REQUEST)).to.equal(paymentReferenceOf(connection, l.merchant.address, 3n * UNIT, REQUEST));
+      expect(await l.token.PAYMENT_AUTHORIZATION_TYPEHASH()).to.equal(
+        ethers.id("PaymentAuthorization(address from,address to,uint256 value,uint256 validAfter,uint256 validBefore,bytes32 requestId)"),
+      );
+    });
+
+    it("pays the request: Transfer, AuthorizationUsed(from, ref) and PaymentReferenced(from, to, value, ref); the reference is used", async function () {
+      const l = await funded();
+      const ref = paymentReferenceOf(connection, l.merchant.address, 3n * UNIT, REQUEST);
+      const payment = await signPayment(connection, l.token, l.alice, { to: l.merchant.address, value: 3n * UNIT, requestId: REQUEST });
+      const tx = l.token.connect(l.others[0]).payWithAuthorization(...paymentArgs(payment));
+      await expect(tx).to.emit(l.token, "AuthorizationUsed").withArgs(l.alice.address, ref);
+      await expect(tx).to.emit(l.token, "PaymentReferenced").withArgs(l.alice.address, l.merchant.address, 3n * UNIT, ref);
+      await expect(tx).to.changeTokenBalances(ethers, l.token, [l.alice, l.merchant], [-3n * UNIT, 3n * UNIT]);
+      expect(await l.token.paymentReferenceUsed(l.merchant.address, ref)).to.equal(true);
+      expect(await l.token.authorizationState(l.alice.address, ref)).to.equal(true);
+      expect(await l.token.authorizationState(l.bob.address, ref)).to.equal(false);
+    });
+
+    it("the same payer paying twice reverts with GoodsTokenAuthorizationUsed(from, ref)", async function () {
+      const l = await funded();
+      const ref = paymentReferenceOf(connection, l.merchant.address, 3n * UNIT, REQUEST);
+      const payment = await signPayment(connection, l.token, l.alice, { to: l.merchant.address, value: 3n * UNIT, requestId: REQUEST });
+      await (await l.token.payWithAuthorization(...paymentArgs(payment))).wait();
+      await expect(l.token.payWithAuthorization(...paymentArgs(payment)))
+        .to.be.revertedWithCustomError(l.token, "GoodsTokenAuthorizationUsed")
+        .withArgs(l.alice.address, ref);
+    });
+
+    it("a second payer paying the same request reverts with GoodsTokenPaymentReferenceUsed(payee, ref) and moves nothing", async function () {
+      const l = await funded();
+      const ref = paymentReferenceOf(connection, l.merchant.address, 3n * UNIT, REQUEST);
+      const first = await signPayment(connection, l.token, l.alice, { to: l.merchant.address, value: 3n * UNIT, requestId: REQUEST });
+      const second = await signPayment(connection, l.token, l.bob, { to: l.merchant.address, value: 3n * UNIT, requestId: REQUEST });
+      await (await l.token.payWithAuthorization(...paymentArgs(first))).wait();
+      await expect(l.token.connect(l.merchant).payWithAuthorization(...paymentArgs(second)))
+        .to.be.revertedWithCustomError(l.token, "GoodsTokenPaymentReferenceUsed")
+        .withArgs(l.merchant.address, ref);
+      expect(await l.token.balanceOf(l.bob.address)).to.equal(100_000n * UNIT);
+      expect(await l.token.authorizationState(l.bob.address, ref)).to.equal(false);
+    });
+
+    describe("the free-griefing attack (issue 8): burning a merchant's request before the real payer", function () {
+      it("a zero-balance registered wallet's 0-value authorization reverts with GoodsTokenZeroValueAuthorization; the real payer then pays", async function () {
+        const l = await funded();
+        const griefer = l.others[0];
+        await (await l.token.connect(l.registrar).registerWallet(griefer.address, 1, 1, 1, 1, l.kycExpiryDay)).wait();
+        expect(await l.token.balanceOf(griefer.address)).to.equal(0n);
+        // Through payWithAuthorization, a 0-value payment of the request id …
+        const zeroPay = await signPayment(connection, l.token, griefer, { to: l.merchant.address, value: 0n, requestId: REQUEST });
+        await expect(l.token.connect(griefer).payWithAuthorization(...paymentArgs(zeroPay)))
+          .to.be.revertedWithCustomError(l.token, "GoodsTokenZeroValueAuthorization")
+          .withArgs(griefer.address, paymentReferenceOf(connection, l.merchant.address, 0n, REQUEST));
+        // … and through plain EIP-3009 with the merchant's reference as the nonce (v1's attack).
+        const ref = paymentReferenceOf(connection, l.merchant.address, 3n * UNIT, REQUEST);
+        const zeroAuth = await signAuthorization(connection, l.token, griefer, "TransferWithAuthorization", { to: l.merchant.address, value: 0n, nonce: ref });
+        await expect(l.token.connect(griefer).transferWithAuthorization(...authorizationArgs(zeroAuth)))
+          .to.be.revertedWithCustomError(l.token, "GoodsTokenZeroValueAuthorization")
+          .withArgs(griefer.address, ref);
+        expect(await l.token.paymentReferenceUsed(l.merchant.address, ref)).to.equal(false);
+        const real = await signPayment(connection, l.token, l.alice, { to: l.merchant.address, value: 3n * UNIT, requestId: REQUEST });
+        await expect(l.token.payWithAuthorization(...paymentArgs(real))).to.changeTokenBalances(ethers, l.token, [l.alice, l.merchant], [-3n * UNIT, 3n * UNIT]);
+      });
+
+      it("a wrong-value authorization (one micro-unit) pays only its own amount and does not consume the request", async function () {
+        const l = await funded();
+        const ref = paymentReferenceOf(connection, l.merchant.address, 3n * UNIT, REQUEST);
+        // The griefer pays 1 micro-unit "for" the request id: that is a different reference.
+        const tiny = await signPayment(connection, l.token, l.bob, { to: l.merchant.address, value: 1n, requestId: REQUEST });
+        await (await l.token.payWithAuthorization(...paymentArgs(tiny))).wait();
+        expect(await l.token.paymentReferenceUsed(l.merchant.address, ref)).to.equal(false);
+        // A plain EIP-3009 authorization using the reference as its nonce no longer touches references either.
+        const plain = await signAuthorization(connection, l.token, l.bob, "TransferWithAuthorization", { to: l.merchant.address, value: 1n, nonce: ref });
+        await (await l.token.transferWithAuthorization(...authorizationArgs(plain))).wait();
+        expect(await l.token.paymentReferenceUsed(l.merchant.address, ref)).to.equal(false);
+        // A signature for one value cannot be submitted with another (the amount the payer committed to).
+        const real = await signPayment(connection, l.token, l.alice, { to: l.merchant.address, value: 3n * UNIT, requestId: REQUEST });
+        await expect(l.token.payWithAuthorization(...paymentArgs({ ...real, value: 2n })))
+          .to.be.revertedWithCustomError(l.token, "GoodsTokenInvalidSignature")
+          .withArgs(l.alice.address);
+        await expect(l.token.payWithAuthorization(...paymentArgs(real))).to.changeTokenBalances(ethers, l.token, [l.alice, l.merchant], [-3n * UNIT, 3n * UNIT]);
+        expect(await l.token.paymentReferenceUsed(l.merchant.address, ref)).to.equal(true);
+      });
+    });
+
+    it("a payment signature cannot be replayed through transferWithAuthorization, nor an EIP-3009 one through payWithAuthorization", async function () {
+      const l = await funded();
+      const ref = paymentReferenceOf(connection, l.merchant.address, UNIT, REQUEST);
+      const payment = await signPayment(connection, l.token, l.alice, { to: l.merchant.address, value: UNIT, requestId: REQUEST });
+      const asTransfer = [payment.from, payment.to, payment.value, payment.validAfter, payment.validBefore, ref, payment.signature.v, payment.signature.r, payment.signature.s] as const;
+      await expect(l.token.transferWithAuthorization(...asTransfer)).to.be.revertedWithCustomError(l.token, "GoodsTokenInvalidSignature").withArgs(l.alice.address);
+      const auth = await signAuthorization(connection, l.token, l.alice, "TransferWithAuthorization", { to: l.merchant.address, value: UNIT, nonce: REQUEST });
+      await expect(l.token.payWithAuthorization(...authorizationArgs(auth))).to.be.revertedWithCustomError(l.token, "GoodsTokenInvalidSignature").withArgs(l.alice.address);
+    });
+
+    it("cancelAuthorization(from, ref) cancels a request before it is paid; a paid reference cannot be canceled", async function () {
+      const l = await funded();
+      const ref = paymentReferenceOf(connection, l.merchant.address, UNIT, REQUEST);
+      const sig = await signCancel(connection, l.token, l.alice, ref);
+      await (await l.token.cancelAuthorization(l.alice.address, ref, sig.v, sig.r, sig.s)).wait();
+      const payment = await signPayment(connection, l.token, l.alice, { to: l.merchant.address, value: UNIT, requestId: REQUEST });
+      await expect(l.token.payWithAuthorization(...paymentArgs(payment))).to.be.revertedWithCustomError(l.token, "GoodsTokenAuthorizationUsed").withArgs(l.alice.address, ref);
+      const other = ethers.id("qr-request-8");
+      const otherRef = paymentReferenceOf(connection, l.merchant.address, UNIT, other);
+      await (await l.token.payWithAuthorization(...paymentArgs(await signPayment(connection, l.token, l.bob, { to: l.merchant.address, value: UNIT, requestId: other })))).wait();
+      const bobSig = await signCancel(connection, l.token, l.bob, otherRef);
+      await expect(l.token.cancelAuthorization(l.bob.address, otherRef, bobSig.v, bobSig.r, bobSig.s))
+        .to.be.revertedWithCustomError(l.token, "GoodsTokenAuthorizationUsed")
+        .withArgs(l.bob.address, otherRef);
+      // And bob's plain EIP-3009 authorization with that nonce is refused as used.
+      const reuse = await signAuthorization(connection, l.token, l.bob, "TransferWithAuthorization", { to: l.merchant.address, value: 1n, nonce: otherRef });
+      await expect(l.token.transferWithAuthorization(...authorizationArgs(reuse))).to.be.revertedWithCustomError(l.token, "GoodsTokenAuthorizationUsed").withArgs(l.bob.address, otherRef);
+    });
+
+    it("reverts outside the window and with ERC20InvalidSender for a zero payer", async function () {
+      const l = await funded();
+      const now = BigInt(await networkHelpers.time.latest());
+      const early = await signPayment(connection, l.token, l.alice, { to: l.merchant.address, value: 1n, validAfter: now + 1000n });
+      await expect(l.token.payWithAuthorization(...paymentArgs(early))).to.be.revertedWithCustomError(l.token, "GoodsTokenAuthorizationNotYetValid").withArgs(now + 1000n, now + 1n);
+      const late = await signPayment(connection, l.token, l.alice, { to: l.merchant.address, value: 1n, validBefore: now + 5n });
+      await networkHelpers.time.increase(10);
+      await expect(l.token.payWithAuthorization(...paymentArgs(late))).to.be.revertedWithCustomError(l.token, "GoodsTokenAuthorizationExpired");
+      const zero = await signPayment(connection, l.token, l.alice, { from: ethers.ZeroAddress, to: l.merchant.address, value: 1n });
+      await expect(l.token.payWithAuthorization(...paymentArgs(zero))).to.be.revertedWithCustomError(l.token, "ERC20InvalidSender").withArgs(ethers.ZeroAddress);
     });
   });
 

@@ -1,7 +1,7 @@
 import { network } from "hardhat";
 import { ledgerFixtures } from "../fixtures.js";
 import { shouldBehaveLikeCompliantToken, type ValuePath } from "./behaviors/compliant.behavior.js";
-import { authorizationArgs, signAuthorization } from "./helpers.js";
+import { authorizationArgs, paymentArgs, signAuthorization, signPayment } from "./helpers.js";
 
 const connection = await network.create();
 const { ethers } = connection;
@@ -33,6 +33,13 @@ const paths: ValuePath[] = [
     send: async (l, from, to, amount) => {
       const auth = await signAuthorization(connection, l.token, from, "ReceiveWithAuthorization", { to: to.address, value: amount });
       return l.token.connect(to).receiveWithAuthorization(...authorizationArgs(auth));
+    },
+  },
+  {
+    name: "payWithAuthorization",
+    send: async (l, from, to, amount) => {
+      const payment = await signPayment(connection, l.token, from, { to: to.address, value: amount });
+      return l.token.connect(l.others.at(-1)!).payWithAuthorization(...paymentArgs(payment));
     },
   },
   {

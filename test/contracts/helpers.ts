@@ -110,3 +110,57 @@ export async function signPermit(
   );
   return connection.ethers.Signature.from(raw);
 }
+
+/** A payment request's authorization (PaymentAuthorization on the token's EIP-712 domain) and its signature. */
+export interface SignedPayment {
+  from: string;
+  to: string;
+  value: bigint;
+  validAfter: bigint;
+  validBefore: bigint;
+  requestId: string;
+  signature: Signature;
+}
+
+const PAYMENT_FIELDS: TypedDataField[] = [
+  { name: "from", type: "address" },
+  { name: "to", type: "address" },
+  { name: "value", type: "uint256" },
+  { name: "validAfter", type: "uint256" },
+  { name: "validBefore", type: "uint256" },
+  { name: "requestId", type: "bytes32" },
+];
+
+/**
+ * Signs a PaymentAuthorization (payWithAuthorization). Defaults: valid from 0 to one hour after the chain's latest
+ * block, a fresh request id.
+ */
+export async function signPayment(
+  connection: NetworkConnection,
+  token: Contract,
+  signer: HardhatEthersSigner,
+  fields: { to: string; value: bigint } & Partial<Omit<SignedPayment, "signature">>,
+): Promise<SignedPayment> {
+  const now = BigInt(await connection.networkHelpers.time.latest());
+  const payment = {
+    from: fields.from ?? signer.address,
+    to: fields.to,
+    value: fields.value,
+    validAfter: fields.validAfter ?? 0n,
+    validBefore: fields.validBefore ?? now + 3600n,
+    requestId: fields.requestId ?? freshNonce(connection),
+  };
+  const raw = await signer.signTypedData(await domain(connection, token), { PaymentAuthorization: PAYMENT_FIELDS }, payment);
+  return { ...payment, signature: connection.ethers.Signature.from(raw) };
+}
+
+/** The argument list of payWithAuthorization. */
+export function paymentArgs(p: SignedPayment) {
+  return [p.from, p.to, p.value, p.validAfter, p.validBefore, p.requestId, p.signature.v, p.signature.r, p.signature.s] as const;
+}
+
+/** `paymentReference(payee, value, requestId)` computed off chain: keccak256(abi.encode(payee, value, requestId)). */
+export function paymentReferenceOf(connection: NetworkConnection, payee: string, value: bigint, requestId: string): string {
+  const { ethers } = connection;
+  return ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["address", "uint256", "bytes32"], [payee, value, requestId]));
+}

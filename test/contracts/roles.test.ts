@@ -52,7 +52,8 @@ const open: Record<"token" | "reserveRegistry", Record<string, string>> = {
   token: {
     transfer: "holder", approve: "holder", transferFrom: "spender", batchTransfer: "holder",
     transferWithReference: "holder", permit: "signature", transferWithAuthorization: "signature",
-    receiveWithAuthorization: "signature (payee submits)", cancelAuthorization: "signature", renounceRole: "own role only",
+    receiveWithAuthorization: "signature (payee submits)", payWithAuthorization: "signature", cancelAuthorization: "signature",
+    renounceRole: "own role only",
   },
   reserveRegistry: {
     renounceRole: "own role only",

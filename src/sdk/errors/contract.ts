@@ -221,6 +221,10 @@ export type PaymentReferenceUsedError = InstanceType<typeof PaymentReferenceUsed
 export const PermitExpiredError = defineError("GoodsTokenPermitExpired", "PermitExpiredError", (a) => `the permit expired at ${time(a.deadline)}`);
 /** Instance type of {@link PermitExpiredError}. */
 export type PermitExpiredError = InstanceType<typeof PermitExpiredError>;
+/** A signed transfer of value 0 is refused (it would spend a nonce or a payment request for nothing). @example `catch (e) { if (e instanceof ZeroValueAuthorizationError) … }` */
+export const ZeroValueAuthorizationError = defineError("GoodsTokenZeroValueAuthorization", "ZeroValueAuthorizationError", (a) => `an authorization of value 0 is refused (${a.authorizer}, nonce ${a.nonce}): it would spend the nonce or the payment request for nothing`);
+/** Instance type of {@link ZeroValueAuthorizationError}. */
+export type ZeroValueAuthorizationError = InstanceType<typeof ZeroValueAuthorizationError>;
 
 // ---- reserve registry ---------------------------------------------------------------------------------------
 
@@ -395,6 +399,7 @@ export const contractErrors = {
   GoodsTokenCallerNotPayee: CallerNotPayeeError,
   GoodsTokenPaymentReferenceUsed: PaymentReferenceUsedError,
   GoodsTokenPermitExpired: PermitExpiredError,
+  GoodsTokenZeroValueAuthorization: ZeroValueAuthorizationError,
   ReserveRegistryCallerNotToken: CallerNotTokenError,
   ReserveRegistryInvalidAdmin: ReserveInvalidAdminError,
   ReserveRegistryInvalidLotId: InvalidLotIdError,

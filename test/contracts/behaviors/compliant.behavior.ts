@@ -1,7 +1,7 @@
 /**
  * The compliance rules every value-moving path must obey (OpenZeppelin's `*.behavior.js` pattern): run by
  * test/contracts/compliant.test.ts against transfer, transferFrom, transferWithAuthorization,
- * receiveWithAuthorization, batchTransfer and transferWithReference.
+ * receiveWithAuthorization, payWithAuthorization, batchTransfer and transferWithReference.
  */
 import { expect } from "chai";
 import type { ContractTransactionResponse } from "ethers";

@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {IWalletRegistryV1} from "./interfaces/IWalletRegistryV1.sol";
+import {PackedERC20V1} from "./PackedERC20V1.sol";
+
+/// @title WalletRegistryV1
+/// @notice The wallet registry, built into the token: each wallet's record lives in the bits above the balance in
+/// the account word (docs/DESIGN.md §1), so the compliance check on a transfer costs no extra storage read but the
+/// tier slot.
+/// @dev Account word: balance 0–95 | spentToday 96–159 | spentDay 160–183 | kycExpiryDay 184–207 | tier 208–215 |
+/// status 216–217 | role 218–220 | denylisted 221 | reserved 222–223 | region 224–239 | institution 240–255.
+/// Tier word: maxBalance 0–63 | maxTransfer 64–127 | dailyOutflow 128–191 | paused 255. The pause flag is copied
+/// into every configured tier's word, because every value-moving path reads a tier word anyway: pausing costs a
+/// write per configured tier, and checking the pause costs nothing.
+abstract contract WalletRegistryV1 is PackedERC20V1, AccessControl, IWalletRegistryV1 {
+    /// @inheritdoc IWalletRegistryV1
+    bytes32 public constant REGISTRAR_ROLE = keccak256("REGISTRAR_ROLE");
+    /// @inheritdoc IWalletRegistryV1
+    bytes32 public constant COMPLIANCE_ROLE = keccak256("COMPLIANCE_ROLE");
+
+    uint256 private constant MASK8 = 0xff;
+    uint256 private constant MASK16 = 0xffff;
+    uint256 private constant MASK24 = 0xffffff;
+    uint256 private constant MASK64 = 0xffffffffffffffff;
+
+    uint256 private constant SPENT_SHIFT = 96;
+    uint256 private constant SPENT_DAY_SHIFT = 160;
+    uint256 private constant KYC_SHIFT = 184;
+    uint256 private constant TIER_SHIFT = 208;
+    uint256 private constant STATUS_SHIFT = 216;
+    uint256 private constant ROLE_SHIFT = 218;
+    uint256 private constant REGION_SHIFT = 224;
+    uint256 private constant INSTITUTION_SHIFT = 240;
+
+    /// @dev spentToday and spentDay together.
+    uint256 private constant SPENT_FIELDS = ((1 << 88) - 1) << SPENT_SHIFT;
+    /// @dev kycExpiryDay, tier, status, role, region, institution: what registration sets.
+    uint256 private constant RECORD_FIELDS =
+        (MASK24 << KYC_SHIFT) | (MASK8 << TIER_SHIFT) | (7 << ROLE_SHIFT) | (MASK16 << REGION_SHIFT)
+            | (MASK16 << INSTITUTION_SHIFT);
+    uint256 private constant STATUS_FIELD = 3 << STATUS_SHIFT;
+    uint256 internal constant DENYLIST_BIT = 1 << 221;
+    /// @dev Status and denylist bits after `>> STATUS_SHIFT`: equal to STATUS_ACTIVE iff active and not denylisted.
+    uint256 private constant MOVABLE_MASK = 0x23;
+
+    uint256 internal constant STATUS_UNREGISTERED = 0;
+    uint256 internal constant STATUS_ACTIVE = 1;
+    uint256 internal constant STATUS_FROZEN = 2;
+    uint256 internal constant STATUS_CLOSED = 3;
+
+    uint256 private constant TIER_PAUSED = 1 << 255;
+    uint256 private constant TIER_LIMITS = (1 << 192) - 1;
+
+    mapping(uint8 tier => uint256) private _tiers;
+    /// @dev Bit i set: tier i is configured (so pausing flags its word).
+    uint256 private _configuredTiers;
+    bool private _paused;
+    mapping(address account => bytes32) private _aliasOf;
+    mapping(bytes32 aliasCommitment => address) private _walletByAlias;
+
+    // ----------------------------------------------------------------------------------------------------------
+    // Registrar
+    // ----------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IWalletRegistryV1
+    function registerWallet(
+        address account,
+        uint8 role,
+        uint8 tier,
+        uint16 region,
+        uint16 institution,
+        uint24 kycExpiryDay
+    ) external onlyRole(REGISTRAR_ROLE) {
+        _register(account, role, tier, region, institution, kycExpiryDay);
+    }
+
+    /// @inheritdoc IWalletRegistryV1
+    function registerWallets(WalletRegistration[] calldata registrations) external onlyRole(REGISTRAR_ROLE) {
+        uint256 n = registrations.length;
+        if (n == 0) revert WalletRegistryEmptyBatch();
+        for (uint256 i; i < n; ++i) {
+            WalletRegistration calldata r = registrations[i];
+            _register(r.account, r.role, r.tier, r.region, r.institution, r.kycExpiryDay);
+        }
+    }
+
+    /// @inheritdoc IWalletRegistryV1
+    function updateWallet(
+        address account,
+        uint8 role,
+        uint8 tier,
+        uint16 region,
+        uint16 institution,
+        uint24 kycExpiryDay,
+        bytes32 reasonCode
+    ) external onlyRole(REGISTRAR_ROLE) {
+        uint256 word = _accounts[account];
+        _requireOpen(account, word);
+        uint256 record = _encodeRecord(role, tier, region, institution, kycExpiryDay);
+        _accounts[account] = (word & ~RECORD_FIELDS) | record;
+        emit WalletUpdated(
+            account, msg.sender, WalletRole(role), tier, region, institution, kycExpiryDay, reasonCode
+        );
+    }
+
+    /// @inheritdoc IWalletRegistryV1
+    function linkAlias(address account, bytes32 aliasCommitment) external onlyRole(REGISTRAR_ROLE) {
+        _requireOpen(account, _accounts[account]);
+        if (aliasCommitment == bytes32(0)) revert WalletRegistryInvalidAlias(aliasCommitment);
+        address holder = _walletByAlias[aliasCommitment];
+        if (holder != address(0)) revert WalletRegistryAliasTaken(aliasCommitment, holder);
+        _unlinkAlias(account);
+        _linkAlias(account, aliasCommitment);
+    }
+
+    /// @inheritdoc IWalletRegistryV1
+    function closeWallet(address account, bytes32 reasonCode) external onlyRole(REGISTRAR_ROLE) {
+        uint256 word = _accounts[account];
+        _requireOpen(account, word);
+        uint256 balance = word & BALANCE_MASK;
+        if (balance != 0) revert WalletRegistryBalanceNotZero(account, balance);
+        _unlinkAlias(account);
+        _close(account, word, reasonCode);
+    }
+
+    // ----------------------------------------------------------------------------------------------------------
+    // Compliance
+    // ----------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IWalletRegistryV1
+    function freezeWallet(address account, bytes32 reasonCode) external onlyRole(COMPLIANCE_ROLE) {
+        uint256 word = _accounts[account];
+        uint256 status = _status(word);
+        if (status != STATUS_ACTIVE) _revertStatus(account, status);
+        _accounts[account] = (word & ~STATUS_FIELD) | (STATUS_FROZEN << STATUS_SHIFT);
+        emit WalletFrozen(account, msg.sender, reasonCode);
+    }
+
+    /// @inheritdoc IWalletRegistryV1
+    function unfreezeWallet(address account, bytes32 reasonCode) external onlyRole(COMPLIANCE_ROLE) {
+        uint256 word = _accounts[account];
+        uint256 status = _status(word);
+        if (status != STATUS_FROZEN) {
+            if (status == STATUS_ACTIVE) revert WalletRegistryWalletNotFrozen(account);
+            _revertStatus(account, status);
+        }
+        _accounts[account] = (word & ~STATUS_FIELD) | (STATUS_ACTIVE << STATUS_SHIFT);
+        emit WalletUnfrozen(account, msg.sender, reasonCode);
+    }
+
+    /// @inheritdoc IWalletRegistryV1
+    function denylist(address account, bytes32 reasonCode) external onlyRole(COMPLIANCE_ROLE) {
+        if (account == address(0)) revert WalletRegistryInvalidAccount(account);
+        uint256 word = _accounts[account];
+        if (word & DENYLIST_BIT != 0) revert WalletRegistryWalletDenylisted(account);
+        _accounts[account] = word | DENYLIST_BIT;
+        emit WalletDenylisted(account, msg.sender, reasonCode);
+    }
+
+    /// @inheritdoc IWalletRegistryV1
+    function removeFromDenylist(address account, bytes32 reasonCode) external onlyRole(COMPLIANCE_ROLE) {
+        uint256 word = _accounts[account];
+        if (word & DENYLIST_BIT == 0) revert WalletRegistryWalletNotDenylisted(account);
+        _accounts[account] = word & ~DENYLIST_BIT;
+        emit WalletDenylistCleared(account, msg.sender, reasonCode);
+    }
+
+    /// @inheritdoc IWalletRegistryV1
+    function setTierLimits(uint8 tier, uint64 maxBalance, uint64 maxTransfer, uint64 dailyOutflow)
+        external
+        onlyRole(COMPLIANCE_ROLE)
+    {
+        if (maxBalance == 0 || maxTransfer == 0 || dailyOutflow == 0) {
+            revert WalletRegistryInvalidTierLimits(tier, maxBalance, maxTransfer, dailyOutflow);
+        }
+        _tiers[tier] = uint256(maxBalance) | (uint256(maxTransfer) << 64) | (uint256(dailyOutflow) << 128)
+            | (_paused ? TIER_PAUSED : 0);
+        _configuredTiers |= 1 << tier;
+        emit TierLimitsSet(tier, maxBalance, maxTransfer, dailyOutflow, msg.sender);
+    }
+
+    // ----------------------------------------------------------------------------------------------------------
+    // Views
+    // ----------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IWalletRegistryV1
+    function walletOf(address account) external view returns (Wallet memory wallet) {
+        uint256 word = _accounts[account];
+        wallet.status = WalletStatus(_status(word));
+        wallet.role = WalletRole((word >> ROLE_SHIFT) & 7);
+        wallet.tier = _tier(word);
+        wallet.denylisted = word & DENYLIST_BIT != 0;
+        wallet.region = uint16(word >> REGION_SHIFT);
+        wallet.institution = uint16(word >> INSTITUTION_SHIFT);
+        wallet.kycExpiryDay = uint24(word >> KYC_SHIFT);
+        wallet.spentDay = uint24(word >> SPENT_DAY_SHIFT);
+        wallet.spentToday = uint64(word >> SPENT_SHIFT);
+        wallet.balance = word & BALANCE_MASK;
+        wallet.aliasCommitment = _aliasOf[account];
+    }
+
+    /// @inheritdoc IWalletRegistryV1
+    function tierLimits(uint8 tier) external view returns (TierLimits memory limits) {
+        uint256 t = _tiers[tier];
+        limits.maxBalance = uint64(t);
+        limits.maxTransfer = uint64(t >> 64);
+        limits.dailyOutflow = uint64(t >> 128);
+    }
+
+    /// @inheritdoc IWalletRegistryV1
+    function remainingDailyOutflow(address account) external view returns (uint256) {
+        uint256 word = _accounts[account];
+        if (_status(word) == STATUS_UNREGISTERED) return 0;
+        return _remainingToday(word, (_tiers[_tier(word)] >> 128) & MASK64, block.timestamp / 1 days);
+    }
+
+    /// @inheritdoc IWalletRegistryV1
+    function walletByAlias(bytes32 aliasCommitment) external view returns (address) {
+        return _walletByAlias[aliasCommitment];
+    }
+
+    /// @inheritdoc IWalletRegistryV1
+    function currentDay() external view returns (uint256) {
+        return block.timestamp / 1 days;
+    }
+
+    // ----------------------------------------------------------------------------------------------------------
+    // The compliance check (the hooks of PackedERC20V1._update, through which every value-moving path passes)
+    // ----------------------------------------------------------------------------------------------------------
+
+    /// @dev The sender's side of the check: not paused; `from` registered, active, not denylisted, KYC not expired;
+    /// `value` within its tier's single-transfer limit and what is left of today's outflow. Returns the word with
+    /// `value` added to today's outflow (written once, with the balance, by PackedERC20V1).
+    function _checkDebit(address from, uint256 word, uint256 value) internal view override returns (uint256) {
+        uint256 limits = _tiers[uint8(word >> TIER_SHIFT)];
+        uint256 today = block.timestamp / 1 days;
+        uint256 spent = _spentToday(word, today);
+        // One combined test on the hot path; {_revertSender} names the rule that failed.
+        if (
+            limits & TIER_PAUSED != 0 || (word >> STATUS_SHIFT) & MOVABLE_MASK != STATUS_ACTIVE
+                || (word >> KYC_SHIFT) & MASK24 <= today || value > (limits >> 64) & MASK64
+                || spent + value > (limits >> 128) & MASK64
+        ) _revertSender(from, word, limits, value, spent, today);
+        // spent + value ≤ dailyOutflow < 2^64 (checked just above); today < 2^24 until the year 47,900.
+        unchecked {
+            return (word & ~SPENT_FIELDS) | ((spent + value) << SPENT_SHIFT) | (today << SPENT_DAY_SHIFT);
+        }
+    }
+
+    /// @dev The recipient's side of the check.
+    function _checkCredit(address to, uint256 word, uint256 value) internal view override {
+        _checkRecipient(to, word, value, false);
+    }
+
+    /// @dev Not paused (unless `whilePaused`: seizure); `to` registered, active, not denylisted, KYC not expired,
+    /// and its balance after receiving `value` within its tier's maximum balance (< 2^64, which keeps every balance
+    /// below 2^96 as PackedERC20V1 requires).
+    function _checkRecipient(address to, uint256 word, uint256 value, bool whilePaused) internal view {
+        uint256 limits = _tiers[uint8(word >> TIER_SHIFT)];
+        uint256 maxBalance = limits & MASK64;
+        if (
+            (!whilePaused && limits & TIER_PAUSED != 0) || (word >> STATUS_SHIFT) & MOVABLE_MASK != STATUS_ACTIVE
+                || (word >> KYC_SHIFT) & MASK24 <= block.timestamp / 1 days || value > maxBalance
+                || (word & BALANCE_MASK) + value > maxBalance
+        ) _revertRecipient(to, word, limits, value, whilePaused);
+    }
+
+    /// @dev A spender moves value too (transferFrom): it must not be denylisted, and a registered spender must not
+    /// be frozen or closed (as USDC refuses a blacklisted spender). An unregistered spender only moves value between
+    /// wallets that pass the check themselves. Costs one cold read, on transferFrom only.
+    function _spendAllowance(address owner, address spender, uint256 value) internal override {
+        uint256 word = _accounts[spender];
+        if (word & DENYLIST_BIT != 0) revert WalletRegistryWalletDenylisted(spender);
+        uint256 status = _status(word);
+        if (status == STATUS_FROZEN || status == STATUS_CLOSED) _revertStatus(spender, status);
+        super._spendAllowance(owner, spender, value);
+    }
+
+    /// @dev Reverts with the first sender rule that fails, in the order: pause, wallet, single transfer, daily.
+    function _revertSender(address from, uint256 word, uint256 limits, uint256 value, uint256 spent, uint256 today)
+        private
+        pure
+    {
+        if (limits & TIER_PAUSED != 0) _revertPaused();
+        _requireCanMove(from, word, today);
+        uint8 tier = _tier(word);
+        uint256 maxTransfer = (limits >> 64) & MASK64;
+        if (value > maxTransfer) revert WalletRegistryTransferLimitExceeded(from, tier, maxTransfer, value);
+        uint256 dailyOutflow = (limits >> 128) & MASK64;
+        revert WalletRegistryDailyLimitExceeded(from, tier, spent < dailyOutflow ? dailyOutflow - spent : 0, value);
+    }
+
+    /// @dev Reverts with the first recipient rule that fails, in the order: pause, wallet, maximum balance.
+    function _revertRecipient(address to, uint256 word, uint256 limits, uint256 value, bool whilePaused)
+        private
+        view
+    {
+        if (!whilePaused && limits & TIER_PAUSED != 0) _revertPaused();
+        _requireCanMove(to, word, block.timestamp / 1 days);
+        uint256 balance = word & BALANCE_MASK;
+        uint256 balanceAfter;
+        // balance < 2^96; saturate so a huge `value` still reports instead of overflowing.
+        unchecked {
+            balanceAfter = balance + value < value ? type(uint256).max : balance + value;
+        }
+        revert WalletRegistryBalanceLimitExceeded(to, _tier(word), limits & MASK64, balanceAfter);
+    }
+
+    /// @dev Reverts unless the account may move value today: not denylisted, active, KYC not expired.
+    function _requireCanMove(address account, uint256 word, uint256 today) private pure {
+        if (word & DENYLIST_BIT != 0) revert WalletRegistryWalletDenylisted(account);
+        uint256 status = _status(word);
+        if (status != STATUS_ACTIVE) _revertStatus(account, status);
+        uint256 kycExpiryDay = (word >> KYC_SHIFT) & MASK24;
+        if (today >= kycExpiryDay) revert WalletRegistryKycExpired(account, uint24(kycExpiryDay));
+    }
+
+    // ----------------------------------------------------------------------------------------------------------
+    // Pause (the flag lives in the tier words; GoodsTokenV1 exposes pause/unpause)
+    // ----------------------------------------------------------------------------------------------------------
+
+    /// @dev Whether value movements are paused.
+    function _isPaused() internal view returns (bool) {
+        return _paused;
+    }
+
+    /// @dev Sets the pause flag and copies it into every configured tier's word.
+    function _setPaused(bool paused_) internal {
+        _paused = paused_;
+        uint256 configured = _configuredTiers;
+        for (uint256 tier; configured != 0; ++tier) {
+            if (configured & 1 != 0) {
+                uint8 t = uint8(tier);
+                _tiers[t] = paused_ ? _tiers[t] | TIER_PAUSED : _tiers[t] & ~TIER_PAUSED;
+            }
+            configured >>= 1;
+        }
+    }
+
+    /// @dev Reverts with the paused error (declared by the token's interface, which owns pausing).
+    function _revertPaused() internal pure virtual;
+
+    // ----------------------------------------------------------------------------------------------------------
+    // Internals shared with GoodsTokenV1 (recovery)
+    // ----------------------------------------------------------------------------------------------------------
+
+    /// @dev Reverts unless the account is registered and not closed (active or frozen).
+    function _requireOpen(address account, uint256 word) internal pure {
+        uint256 status = _status(word);
+        if (status == STATUS_UNREGISTERED || status == STATUS_CLOSED) _revertStatus(account, status);
+    }
+
+    /// @dev Reverts with the error naming a status other than active (callers never pass active).
+    function _revertStatus(address account, uint256 status) internal pure {
+        if (status == STATUS_FROZEN) revert WalletRegistryWalletFrozen(account);
+        if (status == STATUS_CLOSED) revert WalletRegistryWalletClosed(account);
+        revert WalletRegistryWalletNotRegistered(account);
+    }
+
+    /// @dev Marks the account closed (keeping its record fields for history) and emits {WalletClosed}.
+    function _close(address account, uint256 word, bytes32 reasonCode) internal {
+        _accounts[account] = (word & ~STATUS_FIELD) | (STATUS_CLOSED << STATUS_SHIFT);
+        emit WalletClosed(account, msg.sender, reasonCode);
+    }
+
+    /// @dev Moves `lost`'s alias, if any, to `replacement`.
+    function _moveAlias(address lost, address replacement) internal {
+        bytes32 aliasCommitment = _unlinkAlias(lost);
+        if (aliasCommitment != bytes32(0)) _linkAlias(replacement, aliasCommitment);
+    }
+
+    /// @dev The status bits of an account word.
+    function _status(uint256 word) internal pure returns (uint256) {
+        return (word >> STATUS_SHIFT) & 3;
+    }
+
+    // ----------------------------------------------------------------------------------------------------------
+    // Private helpers
+    // ----------------------------------------------------------------------------------------------------------
+
+    function _register(
+        address account,
+        uint8 role,
+        uint8 tier,
+        uint16 region,
+        uint16 institution,
+        uint24 kycExpiryDay
+    ) private {
+        if (account == address(0)) revert WalletRegistryInvalidAccount(account);
+        uint256 word = _accounts[account];
+        if (_status(word) != STATUS_UNREGISTERED) revert WalletRegistryWalletAlreadyRegistered(account);
+        // An unregistered word holds at most the denylist bit (nothing can be sent to it), which is kept.
+        _accounts[account] =
+            word | _encodeRecord(role, tier, region, institution, kycExpiryDay) | (STATUS_ACTIVE << STATUS_SHIFT);
+        emit WalletRegistered(account, msg.sender, WalletRole(role), tier, region, institution, kycExpiryDay);
+    }
+
+    /// @dev Validates and packs the registrar-set fields of a record.
+    function _encodeRecord(uint8 role, uint8 tier, uint16 region, uint16 institution, uint24 kycExpiryDay)
+        private
+        view
+        returns (uint256)
+    {
+        if (role == uint8(WalletRole.None) || role > uint8(WalletRole.Institution)) {
+            revert WalletRegistryInvalidRole(role);
+        }
+        if (_tiers[tier] & TIER_LIMITS == 0) revert WalletRegistryUnknownTier(tier);
+        uint256 today = block.timestamp / 1 days;
+        if (kycExpiryDay <= today) revert WalletRegistryInvalidKycExpiry(kycExpiryDay, today);
+        return (uint256(kycExpiryDay) << KYC_SHIFT) | (uint256(tier) << TIER_SHIFT) | (uint256(role) << ROLE_SHIFT)
+            | (uint256(region) << REGION_SHIFT) | (uint256(institution) << INSTITUTION_SHIFT);
+    }
+
+    function _linkAlias(address account, bytes32 aliasCommitment) private {
+        _aliasOf[account] = aliasCommitment;
+        _walletByAlias[aliasCommitment] = account;
+        emit AliasLinked(account, aliasCommitment, msg.sender);
+    }
+
+    /// @dev Unlinks the account's alias, if any, and returns it.
+    function _unlinkAlias(address account) private returns (bytes32 aliasCommitment) {
+        aliasCommitment = _aliasOf[account];
+        if (aliasCommitment != bytes32(0)) {
+            delete _aliasOf[account];
+            delete _walletByAlias[aliasCommitment];
+            emit AliasUnlinked(account, aliasCommitment, msg.sender);
+        }
+    }
+
+    function _tier(uint256 word) private pure returns (uint8) {
+        return uint8(word >> TIER_SHIFT);
+    }
+
+    /// @dev Outflow already recorded for `today` (0 if the recorded day is another one).
+    function _spentToday(uint256 word, uint256 today) private pure returns (uint256) {
+        return ((word >> SPENT_DAY_SHIFT) & MASK24) == today ? (word >> SPENT_SHIFT) & MASK64 : 0;
+    }
+
+    /// @dev What is left of `dailyOutflow` today (0 if a lowered limit is already used up).
+    function _remainingToday(uint256 word, uint256 dailyOutflow, uint256 today) private pure returns (uint256) {
+        uint256 spent = _spentToday(word, today);
+        return spent < dailyOutflow ? dailyOutflow - spent : 0;
+    }
+}

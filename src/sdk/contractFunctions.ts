@@ -7,7 +7,8 @@ import type { LedgerActions } from "./decorator.js";
 export type FunctionCoverage = keyof LedgerActions | { noAction: string };
 
 const ROLE_CONSTANT = { noAction: "a role id constant: use `roles` (src/sdk/roles.ts)" } as const;
-const TYPEHASH = { noAction: "an EIP-712 type hash: signPayment and cancelAuthorization sign these types (eip3009Types)" } as const;
+const TYPEHASH = { noAction: "an EIP-712 type hash: signPayment and cancelAuthorization sign these types (paymentAuthorizationTypes, eip3009Types)" } as const;
+const EIP3009_PLAIN = { noAction: "standard EIP-3009 with a random nonce, for wallets that speak it; QR payments use payWithAuthorization (submitPayment)" } as const;
 /** Contract surface of contracts v2 (issue 8) that the SDK does not reach yet: the SDK/QR engineer maps each to its action. */
 const PENDING_V2 = { noAction: "contracts v2 (issue 8): not reached by the SDK yet; the SDK engineer adds its action" } as const;
 const TOKEN_ONLY = { noAction: "only the token may call it (issue and redeem record through it)" } as const;
@@ -47,7 +48,7 @@ export const tokenFunctionActions = {
   paused: "isPaused",
   paymentReferenceUsed: "isPaymentReferenceUsed",
   permit: "permit",
-  receiveWithAuthorization: "submitPayment",
+  receiveWithAuthorization: EIP3009_PLAIN,
   recoverWallet: "recoverWallet",
   redeem: "redeem",
   registerWallet: "registerWallet",
@@ -64,7 +65,7 @@ export const tokenFunctionActions = {
   totalSupply: "getTotalSupply",
   transfer: "transfer",
   transferFrom: "transferFrom",
-  transferWithAuthorization: "submitPayment",
+  transferWithAuthorization: EIP3009_PLAIN,
   transferWithReference: "transfer",
   unfreezeWallet: "unfreezeWallet",
   unpause: "unpause",
@@ -75,8 +76,8 @@ export const tokenFunctionActions = {
   RECEIVE_WITH_AUTHORIZATION_TYPEHASH: TYPEHASH,
   TRANSFER_WITH_AUTHORIZATION_TYPEHASH: TYPEHASH,
   PAYMENT_AUTHORIZATION_TYPEHASH: TYPEHASH,
-  payWithAuthorization: PENDING_V2,
-  paymentReference: PENDING_V2,
+  payWithAuthorization: "submitPayment",
+  paymentReference: { noAction: "computed offline by paymentReference() (src/sdk/qr/reference.ts); a test checks it against the contract" },
   COMPLIANCE_ROLE: ROLE_CONSTANT,
   DEFAULT_ADMIN_ROLE: ROLE_CONSTANT,
   ISSUER_ROLE: ROLE_CONSTANT,

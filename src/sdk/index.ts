@@ -94,5 +94,6 @@ export * from "./pipeline.js";
 export * from "./qr/authorization.js";
 export * from "./qr/emvco.js";
 export * from "./qr/paymentRequest.js";
+export * from "./qr/reference.js";
 export * from "./roles.js";
 export * from "./wallets.js";

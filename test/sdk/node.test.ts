@@ -75,7 +75,7 @@ describe("sdk against a hardhat node process", function () {
     const request = await sender.parsePaymentRequest({ payload });
     expect(request).to.include({ merchantRole: "merchant", merchantStatus: "active" });
     await shop.waitForTransaction({ hash: await shop.submitPayment({ authorization: await sender.signPayment({ request }) }) });
-    expect(await shop.isPaymentReferenceUsed({ payee: shopAddress, reference })).to.equal(true);
+    expect(await shop.isPaymentReferenceUsed({ payee: shopAddress, reference: reference! })).to.equal(true);
     const secondPayer = ledger.clientFor(nodeRoles.issuer);
     expect(await rejectionOf(shop.submitPayment({ authorization: await secondPayer.signPayment({ request }) }))).to.be.instanceOf(PaymentReferenceUsedError);
   });

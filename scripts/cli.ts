@@ -10,6 +10,7 @@ import { parseRpcUrl } from "./lib/validate.js";
 import * as balance from "./commands/balance.js";
 import * as chain from "./commands/chain.js";
 import * as deploy from "./commands/deploy.js";
+import * as governance from "./commands/governance.js";
 import * as history from "./commands/history.js";
 import * as index from "./commands/index.js";
 import * as key from "./commands/key.js";
@@ -27,7 +28,7 @@ export interface CommandGroup {
 }
 
 /** Every command group, in the order `--help` lists them. */
-export const commandGroups: CommandGroup[] = [chain, deploy, key, wallet, lot, supply, transfer, balance, pay, history, index, trace, serve];
+export const commandGroups: CommandGroup[] = [chain, deploy, key, wallet, lot, supply, transfer, balance, pay, history, index, trace, serve, governance];
 
 /**
  * Builds the program with its global options and every command group.

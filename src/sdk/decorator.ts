@@ -22,6 +22,7 @@ import { getOutstandingSupply } from "./actions/getOutstandingSupply.js";
 import { getPermitNonce } from "./actions/getPermitNonce.js";
 import { getRemainingDailyOutflow } from "./actions/getRemainingDailyOutflow.js";
 import { getRoleAdmin } from "./actions/getRoleAdmin.js";
+import { getRoleMembers } from "./actions/getRoleMembers.js";
 import { getTierLimits } from "./actions/getTierLimits.js";
 import { getTokenDomain } from "./actions/getTokenDomain.js";
 import { getTokenMetadata } from "./actions/getTokenMetadata.js";
@@ -99,6 +100,7 @@ export function ledgerActions(client: LedgerBaseClient) {
     getPermitNonce: (parameters: Parameters<typeof getPermitNonce>[1]) => getPermitNonce(client, parameters),
     getRemainingDailyOutflow: (parameters: Parameters<typeof getRemainingDailyOutflow>[1]) => getRemainingDailyOutflow(client, parameters),
     getRoleAdmin: (parameters: Parameters<typeof getRoleAdmin>[1]) => getRoleAdmin(client, parameters),
+    getRoleMembers: (parameters?: Parameters<typeof getRoleMembers>[1]) => getRoleMembers(client, parameters),
     getTierLimits: (parameters: Parameters<typeof getTierLimits>[1]) => getTierLimits(client, parameters),
     getTokenDomain: () => getTokenDomain(client),
     getTokenMetadata: () => getTokenMetadata(client),

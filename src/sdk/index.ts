@@ -35,6 +35,7 @@ export * from "./actions/getOutstandingSupply.js";
 export * from "./actions/getPermitNonce.js";
 export * from "./actions/getRemainingDailyOutflow.js";
 export * from "./actions/getRoleAdmin.js";
+export * from "./actions/getRoleMembers.js";
 export * from "./actions/getTierLimits.js";
 export * from "./actions/getTokenDomain.js";
 export * from "./actions/getTokenMetadata.js";

@@ -5,6 +5,8 @@ import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC2
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
+import {AccessControlDefaultAdminRules} from
+    "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC3009} from "./interfaces/IERC3009.sol";
 import {IGoodsToken} from "./interfaces/IGoodsToken.sol";
@@ -56,13 +58,14 @@ contract GoodsToken is IGoodsToken, WalletRegistry, EIP712, Nonces {
     /// @param name_ Token name (also the EIP-712 domain name; version "1").
     /// @param symbol_ Token symbol.
     /// @param admin The DEFAULT_ADMIN_ROLE holder of both contracts, who grants every other role.
-    constructor(string memory name_, string memory symbol_, address admin)
+    /// @param adminDelay The delay of a default-admin transfer on both contracts (AccessControlDefaultAdminRules:
+    /// begin, wait, accept), in seconds.
+    constructor(string memory name_, string memory symbol_, address admin, uint48 adminDelay)
         PackedERC20(name_, symbol_)
         EIP712(name_, "1")
+        AccessControlDefaultAdminRules(adminDelay, _nonZeroAdmin(admin))
     {
-        if (admin == address(0)) revert GoodsTokenInvalidAdmin(address(0));
-        _reserveRegistry = new ReserveRegistry(admin);
-        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _reserveRegistry = new ReserveRegistry(admin, adminDelay);
     }
 
     // ----------------------------------------------------------------------------------------------------------
@@ -144,10 +147,11 @@ contract GoodsToken is IGoodsToken, WalletRegistry, EIP712, Nonces {
         }
         if (replacementWord & DENYLIST_BIT != 0) revert WalletRegistryWalletDenylisted(replacement);
 
-        // The replacement takes the whole word (balance, record, today's outflow) except the denylist flag, which
-        // belongs to the lost address; the lost word keeps its record for history, with no balance.
+        // The replacement takes the whole word: balance, record, today's outflow, a frozen status and the denylist
+        // flag (docs/DESIGN.md §3: a recovery never clears a compliance flag; compliance clears it explicitly). The
+        // lost word keeps its record and flags for history, with no balance.
         uint256 amount = lostWord & BALANCE_MASK;
-        _accounts[replacement] = lostWord & ~DENYLIST_BIT;
+        _accounts[replacement] = lostWord;
         emit Transfer(lost, replacement, amount);
         _moveAlias(lost, replacement);
         _close(lost, lostWord & ~BALANCE_MASK, reasonCode);
@@ -187,6 +191,7 @@ contract GoodsToken is IGoodsToken, WalletRegistry, EIP712, Nonces {
         if (block.timestamp > deadline) revert GoodsTokenPermitExpired(deadline);
         bytes32 structHash = keccak256(abi.encode(PERMIT_TYPEHASH, owner, spender, value, _useNonce(owner), deadline));
         _requireSignature(owner, _hashTypedDataV4(structHash), v, r, s);
+        _checkApproval(owner, spender);
         _approve(owner, spender, value, true);
     }
 
@@ -367,6 +372,12 @@ contract GoodsToken is IGoodsToken, WalletRegistry, EIP712, Nonces {
     /// reference it paid.
     function _nonceUsed(address authorizer, bytes32 nonce) private view returns (bool) {
         return _authorizationStates[authorizer][nonce] || (authorizer != address(0) && _paymentPayers[nonce] == authorizer);
+    }
+
+    /// @dev Reverts with {GoodsTokenInvalidAdmin} for the zero address (before OpenZeppelin's own check).
+    function _nonZeroAdmin(address admin) private pure returns (address) {
+        if (admin == address(0)) revert GoodsTokenInvalidAdmin(address(0));
+        return admin;
     }
 
     /// @dev Reverts unless (v, r, s) is `signer`'s signature of `digest` (ECDSA for an EOA, ERC-1271 for a

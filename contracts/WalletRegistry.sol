@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {AccessControlDefaultAdminRules} from
+    "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {IWalletRegistry} from "./interfaces/IWalletRegistry.sol";
 import {PackedERC20} from "./PackedERC20.sol";
 
@@ -14,7 +15,7 @@ import {PackedERC20} from "./PackedERC20.sol";
 /// Tier word: maxBalance 0–63 | maxTransfer 64–127 | dailyOutflow 128–191 | paused 255. The pause flag is copied
 /// into every configured tier's word, because every value-moving path reads a tier word anyway: pausing costs a
 /// write per configured tier, and checking the pause costs nothing.
-abstract contract WalletRegistry is PackedERC20, AccessControl, IWalletRegistry {
+abstract contract WalletRegistry is PackedERC20, AccessControlDefaultAdminRules, IWalletRegistry {
     /// @inheritdoc IWalletRegistry
     bytes32 public constant REGISTRAR_ROLE = keccak256("REGISTRAR_ROLE");
     /// @inheritdoc IWalletRegistry
@@ -210,10 +211,16 @@ abstract contract WalletRegistry is PackedERC20, AccessControl, IWalletRegistry 
     }
 
     /// @inheritdoc IWalletRegistry
+    /// @dev 0 for a wallet that cannot send today (paused; unregistered, frozen, closed, denylisted or KYC expired).
     function remainingDailyOutflow(address account) external view returns (uint256) {
         uint256 word = _accounts[account];
-        if (_status(word) == STATUS_UNREGISTERED) return 0;
-        return _remainingToday(word, (_tiers[_tier(word)] >> 128) & MASK64, block.timestamp / 1 days);
+        uint256 limits = _tiers[_tier(word)];
+        uint256 today = block.timestamp / 1 days;
+        if (
+            limits & TIER_PAUSED != 0 || (word >> STATUS_SHIFT) & MOVABLE_MASK != STATUS_ACTIVE
+                || (word >> KYC_SHIFT) & MASK24 <= today
+        ) return 0;
+        return _remainingToday(word, (limits >> 128) & MASK64, today);
     }
 
     /// @inheritdoc IWalletRegistry
@@ -267,15 +274,35 @@ abstract contract WalletRegistry is PackedERC20, AccessControl, IWalletRegistry 
         ) _revertRecipient(to, word, limits, value, whilePaused);
     }
 
-    /// @dev A spender moves value too (transferFrom): it must not be denylisted, and a registered spender must not
-    /// be frozen or closed (as USDC refuses a blacklisted spender). An unregistered spender only moves value between
-    /// wallets that pass the check themselves. Costs one cold read, on transferFrom only.
+    /// @dev A spender moves value too (transferFrom): unless it is the owner itself (checked as the sender), it
+    /// passes the same can-move check as a sender: registered, active, not denylisted, KYC not expired. Costs one
+    /// cold read, on transferFrom only.
     function _spendAllowance(address owner, address spender, uint256 value) internal override {
-        uint256 word = _accounts[spender];
-        if (word & DENYLIST_BIT != 0) revert WalletRegistryWalletDenylisted(spender);
-        uint256 status = _status(word);
-        if (status == STATUS_FROZEN || status == STATUS_CLOSED) _revertStatus(spender, status);
+        if (spender != owner) _requireCanMove(spender, _accounts[spender], block.timestamp / 1 days);
         super._spendAllowance(owner, spender, value);
+    }
+
+    /// @inheritdoc PackedERC20
+    /// @dev Refused while paused and for a denylisted, frozen or closed owner or spender, as USDC refuses
+    /// (see {_checkApproval}).
+    function approve(address spender, uint256 value) public override returns (bool) {
+        _checkApproval(msg.sender, spender);
+        return super.approve(spender, value);
+    }
+
+    /// @dev The check on granting an allowance (approve, permit): not paused; neither party denylisted, frozen or
+    /// closed. An unregistered spender may be approved (it must register before it can spend).
+    function _checkApproval(address owner, address spender) internal view {
+        if (_paused) _revertPaused();
+        _requireNotBlocked(owner, _accounts[owner]);
+        _requireNotBlocked(spender, _accounts[spender]);
+    }
+
+    /// @dev Reverts if the account is denylisted, frozen or closed.
+    function _requireNotBlocked(address account, uint256 word) private pure {
+        if (word & DENYLIST_BIT != 0) revert WalletRegistryWalletDenylisted(account);
+        uint256 status = _status(word);
+        if (status == STATUS_FROZEN || status == STATUS_CLOSED) _revertStatus(account, status);
     }
 
     /// @dev Reverts with the first sender rule that fails, in the order: pause, wallet, single transfer, daily.

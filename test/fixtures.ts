@@ -82,9 +82,10 @@ export async function currentDay(connection: NetworkConnection): Promise<bigint>
  * (tiers 1–3) from the compliance account.
  *
  * @param connection - a connection from `network.create()`.
+ * @param options - module parameters other than the role holders (for example `adminDelay`, in seconds).
  * @returns the contracts and signers.
  */
-export async function deployLedger(connection: NetworkConnection): Promise<Ledger> {
+export async function deployLedger(connection: NetworkConnection, options: { adminDelay?: bigint } = {}): Promise<Ledger> {
   const { ethers, ignition } = connection;
   const signers = await ethers.getSigners();
   const at = (i: number) => signers[i];
@@ -98,7 +99,12 @@ export async function deployLedger(connection: NetworkConnection): Promise<Ledge
     auditor: at(DEFAULT_ROLE_ACCOUNTS.auditor),
   };
   const { admin: _deployer, ...holders } = roleSigners;
-  const parameters = { Ledger: Object.fromEntries(Object.entries(holders).map(([role, signer]) => [role, signer.address])) };
+  const parameters = {
+    Ledger: {
+      ...Object.fromEntries(Object.entries(holders).map(([role, signer]) => [role, signer.address])),
+      ...(options.adminDelay === undefined ? {} : { adminDelay: options.adminDelay }),
+    },
+  };
   const deployed = await ignition.deploy(LedgerModule, { displayUi: false, parameters });
   const token = deployed.token as LedgerContract;
   const reserveRegistry = deployed.reserveRegistry as LedgerContract;

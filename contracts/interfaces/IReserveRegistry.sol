@@ -5,11 +5,12 @@ import {LotId} from "../types/LotId.sol";
 
 /// @title IReserveRegistry
 /// @notice Goods lots in custody and their attestations, and the two caps that hold on every issue:
-/// issued against a lot ≤ its valuation, and the token's total supply ≤ valid reserves. The registry keeps the
+/// outstanding against a lot ≤ its reserve value, and the token's total supply ≤ valid reserves. The registry keeps the
 /// token's total supply itself (`outstandingSupply`, Σ issued − Σ redeemed), beside the reserves that cap it, so
 /// an issue reads one aggregate slot. It is created by GoodsToken's constructor, which makes the token (the only
 /// caller of {recordIssue} and {recordRedemption}) an immutable of this contract.
-/// @dev Valid reserves = Σ over lots that are active and not expired of `valuation − redeemed`. A lot stops
+/// @dev Valid reserves = Σ over lots that are active and not expired of their reserve value, which never exceeds
+/// the goods still in custody × the unit value of the latest attestation (docs/DESIGN.md §3). A lot stops
 /// counting at the start of the UTC day of its `expiresAt` (day buckets; docs/DESIGN.md §3), so the total cap can
 /// only be stricter than the exact rule. Amounts are in token units (6 decimals). The token's
 /// {IGoodsToken-Issued} event (which carries the lot id) is the record of an issue against a lot.
@@ -23,13 +24,19 @@ interface IReserveRegistry {
     }
 
     /// @notice A lot's full record as returned by {lotInfo}.
-    /// @param valuation Value of the goods in token units; cumulative `issued` never exceeds it.
+    /// @param valuation The latest attested valuation (of `quantity` at attestation, of the goods in custody at a
+    /// renewal), in token units.
     /// @param issued Cumulative amount issued against the lot.
     /// @param expiresAt When the attestation expires (unix seconds); the lot stops counting on that UTC day.
     /// @param status Lifecycle status.
     /// @param custodian The CUSTODIAN_ROLE holder who attested the lot and alone may renew or release it.
     /// @param redeemed Cumulative amount redeemed (burned) against the lot; never exceeds `issued`.
-    /// @param quantity Quantity of goods, in `unit`s.
+    /// @param quantity Quantity of goods attested, in `unit`s.
+    /// @param released Goods released so far against redemptions, in `unit`s; never exceeds `quantity`.
+    /// @param unitValue Token units per goods unit at the latest attestation (`valuation / goods in custody`, rounded
+    /// down): what a redemption releases a unit at.
+    /// @param reserveValue What the lot counts in reserves (when active and not expired), and the cap on what is
+    /// outstanding against it: ≤ `(quantity − released) × unitValue`.
     /// @param attestedAt When the current attestation was recorded (unix seconds).
     /// @param classCode Goods class code (for example "MAIZE-W2"), as bytes32.
     /// @param unit Unit of `quantity` (for example "kg"), as bytes32.
@@ -44,6 +51,9 @@ interface IReserveRegistry {
         address custodian;
         uint96 redeemed;
         uint128 quantity;
+        uint128 released;
+        uint96 unitValue;
+        uint96 reserveValue;
         uint40 attestedAt;
         bytes32 classCode;
         bytes32 unit;
@@ -67,7 +77,7 @@ interface IReserveRegistry {
     /// @notice A goods-release record written on every redemption ({recordRedemption}).
     /// @param lot The lot the tokens were redeemed against.
     /// @param amount Tokens burned, in token units.
-    /// @param quantity Goods released, pro rata: `amount × lot.quantity / lot.valuation`, rounded down.
+    /// @param quantity Goods released: `amount / lot.unitValue`, rounded down (never 0).
     /// @param releasedAt When (unix seconds).
     /// @param ref The issuer's reference (for example the warehouse release order).
     struct GoodsRelease {
@@ -109,18 +119,37 @@ interface IReserveRegistry {
     /// @notice A custodian renewed a lot's attestation (new document, valuation and expiry).
     /// @param lot The lot id.
     /// @param custodian The custodian.
-    /// @param valuation New valuation.
+    /// @param quantity The goods in custody the valuation covers.
+    /// @param valuation New valuation of those goods.
     /// @param attestationHash New document hash.
     /// @param attestationURI New document URI.
     /// @param expiresAt New expiry.
     event AttestationRenewed(
         LotId indexed lot,
         address indexed custodian,
+        uint128 quantity,
         uint96 valuation,
         bytes32 attestationHash,
         string attestationURI,
         uint40 expiresAt
     );
+
+    /// @notice The outstanding supply first exceeded the valid reserves (a dispute, a release, an expiry settled by
+    /// any state-changing call): coverage dropped below 100%.
+    /// @param validReserves The valid reserves after the transaction.
+    /// @param outstandingSupply The outstanding supply after the transaction.
+    event ReserveShortfall(uint256 validReserves, uint256 outstandingSupply);
+
+    /// @notice Coverage is back to 100% or more after a shortfall.
+    /// @param validReserves The valid reserves after the transaction.
+    /// @param outstandingSupply The outstanding supply after the transaction.
+    event ReserveShortfallRecovered(uint256 validReserves, uint256 outstandingSupply);
+
+    /// @notice The custodian role's admin moved a lot to a new custodian (for example after a key rotation).
+    /// @param lot The lot id.
+    /// @param previousCustodian The custodian before.
+    /// @param newCustodian The custodian now, who alone may renew or release the lot.
+    event LotCustodianReassigned(LotId indexed lot, address indexed previousCustodian, address indexed newCustodian);
 
     /// @notice An auditor disputed a lot: it stops counting in reserves and refuses new issuance.
     /// @param lot The lot id.
@@ -144,7 +173,7 @@ interface IReserveRegistry {
     /// @param releaseId Sequential id of the goods-release record, from 1.
     /// @param lot The lot id.
     /// @param amount Tokens burned.
-    /// @param quantity Goods released (pro rata).
+    /// @param quantity Goods released (whole units at the lot's unit value).
     /// @param ref The issuer's reference.
     event GoodsReleased(
         uint256 indexed releaseId, LotId indexed lot, uint256 amount, uint256 quantity, bytes32 ref
@@ -169,10 +198,27 @@ interface IReserveRegistry {
     error ReserveRegistryLotExists(LotId lot);
     /// @notice No lot with this id exists.
     error ReserveRegistryUnknownLot(LotId lot);
-    /// @notice A valuation of zero was given.
+    /// @notice A valuation below the quantity was given: a goods unit must be worth at least one token unit (the
+    /// unit value a redemption releases goods at).
     error ReserveRegistryInvalidValuation(LotId lot, uint256 valuation);
-    /// @notice A renewal's valuation is below what has been issued against the lot.
-    error ReserveRegistryValuationBelowIssued(LotId lot, uint256 issued, uint256 valuation);
+    /// @notice A renewal would value the goods in custody below what is outstanding against the lot.
+    /// @param lot The lot.
+    /// @param outstanding Issued − redeemed against the lot.
+    /// @param reserveValue The goods in custody × the new unit value.
+    error ReserveRegistryValuationBelowOutstanding(LotId lot, uint256 outstanding, uint256 reserveValue);
+    /// @notice A renewal's quantity is not the quantity of goods still in custody (attested − released).
+    /// @param lot The lot.
+    /// @param inCustody The goods in custody on chain.
+    /// @param attested The quantity the renewal covers.
+    error ReserveRegistryQuantityMismatch(LotId lot, uint256 inCustody, uint256 attested);
+    /// @notice A redemption below the lot's unit value would release no goods.
+    /// @param lot The lot.
+    /// @param unitValue Token units per goods unit.
+    /// @param amount The amount to redeem.
+    error ReserveRegistryRedemptionBelowUnitValue(LotId lot, uint256 unitValue, uint256 amount);
+    /// @notice A lot can only be reassigned to an account holding CUSTODIAN_ROLE.
+    /// @param account The proposed custodian.
+    error ReserveRegistryInvalidCustodian(address account);
     /// @notice A quantity of zero was given.
     error ReserveRegistryInvalidQuantity(LotId lot);
     /// @notice A zero attestation hash was given.
@@ -189,7 +235,7 @@ interface IReserveRegistry {
     error ReserveRegistryLotReleased(LotId lot);
     /// @notice Only the lot's custodian may renew or release it.
     error ReserveRegistryNotLotCustodian(LotId lot, address caller, address custodian);
-    /// @notice Issuing `needed` would take the lot's cumulative issuance over its valuation.
+    /// @notice Issuing `needed` would take what is outstanding against the lot over its reserve value.
     error ReserveRegistryLotCapacityExceeded(LotId lot, uint256 available, uint256 needed);
     /// @notice Issuing would take the total supply over the valid reserves.
     error ReserveRegistryReservesExceeded(uint256 validReserves, uint256 supplyAfter);
@@ -211,25 +257,32 @@ interface IReserveRegistry {
     /// Requirements:
     /// - the caller has CUSTODIAN_ROLE (and becomes the lot's custodian);
     /// - `lot` is not zero and does not exist;
-    /// - valuation, quantity and attestation hash are non-zero; the expiry's UTC day is after today.
+    /// - quantity and attestation hash are non-zero and `valuation ≥ quantity` (unit value ≥ 1 token unit); the
+    ///   expiry's UTC day is after today.
     ///
     /// Emits {LotAttested}.
     function attestLot(LotId lot, LotAttestation calldata attestation) external;
 
-    /// @notice Renews a lot's attestation: new document, valuation and expiry. Also revives an expired lot.
+    /// @notice Renews a lot's attestation: new document, expiry and a revaluation of the goods still in custody (not
+    /// of what was there at the start). The lot's unit value becomes `valuation / quantity` and its reserve value
+    /// `quantity × unitValue`. Also revives an expired lot.
     /// @param lot The lot id.
-    /// @param valuation New valuation; not below what has been issued.
+    /// @param quantity The goods still in custody (`quantity − released` on chain), which the valuation covers.
+    /// @param valuation New valuation of those goods.
     /// @param attestationHash New document hash.
     /// @param attestationURI New document URI.
     /// @param expiresAt New expiry; its UTC day is after today.
     ///
     /// Requirements:
     /// - the caller has CUSTODIAN_ROLE and is the lot's custodian;
-    /// - the lot exists and is active (not disputed, not released).
+    /// - the lot exists and is active (not disputed, not released);
+    /// - `quantity` is not 0 and equals the goods in custody; `valuation ≥ quantity`;
+    /// - the new reserve value covers what is outstanding against the lot.
     ///
-    /// Emits {AttestationRenewed}.
+    /// Emits {AttestationRenewed}, and {ReserveShortfallRecovered} if it restores coverage.
     function renewAttestation(
         LotId lot,
+        uint128 quantity,
         uint96 valuation,
         bytes32 attestationHash,
         string calldata attestationURI,
@@ -244,8 +297,25 @@ interface IReserveRegistry {
     /// - the caller has CUSTODIAN_ROLE and is the lot's custodian;
     /// - the lot exists, is not disputed or released, and has nothing outstanding (`issued == redeemed`).
     ///
-    /// Emits {LotReleased}.
+    /// Emits {LotReleased}, and {ReserveShortfall} if it ends coverage (or settling expiry changes it).
     function releaseLot(LotId lot, bytes32 reasonCode) external;
+
+    // ----------------------------------------------------------------------------------------------------------
+    // Custodian's admin
+    // ----------------------------------------------------------------------------------------------------------
+
+    /// @notice Moves a lot to a new custodian, for example after the custodian's key is rotated; the new custodian
+    /// alone may then renew or release it.
+    /// @param lot The lot id.
+    /// @param newCustodian The new custodian.
+    ///
+    /// Requirements:
+    /// - the caller holds the admin role of CUSTODIAN_ROLE (DEFAULT_ADMIN_ROLE);
+    /// - the lot exists (any status);
+    /// - `newCustodian` holds CUSTODIAN_ROLE.
+    ///
+    /// Emits {LotCustodianReassigned}.
+    function reassignLotCustodian(LotId lot, address newCustodian) external;
 
     // ----------------------------------------------------------------------------------------------------------
     // Auditor
@@ -259,7 +329,7 @@ interface IReserveRegistry {
     /// - the caller has AUDITOR_ROLE;
     /// - the lot exists and is active.
     ///
-    /// Emits {LotDisputed}.
+    /// Emits {LotDisputed}, and {ReserveShortfall} if it ends coverage.
     function disputeLot(LotId lot, bytes32 reasonCode) external;
 
     /// @notice Resolves a dispute: the lot is active again (and counts in reserves unless expired).
@@ -270,7 +340,7 @@ interface IReserveRegistry {
     /// - the caller has AUDITOR_ROLE;
     /// - the lot is disputed.
     ///
-    /// Emits {LotDisputeResolved}.
+    /// Emits {LotDisputeResolved}, and {ReserveShortfallRecovered} if it restores coverage.
     function resolveDispute(LotId lot, bytes32 reasonCode) external;
 
     // ----------------------------------------------------------------------------------------------------------
@@ -286,7 +356,7 @@ interface IReserveRegistry {
     /// Requirements:
     /// - the caller is the token;
     /// - the lot exists, is active and not expired;
-    /// - `issued + amount ≤ valuation` and `outstandingSupply() + amount ≤ validReserves()`.
+    /// - the lot's `outstanding + amount ≤ reserveValue` and `outstandingSupply() + amount ≤ validReserves()`.
     function recordIssue(LotId lot, uint256 amount) external returns (uint256 supplyAfter);
 
     /// @notice Records a redemption (burn) of `amount` against `lot`, takes it off the outstanding supply, and writes
@@ -300,9 +370,12 @@ interface IReserveRegistry {
     /// Requirements:
     /// - the caller is the token;
     /// - the lot exists and is not released;
-    /// - `amount ≤ issued − redeemed`.
+    /// - `amount ≤ issued − redeemed`;
+    /// - `amount ≥ unitValue` (it releases `amount / unitValue` whole goods units, rounded down; the lot's reserve
+    ///   value drops by the whole `amount`).
     ///
-    /// Emits {GoodsReleased}.
+    /// Emits {GoodsReleased}, and {ReserveShortfall} / {ReserveShortfallRecovered} if settling expiry changes
+    /// coverage.
     function recordRedemption(LotId lot, uint256 amount, bytes32 ref) external returns (uint256 releaseId);
 
     // ----------------------------------------------------------------------------------------------------------
@@ -333,12 +406,18 @@ interface IReserveRegistry {
     /// @notice How much more can be issued against a lot right now (0 if disputed, released, expired or unknown).
     /// Does not account for the total-reserves cap.
     /// @param lot The lot id.
-    /// @return `valuation − issued`, or 0.
+    /// @return `reserveValue − outstanding`, or 0.
     function availableToIssue(LotId lot) external view returns (uint256);
 
-    /// @notice The valid reserves right now: Σ `valuation − redeemed` over lots active and not expired.
+    /// @notice The valid reserves right now: Σ reserve value over lots active and not expired.
     /// @return The reserves in token units.
     function validReserves() external view returns (uint256);
+
+    /// @notice The reserve coverage right now: valid reserves against the outstanding supply (covered when
+    /// `validReserves ≥ outstandingSupply`).
+    /// @return validReserves As {validReserves}.
+    /// @return outstandingSupply As {outstandingSupply}.
+    function coverage() external view returns (uint256 validReserves, uint256 outstandingSupply);
 
     /// @notice A goods-release record (all zero if `releaseId` is unknown).
     /// @param releaseId The id, from 1.

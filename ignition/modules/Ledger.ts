@@ -16,6 +16,13 @@ export const DEFAULT_ROLE_ACCOUNTS = {
   auditor: 6,
 } as const;
 
+/**
+ * The default delay of a default-admin transfer on both contracts (OpenZeppelin AccessControlDefaultAdminRules:
+ * `beginDefaultAdminTransfer`, wait this long, `acceptDefaultAdminTransfer`), in seconds: 2 days. A deployment
+ * sets its own with the module parameter `adminDelay`.
+ */
+export const DEFAULT_ADMIN_DELAY = 2n * 86_400n;
+
 /** Token units per whole token (6 decimals). */
 const UNIT = 1_000_000n;
 /** `type(uint64).max`: unlimited. */
@@ -36,9 +43,11 @@ export const DEFAULT_TIER_LIMITS = [
 /**
  * Deploys GoodsToken, whose constructor creates its ReserveRegistry (so each holds the other as an immutable: the
  * issue path reads no storage to find or authorize its partner), and grants every role of docs/DESIGN.md §2. The
- * admin gets DEFAULT_ADMIN_ROLE on both contracts from the constructor.
+ * admin gets DEFAULT_ADMIN_ROLE on both contracts from the constructor, governed by AccessControlDefaultAdminRules
+ * (a two-step transfer with a delay; no one-call renounce of the last admin).
  *
- * Parameters (module "Ledger"): `name`, `symbol`, and the holder of each role (required): `pauser`, `registrar`,
+ * Parameters (module "Ledger"): `name`, `symbol`, `adminDelay` (seconds, default {@link DEFAULT_ADMIN_DELAY}), and
+ * the holder of each role (required): `pauser`, `registrar`,
  * `compliance`, `issuer` (token), `custodian`, `auditor` (reserve registry). test/fixtures.ts and
  * `goods-ledger deploy` on the local chain pass accounts 1–6 in that order (`DEFAULT_ROLE_ACCOUNTS`).
  *
@@ -53,11 +62,12 @@ const LedgerModule = buildModule("Ledger", (m) => {
   const admin = m.getAccount(DEFAULT_ROLE_ACCOUNTS.admin);
   const name = m.getParameter("name", "Goods Naira");
   const symbol = m.getParameter("symbol", "GNGN");
+  const adminDelay = m.getParameter("adminDelay", DEFAULT_ADMIN_DELAY);
   // Required, without an account default: Ignition checks an account default against the connection's accounts
   // even when the parameter is given, which would stop a deploy from a single key to a remote chain.
   const holder = (role: Exclude<keyof typeof DEFAULT_ROLE_ACCOUNTS, "admin">) => m.getParameter<string>(role);
 
-  const token = m.contract("GoodsToken", [name, symbol, admin]);
+  const token = m.contract("GoodsToken", [name, symbol, admin, adminDelay]);
   const reserveRegistry = m.contractAt("ReserveRegistry", m.staticCall(token, "reserveRegistry"));
 
   m.call(token, "grantRole", [roles.PAUSER_ROLE, holder("pauser")], { id: "grantPauser" });

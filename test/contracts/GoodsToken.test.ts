@@ -27,7 +27,7 @@ describe("GoodsToken", function () {
 
     it("reverts with GoodsTokenInvalidAdmin for a zero admin", async function () {
       const factory = await ethers.getContractFactory("GoodsToken");
-      await expect(factory.deploy("G", "G", ethers.ZeroAddress))
+      await expect(factory.deploy("G", "G", ethers.ZeroAddress, 86_400n))
         .to.be.revertedWithCustomError(factory, "GoodsTokenInvalidAdmin")
         .withArgs(ethers.ZeroAddress);
     });
@@ -152,7 +152,8 @@ describe("GoodsToken", function () {
 
     it("returns the release id (static call)", async function () {
       const l = await funded();
-      expect(await l.token.connect(l.issuer).redeem.staticCall(l.lotA, UNIT, REF)).to.equal(1n);
+      // Lot A: 10,000,000 tokens for 500,000 kg, so one kg is worth 20 tokens.
+      expect(await l.token.connect(l.issuer).redeem.staticCall(l.lotA, 20n * UNIT, REF)).to.equal(1n);
     });
 
     it("reverts with ReserveRegistryRedemptionExceedsOutstanding beyond what the lot backs", async function () {
@@ -259,12 +260,22 @@ describe("GoodsToken", function () {
       expect(await l.token.totalSupply()).to.equal(1_000_000n * UNIT);
     });
 
-    it("keeps the denylist flag on the lost address", async function () {
+    it("carries the denylist flag to the replacement (issue 8: it used to get a clean record and spend at once) and keeps it on the lost address", async function () {
       const l = await funded();
+      const replacement = l.others[0];
       await (await l.token.connect(l.compliance).denylist(l.alice.address, REASON)).wait();
-      await (await l.token.connect(l.compliance).recoverWallet(l.alice.address, l.others[0].address, REASON, LEGAL)).wait();
+      await (await l.token.connect(l.compliance).recoverWallet(l.alice.address, replacement.address, REASON, LEGAL)).wait();
       expect((await l.token.walletOf(l.alice.address)).denylisted).to.equal(true);
-      expect((await l.token.walletOf(l.others[0].address)).denylisted).to.equal(false);
+      expect((await l.token.walletOf(replacement.address)).denylisted).to.equal(true);
+      expect(await l.token.balanceOf(replacement.address)).to.equal(100_000n * UNIT);
+      // The attack: the replacement spends at once. Now refused, and nothing moves.
+      await expect(l.token.connect(replacement).transfer(l.bob.address, UNIT))
+        .to.be.revertedWithCustomError(l.token, "WalletRegistryWalletDenylisted")
+        .withArgs(replacement.address);
+      expect(await l.token.remainingDailyOutflow(replacement.address)).to.equal(0n);
+      // Compliance clears it explicitly, as for any denylisted wallet.
+      await (await l.token.connect(l.compliance).removeFromDenylist(replacement.address, REASON)).wait();
+      await expect(l.token.connect(replacement).transfer(l.bob.address, UNIT)).to.changeTokenBalances(ethers, l.token, [replacement, l.bob], [-UNIT, UNIT]);
     });
 
     it("refuses a registered, denylisted or zero replacement, and an unregistered or closed lost wallet", async function () {
@@ -326,6 +337,7 @@ describe("GoodsToken", function () {
     it("approve sets, transferFrom spends, an infinite allowance is not spent", async function () {
       const l = await funded();
       const spender = l.others[0];
+      await (await l.token.connect(l.registrar).registerWallet(spender.address, 1, 1, 1, 1, l.kycExpiryDay)).wait();
       await expect(l.token.connect(l.alice).approve(spender.address, 10n)).to.emit(l.token, "Approval").withArgs(l.alice.address, spender.address, 10n);
       await (await l.token.connect(spender).transferFrom(l.alice.address, l.bob.address, 4n)).wait();
       expect(await l.token.allowance(l.alice.address, spender.address)).to.equal(6n);
@@ -359,6 +371,75 @@ describe("GoodsToken", function () {
           .withArgs(l.merchant.address);
         expect(await l.token.allowance(l.alice.address, l.merchant.address)).to.equal(10n);
       });
+    });
+
+    describe("a spender passes the same can-move check as a sender (issue 8)", function () {
+      it("reverts with WalletRegistryKycExpired for a registered spender whose KYC has expired, and moves nothing", async function () {
+        const l = await funded();
+        const spender = l.others[0];
+        const today = BigInt(await networkHelpers.time.latest()) / DAY;
+        await (await l.token.connect(l.registrar).registerWallet(spender.address, 1, 1, 1, 1, today + 2n)).wait();
+        await (await l.token.connect(l.alice).approve(spender.address, 10n * UNIT)).wait();
+        await (await l.token.connect(spender).transferFrom(l.alice.address, l.bob.address, UNIT)).wait();
+        await networkHelpers.time.increase(2n * DAY);
+        await expect(l.token.connect(spender).transferFrom(l.alice.address, l.bob.address, UNIT))
+          .to.be.revertedWithCustomError(l.token, "WalletRegistryKycExpired")
+          .withArgs(spender.address, today + 2n);
+        expect(await l.token.allowance(l.alice.address, spender.address)).to.equal(9n * UNIT);
+        expect(await l.token.balanceOf(l.alice.address)).to.equal(99_999n * UNIT);
+      });
+
+      it("reverts with WalletRegistryWalletNotRegistered for an unregistered spender", async function () {
+        const l = await funded();
+        const spender = l.others[0];
+        await (await l.token.connect(l.alice).approve(spender.address, 10n)).wait();
+        await expect(l.token.connect(spender).transferFrom(l.alice.address, l.bob.address, 4n))
+          .to.be.revertedWithCustomError(l.token, "WalletRegistryWalletNotRegistered")
+          .withArgs(spender.address);
+      });
+    });
+
+    describe("approve and permit are gated as USDC gates them (issue 8)", function () {
+      for (const kind of ["approve", "permit"] as const) {
+        const grant = async (l: Awaited<ReturnType<typeof funded>>, owner: typeof l.alice, spender: string) => {
+          if (kind === "approve") return l.token.connect(owner).approve(spender, 5n);
+          const deadline = BigInt(await networkHelpers.time.latest()) + 3600n;
+          const sig = await signPermit(connection, l.token, owner, spender, 5n, deadline);
+          return l.token.connect(l.others[5]).permit(owner.address, spender, 5n, deadline, sig.v, sig.r, sig.s);
+        };
+
+        it(`${kind} reverts with GoodsTokenPaused while paused`, async function () {
+          const l = await funded();
+          await (await l.token.connect(l.pauser).pause()).wait();
+          await expect(grant(l, l.alice, l.bob.address)).to.be.revertedWithCustomError(l.token, "GoodsTokenPaused");
+          expect(await l.token.allowance(l.alice.address, l.bob.address)).to.equal(0n);
+        });
+
+        for (const side of ["owner", "spender"] as const) {
+          it(`${kind} reverts with WalletRegistryWalletDenylisted for a denylisted ${side}`, async function () {
+            const l = await funded();
+            const subject = side === "owner" ? l.alice : l.bob;
+            await (await l.token.connect(l.compliance).denylist(subject.address, REASON)).wait();
+            await expect(grant(l, l.alice, l.bob.address)).to.be.revertedWithCustomError(l.token, "WalletRegistryWalletDenylisted").withArgs(subject.address);
+            expect(await l.token.allowance(l.alice.address, l.bob.address)).to.equal(0n);
+          });
+
+          it(`${kind} reverts with WalletRegistryWalletFrozen for a frozen ${side}`, async function () {
+            const l = await funded();
+            const subject = side === "owner" ? l.alice : l.bob;
+            await (await l.token.connect(l.compliance).freezeWallet(subject.address, REASON)).wait();
+            await expect(grant(l, l.alice, l.bob.address)).to.be.revertedWithCustomError(l.token, "WalletRegistryWalletFrozen").withArgs(subject.address);
+          });
+        }
+
+        it(`${kind} reverts with WalletRegistryWalletClosed for a closed spender, and allows an unregistered one`, async function () {
+          const l = await funded();
+          await (await l.token.connect(l.registrar).closeWallet(l.merchant.address, REASON)).wait();
+          await expect(grant(l, l.alice, l.merchant.address)).to.be.revertedWithCustomError(l.token, "WalletRegistryWalletClosed").withArgs(l.merchant.address);
+          await (await grant(l, l.alice, l.others[1].address)).wait();
+          expect(await l.token.allowance(l.alice.address, l.others[1].address)).to.equal(5n);
+        });
+      }
     });
 
     it("reverts with ERC20InvalidSpender and ERC20InvalidApprover for zero addresses", async function () {

@@ -17,7 +17,7 @@ const MAX96 = 2n ** 96n - 1n;
  */
 async function standaloneRegistryFixture() {
   const [admin, fakeToken, custodian, auditor, stranger] = await ethers.getSigners();
-  const registry = (await ethers.getContractFactory("ReserveRegistry", fakeToken).then((f) => f.deploy(admin.address))) as unknown as LedgerContract;
+  const registry = (await ethers.getContractFactory("ReserveRegistry", fakeToken).then((f) => f.deploy(admin.address, 86_400n))) as unknown as LedgerContract;
   await (await registry.connect(admin).grantRole(await registry.CUSTODIAN_ROLE(), custodian.address)).wait();
   await (await registry.connect(admin).grantRole(await registry.AUDITOR_ROLE(), auditor.address)).wait();
   const now = BigInt(await networkHelpers.time.latest());
@@ -31,7 +31,7 @@ describe("ReserveRegistry", function () {
       const { registry, fakeToken } = await standalone();
       expect(await registry.token()).to.equal(fakeToken.address);
       const factory = await ethers.getContractFactory("ReserveRegistry");
-      await expect(factory.deploy(ethers.ZeroAddress)).to.be.revertedWithCustomError(factory, "ReserveRegistryInvalidAdmin").withArgs(ethers.ZeroAddress);
+      await expect(factory.deploy(ethers.ZeroAddress, 86_400n)).to.be.revertedWithCustomError(factory, "ReserveRegistryInvalidAdmin").withArgs(ethers.ZeroAddress);
     });
   });
 
@@ -107,9 +107,9 @@ describe("ReserveRegistry", function () {
       const expiresAt = now + 2n * DAY;
       await (await registry.connect(custodian).attestLot(LOT, attestation(ethers, "MAIZE", 10n, 1_000n * UNIT, expiresAt))).wait();
       const newHash = ethers.id("renewal-1");
-      await expect(registry.connect(custodian).renewAttestation(LOT, 1_200n * UNIT, newHash, "ipfs://renewal-1", now + 20n * DAY))
+      await expect(registry.connect(custodian).renewAttestation(LOT, 10n, 1_200n * UNIT, newHash, "ipfs://renewal-1", now + 20n * DAY))
         .to.emit(registry, "AttestationRenewed")
-        .withArgs(LOT, custodian.address, 1_200n * UNIT, newHash, "ipfs://renewal-1", now + 20n * DAY);
+        .withArgs(LOT, custodian.address, 10n, 1_200n * UNIT, newHash, "ipfs://renewal-1", now + 20n * DAY);
       expect(await registry.validReserves()).to.equal(1_200n * UNIT);
       await networkHelpers.time.increase(5n * DAY);
       // The old bucket no longer holds the lot: nothing leaves on its old expiry day.
@@ -117,26 +117,31 @@ describe("ReserveRegistry", function () {
       await networkHelpers.time.increase(20n * DAY);
       expect(await registry.validReserves()).to.equal(0n);
       const later = BigInt(await networkHelpers.time.latest()) + 10n * DAY;
-      await (await registry.connect(custodian).renewAttestation(LOT, 1_200n * UNIT, newHash, "ipfs://renewal-2", later)).wait();
+      await (await registry.connect(custodian).renewAttestation(LOT, 10n, 1_200n * UNIT, newHash, "ipfs://renewal-2", later)).wait();
       expect(await registry.validReserves()).to.equal(1_200n * UNIT);
       expect((await registry.lotInfo(LOT)).attestationURI).to.equal("ipfs://renewal-2");
     });
 
-    it("renewAttestation rejects a valuation below issued, a zero valuation or hash, a past expiry, another custodian", async function () {
+    it("renewAttestation rejects a valuation whose goods would not cover what is outstanding, a quantity other than the goods in custody, a valuation below the quantity, a zero hash, a past expiry, another custodian", async function () {
       const { registry, custodian, fakeToken, admin, stranger, now } = await standalone();
+      // 10 units at 100 tokens each.
       await (await registry.connect(custodian).attestLot(LOT, attestation(ethers, "MAIZE", 10n, 1_000n * UNIT, now + 9n * DAY))).wait();
       await (await registry.connect(fakeToken).recordIssue(LOT, 600n * UNIT)).wait();
       const c = registry.connect(custodian);
       const hash = ethers.id("r");
-      await expect(c.renewAttestation(LOT, 599n * UNIT, hash, "u", now + 9n * DAY)).to.be.revertedWithCustomError(registry, "ReserveRegistryValuationBelowIssued").withArgs(LOT, 600n * UNIT, 599n * UNIT);
-      await expect(c.renewAttestation(LOT, 0n, hash, "u", now + 9n * DAY)).to.be.revertedWithCustomError(registry, "ReserveRegistryInvalidValuation").withArgs(LOT, 0n);
-      await expect(c.renewAttestation(LOT, 700n * UNIT, ethers.ZeroHash, "u", now + 9n * DAY)).to.be.revertedWithCustomError(registry, "ReserveRegistryInvalidAttestationHash");
-      await expect(c.renewAttestation(LOT, 700n * UNIT, hash, "u", now)).to.be.revertedWithCustomError(registry, "ReserveRegistryInvalidExpiry");
+      await expect(c.renewAttestation(LOT, 10n, 599n * UNIT, hash, "u", now + 9n * DAY)).to.be.revertedWithCustomError(registry, "ReserveRegistryValuationBelowOutstanding").withArgs(LOT, 600n * UNIT, 599n * UNIT);
+      // 605 tokens for 10 units: unit value 60.5 tokens, the goods cover 605 ≥ 600 outstanding.
+      await (await c.renewAttestation(LOT, 10n, 605n * UNIT, hash, "u", now + 9n * DAY)).wait();
+      await expect(c.renewAttestation(LOT, 9n, 700n * UNIT, hash, "u", now + 9n * DAY)).to.be.revertedWithCustomError(registry, "ReserveRegistryQuantityMismatch").withArgs(LOT, 10n, 9n);
+      await expect(c.renewAttestation(LOT, 0n, 700n * UNIT, hash, "u", now + 9n * DAY)).to.be.revertedWithCustomError(registry, "ReserveRegistryInvalidQuantity").withArgs(LOT);
+      await expect(c.renewAttestation(LOT, 10n, 9n, hash, "u", now + 9n * DAY)).to.be.revertedWithCustomError(registry, "ReserveRegistryInvalidValuation").withArgs(LOT, 9n);
+      await expect(c.renewAttestation(LOT, 10n, 700n * UNIT, ethers.ZeroHash, "u", now + 9n * DAY)).to.be.revertedWithCustomError(registry, "ReserveRegistryInvalidAttestationHash");
+      await expect(c.renewAttestation(LOT, 10n, 700n * UNIT, hash, "u", now)).to.be.revertedWithCustomError(registry, "ReserveRegistryInvalidExpiry");
       await (await registry.connect(admin).grantRole(await registry.CUSTODIAN_ROLE(), stranger.address)).wait();
-      await expect(registry.connect(stranger).renewAttestation(LOT, 700n * UNIT, hash, "u", now + 9n * DAY))
+      await expect(registry.connect(stranger).renewAttestation(LOT, 10n, 700n * UNIT, hash, "u", now + 9n * DAY))
         .to.be.revertedWithCustomError(registry, "ReserveRegistryNotLotCustodian")
         .withArgs(LOT, stranger.address, custodian.address);
-      await expect(c.renewAttestation(ethers.id("nope"), 700n * UNIT, hash, "u", now + 9n * DAY)).to.be.revertedWithCustomError(registry, "ReserveRegistryUnknownLot");
+      await expect(c.renewAttestation(ethers.id("nope"), 10n, 700n * UNIT, hash, "u", now + 9n * DAY)).to.be.revertedWithCustomError(registry, "ReserveRegistryUnknownLot");
     });
   });
 

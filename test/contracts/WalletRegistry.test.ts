@@ -10,6 +10,10 @@ const REASON = ethers.encodeBytes32String("KYC-UPGRADE");
 const ALIAS = ethers.id("hmac:+234800000001");
 const MAX64 = 2n ** 64n - 1n;
 
+function funded() {
+  return networkHelpers.loadFixture(fundedLedgerFixture);
+}
+
 async function deployed() {
   const l = await networkHelpers.loadFixture(deployLedgerFixture);
   const day = await currentDay(connection);
@@ -305,6 +309,34 @@ describe("WalletRegistry (in GoodsToken)", function () {
       await networkHelpers.time.increase(DAY);
       expect(await l.token.remainingDailyOutflow(l.alice.address)).to.equal(100_000n * UNIT);
       expect(await l.token.remainingDailyOutflow(l.others[0].address)).to.equal(0n);
+    });
+
+    describe("remainingDailyOutflow is 0 for a wallet that cannot send (issue 8: it reported the full allowance)", function () {
+      const cases = {
+        frozen: async (l: Awaited<ReturnType<typeof funded>>) => (await l.token.connect(l.compliance).freezeWallet(l.alice.address, REASON)).wait(),
+        denylisted: async (l: Awaited<ReturnType<typeof funded>>) => (await l.token.connect(l.compliance).denylist(l.alice.address, REASON)).wait(),
+        paused: async (l: Awaited<ReturnType<typeof funded>>) => (await l.token.connect(l.pauser).pause()).wait(),
+        "KYC-expired": async (l: Awaited<ReturnType<typeof funded>>) => {
+          const day = await currentDay(connection);
+          await (await l.token.connect(l.registrar).updateWallet(l.alice.address, WalletRole.Individual, 1, 1, 1, day + 1n, REASON)).wait();
+          await networkHelpers.time.increase(DAY);
+        },
+      } as const;
+      const errors: Record<keyof typeof cases, string> = {
+        frozen: "WalletRegistryWalletFrozen",
+        denylisted: "WalletRegistryWalletDenylisted",
+        paused: "GoodsTokenPaused",
+        "KYC-expired": "WalletRegistryKycExpired",
+      };
+      for (const [name, block] of Object.entries(cases) as Array<[keyof typeof cases, (typeof cases)[keyof typeof cases]]>) {
+        it(`${name}: 0, and a transfer reverts with ${errors[name]}`, async function () {
+          const l = await funded();
+          expect(await l.token.remainingDailyOutflow(l.alice.address)).to.equal(100_000n * UNIT);
+          await block(l);
+          expect(await l.token.remainingDailyOutflow(l.alice.address)).to.equal(0n);
+          await expect(l.token.connect(l.alice).transfer(l.bob.address, 1n)).to.be.revertedWithCustomError(l.token, errors[name]);
+        });
+      }
     });
 
     it("remainingDailyOutflow is 0 once a lowered limit is used up", async function () {

@@ -1,5 +1,5 @@
 import { network } from "hardhat";
-import { ledgerFixtures } from "../fixtures.js";
+import { WalletRole, fundLedger, ledgerFixtures, type FundedLedger } from "../fixtures.js";
 import { shouldBehaveLikeCompliantToken, type ValuePath } from "./behaviors/compliant.behavior.js";
 import { authorizationArgs, paymentArgs, signAuthorization, signPayment } from "./helpers.js";
 
@@ -7,19 +7,31 @@ const connection = await network.create();
 const { ethers } = connection;
 const { fundedLedgerFixture } = ledgerFixtures(connection);
 
+/**
+ * The funded ledger, plus a registered tier-3 spender (the last of `others`) holding an infinite allowance from every
+ * other account: a spender must pass the can-move check itself, and approve refuses a blocked owner, so the
+ * allowances are granted before any test blocks a wallet.
+ */
+async function fundedWithSpenderFixture(): Promise<FundedLedger> {
+  const l = await fundLedger(connection);
+  const spender = l.others.at(-1)!;
+  await (await l.token.connect(l.registrar).registerWallet(spender.address, WalletRole.Individual, 3, 1, 1, l.kycExpiryDay)).wait();
+  for (const owner of [l.issuer, l.alice, l.bob, l.merchant, ...l.others.slice(0, -1)]) {
+    await (await l.token.connect(owner).approve(spender.address, ethers.MaxUint256)).wait();
+  }
+  return l;
+}
+
 /** Every path that moves value from one holder to another. */
-const paths: ValuePath[] = [
+const paths: Array<ValuePath & { fixture?: () => Promise<FundedLedger> }> = [
   {
     name: "transfer",
     send: (l, from, to, amount) => l.token.connect(from).transfer(to.address, amount),
   },
   {
     name: "transferFrom",
-    send: async (l, from, to, amount) => {
-      const spender = l.others.at(-1)!;
-      await (await l.token.connect(from).approve(spender.address, amount)).wait();
-      return l.token.connect(spender).transferFrom(from.address, to.address, amount);
-    },
+    fixture: fundedWithSpenderFixture,
+    send: (l, from, to, amount) => l.token.connect(l.others.at(-1)!).transferFrom(from.address, to.address, amount),
   },
   {
     name: "transferWithAuthorization",
@@ -53,5 +65,5 @@ const paths: ValuePath[] = [
 ];
 
 describe("GoodsToken › every value-moving path passes the one compliance check", function () {
-  for (const path of paths) shouldBehaveLikeCompliantToken(path, connection, fundedLedgerFixture);
+  for (const path of paths) shouldBehaveLikeCompliantToken(path, connection, path.fixture ?? fundedLedgerFixture);
 });

@@ -13,6 +13,7 @@ const UNREACHABLE: Record<string, string> = {
   InvalidAccountNonce: "Nonces._useCheckedNonce is never called (permit uses _useNonce)",
   InvalidShortString: "ShortStrings: EIP712 only builds short strings through toShortStringWithFallback",
   StringTooLong: "ShortStrings: EIP712 keeps a long name or version in storage instead of reverting",
+  SafeCastOverflowedUintDowncast: "AccessControlDefaultAdminRules casts block.timestamp to uint48, which overflows only after the year 8,900,000",
 };
 
 const testDir = join(import.meta.dirname, ".");

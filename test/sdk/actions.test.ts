@@ -368,7 +368,7 @@ describe("sdk actions (in-process Hardhat network)", function () {
       expect(await l.reader.getLot({ lot })).to.include({ status: "active", valuation: "250000", classCode: "SORGHUM", unit: "t" });
       expect(await l.reader.getValidReserves()).to.equal("12250000");
       expect(await rejectionOf(custodian.attestLot(attestation(lot, expiresAt)))).to.be.instanceOf(LotExistsError);
-      await mined(custodian, custodian.renewAttestation({ lot, valuation: "200000", attestationHash: keccak256("0x02"), attestationURI: "ipfs://v2", expiresAt: expiresAt + 86_400n }));
+      await mined(custodian, custodian.renewAttestation({ lot, quantity: 1_000n, valuation: "200000", attestationHash: keccak256("0x02"), attestationURI: "ipfs://v2", expiresAt: expiresAt + 86_400n }));
       expect(await l.reader.getLot({ lot })).to.include({ valuation: "200000", attestationURI: "ipfs://v2" });
       await mined(custodian, custodian.releaseLot({ lot, reasonCode: "EMPTIED" }));
       expect((await l.reader.getLot({ lot })).status).to.equal("released");

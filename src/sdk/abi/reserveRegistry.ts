@@ -8,6 +8,11 @@ export const reserveRegistryAbi = [
         "internalType": "address",
         "name": "admin",
         "type": "address"
+      },
+      {
+        "internalType": "uint48",
+        "name": "adminDelay",
+        "type": "uint48"
       }
     ],
     "stateMutability": "nonpayable",
@@ -16,6 +21,33 @@ export const reserveRegistryAbi = [
   {
     "inputs": [],
     "name": "AccessControlBadConfirmation",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint48",
+        "name": "schedule",
+        "type": "uint48"
+      }
+    ],
+    "name": "AccessControlEnforcedDefaultAdminDelay",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "AccessControlEnforcedDefaultAdminRules",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "defaultAdmin",
+        "type": "address"
+      }
+    ],
+    "name": "AccessControlInvalidDefaultAdmin",
     "type": "error"
   },
   {
@@ -65,6 +97,17 @@ export const reserveRegistryAbi = [
       }
     ],
     "name": "ReserveRegistryInvalidAttestationHash",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "ReserveRegistryInvalidCustodian",
     "type": "error"
   },
   {
@@ -248,6 +291,48 @@ export const reserveRegistryAbi = [
       },
       {
         "internalType": "uint256",
+        "name": "inCustody",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "attested",
+        "type": "uint256"
+      }
+    ],
+    "name": "ReserveRegistryQuantityMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "LotId",
+        "name": "lot",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "unitValue",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "name": "ReserveRegistryRedemptionBelowUnitValue",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "LotId",
+        "name": "lot",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
         "name": "outstanding",
         "type": "uint256"
       },
@@ -312,16 +397,32 @@ export const reserveRegistryAbi = [
       },
       {
         "internalType": "uint256",
-        "name": "issued",
+        "name": "outstanding",
         "type": "uint256"
       },
       {
         "internalType": "uint256",
-        "name": "valuation",
+        "name": "reserveValue",
         "type": "uint256"
       }
     ],
-    "name": "ReserveRegistryValuationBelowIssued",
+    "name": "ReserveRegistryValuationBelowOutstanding",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint8",
+        "name": "bits",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint256",
+        "name": "value",
+        "type": "uint256"
+      }
+    ],
+    "name": "SafeCastOverflowedUintDowncast",
     "type": "error"
   },
   {
@@ -338,6 +439,12 @@ export const reserveRegistryAbi = [
         "internalType": "address",
         "name": "custodian",
         "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint128",
+        "name": "quantity",
+        "type": "uint128"
       },
       {
         "indexed": false,
@@ -365,6 +472,56 @@ export const reserveRegistryAbi = [
       }
     ],
     "name": "AttestationRenewed",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [],
+    "name": "DefaultAdminDelayChangeCanceled",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": false,
+        "internalType": "uint48",
+        "name": "newDelay",
+        "type": "uint48"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint48",
+        "name": "effectSchedule",
+        "type": "uint48"
+      }
+    ],
+    "name": "DefaultAdminDelayChangeScheduled",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [],
+    "name": "DefaultAdminTransferCanceled",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "newAdmin",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint48",
+        "name": "acceptSchedule",
+        "type": "uint48"
+      }
+    ],
+    "name": "DefaultAdminTransferScheduled",
     "type": "event"
   },
   {
@@ -483,6 +640,31 @@ export const reserveRegistryAbi = [
       {
         "indexed": true,
         "internalType": "address",
+        "name": "previousCustodian",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "newCustodian",
+        "type": "address"
+      }
+    ],
+    "name": "LotCustodianReassigned",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "LotId",
+        "name": "lot",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
         "name": "auditor",
         "type": "address"
       },
@@ -544,6 +726,44 @@ export const reserveRegistryAbi = [
       }
     ],
     "name": "LotReleased",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "validReserves",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "outstandingSupply",
+        "type": "uint256"
+      }
+    ],
+    "name": "ReserveShortfall",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "validReserves",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "outstandingSupply",
+        "type": "uint256"
+      }
+    ],
+    "name": "ReserveShortfallRecovered",
     "type": "event"
   },
   {
@@ -680,6 +900,13 @@ export const reserveRegistryAbi = [
     "type": "function"
   },
   {
+    "inputs": [],
+    "name": "acceptDefaultAdminTransfer",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
     "inputs": [
       {
         "internalType": "LotId",
@@ -753,6 +980,96 @@ export const reserveRegistryAbi = [
         "internalType": "uint256",
         "name": "",
         "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "newAdmin",
+        "type": "address"
+      }
+    ],
+    "name": "beginDefaultAdminTransfer",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "cancelDefaultAdminTransfer",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint48",
+        "name": "newDelay",
+        "type": "uint48"
+      }
+    ],
+    "name": "changeDefaultAdminDelay",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "coverage",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "reserves",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "supply",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "defaultAdmin",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "defaultAdminDelay",
+    "outputs": [
+      {
+        "internalType": "uint48",
+        "name": "",
+        "type": "uint48"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "defaultAdminDelayIncreaseWait",
+    "outputs": [
+      {
+        "internalType": "uint48",
+        "name": "",
+        "type": "uint48"
       }
     ],
     "stateMutability": "view",
@@ -944,6 +1261,21 @@ export const reserveRegistryAbi = [
             "type": "uint128"
           },
           {
+            "internalType": "uint128",
+            "name": "released",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint96",
+            "name": "unitValue",
+            "type": "uint96"
+          },
+          {
+            "internalType": "uint96",
+            "name": "reserveValue",
+            "type": "uint96"
+          },
+          {
             "internalType": "uint40",
             "name": "attestedAt",
             "type": "uint40"
@@ -993,6 +1325,73 @@ export const reserveRegistryAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "owner",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "pendingDefaultAdmin",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "newAdmin",
+        "type": "address"
+      },
+      {
+        "internalType": "uint48",
+        "name": "schedule",
+        "type": "uint48"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "pendingDefaultAdminDelay",
+    "outputs": [
+      {
+        "internalType": "uint48",
+        "name": "newDelay",
+        "type": "uint48"
+      },
+      {
+        "internalType": "uint48",
+        "name": "schedule",
+        "type": "uint48"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "LotId",
+        "name": "lot",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "newCustodian",
+        "type": "address"
+      }
+    ],
+    "name": "reassignLotCustodian",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -1074,6 +1473,11 @@ export const reserveRegistryAbi = [
         "type": "bytes32"
       },
       {
+        "internalType": "uint128",
+        "name": "quantity",
+        "type": "uint128"
+      },
+      {
         "internalType": "uint96",
         "name": "valuation",
         "type": "uint96"
@@ -1108,7 +1512,7 @@ export const reserveRegistryAbi = [
       },
       {
         "internalType": "address",
-        "name": "callerConfirmation",
+        "name": "account",
         "type": "address"
       }
     ],
@@ -1149,6 +1553,13 @@ export const reserveRegistryAbi = [
       }
     ],
     "name": "revokeRole",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "rollbackDefaultAdminDelay",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"

@@ -9,7 +9,9 @@ import { writeReserve } from "../internal/contracts.js";
 export type RenewAttestationParameters = {
   /** The lot id. */
   lot: Hex;
-  /** New valuation; not below what has been issued. */
+  /** The goods still in custody (attested − released, in the lot's unit), which the valuation covers. */
+  quantity: bigint;
+  /** New valuation of those goods; the goods × its unit value must cover what is outstanding against the lot. */
   valuation: Amount;
   /** New document hash. */
   attestationHash: Hex;
@@ -28,7 +30,10 @@ export type RenewAttestationErrorType = WriteErrorType<
   | "ReserveRegistryNotLotCustodian"
   | "ReserveRegistryLotDisputed"
   | "ReserveRegistryLotReleased"
-  | "ReserveRegistryValuationBelowIssued"
+  | "ReserveRegistryValuationBelowOutstanding"
+  | "ReserveRegistryQuantityMismatch"
+  | "ReserveRegistryInvalidQuantity"
+  | "ReserveRegistryInvalidValuation"
   | "ReserveRegistryInvalidAttestationHash"
   | "ReserveRegistryInvalidExpiry"
 >;
@@ -42,10 +47,10 @@ export type RenewAttestationErrorType = WriteErrorType<
  * @returns the transaction hash.
  * @example
  * ```ts
- * await renewAttestation(client, { lot, valuation: "9500000", attestationHash, attestationURI, expiresAt });
+ * await renewAttestation(client, { lot, quantity: 400_000n, valuation: "9500000", attestationHash, attestationURI, expiresAt });
  * ```
  */
 export function renewAttestation(client: LedgerBaseClient, p: RenewAttestationParameters): Promise<RenewAttestationReturnType> {
   const valuation = toBaseUnits(p.valuation, client.ledger.decimals, { max: maxUint96 });
-  return writeReserve(client, "renewAttestation", [p.lot, valuation, p.attestationHash, p.attestationURI, Number(p.expiresAt)]);
+  return writeReserve(client, "renewAttestation", [p.lot, p.quantity, valuation, p.attestationHash, p.attestationURI, Number(p.expiresAt)]);
 }

@@ -252,10 +252,22 @@ export type UnknownLotError = InstanceType<typeof UnknownLotError>;
 export const InvalidValuationError = defineError("ReserveRegistryInvalidValuation", "InvalidValuationError", (a) => `valuation ${money(a.valuation)} of lot ${a.lot} is not valid`);
 /** Instance type of {@link InvalidValuationError}. */
 export type InvalidValuationError = InstanceType<typeof InvalidValuationError>;
-/** A renewal below what was issued. @example `catch (e) { if (e instanceof ValuationBelowIssuedError) … }` */
-export const ValuationBelowIssuedError = defineError("ReserveRegistryValuationBelowIssued", "ValuationBelowIssuedError", (a) => `valuation ${money(a.valuation)} of lot ${a.lot} is below the ${money(a.issued)} already issued against it`);
-/** Instance type of {@link ValuationBelowIssuedError}. */
-export type ValuationBelowIssuedError = InstanceType<typeof ValuationBelowIssuedError>;
+/** A renewal would value the goods in custody below what is outstanding against the lot. @example `catch (e) { if (e instanceof ValuationBelowOutstandingError) console.log(e.args.outstanding); }` */
+export const ValuationBelowOutstandingError = defineError("ReserveRegistryValuationBelowOutstanding", "ValuationBelowOutstandingError", (a) => `the goods in custody of lot ${a.lot} would be worth ${money(a.reserveValue)}, below the ${money(a.outstanding)} outstanding against it`);
+/** Instance type of {@link ValuationBelowOutstandingError}. */
+export type ValuationBelowOutstandingError = InstanceType<typeof ValuationBelowOutstandingError>;
+/** A renewal must cover exactly the goods still in custody. @example `catch (e) { if (e instanceof QuantityMismatchError) console.log(e.args.inCustody); }` */
+export const QuantityMismatchError = defineError("ReserveRegistryQuantityMismatch", "QuantityMismatchError", (a) => `lot ${a.lot} has ${a.inCustody} units of goods in custody, the renewal covers ${a.attested}`);
+/** Instance type of {@link QuantityMismatchError}. */
+export type QuantityMismatchError = InstanceType<typeof QuantityMismatchError>;
+/** A redemption must release at least one goods unit. @example `catch (e) { if (e instanceof RedemptionBelowUnitValueError) console.log(e.args.unitValue); }` */
+export const RedemptionBelowUnitValueError = defineError("ReserveRegistryRedemptionBelowUnitValue", "RedemptionBelowUnitValueError", (a) => `redeeming ${money(a.amount)} against lot ${a.lot} would release no goods: one unit is worth ${money(a.unitValue)}`);
+/** Instance type of {@link RedemptionBelowUnitValueError}. */
+export type RedemptionBelowUnitValueError = InstanceType<typeof RedemptionBelowUnitValueError>;
+/** A lot can only be reassigned to a custodian. @example `catch (e) { if (e instanceof InvalidCustodianError) … }` */
+export const InvalidCustodianError = defineError("ReserveRegistryInvalidCustodian", "InvalidCustodianError", (a) => `${a.account} does not hold CUSTODIAN_ROLE, so no lot can be assigned to it`);
+/** Instance type of {@link InvalidCustodianError}. */
+export type InvalidCustodianError = InstanceType<typeof InvalidCustodianError>;
 /** A quantity of zero. @example `catch (e) { if (e instanceof InvalidQuantityError) … }` */
 export const InvalidQuantityError = defineError("ReserveRegistryInvalidQuantity", "InvalidQuantityError", (a) => `quantity of lot ${a.lot} must be above zero`);
 /** Instance type of {@link InvalidQuantityError}. */
@@ -319,6 +331,18 @@ export type UnauthorizedAccountError = InstanceType<typeof UnauthorizedAccountEr
 export const BadConfirmationError = defineError("AccessControlBadConfirmation", "BadConfirmationError", () => "an account can only renounce its own roles");
 /** Instance type of {@link BadConfirmationError}. */
 export type BadConfirmationError = InstanceType<typeof BadConfirmationError>;
+/** The default admin role is granted, revoked and renounced only through the two-step transfer. @example `catch (e) { if (e instanceof EnforcedDefaultAdminRulesError) … }` */
+export const EnforcedDefaultAdminRulesError = defineError("AccessControlEnforcedDefaultAdminRules", "EnforcedDefaultAdminRulesError", () => "the admin role moves only by the two-step transfer (begin, wait the delay, accept), never by grant, revoke or a one-call renounce");
+/** Instance type of {@link EnforcedDefaultAdminRulesError}. */
+export type EnforcedDefaultAdminRulesError = InstanceType<typeof EnforcedDefaultAdminRulesError>;
+/** The admin transfer's delay has not passed yet (or was never scheduled). @example `catch (e) { if (e instanceof EnforcedDefaultAdminDelayError) console.log(e.args.schedule); }` */
+export const EnforcedDefaultAdminDelayError = defineError("AccessControlEnforcedDefaultAdminDelay", "EnforcedDefaultAdminDelayError", (a) => (a.schedule === 0 ? "no admin transfer or renounce is scheduled" : `the admin transfer can be completed only after ${time(BigInt(a.schedule))}`));
+/** Instance type of {@link EnforcedDefaultAdminDelayError}. */
+export type EnforcedDefaultAdminDelayError = InstanceType<typeof EnforcedDefaultAdminDelayError>;
+/** Only the pending admin may accept, and the zero address cannot be admin. @example `catch (e) { if (e instanceof InvalidDefaultAdminError) … }` */
+export const InvalidDefaultAdminError = defineError("AccessControlInvalidDefaultAdmin", "InvalidDefaultAdminError", (a) => `${a.defaultAdmin} is not the pending admin (or is the zero address)`);
+/** Instance type of {@link InvalidDefaultAdminError}. */
+export type InvalidDefaultAdminError = InstanceType<typeof InvalidDefaultAdminError>;
 /** The sender's balance is too low. @example `catch (e) { if (e instanceof InsufficientBalanceError) console.log(e.args.balance); }` */
 export const InsufficientBalanceError = defineError("ERC20InsufficientBalance", "InsufficientBalanceError", (a) => `${a.sender} holds ${money(a.balance)}, not the ${money(a.needed)} needed`);
 /** Instance type of {@link InsufficientBalanceError}. */
@@ -346,6 +370,10 @@ export type InvalidSpenderError = InstanceType<typeof InvalidSpenderError>;
 /** A permit signed for another nonce (already used, or signed out of order). @example `catch (e) { if (e instanceof InvalidAccountNonceError) … }` */
 export const InvalidAccountNonceError = defineError("InvalidAccountNonce", "InvalidAccountNonceError", (a) => `the permit's nonce is not ${a.account}'s next one (${a.currentNonce})`);
 /** Instance type of {@link InvalidAccountNonceError}. */
+/** A value did not fit a smaller integer type (OpenZeppelin SafeCast; the admin rules cast timestamps to 48 bits). @example `catch (e) { if (e instanceof SafeCastOverflowError) … }` */
+export const SafeCastOverflowError = defineError("SafeCastOverflowedUintDowncast", "SafeCastOverflowError", (a) => `${a.value} does not fit in ${a.bits} bits`);
+/** Instance type of {@link SafeCastOverflowError}. */
+export type SafeCastOverflowError = InstanceType<typeof SafeCastOverflowError>;
 export type InvalidAccountNonceError = InstanceType<typeof InvalidAccountNonceError>;
 /** A malformed short string in the EIP-712 domain (deployment only). @example `catch (e) { if (e instanceof InvalidShortStringError) … }` */
 export const InvalidShortStringError = defineError("InvalidShortString", "InvalidShortStringError", () => "the token's EIP-712 name or version is malformed");
@@ -406,7 +434,10 @@ export const contractErrors = {
   ReserveRegistryLotExists: LotExistsError,
   ReserveRegistryUnknownLot: UnknownLotError,
   ReserveRegistryInvalidValuation: InvalidValuationError,
-  ReserveRegistryValuationBelowIssued: ValuationBelowIssuedError,
+  ReserveRegistryValuationBelowOutstanding: ValuationBelowOutstandingError,
+  ReserveRegistryQuantityMismatch: QuantityMismatchError,
+  ReserveRegistryRedemptionBelowUnitValue: RedemptionBelowUnitValueError,
+  ReserveRegistryInvalidCustodian: InvalidCustodianError,
   ReserveRegistryInvalidQuantity: InvalidQuantityError,
   ReserveRegistryInvalidAttestationHash: InvalidAttestationHashError,
   ReserveRegistryInvalidExpiry: InvalidExpiryError,
@@ -422,6 +453,9 @@ export const contractErrors = {
   ReserveRegistryReservesOverflow: ReservesOverflowError,
   AccessControlUnauthorizedAccount: UnauthorizedAccountError,
   AccessControlBadConfirmation: BadConfirmationError,
+  AccessControlEnforcedDefaultAdminRules: EnforcedDefaultAdminRulesError,
+  AccessControlEnforcedDefaultAdminDelay: EnforcedDefaultAdminDelayError,
+  AccessControlInvalidDefaultAdmin: InvalidDefaultAdminError,
   ERC20InsufficientBalance: InsufficientBalanceError,
   ERC20InsufficientAllowance: InsufficientAllowanceError,
   ERC20InvalidApprover: InvalidApproverError,
@@ -431,6 +465,7 @@ export const contractErrors = {
   InvalidAccountNonce: InvalidAccountNonceError,
   InvalidShortString: InvalidShortStringError,
   StringTooLong: StringTooLongError,
+  SafeCastOverflowedUintDowncast: SafeCastOverflowError,
 } as const satisfies { [name in LedgerContractErrorName]: ContractErrorClass<name> };
 
 /**

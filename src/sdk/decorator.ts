@@ -1,4 +1,9 @@
 import type { LedgerBaseClient } from "./client.js";
+import { acceptDefaultAdminTransfer } from "./actions/acceptDefaultAdminTransfer.js";
+import { beginDefaultAdminTransfer } from "./actions/beginDefaultAdminTransfer.js";
+import { cancelDefaultAdminTransfer } from "./actions/cancelDefaultAdminTransfer.js";
+import { changeDefaultAdminDelay, rollbackDefaultAdminDelay } from "./actions/changeDefaultAdminDelay.js";
+import { getDefaultAdmin } from "./actions/getDefaultAdmin.js";
 import { approve } from "./actions/approve.js";
 import { attestLot } from "./actions/attestLot.js";
 import { batchTransfer } from "./actions/batchTransfer.js";
@@ -101,6 +106,12 @@ export function ledgerActions(client: LedgerBaseClient) {
     getRemainingDailyOutflow: (parameters: Parameters<typeof getRemainingDailyOutflow>[1]) => getRemainingDailyOutflow(client, parameters),
     getRoleAdmin: (parameters: Parameters<typeof getRoleAdmin>[1]) => getRoleAdmin(client, parameters),
     getRoleMembers: (parameters?: Parameters<typeof getRoleMembers>[1]) => getRoleMembers(client, parameters),
+    getDefaultAdmin: (parameters?: Parameters<typeof getDefaultAdmin>[1]) => getDefaultAdmin(client, parameters),
+    beginDefaultAdminTransfer: (parameters: Parameters<typeof beginDefaultAdminTransfer>[1]) => beginDefaultAdminTransfer(client, parameters),
+    acceptDefaultAdminTransfer: (parameters?: Parameters<typeof acceptDefaultAdminTransfer>[1]) => acceptDefaultAdminTransfer(client, parameters),
+    cancelDefaultAdminTransfer: (parameters?: Parameters<typeof cancelDefaultAdminTransfer>[1]) => cancelDefaultAdminTransfer(client, parameters),
+    changeDefaultAdminDelay: (parameters: Parameters<typeof changeDefaultAdminDelay>[1]) => changeDefaultAdminDelay(client, parameters),
+    rollbackDefaultAdminDelay: (parameters?: Parameters<typeof rollbackDefaultAdminDelay>[1]) => rollbackDefaultAdminDelay(client, parameters),
     getTierLimits: (parameters: Parameters<typeof getTierLimits>[1]) => getTierLimits(client, parameters),
     getTokenDomain: () => getTokenDomain(client),
     getTokenMetadata: () => getTokenMetadata(client),

@@ -12,6 +12,7 @@
  */
 export { goodsTokenAbi } from "./abi/goodsToken.js";
 export { reserveRegistryAbi } from "./abi/reserveRegistry.js";
+export * from "./actions/acceptDefaultAdminTransfer.js";
 export * from "./actions/approve.js";
 export * from "./actions/attestLot.js";
 export * from "./actions/batchTransfer.js";
@@ -36,6 +37,10 @@ export * from "./actions/getPermitNonce.js";
 export * from "./actions/getRemainingDailyOutflow.js";
 export * from "./actions/getRoleAdmin.js";
 export * from "./actions/getRoleMembers.js";
+export * from "./actions/beginDefaultAdminTransfer.js";
+export * from "./actions/cancelDefaultAdminTransfer.js";
+export * from "./actions/changeDefaultAdminDelay.js";
+export * from "./actions/getDefaultAdmin.js";
 export * from "./actions/getTierLimits.js";
 export * from "./actions/getTokenDomain.js";
 export * from "./actions/getTokenMetadata.js";

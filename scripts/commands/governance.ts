@@ -1,5 +1,5 @@
 /**
- * `goods-ledger role grant|revoke|list`, `pause`, `unpause` (and, with contracts v2, `admin transfer|accept|cancel|show`):
+ * `goods-ledger role grant|revoke|list`, `admin show|transfer|accept|cancel`, `pause`, `unpause`:
  * who may do what on the ledger. Every command that needs a role checks, before anything is sent, that the
  * signer holds it, and names the missing role in one line.
  */
@@ -17,7 +17,7 @@ import { parseAddress } from "../lib/validate.js";
 
 const CONTRACT_NAMES: Record<LedgerContract, string> = { token: "the token", reserveRegistry: "the reserve registry" };
 
-/** Registers `role`, `pause` and `unpause`. */
+/** Registers `role`, `admin`, `pause` and `unpause`. */
 export function register(program: Command, ctx: CliContext): void {
   const role = program.command("role").description("grant, revoke and list roles (the admin grants and revokes)");
   const roleList = Object.keys(roles)
@@ -79,6 +79,107 @@ export function register(program: Command, ctx: CliContext): void {
       );
     });
 
+  const adminGroup = program
+    .command("admin")
+    .description("the admin role of each contract: a two-step transfer with a delay (begin, wait, accept), never a one-call handover");
+
+  adminGroup
+    .command("show")
+    .description("each contract's admin, pending transfer (who, and from when it can be accepted) and delay")
+    .addOption(adminContractOption())
+    .addHelpText("after", examples("admin show", "admin show --contract reserve --json"))
+    .action(async (o: { contract: AdminContracts }) => {
+      const client = await ctx.reader();
+      const states = await Promise.all(o.contract.map(async (contract) => ({ contract, ...(await client.getDefaultAdmin({ contract })) })));
+      ctx.out.result(
+        { contracts: states },
+        states.map(
+          (s) =>
+            `${CONTRACT_NAMES[s.contract]}: admin ${s.admin}, delay ${duration(s.delay)}` +
+            (s.pendingAdmin ? `; pending transfer to ${s.pendingAdmin}, acceptable from ${isoTime(s.acceptableAt!)}` : "; no pending transfer") +
+            (s.pendingDelay ? `; delay becomes ${duration(s.pendingDelay.delay)} at ${isoTime(s.pendingDelay.effectiveAt)}` : ""),
+        ),
+      );
+    });
+
+  adminGroup
+    .command("transfer")
+    .description("begin the transfer of the admin role to a new account (the current admin); it accepts after the delay")
+    .argument("<new-admin>", "the account that will be admin", parseAddress)
+    .addOption(adminContractOption())
+    .addOption(fromOption("admin"))
+    .addHelpText(
+      "after",
+      `\nThe new admin then runs \`admin accept\` once the delay has passed; until then \`admin cancel\` withdraws it.
+Beginning again replaces a pending transfer.${examples("admin transfer 0x90F79bf6EB2c4f870365E785982E1f101E93b906", "admin transfer 0x90F79bf6EB2c4f870365E785982E1f101E93b906 --contract token --json")}`,
+    )
+    .action(async (newAdmin: Address, o: { contract: AdminContracts; from?: string }) => {
+      const { client, signer } = await ctx.writer(o.from, "admin");
+      for (const contract of o.contract) await requireAdmin(client, contract, signer.account.address, "admin transfer");
+      const results = [];
+      for (const contract of o.contract) {
+        const sent = await ctx.confirm(client, await client.beginDefaultAdminTransfer({ newAdmin, contract }));
+        const state = await client.getDefaultAdmin({ contract, blockNumber: sent.block });
+        results.push({ contract, pendingAdmin: newAdmin, acceptableAt: state.acceptableAt!, ...sent });
+      }
+      ctx.out.result(
+        { transfers: results },
+        results.map((r) => `${CONTRACT_NAMES[r.contract]}: admin transfer to ${newAdmin} begun; it can accept from ${isoTime(r.acceptableAt)} (tx ${r.tx}, block ${r.block})`),
+      );
+    });
+
+  adminGroup
+    .command("accept")
+    .description("as the pending admin: accept the admin role once the delay has passed")
+    .addOption(adminContractOption())
+    .addOption(fromOption().makeOptionMandatory())
+    .addHelpText("after", examples("admin accept --from new-admin", "admin accept --from 0x90F79bf6EB2c4f870365E785982E1f101E93b906 --contract reserve --json"))
+    .action(async (o: { contract: AdminContracts; from: string }) => {
+      const { client, signer } = await ctx.writer(o.from);
+      const me = signer.account.address;
+      const now = BigInt((await ctx.publicClient().getBlock({ blockTag: "latest" })).timestamp);
+      for (const contract of o.contract) {
+        const state = await client.getDefaultAdmin({ contract });
+        if (state.pendingAdmin === undefined || state.pendingAdmin.toLowerCase() !== me.toLowerCase()) {
+          throw new CliError(
+            `${me} is not the pending admin of ${CONTRACT_NAMES[contract]} (${state.pendingAdmin ? `pending: ${state.pendingAdmin}` : "no transfer is pending"}): nothing was sent`,
+            { code: "not-pending-admin", details: { contract, pendingAdmin: state.pendingAdmin ?? null } },
+          );
+        }
+        if (now <= state.acceptableAt!) {
+          throw new CliError(`the admin transfer of ${CONTRACT_NAMES[contract]} can be accepted only after ${isoTime(state.acceptableAt!)} (the admin delay): nothing was sent`, {
+            code: "admin-delay",
+            details: { contract, acceptableAt: state.acceptableAt! },
+          });
+        }
+      }
+      const results = [];
+      for (const contract of o.contract) results.push({ contract, admin: me, ...(await ctx.confirm(client, await client.acceptDefaultAdminTransfer({ contract }))) });
+      ctx.out.result(
+        { accepted: results },
+        results.map((r) => `${me} is now the admin of ${CONTRACT_NAMES[r.contract]} (tx ${r.tx}, block ${r.block})`),
+      );
+    });
+
+  adminGroup
+    .command("cancel")
+    .description("as the current admin: cancel a pending admin transfer")
+    .addOption(adminContractOption())
+    .addOption(fromOption("admin"))
+    .addHelpText("after", examples("admin cancel", "admin cancel --contract token --json"))
+    .action(async (o: { contract: AdminContracts; from?: string }) => {
+      const { client, signer } = await ctx.writer(o.from, "admin");
+      const pending: LedgerContract[] = [];
+      for (const contract of o.contract) {
+        await requireAdmin(client, contract, signer.account.address, "admin cancel");
+        if ((await client.getDefaultAdmin({ contract })).pendingAdmin !== undefined) pending.push(contract);
+      }
+      if (pending.length === 0) throw new CliError("no admin transfer is pending: nothing was sent", { code: "no-change" });
+      const results = [];
+      for (const contract of pending) results.push({ contract, ...(await ctx.confirm(client, await client.cancelDefaultAdminTransfer({ contract }))) });
+      ctx.out.result({ canceled: results }, results.map((r) => `the pending admin transfer of ${CONTRACT_NAMES[r.contract]} is canceled (tx ${r.tx}, block ${r.block})`));
+    });
+
   for (const verb of ["pause", "unpause"] as const) {
     program
       .command(verb)
@@ -116,6 +217,40 @@ async function requireRole(client: LedgerClient, roleId: `0x${string}`, contract
     code: "missing-role",
     details: { role: name, contract, account },
   });
+}
+
+/** The contracts an `admin` command acts on. */
+type AdminContracts = LedgerContract[];
+
+async function requireAdmin(client: LedgerClient, contract: LedgerContract, account: Address, what: string): Promise<void> {
+  const { admin } = await client.getDefaultAdmin({ contract });
+  if (admin.toLowerCase() === account.toLowerCase()) return;
+  throw new CliError(`${account} does not hold DEFAULT_ADMIN_ROLE on ${CONTRACT_NAMES[contract]} (the admin is ${admin}), which \`${what}\` needs: nothing was sent`, {
+    code: "missing-role",
+    details: { role: "DEFAULT_ADMIN_ROLE", contract, account },
+  });
+}
+
+function adminContractOption(): Option {
+  return new Option("--contract <name>", "token, reserve, or both (each contract has its own admin)")
+    .default(["token", "reserveRegistry"], "both")
+    .argParser((value: string): AdminContracts => {
+      if (value === "both") return ["token", "reserveRegistry"];
+      if (value === "token") return ["token"];
+      if (value === "reserve" || value === "reserveRegistry" || value === "reserve-registry") return ["reserveRegistry"];
+      throw new InvalidArgumentError(`"${value}" is not token, reserve or both`);
+    });
+}
+
+function isoTime(seconds: bigint): string {
+  return new Date(Number(seconds) * 1000).toISOString();
+}
+
+function duration(seconds: bigint): string {
+  const s = Number(seconds);
+  if (s % 86_400 === 0) return `${s / 86_400} day${s === 86_400 ? "" : "s"}`;
+  if (s % 3_600 === 0) return `${s / 3_600} h`;
+  return `${s} s`;
 }
 
 function contractOption(): Option {

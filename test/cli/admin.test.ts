@@ -26,12 +26,14 @@ async function fails(...args: string[]): Promise<CliRun & { error: { code: strin
   expect(run.stderr.split("\n").filter((l) => l.startsWith("error:"))).to.deep.equal([`error: ${doc.error.message}`]);
   return { ...run, error: doc.error };
 }
+const rpc = async (method: string, params: unknown[]) =>
+  ((await (await fetch(sandbox.env.GOODS_LEDGER_RPC_URL!, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) })).json()) as { result: unknown }).result;
 const blockNumber = async () =>
   BigInt(((await (await fetch(sandbox.env.GOODS_LEDGER_RPC_URL!, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_blockNumber", params: [] }) })).json()) as { result: string }).result);
 
 type RoleRow = { contract: string; role: string; account: string };
 
-describe("goods-ledger role, pause and unpause (the real binary against its own local chain)", function () {
+describe("goods-ledger role, admin, pause and unpause (the real binary against its own local chain)", function () {
   this.timeout(120_000);
   before(async function () {
     await sandbox.startChain();
@@ -99,5 +101,42 @@ describe("goods-ledger role, pause and unpause (the real binary against its own 
     expect(await blockNumber()).to.equal(before);
     expect(await ok("unpause")).to.include({ paused: false });
     expect((await fails("unpause")).error).to.deep.equal({ code: "no-change", message: "the token is not paused: nothing was sent" });
+  });
+
+  it("admin show, transfer (admin only), accept (the pending admin, after the delay), cancel; each refusal is one line and sends nothing", async function () {
+    const shown = await ok<{ contracts: { contract: string; admin: string; delay: string; pendingAdmin?: string }[] }>("admin", "show");
+    expect(shown.contracts.map((c) => [c.contract, c.admin, String(c.delay), c.pendingAdmin ?? null])).to.deep.equal([
+      ["token", admin, "172800", null],
+      ["reserveRegistry", admin, "172800", null],
+    ]);
+    const before = await blockNumber();
+    const notAdmin = await fails("admin", "transfer", userA, "--from", "dev:7");
+    expect(notAdmin.error).to.deep.include({ code: "missing-role", message: `${userA} does not hold DEFAULT_ADMIN_ROLE on the token (the admin is ${admin}), which \`admin transfer\` needs: nothing was sent` });
+    expect(await blockNumber()).to.equal(before);
+
+    const begun = await ok<{ transfers: { contract: string; pendingAdmin: string; acceptableAt: string }[] }>("admin", "transfer", userA);
+    expect(begun.transfers.map((t) => [t.contract, t.pendingAdmin])).to.deep.equal([["token", userA], ["reserveRegistry", userA]]);
+    const afterBegin = await blockNumber();
+    const wrong = await fails("admin", "accept", "--from", "dev:8");
+    expect(wrong.error).to.deep.include({ code: "not-pending-admin", message: `${dev[8]!.address} is not the pending admin of the token (pending: ${userA}): nothing was sent` });
+    const early = await fails("admin", "accept", "--from", "dev:7");
+    expect(early.error).to.deep.include({ code: "admin-delay", message: `the admin transfer of the token can be accepted only after ${new Date(Number(begun.transfers[0]!.acceptableAt) * 1000).toISOString()} (the admin delay): nothing was sent` });
+    expect(await blockNumber()).to.equal(afterBegin);
+
+    await rpc("evm_increaseTime", [172_801]);
+    await rpc("evm_mine", []);
+    expect((await ok<{ accepted: { contract: string; admin: string }[] }>("admin", "accept", "--from", "dev:7", "--contract", "token")).accepted.map((a) => [a.contract, a.admin])).to.deep.equal([["token", userA]]);
+    const after = await ok<{ contracts: { contract: string; admin: string; pendingAdmin?: string }[] }>("admin", "show");
+    expect(after.contracts.map((c) => [c.contract, c.admin, c.pendingAdmin ?? null])).to.deep.equal([
+      ["token", userA, null],
+      ["reserveRegistry", admin, userA],
+    ]);
+    // The old admin lost the token's admin role: granting a token role now names the missing role.
+    const lost = await fails("role", "grant", "issuer", userA);
+    expect(lost.error).to.deep.include({ code: "missing-role", message: `${admin} does not hold DEFAULT_ADMIN_ROLE on the token, which \`role grant ISSUER_ROLE\` needs: nothing was sent` });
+    // The old admin still runs the reserve registry, and withdraws its pending transfer.
+    const canceled = await ok<{ canceled: { contract: string }[] }>("admin", "cancel", "--contract", "reserve");
+    expect(canceled.canceled.map((c) => c.contract)).to.deep.equal(["reserveRegistry"]);
+    expect((await fails("admin", "cancel", "--contract", "reserve")).error).to.deep.include({ code: "no-change", message: "no admin transfer is pending: nothing was sent" });
   });
 });

@@ -174,6 +174,28 @@ contract GoodsToken is IGoodsToken, WalletRegistry, EIP712, Nonces {
     }
 
     /// @inheritdoc IGoodsToken
+    function batchTransferPartial(address[] calldata to, uint256[] calldata amounts)
+        external
+        returns (uint256 skipped)
+    {
+        uint256 n = to.length;
+        if (n == 0) revert GoodsTokenEmptyBatch();
+        if (n != amounts.length) revert GoodsTokenBatchLengthMismatch(n, amounts.length);
+        bytes memory err = _cannotSendError(msg.sender);
+        if (err.length != 0) _revertWith(err);
+        for (uint256 i; i < n; ++i) {
+            err = _tryTransfer(msg.sender, to[i], amounts[i]);
+            if (err.length != 0) {
+                // i < n ≤ calldata length: no overflow.
+                unchecked {
+                    ++skipped;
+                }
+                emit BatchLegSkipped(i, to[i], amounts[i], bytes4(err));
+            }
+        }
+    }
+
+    /// @inheritdoc IGoodsToken
     function transferWithReference(address to, uint256 amount, bytes32 ref) external returns (bool) {
         _transfer(msg.sender, to, amount);
         emit PaymentReferenced(msg.sender, to, amount, ref);
@@ -324,8 +346,8 @@ contract GoodsToken is IGoodsToken, WalletRegistry, EIP712, Nonces {
     // ----------------------------------------------------------------------------------------------------------
 
     /// @dev The paused error of WalletRegistry's check.
-    function _revertPaused() internal pure override {
-        revert GoodsTokenPaused();
+    function _pausedError() internal pure override returns (bytes memory) {
+        return abi.encodeWithSelector(GoodsTokenPaused.selector);
     }
 
     // ----------------------------------------------------------------------------------------------------------

@@ -237,41 +237,102 @@ abstract contract WalletRegistry is PackedERC20, AccessControlDefaultAdminRules,
     // The compliance check (the hooks of PackedERC20._update, through which every value-moving path passes)
     // ----------------------------------------------------------------------------------------------------------
 
-    /// @dev The sender's side of the check: not paused; `from` registered, active, not denylisted, KYC not expired;
-    /// `value` within its tier's single-transfer limit and what is left of today's outflow. Returns the word with
-    /// `value` added to today's outflow (written once, with the balance, by PackedERC20).
-    function _checkDebit(address from, uint256 word, uint256 value) internal view override returns (uint256) {
-        uint256 limits = _tiers[uint8(word >> TIER_SHIFT)];
-        uint256 today = block.timestamp / 1 days;
-        uint256 spent = _spentToday(word, today);
-        // One combined test on the hot path; {_revertSender} names the rule that failed.
-        if (
-            limits & TIER_PAUSED != 0 || (word >> STATUS_SHIFT) & MOVABLE_MASK != STATUS_ACTIVE
-                || (word >> KYC_SHIFT) & MASK24 <= today || value > (limits >> 64) & MASK64
-                || spent + value > (limits >> 128) & MASK64
-        ) _revertSender(from, word, limits, value, spent, today);
-        // spent + value ≤ dailyOutflow < 2^64 (checked just above); today < 2^24 until the year 47,900.
-        unchecked {
-            return (word & ~SPENT_FIELDS) | ((spent + value) << SPENT_SHIFT) | (today << SPENT_DAY_SHIFT);
-        }
+    /// @dev The sender's side of the check, as a hook of PackedERC20._update: reverts with {_senderCheck}'s error.
+    function _checkDebit(address from, uint256 word, uint256 value) internal view override returns (uint256 debited) {
+        bool ok;
+        (debited, ok) = _senderCheck(word, value);
+        if (!ok) _revertWith(_senderFailure(from, word, value));
     }
 
-    /// @dev The recipient's side of the check.
+    /// @dev The recipient's side of the check, as a hook of PackedERC20._update.
     function _checkCredit(address to, uint256 word, uint256 value) internal view override {
         _checkRecipient(to, word, value, false);
     }
 
-    /// @dev Not paused (unless `whilePaused`: seizure); `to` registered, active, not denylisted, KYC not expired,
-    /// and its balance after receiving `value` within its tier's maximum balance (< 2^64, which keeps every balance
-    /// below 2^96 as PackedERC20 requires).
+    /// @dev {_recipientCheck}, reverting with its error.
     function _checkRecipient(address to, uint256 word, uint256 value, bool whilePaused) internal view {
+        if (!_recipientCheck(word, value, whilePaused)) _revertWith(_recipientFailure(to, word, value, whilePaused));
+    }
+
+    /// @dev The sender's side of the one compliance check: not paused; `from` registered, active, not denylisted, KYC
+    /// not expired; `value` within its tier's single-transfer limit and what is left of today's outflow. Returns the
+    /// word with `value` added to today's outflow (written once, with the balance, by PackedERC20) and whether every
+    /// rule holds; {_senderFailure} names the first that fails ({_update}'s hook reverts with it, a partial batch
+    /// skips the leg with it).
+    function _senderCheck(uint256 word, uint256 value) internal view returns (uint256 debited, bool ok) {
+        uint256 limits = _tiers[uint8(word >> TIER_SHIFT)];
+        uint256 today = block.timestamp / 1 days;
+        uint256 spent = _spentToday(word, today);
+        // One combined test on the hot path; {_senderFailure} names the rule that failed.
+        if (
+            limits & TIER_PAUSED != 0 || (word >> STATUS_SHIFT) & MOVABLE_MASK != STATUS_ACTIVE
+                || (word >> KYC_SHIFT) & MASK24 <= today || value > (limits >> 64) & MASK64
+                || spent + value > (limits >> 128) & MASK64
+        ) return (word, false);
+        // spent + value ≤ dailyOutflow < 2^64 (checked just above); today < 2^24 until the year 47,900.
+        unchecked {
+            return ((word & ~SPENT_FIELDS) | ((spent + value) << SPENT_SHIFT) | (today << SPENT_DAY_SHIFT), true);
+        }
+    }
+
+    /// @dev The revert data of the first sender rule that fails (called only when {_senderCheck} failed).
+    function _senderFailure(address from, uint256 word, uint256 value) internal view returns (bytes memory) {
+        uint256 today = block.timestamp / 1 days;
+        return _senderError(from, word, _tiers[uint8(word >> TIER_SHIFT)], value, _spentToday(word, today), today);
+    }
+
+    /// @dev The recipient's side of the one compliance check: not paused (unless `whilePaused`: seizure); `to`
+    /// registered, active, not denylisted, KYC not expired, and its balance after receiving `value` within its tier's
+    /// maximum balance (< 2^64, which keeps every balance below 2^96 as PackedERC20 requires). Returns whether every
+    /// rule holds; {_recipientFailure} names the first that fails.
+    function _recipientCheck(uint256 word, uint256 value, bool whilePaused) internal view returns (bool) {
         uint256 limits = _tiers[uint8(word >> TIER_SHIFT)];
         uint256 maxBalance = limits & MASK64;
-        if (
+        return !(
             (!whilePaused && limits & TIER_PAUSED != 0) || (word >> STATUS_SHIFT) & MOVABLE_MASK != STATUS_ACTIVE
                 || (word >> KYC_SHIFT) & MASK24 <= block.timestamp / 1 days || value > maxBalance
                 || (word & BALANCE_MASK) + value > maxBalance
-        ) _revertRecipient(to, word, limits, value, whilePaused);
+        );
+    }
+
+    /// @dev The revert data of the first recipient rule that fails (called only when {_recipientCheck} failed).
+    function _recipientFailure(address to, uint256 word, uint256 value, bool whilePaused)
+        internal
+        view
+        returns (bytes memory)
+    {
+        return _recipientError(to, word, _tiers[uint8(word >> TIER_SHIFT)], value, whilePaused);
+    }
+
+    /// @dev The error that stops `account` from sending anything at all (pause, wallet status, denylist, KYC), or
+    /// none: a partial batch refuses such a sender outright instead of skipping every leg.
+    function _cannotSendError(address account) internal view returns (bytes memory err) {
+        if (_paused) return _pausedError();
+        return _canMoveError(account, _accounts[account], block.timestamp / 1 days);
+    }
+
+    /// @dev One leg of a partial batch: moves `value` from `from` to `to` exactly as {_update} would (the same checks,
+    /// the same writes, {IERC20-Transfer}), or moves nothing and returns the revert data `_update` would have
+    /// reverted with (also for a zero recipient or an insufficient balance).
+    function _tryTransfer(address from, address to, uint256 value) internal returns (bytes memory err) {
+        if (to == address(0)) return abi.encodeWithSelector(ERC20InvalidReceiver.selector, address(0));
+        uint256 fromWord = _accounts[from];
+        (uint256 debited, bool ok) = _senderCheck(fromWord, value);
+        if (!ok) return _senderFailure(from, fromWord, value);
+        uint256 balance = fromWord & BALANCE_MASK;
+        if (balance < value) return abi.encodeWithSelector(ERC20InsufficientBalance.selector, from, balance, value);
+        // value ≤ balance: only the balance bits decrease.
+        unchecked {
+            _accounts[from] = debited - value;
+        }
+        // Read after the debit, as {_update} does, so a leg to oneself sees its own debit.
+        uint256 toWord = _accounts[to];
+        if (!_recipientCheck(toWord, value, false)) {
+            _accounts[from] = fromWord;
+            return _recipientFailure(to, toWord, value, false);
+        }
+        _credit(to, toWord, value);
+        emit Transfer(from, to, value);
     }
 
     /// @dev A spender moves value too (transferFrom): unless it is the owner itself (checked as the sender), it
@@ -305,43 +366,69 @@ abstract contract WalletRegistry is PackedERC20, AccessControlDefaultAdminRules,
         if (status == STATUS_FROZEN || status == STATUS_CLOSED) _revertStatus(account, status);
     }
 
-    /// @dev Reverts with the first sender rule that fails, in the order: pause, wallet, single transfer, daily.
-    function _revertSender(address from, uint256 word, uint256 limits, uint256 value, uint256 spent, uint256 today)
+    /// @dev The first sender rule that fails, in the order: pause, wallet, single transfer, daily.
+    function _senderError(address from, uint256 word, uint256 limits, uint256 value, uint256 spent, uint256 today)
         private
         pure
+        returns (bytes memory err)
     {
-        if (limits & TIER_PAUSED != 0) _revertPaused();
-        _requireCanMove(from, word, today);
+        if (limits & TIER_PAUSED != 0) return _pausedError();
+        err = _canMoveError(from, word, today);
+        if (err.length != 0) return err;
         uint8 tier = _tier(word);
         uint256 maxTransfer = (limits >> 64) & MASK64;
-        if (value > maxTransfer) revert WalletRegistryTransferLimitExceeded(from, tier, maxTransfer, value);
+        if (value > maxTransfer) {
+            return abi.encodeWithSelector(WalletRegistryTransferLimitExceeded.selector, from, tier, maxTransfer, value);
+        }
         uint256 dailyOutflow = (limits >> 128) & MASK64;
-        revert WalletRegistryDailyLimitExceeded(from, tier, spent < dailyOutflow ? dailyOutflow - spent : 0, value);
+        return abi.encodeWithSelector(
+            WalletRegistryDailyLimitExceeded.selector, from, tier, spent < dailyOutflow ? dailyOutflow - spent : 0, value
+        );
     }
 
-    /// @dev Reverts with the first recipient rule that fails, in the order: pause, wallet, maximum balance.
-    function _revertRecipient(address to, uint256 word, uint256 limits, uint256 value, bool whilePaused)
+    /// @dev The first recipient rule that fails, in the order: pause, wallet, maximum balance.
+    function _recipientError(address to, uint256 word, uint256 limits, uint256 value, bool whilePaused)
         private
         view
+        returns (bytes memory err)
     {
-        if (!whilePaused && limits & TIER_PAUSED != 0) _revertPaused();
-        _requireCanMove(to, word, block.timestamp / 1 days);
+        if (!whilePaused && limits & TIER_PAUSED != 0) return _pausedError();
+        err = _canMoveError(to, word, block.timestamp / 1 days);
+        if (err.length != 0) return err;
         uint256 balance = word & BALANCE_MASK;
         uint256 balanceAfter;
         // balance < 2^96; saturate so a huge `value` still reports instead of overflowing.
         unchecked {
             balanceAfter = balance + value < value ? type(uint256).max : balance + value;
         }
-        revert WalletRegistryBalanceLimitExceeded(to, _tier(word), limits & MASK64, balanceAfter);
+        return abi.encodeWithSelector(
+            WalletRegistryBalanceLimitExceeded.selector, to, _tier(word), limits & MASK64, balanceAfter
+        );
     }
 
     /// @dev Reverts unless the account may move value today: not denylisted, active, KYC not expired.
     function _requireCanMove(address account, uint256 word, uint256 today) private pure {
-        if (word & DENYLIST_BIT != 0) revert WalletRegistryWalletDenylisted(account);
+        bytes memory err = _canMoveError(account, word, today);
+        if (err.length != 0) _revertWith(err);
+    }
+
+    /// @dev The error that stops the account from moving value today (denylisted, not active, KYC expired), or none.
+    function _canMoveError(address account, uint256 word, uint256 today) private pure returns (bytes memory) {
+        if (word & DENYLIST_BIT != 0) return abi.encodeWithSelector(WalletRegistryWalletDenylisted.selector, account);
         uint256 status = _status(word);
-        if (status != STATUS_ACTIVE) _revertStatus(account, status);
+        if (status != STATUS_ACTIVE) return _statusError(account, status);
         uint256 kycExpiryDay = (word >> KYC_SHIFT) & MASK24;
-        if (today >= kycExpiryDay) revert WalletRegistryKycExpired(account, uint24(kycExpiryDay));
+        if (today >= kycExpiryDay) {
+            return abi.encodeWithSelector(WalletRegistryKycExpired.selector, account, uint24(kycExpiryDay));
+        }
+        return "";
+    }
+
+    /// @dev Reverts with `err`, the revert data of a custom error.
+    function _revertWith(bytes memory err) internal pure {
+        assembly ("memory-safe") {
+            revert(add(err, 0x20), mload(err))
+        }
     }
 
     // ----------------------------------------------------------------------------------------------------------
@@ -366,8 +453,13 @@ abstract contract WalletRegistry is PackedERC20, AccessControlDefaultAdminRules,
         }
     }
 
-    /// @dev Reverts with the paused error (declared by the token's interface, which owns pausing).
-    function _revertPaused() internal pure virtual;
+    /// @dev The revert data of the paused error (declared by the token's interface, which owns pausing).
+    function _pausedError() internal pure virtual returns (bytes memory);
+
+    /// @dev Reverts with the paused error.
+    function _revertPaused() internal pure {
+        _revertWith(_pausedError());
+    }
 
     // ----------------------------------------------------------------------------------------------------------
     // Internals shared with GoodsToken (recovery)
@@ -381,9 +473,14 @@ abstract contract WalletRegistry is PackedERC20, AccessControlDefaultAdminRules,
 
     /// @dev Reverts with the error naming a status other than active (callers never pass active).
     function _revertStatus(address account, uint256 status) internal pure {
-        if (status == STATUS_FROZEN) revert WalletRegistryWalletFrozen(account);
-        if (status == STATUS_CLOSED) revert WalletRegistryWalletClosed(account);
-        revert WalletRegistryWalletNotRegistered(account);
+        _revertWith(_statusError(account, status));
+    }
+
+    /// @dev The error naming a status other than active.
+    function _statusError(address account, uint256 status) private pure returns (bytes memory) {
+        if (status == STATUS_FROZEN) return abi.encodeWithSelector(WalletRegistryWalletFrozen.selector, account);
+        if (status == STATUS_CLOSED) return abi.encodeWithSelector(WalletRegistryWalletClosed.selector, account);
+        return abi.encodeWithSelector(WalletRegistryWalletNotRegistered.selector, account);
     }
 
     /// @dev Marks the account closed (keeping its record fields for history) and emits {WalletClosed}.

@@ -91,6 +91,14 @@ interface IGoodsToken is IERC20Metadata, IERC20Permit, IERC3009, IWalletRegistry
     /// @param ref The reference.
     event PaymentReferenced(address indexed from, address indexed to, uint256 amount, bytes32 indexed ref);
 
+    /// @notice A leg of {batchTransferPartial} failed a rule of its own and was skipped (nothing moved for it).
+    /// @param index The leg's index in the batch.
+    /// @param to The leg's recipient.
+    /// @param amount The leg's amount.
+    /// @param reason The selector of the custom error the leg would have reverted with (for example
+    /// `WalletRegistryBalanceLimitExceeded`); the SDK decodes it by name.
+    event BatchLegSkipped(uint256 indexed index, address indexed to, uint256 amount, bytes4 reason);
+
     // ----------------------------------------------------------------------------------------------------------
     // Errors
     // ----------------------------------------------------------------------------------------------------------
@@ -236,6 +244,30 @@ interface IGoodsToken is IERC20Metadata, IERC20Permit, IERC3009, IWalletRegistry
     ///
     /// Emits one {IERC20-Transfer} per leg.
     function batchTransfer(address[] calldata to, uint256[] calldata amounts) external returns (bool);
+
+    /// @notice Transfers to many recipients (payroll, bulk payouts), skipping a leg that fails a rule of its own
+    /// instead of reverting the batch, as mobile-money B2C disbursements do. A leg passes exactly the check of a
+    /// transfer (the one compliance check of every path); the legs run in order, each on the state the previous
+    /// ones left (balances, today's outflow).
+    /// @param to The recipients.
+    /// @param amounts The amounts, one per recipient.
+    /// @return skipped How many legs were skipped (each with a {BatchLegSkipped} event; the others emit
+    /// {IERC20-Transfer}).
+    ///
+    /// Requirements:
+    /// - `to` is not empty and as long as `amounts`;
+    /// - the sender can send at all: not paused, registered, active, not denylisted, KYC not expired (otherwise the
+    ///   batch reverts with that error, as {batchTransfer} would).
+    ///
+    /// A leg is skipped, with the selector of the error it would have reverted with, when its recipient fails the
+    /// check (not registered, frozen, closed, denylisted, KYC expired, over its maximum balance) or is the zero
+    /// address, when it exceeds the sender's single-transfer limit or what is left of its daily outflow, or when the
+    /// sender's balance no longer covers it.
+    ///
+    /// Emits {IERC20-Transfer} per leg moved and {BatchLegSkipped} per leg skipped.
+    function batchTransferPartial(address[] calldata to, uint256[] calldata amounts)
+        external
+        returns (uint256 skipped);
 
     /// @notice Transfers tokens with a 32-byte payment reference (an invoice id). The reference is not single-use
     /// (a bill may be paid in parts); single-use QR payments use {payWithAuthorization}.

@@ -9,6 +9,7 @@ const { deployLedgerFixture, fundedLedgerFixture } = ledgerFixtures(connection);
 const funded = () => networkHelpers.loadFixture(fundedLedgerFixture);
 
 const REF = ethers.encodeBytes32String("CASHIN-000001");
+const tokenInterface = (await ethers.getContractFactory("GoodsToken")).interface;
 const REASON = ethers.encodeBytes32String("COURT-ORDER");
 const LEGAL = ethers.id("order 2026/117, Kano High Court");
 
@@ -321,6 +322,78 @@ describe("GoodsToken", function () {
     });
   });
 
+  describe("batchTransferPartial (payroll that survives one bad leg)", function () {
+    const sel = (name: string) => tokenInterface.getError(name)!.selector;
+
+    it("a recipient at its maximum balance is skipped with WalletRegistryBalanceLimitExceeded's selector; the other legs of a 20-leg payroll are paid (issue 8: the whole batch reverted)", async function () {
+      const l = await funded();
+      const payees = l.others.slice(0, 9);
+      for (const p of payees) await (await l.token.connect(l.registrar).registerWallet(p.address, 1, 1, 1, 1, l.kycExpiryDay)).wait();
+      // Alice (tier 1, max balance 300,000) is topped up to exactly her maximum.
+      await (await l.token.connect(l.issuer).transfer(l.alice.address, 200_000n * UNIT)).wait();
+      const to = Array.from({ length: 20 }, (_, i) => (i === 7 ? l.alice.address : payees[i % payees.length].address));
+      const amounts = to.map(() => 100n * UNIT);
+      // The all-or-nothing batch reverts on the one bad leg …
+      await expect(l.token.connect(l.issuer).batchTransfer(to, amounts))
+        .to.be.revertedWithCustomError(l.token, "WalletRegistryBalanceLimitExceeded")
+        .withArgs(l.alice.address, 1, 300_000n * UNIT, 300_100n * UNIT);
+      // … the partial batch skips it and pays the 19 others.
+      expect(await l.token.connect(l.issuer).batchTransferPartial.staticCall(to, amounts)).to.equal(1n);
+      const tx = l.token.connect(l.issuer).batchTransferPartial(to, amounts);
+      await expect(tx).to.emit(l.token, "BatchLegSkipped").withArgs(7n, l.alice.address, 100n * UNIT, sel("WalletRegistryBalanceLimitExceeded"));
+      await expect(tx).to.changeTokenBalances(ethers, l.token, [l.issuer, l.alice, payees[0]], [-1_900n * UNIT, 0n, 300n * UNIT]);
+    });
+
+    it("skips an unregistered, frozen, denylisted or zero recipient, a leg over the sender's limits or balance, each with its error's selector", async function () {
+      const l = await funded();
+      await (await l.token.connect(l.compliance).freezeWallet(l.merchant.address, REASON)).wait();
+      await (await l.token.connect(l.compliance).denylist(l.bob.address, REASON)).wait();
+      await (await l.token.connect(l.registrar).registerWallet(l.others[1].address, 1, 1, 1, 1, l.kycExpiryDay)).wait();
+      const ok = l.others[1].address;
+      // Alice: tier 1 (max transfer 50,000, daily 100,000), holds 100,000.
+      const to = [l.others[0].address, l.merchant.address, l.bob.address, ethers.ZeroAddress, ok, ok, ok, ok];
+      const amounts = [UNIT, UNIT, UNIT, UNIT, 50_001n * UNIT, 50_000n * UNIT, 49_000n * UNIT, 2_000n * UNIT];
+      const tx = l.token.connect(l.alice).batchTransferPartial(to, amounts);
+      await expect(tx).to.emit(l.token, "BatchLegSkipped").withArgs(0n, l.others[0].address, UNIT, sel("WalletRegistryWalletNotRegistered"));
+      await expect(tx).to.emit(l.token, "BatchLegSkipped").withArgs(1n, l.merchant.address, UNIT, sel("WalletRegistryWalletFrozen"));
+      await expect(tx).to.emit(l.token, "BatchLegSkipped").withArgs(2n, l.bob.address, UNIT, sel("WalletRegistryWalletDenylisted"));
+      await expect(tx).to.emit(l.token, "BatchLegSkipped").withArgs(3n, ethers.ZeroAddress, UNIT, sel("ERC20InvalidReceiver"));
+      await expect(tx).to.emit(l.token, "BatchLegSkipped").withArgs(4n, ok, 50_001n * UNIT, sel("WalletRegistryTransferLimitExceeded"));
+      // Legs 5 and 6 go (99,000 of the 100,000 daily outflow); leg 7 would exceed what is left today.
+      await expect(tx).to.emit(l.token, "BatchLegSkipped").withArgs(7n, ok, 2_000n * UNIT, sel("WalletRegistryDailyLimitExceeded"));
+      await expect(tx).to.changeTokenBalances(ethers, l.token, [l.alice, l.others[1]], [-99_000n * UNIT, 99_000n * UNIT]);
+      expect(await l.token.remainingDailyOutflow(l.alice.address)).to.equal(1_000n * UNIT);
+      // Balance: the issuer (tier 3, holding 800,000) pays 250,000 then 600,000 to a tier-3 wallet: the second is skipped.
+      const big = l.others[2].address;
+      await (await l.token.connect(l.registrar).registerWallet(big, 3, 3, 1, 1, l.kycExpiryDay)).wait();
+      const issuerTx = l.token.connect(l.issuer).batchTransferPartial([big, big], [250_000n * UNIT, 600_000n * UNIT]);
+      await expect(issuerTx).to.emit(l.token, "BatchLegSkipped").withArgs(1n, big, 600_000n * UNIT, sel("ERC20InsufficientBalance"));
+      await expect(issuerTx).to.changeTokenBalances(ethers, l.token, [l.issuer], [-250_000n * UNIT]);
+    });
+
+    it("a leg to oneself sees its own debit, as a transfer does", async function () {
+      const l = await funded();
+      await expect(l.token.connect(l.alice).batchTransferPartial([l.alice.address], [10n * UNIT])).to.changeTokenBalances(ethers, l.token, [l.alice], [0n]);
+      expect(await l.token.remainingDailyOutflow(l.alice.address)).to.equal(99_990n * UNIT);
+    });
+
+    it("a sender that cannot send at all reverts the whole batch (paused, frozen, denylisted), as batchTransfer does", async function () {
+      const l = await funded();
+      await (await l.token.connect(l.compliance).freezeWallet(l.alice.address, REASON)).wait();
+      await expect(l.token.connect(l.alice).batchTransferPartial([l.bob.address], [UNIT])).to.be.revertedWithCustomError(l.token, "WalletRegistryWalletFrozen").withArgs(l.alice.address);
+      await (await l.token.connect(l.compliance).denylist(l.bob.address, REASON)).wait();
+      await expect(l.token.connect(l.bob).batchTransferPartial([l.merchant.address], [UNIT])).to.be.revertedWithCustomError(l.token, "WalletRegistryWalletDenylisted").withArgs(l.bob.address);
+      await (await l.token.connect(l.pauser).pause()).wait();
+      await expect(l.token.connect(l.issuer).batchTransferPartial([l.merchant.address], [UNIT])).to.be.revertedWithCustomError(l.token, "GoodsTokenPaused");
+    });
+
+    it("reverts with GoodsTokenEmptyBatch and GoodsTokenBatchLengthMismatch", async function () {
+      const l = await funded();
+      await expect(l.token.connect(l.alice).batchTransferPartial([], [])).to.be.revertedWithCustomError(l.token, "GoodsTokenEmptyBatch");
+      await expect(l.token.connect(l.alice).batchTransferPartial([l.bob.address], [1n, 2n])).to.be.revertedWithCustomError(l.token, "GoodsTokenBatchLengthMismatch").withArgs(1n, 2n);
+    });
+  });
+
   describe("transferWithReference", function () {
     it("emits PaymentReferenced after the Transfer, and a reference may repeat", async function () {
       const l = await funded();
@@ -523,6 +596,7 @@ describe("GoodsToken", function () {
       const l = await funded();
       const now = BigInt(await networkHelpers.time.latest());
       const early = await signAuthorization(connection, l.token, l.alice, "TransferWithAuthorization", { to: l.bob.address, value: 1n, validAfter: now + 1000n, validBefore: now + 2000n });
+      await networkHelpers.time.setNextBlockTimestamp(now + 1n);
       await expect(l.token.transferWithAuthorization(...authorizationArgs(early)))
         .to.be.revertedWithCustomError(l.token, "GoodsTokenAuthorizationNotYetValid")
         .withArgs(now + 1000n, now + 1n);
@@ -706,6 +780,7 @@ describe("GoodsToken", function () {
       const l = await funded();
       const now = BigInt(await networkHelpers.time.latest());
       const early = await signPayment(connection, l.token, l.alice, { to: l.merchant.address, value: 1n, validAfter: now + 1000n });
+      await networkHelpers.time.setNextBlockTimestamp(now + 1n);
       await expect(l.token.payWithAuthorization(...paymentArgs(early))).to.be.revertedWithCustomError(l.token, "GoodsTokenAuthorizationNotYetValid").withArgs(now + 1000n, now + 1n);
       const late = await signPayment(connection, l.token, l.alice, { to: l.merchant.address, value: 1n, validBefore: now + 5n });
       await networkHelpers.time.increase(10);

@@ -64,6 +64,7 @@ const open: Record<"token" | "reserveRegistry", Record<string, string>> = {
     receiveWithAuthorization: "signature (payee submits)", payWithAuthorization: "signature", cancelAuthorization: "signature",
     renounceRole: "own role only (the admin's only after a scheduled, delayed renounce: admin-rules.test.ts)",
     acceptDefaultAdminTransfer: "the pending admin only, after the delay (AccessControlInvalidDefaultAdmin: admin-rules.test.ts)",
+    batchTransferPartial: "holder",
   },
   reserveRegistry: {
     renounceRole: "own role only (the admin's only after a scheduled, delayed renounce: admin-rules.test.ts)",

@@ -784,6 +784,37 @@ export const goodsTokenAbi = [
   },
   {
     "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "index",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "to",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes4",
+        "name": "reason",
+        "type": "bytes4"
+      }
+    ],
+    "name": "BatchLegSkipped",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
     "inputs": [],
     "name": "DefaultAdminDelayChangeCanceled",
     "type": "event"
@@ -1650,6 +1681,30 @@ export const goodsTokenAbi = [
         "internalType": "bool",
         "name": "",
         "type": "bool"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address[]",
+        "name": "to",
+        "type": "address[]"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "amounts",
+        "type": "uint256[]"
+      }
+    ],
+    "name": "batchTransferPartial",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "skipped",
+        "type": "uint256"
       }
     ],
     "stateMutability": "nonpayable",

@@ -77,7 +77,7 @@ export const tokenFunctionActions = {
   TRANSFER_WITH_AUTHORIZATION_TYPEHASH: TYPEHASH,
   PAYMENT_AUTHORIZATION_TYPEHASH: TYPEHASH,
   payWithAuthorization: "submitPayment",
-  batchTransferPartial: PENDING_V2,
+  batchTransferPartial: "batchTransferPartial",
   paymentReference: { noAction: "computed offline by paymentReference() (src/sdk/qr/reference.ts); a test checks it against the contract" },
   acceptDefaultAdminTransfer: "acceptDefaultAdminTransfer",
   beginDefaultAdminTransfer: "beginDefaultAdminTransfer",

@@ -7,6 +7,7 @@ import { getDefaultAdmin } from "./actions/getDefaultAdmin.js";
 import { approve } from "./actions/approve.js";
 import { attestLot } from "./actions/attestLot.js";
 import { batchTransfer } from "./actions/batchTransfer.js";
+import { batchTransferPartial } from "./actions/batchTransferPartial.js";
 import { cancelAuthorization } from "./actions/cancelAuthorization.js";
 import { checkTransfer } from "./actions/checkTransfer.js";
 import { closeWallet } from "./actions/closeWallet.js";
@@ -85,6 +86,7 @@ export function ledgerActions(client: LedgerBaseClient) {
     approve: (parameters: Parameters<typeof approve>[1]) => approve(client, parameters),
     attestLot: (parameters: Parameters<typeof attestLot>[1]) => attestLot(client, parameters),
     batchTransfer: (parameters: Parameters<typeof batchTransfer>[1]) => batchTransfer(client, parameters),
+    batchTransferPartial: (parameters: Parameters<typeof batchTransferPartial>[1]) => batchTransferPartial(client, parameters),
     cancelAuthorization: (parameters: Parameters<typeof cancelAuthorization>[1]) => cancelAuthorization(client, parameters),
     checkTransfer: (parameters: Parameters<typeof checkTransfer>[1]) => checkTransfer(client, parameters),
     closeWallet: (parameters: Parameters<typeof closeWallet>[1]) => closeWallet(client, parameters),

@@ -16,6 +16,7 @@ export * from "./actions/acceptDefaultAdminTransfer.js";
 export * from "./actions/approve.js";
 export * from "./actions/attestLot.js";
 export * from "./actions/batchTransfer.js";
+export * from "./actions/batchTransferPartial.js";
 export * from "./actions/cancelAuthorization.js";
 export * from "./actions/checkTransfer.js";
 export * from "./actions/closeWallet.js";

@@ -16,6 +16,7 @@ import * as index from "./commands/index.js";
 import * as key from "./commands/key.js";
 import * as lot from "./commands/lot.js";
 import * as pay from "./commands/pay.js";
+import * as payout from "./commands/payout.js";
 import * as serve from "./commands/serve.js";
 import * as supply from "./commands/supply.js";
 import * as trace from "./commands/trace.js";
@@ -28,7 +29,7 @@ export interface CommandGroup {
 }
 
 /** Every command group, in the order `--help` lists them. */
-export const commandGroups: CommandGroup[] = [chain, deploy, key, wallet, lot, supply, transfer, balance, pay, history, index, trace, serve, governance];
+export const commandGroups: CommandGroup[] = [chain, deploy, key, wallet, lot, supply, transfer, balance, pay, history, index, trace, serve, governance, payout];
 
 /**
  * Builds the program with its global options and every command group.

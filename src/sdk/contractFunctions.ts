@@ -11,6 +11,20 @@ const TYPEHASH = { noAction: "an EIP-712 type hash: signPayment and cancelAuthor
 const EIP3009_PLAIN = { noAction: "standard EIP-3009 with a random nonce, for wallets that speak it; QR payments use payWithAuthorization (submitPayment)" } as const;
 /** Contract surface of contracts v2 (issue 8) that the SDK does not reach yet: the SDK/QR engineer maps each to its action. */
 const PENDING_V2 = { noAction: "contracts v2 (issue 8): not reached by the SDK yet; the SDK engineer adds its action" } as const;
+/** OpenZeppelin AccessControlDefaultAdminRules, on both contracts: each function's action. */
+const DEFAULT_ADMIN_RULES = {
+  acceptDefaultAdminTransfer: "acceptDefaultAdminTransfer",
+  beginDefaultAdminTransfer: "beginDefaultAdminTransfer",
+  cancelDefaultAdminTransfer: "cancelDefaultAdminTransfer",
+  changeDefaultAdminDelay: "changeDefaultAdminDelay",
+  rollbackDefaultAdminDelay: "rollbackDefaultAdminDelay",
+  defaultAdmin: "getDefaultAdmin",
+  defaultAdminDelay: "getDefaultAdmin",
+  defaultAdminDelayIncreaseWait: "getDefaultAdmin",
+  pendingDefaultAdmin: "getDefaultAdmin",
+  pendingDefaultAdminDelay: "getDefaultAdmin",
+  owner: "getDefaultAdmin",
+} as const;
 const TOKEN_ONLY = { noAction: "only the token may call it (issue and redeem record through it)" } as const;
 
 /**
@@ -79,17 +93,7 @@ export const tokenFunctionActions = {
   payWithAuthorization: "submitPayment",
   batchTransferPartial: "batchTransferPartial",
   paymentReference: { noAction: "computed offline by paymentReference() (src/sdk/qr/reference.ts); a test checks it against the contract" },
-  acceptDefaultAdminTransfer: "acceptDefaultAdminTransfer",
-  beginDefaultAdminTransfer: "beginDefaultAdminTransfer",
-  cancelDefaultAdminTransfer: "cancelDefaultAdminTransfer",
-  changeDefaultAdminDelay: "changeDefaultAdminDelay",
-  rollbackDefaultAdminDelay: "rollbackDefaultAdminDelay",
-  defaultAdmin: "getDefaultAdmin",
-  defaultAdminDelay: "getDefaultAdmin",
-  defaultAdminDelayIncreaseWait: "getDefaultAdmin",
-  pendingDefaultAdmin: "getDefaultAdmin",
-  pendingDefaultAdminDelay: "getDefaultAdmin",
-  owner: "getDefaultAdmin",
+  ...DEFAULT_ADMIN_RULES,
   COMPLIANCE_ROLE: ROLE_CONSTANT,
   DEFAULT_ADMIN_ROLE: ROLE_CONSTANT,
   ISSUER_ROLE: ROLE_CONSTANT,
@@ -128,17 +132,7 @@ export const reserveFunctionActions = {
   validReserves: "getValidReserves",
   coverage: PENDING_V2,
   reassignLotCustodian: PENDING_V2,
-  acceptDefaultAdminTransfer: "acceptDefaultAdminTransfer",
-  beginDefaultAdminTransfer: "beginDefaultAdminTransfer",
-  cancelDefaultAdminTransfer: "cancelDefaultAdminTransfer",
-  changeDefaultAdminDelay: "changeDefaultAdminDelay",
-  rollbackDefaultAdminDelay: "rollbackDefaultAdminDelay",
-  defaultAdmin: "getDefaultAdmin",
-  defaultAdminDelay: "getDefaultAdmin",
-  defaultAdminDelayIncreaseWait: "getDefaultAdmin",
-  pendingDefaultAdmin: "getDefaultAdmin",
-  pendingDefaultAdminDelay: "getDefaultAdmin",
-  owner: "getDefaultAdmin",
+  ...DEFAULT_ADMIN_RULES,
   AUDITOR_ROLE: ROLE_CONSTANT,
   CUSTODIAN_ROLE: ROLE_CONSTANT,
   DEFAULT_ADMIN_ROLE: ROLE_CONSTANT,

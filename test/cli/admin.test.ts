@@ -4,7 +4,8 @@
 import { expect } from "chai";
 import { devAccounts } from "../../scripts/lib/keystore.js";
 import { roles } from "../../src/sdk/roles.js";
-import { CliSandbox, type CliRun } from "./helpers.js";
+import { CliSandbox } from "./helpers.js";
+import { jsonRunner } from "./json-run.js";
 
 const dev = devAccounts();
 const [admin, pauser, registrar, compliance, issuer, custodian, auditor] = dev.map((k) => k.address);
@@ -12,24 +13,7 @@ const userA = dev[7]!.address;
 
 const sandbox = new CliSandbox();
 const cli = (...args: string[]) => sandbox.run(args);
-async function ok<T = Record<string, any>>(...args: string[]): Promise<T> {
-  const run = await cli(...args, "--json");
-  expect(run.code, `goods-ledger ${args.join(" ")}\n${run.stderr}`).to.equal(0);
-  return run.json<T>();
-}
-async function fails(...args: string[]): Promise<CliRun & { error: { code: string; message: string } }> {
-  const run = await cli(...args, "--json");
-  expect(run.code, `expected goods-ledger ${args.join(" ")} to fail\n${run.stdout}`).to.not.equal(0);
-  const doc = run.json<{ ok: boolean; error: { code: string; message: string } }>();
-  expect(doc.ok).to.equal(false);
-  // One line on stderr says it (notes about dev keys aside), the same as the JSON document.
-  expect(run.stderr.split("\n").filter((l) => l.startsWith("error:"))).to.deep.equal([`error: ${doc.error.message}`]);
-  return { ...run, error: doc.error };
-}
-const rpc = async (method: string, params: unknown[]) =>
-  ((await (await fetch(sandbox.env.GOODS_LEDGER_RPC_URL!, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) })).json()) as { result: unknown }).result;
-const blockNumber = async () =>
-  BigInt(((await (await fetch(sandbox.env.GOODS_LEDGER_RPC_URL!, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_blockNumber", params: [] }) })).json()) as { result: string }).result);
+const { ok, fails, rpc, blockNumber } = jsonRunner(sandbox);
 
 type RoleRow = { contract: string; role: string; account: string };
 

@@ -10,6 +10,7 @@ import { devAccounts } from "../../scripts/lib/keystore.js";
 import { getAddress } from "viem";
 import { decodeTlv, stripCrc, withCrc } from "../../src/sdk/index.js";
 import { CliSandbox, type CliRun } from "./helpers.js";
+import { jsonRunner } from "./json-run.js";
 
 const dev = devAccounts();
 /** Plain users (accounts 7–9; 0–6 hold the roles). */
@@ -205,9 +206,8 @@ describe("goods-ledger CLI (the real binary against its own local chain)", funct
       expect(again.error.code).to.equal("GoodsTokenAuthorizationUsed");
     });
     it("pay refuses bad input with one line and sends nothing: a non-merchant payee, an edited amount, a paid request, a 0-value authorization", async function () {
-      const rpc = async (method: string, params: unknown[] = []) =>
-        ((await (await fetch(sandbox.env.GOODS_LEDGER_RPC_URL!, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) })).json()) as { result: string }).result;
-      const blockBefore = await rpc("eth_blockNumber");
+      const { blockNumber } = jsonRunner(sandbox);
+      const blockBefore = await blockNumber();
       // The error is one line on stderr (dev-key notes aside), and the same message is in the --json document.
       const oneLine = (run: CliRun & { error: { message: string } }) =>
         expect(run.stderr.split("\n").filter((line) => line.startsWith("error:")), run.stderr).to.deep.equal([`error: ${run.error.message}`]);
@@ -233,7 +233,7 @@ describe("goods-ledger CLI (the real binary against its own local chain)", funct
       const file = join(sandbox.dir, "paid.json");
       await ok("pay", "sign", paidPayload, "--from", "dev:7", "--out", file);
       await ok("pay", "submit", file);
-      const blockPaid = await rpc("eth_blockNumber");
+      const blockPaid = await blockNumber();
       const paid = await fails("pay", "sign", paidPayload, "--from", "dev:9");
       expect(paid.error.code).to.equal("already-paid");
       expect(paid.error.message).to.match(new RegExp(`^payment request 0x[0-9a-f]{64} to ${userB} is already paid: nothing was signed$`));
@@ -245,8 +245,8 @@ describe("goods-ledger CLI (the real binary against its own local chain)", funct
       const zeroRun = await fails("pay", "submit", file);
       expect(zeroRun.error).to.deep.include({ code: "invalid-input", message: "<authorization>: a payment of 0 is refused: the amount must be more than 0" });
       oneLine(zeroRun);
-      expect(await rpc("eth_blockNumber")).to.equal(blockPaid);
-      expect(BigInt(blockPaid) - BigInt(blockBefore)).to.equal(1n); // only the one good payment was mined
+      expect(await blockNumber()).to.equal(blockPaid);
+      expect(blockPaid - blockBefore).to.equal(1n); // only the one good payment was mined
     });
     it("history labels issues, payments with references, and QR payments", async function () {
       const merchant = await ok<{ entries: { kind: string; direction: string; amount: string }[] }>("history", userB);

@@ -4,7 +4,8 @@ import { expect } from "chai";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { devAccounts } from "../../scripts/lib/keystore.js";
-import { CliSandbox, type CliRun } from "./helpers.js";
+import { CliSandbox } from "./helpers.js";
+import { jsonRunner } from "./json-run.js";
 
 const dev = devAccounts();
 const issuer = dev[4]!.address;
@@ -13,20 +14,7 @@ const stranger = dev[9]!.address; // never registered
 
 const sandbox = new CliSandbox();
 const cli = (...args: string[]) => sandbox.run(args);
-async function ok<T = Record<string, any>>(...args: string[]): Promise<T> {
-  const run = await cli(...args, "--json");
-  expect(run.code, `goods-ledger ${args.join(" ")}\n${run.stderr}`).to.equal(0);
-  return run.json<T>();
-}
-async function fails(...args: string[]): Promise<CliRun & { error: { code: string; message: string } }> {
-  const run = await cli(...args, "--json");
-  expect(run.code, `expected goods-ledger ${args.join(" ")} to fail\n${run.stdout}`).to.not.equal(0);
-  const doc = run.json<{ ok: boolean; error: { code: string; message: string } }>();
-  expect(run.stderr.split("\n").filter((l) => l.startsWith("error:"))).to.deep.equal([`error: ${doc.error.message}`]);
-  return { ...run, error: doc.error };
-}
-const blockNumber = async () =>
-  ((await (await fetch(sandbox.env.GOODS_LEDGER_RPC_URL!, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_blockNumber", params: [] }) })).json()) as { result: string }).result;
+const { ok, fails, blockNumber } = jsonRunner(sandbox);
 
 describe("goods-ledger payout (the real binary against its own local chain)", function () {
   this.timeout(120_000);

@@ -19,7 +19,10 @@ const CONTRACT_NAMES: Record<LedgerContract, string> = { token: "the token", res
 
 /** Registers `role`, `admin`, `pause` and `unpause`. */
 export function register(program: Command, ctx: CliContext): void {
-  const role = program.command("role").description("grant, revoke and list roles (the admin grants and revokes)");
+  const role = program
+    .command("role")
+    .description("grant, revoke and list roles (the admin grants and revokes)")
+    .addHelpText("after", examples("role list", "role grant issuer 0x90F79bf6EB2c4f870365E785982E1f101E93b906", "role revoke issuer 0x90F79bf6EB2c4f870365E785982E1f101E93b906 --json"));
   const roleList = Object.keys(roles)
     .filter((r) => r !== "DEFAULT_ADMIN_ROLE")
     .map((r) => r.replace(/_ROLE$/, "").toLowerCase())
@@ -81,7 +84,8 @@ export function register(program: Command, ctx: CliContext): void {
 
   const adminGroup = program
     .command("admin")
-    .description("the admin role of each contract: a two-step transfer with a delay (begin, wait, accept), never a one-call handover");
+    .description("the admin role of each contract: a two-step transfer with a delay (begin, wait, accept), never a one-call handover")
+    .addHelpText("after", examples("admin show", "admin transfer 0x90F79bf6EB2c4f870365E785982E1f101E93b906", "admin accept --from new-admin", "admin cancel"));
 
   adminGroup
     .command("show")

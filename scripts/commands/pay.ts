@@ -11,7 +11,8 @@
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { isHex, type Address, type Hex } from "viem";
-import { formatAmount } from "../../src/sdk/amounts.js";
+import { formatAmount, toBaseUnits } from "../../src/sdk/amounts.js";
+import { paymentReference } from "../../src/sdk/qr/reference.js";
 import { parsePaymentAuthorization, serializePaymentAuthorization } from "../../src/sdk/qr/authorization.js";
 import type { CliContext } from "../lib/context.js";
 import { CliError } from "../lib/errors.js";
@@ -22,7 +23,10 @@ import { parseAddress, parseAmountArg, parseInteger } from "../lib/validate.js";
 
 /** Registers `pay` and its subcommands. */
 export function register(program: Command, ctx: CliContext): void {
-  const pay = program.command("pay").description("merchant QR payments: request (merchant), sign (payer, offline), submit (merchant)");
+  const pay = program
+    .command("pay")
+    .description("merchant QR payments bound to their amount: request (merchant), sign (payer, offline), submit (merchant or relayer)")
+    .addHelpText("after", examples("pay request 25.50 --merchant 0x14dC…9955 --png qr.png", "pay sign '000201…6304ABCD' --from dev:8 --out payment.json", "pay submit payment.json"));
 
   pay
     .command("request")
@@ -94,7 +98,6 @@ a payee that is not an active wallet. The merchant or any relayer can then submi
     .action(async (payload: string, o: { from: string; amount?: string; out?: string }) => {
       const { client, signer } = await ctx.writer(o.from);
       const request = await client.parsePaymentRequest({ payload });
-      if (request.paid) throw new CliError(`payment request ${request.reference} to ${request.merchant} is already paid: nothing was signed`, { code: "already-paid" });
       if (request.merchantStatus !== "active" || request.merchantDenylisted) {
         throw new CliError(
           `payee ${request.merchant} is ${request.merchantDenylisted ? "denylisted" : request.merchantStatus}: it cannot be paid; nothing was signed`,
@@ -104,6 +107,11 @@ a payee that is not an active wallet. The merchant or any relayer can then submi
       if (request.merchantRole !== "merchant") ctx.out.warn(`payee ${request.merchant} is registered as ${request.merchantRole}, not as a merchant`);
       const amount = request.amount ?? o.amount;
       if (amount === undefined) throw new CliError("this request leaves the amount open: give --amount", { code: "invalid-input" });
+      // A request with an amount says whether it is paid; an open one is paid under the reference the payer's amount gives.
+      const reference = request.reference ?? paymentReference(request.merchant, toBaseUnits(amount, client.ledger.decimals), request.requestId);
+      if (request.paid ?? (await client.isPaymentReferenceUsed({ payee: request.merchant, reference }))) {
+        throw new CliError(`payment request ${reference} to ${request.merchant} is already paid: nothing was signed`, { code: "already-paid" });
+      }
       const check = await client.checkTransfer({ from: signer.account.address, to: request.merchant, amount });
       if (!check.ok) throw new CliError(`payment blocked: ${check.message}; nothing was signed`, { code: check.rule ?? "reverted" });
       const authorization = await client.signPayment({ request, amount: o.amount });

@@ -13,6 +13,9 @@ const authorizationFields = [
   { name: "nonce", type: "bytes32" },
 ] as const;
 
+/** The fields a payment shares with EIP-3009's transfers (all but the nonce: a payment's nonce is its reference). */
+const transferFields = [authorizationFields[0], authorizationFields[1], authorizationFields[2], authorizationFields[3], authorizationFields[4]] as const;
+
 /**
  * EIP-3009 typed-data types: the two standard transfer kinds (random nonces, not payment requests) and the
  * cancellation (which also cancels an unused payment authorization: its nonce is the payment's reference).
@@ -44,14 +47,7 @@ export const permitTypes = {
  * a payment request.
  */
 export const paymentAuthorizationTypes = {
-  PaymentAuthorization: [
-    { name: "from", type: "address" },
-    { name: "to", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "validAfter", type: "uint256" },
-    { name: "validBefore", type: "uint256" },
-    { name: "requestId", type: "bytes32" },
-  ],
+  PaymentAuthorization: [...transferFields, { name: "requestId", type: "bytes32" }],
 } as const;
 
 /**

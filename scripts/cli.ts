@@ -10,11 +10,13 @@ import { parseRpcUrl } from "./lib/validate.js";
 import * as balance from "./commands/balance.js";
 import * as chain from "./commands/chain.js";
 import * as deploy from "./commands/deploy.js";
+import * as governance from "./commands/governance.js";
 import * as history from "./commands/history.js";
 import * as index from "./commands/index.js";
 import * as key from "./commands/key.js";
 import * as lot from "./commands/lot.js";
 import * as pay from "./commands/pay.js";
+import * as payout from "./commands/payout.js";
 import * as serve from "./commands/serve.js";
 import * as supply from "./commands/supply.js";
 import * as trace from "./commands/trace.js";
@@ -27,7 +29,7 @@ export interface CommandGroup {
 }
 
 /** Every command group, in the order `--help` lists them. */
-export const commandGroups: CommandGroup[] = [chain, deploy, key, wallet, lot, supply, transfer, balance, pay, history, index, trace, serve];
+export const commandGroups: CommandGroup[] = [chain, deploy, key, wallet, lot, supply, transfer, balance, pay, history, index, trace, serve, governance, payout];
 
 /**
  * Builds the program with its global options and every command group.

@@ -18,6 +18,7 @@ import { parseEther, type Address, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import { sendTransaction, waitForTransactionReceipt } from "viem/actions";
 import { toBytes32 } from "../src/sdk/bytes32.js";
+import { decodeTlv, stripCrc, withCrc } from "../src/sdk/qr/emvco.js";
 import { createLedgerClient, type LedgerClient } from "../src/sdk/client.js";
 import { lotId } from "../src/sdk/lots.js";
 import { dayNumber, type RegistrableRole } from "../src/sdk/wallets.js";
@@ -182,27 +183,38 @@ export const demoSteps: DemoStep[] = [
     title: "A merchant QR payment, signed offline by the payer and submitted by the merchant",
     async run({ people, symbol }) {
       const { merchant, baraka, amina } = people as Required<typeof people>;
-      const { payload, reference } = merchant.client.createPaymentRequest({
+      const { payload, requestId, reference } = merchant.client.createPaymentRequest({
         merchant: merchant.address, amount: "25.50", expiresAt: BigInt(Math.floor(Date.now() / 1000) + 900), merchantName: "Mama Njeri Shop", merchantCity: "Mombasa", countryCode: "KE",
       });
       ok(`${merchant.name} shows a QR code for ${money("25.50", symbol)} (EMVCo payload, ${payload.length} characters, CRC ${payload.slice(-4)})`);
+      ok(`it carries request id ${requestId.slice(0, 10)}… and the reference paymentReference(payee, 25.50, requestId) = ${reference!.slice(0, 10)}…, which binds the amount on chain`);
       const request = await baraka.client.parsePaymentRequest({ payload });
-      ok(`Baraka's app decodes it: "${request.merchantName}", ${request.merchantCity}; on chain a registered ${request.merchantRole}, ${request.merchantStatus}`);
+      ok(`Baraka's app decodes it and shows what he commits to: pay ${money(request.amount!, symbol)} to "${request.merchantName}", ${request.merchantCity}; on chain a registered ${request.merchantRole}, ${request.merchantStatus}`);
       const authorization = await baraka.client.signPayment({ request });
-      ok(`Baraka signs an EIP-3009 authorization offline (nonce = the request's reference ${reference.slice(0, 10)}…); nothing is sent`);
+      ok(`Baraka signs a PaymentAuthorization of ${money(formatAmount(authorization.value, TOKEN_DECIMALS), symbol)} offline (EIP-712; nonce = the reference); nothing is sent`);
       await done(merchant, merchant.client.submitPayment({ authorization }));
-      ok(`${merchant.name} submits it: paid ${money("25.50", symbol)}; Baraka's balance is now ${money(await baraka.client.getBalance({ account: baraka.address }), symbol)}`);
-      const refused = async (what: string, submit: Promise<Hex>) => {
-        const error = await submit.then(
+      ok(`${merchant.name} submits it (payWithAuthorization): paid ${money("25.50", symbol)}; Baraka's balance is now ${money(await baraka.client.getBalance({ account: baraka.address }), symbol)}`);
+      const refused = async (what: string, attempt: () => Promise<unknown>) => {
+        const blockBefore = await merchant.client.request({ method: "eth_blockNumber" });
+        const error = await attempt().then(
           () => undefined,
-          (e: unknown) => e as { shortMessage?: string },
+          (e: unknown) => e as { name?: string; shortMessage?: string },
         );
-        if (error === undefined) throw new Error(`${what} went through: a request must be paid only once`);
-        ok(`${what} is refused: ${error.shortMessage}`);
+        if (error === undefined) throw new Error(`${what} went through, but it must be refused`);
+        if ((await merchant.client.request({ method: "eth_blockNumber" })) !== blockBefore) throw new Error(`${what} was refused, but something was sent`);
+        ok(`${what} is refused, nothing sent: ${error.name}: ${error.shortMessage}`);
       };
-      await refused("submitting the same payment again", merchant.client.submitPayment({ authorization }));
-      const second = await amina.client.signPayment({ request });
-      await refused("Amina paying the same request too", merchant.client.submitPayment({ authorization: second }));
+      await refused("submitting the same payment again", () => merchant.client.submitPayment({ authorization }));
+      await refused("Amina paying the same request too", async () => merchant.client.submitPayment({ authorization: await amina.client.signPayment({ request }) }));
+      // Bad input: a payload whose amount was edited (its CRC recomputed, so only the binding can tell).
+      const altered = withCrc(
+        decodeTlv(stripCrc(merchant.client.createPaymentRequest({ merchant: merchant.address, amount: "2.50", expiresAt: BigInt(Math.floor(Date.now() / 1000) + 900), merchantName: "Mama Njeri Shop", merchantCity: "Mombasa", countryCode: "KE" }).payload))
+          .map((f) => (f.tag === "54" ? `540525.00` : `${f.tag}${String(f.value.length).padStart(2, "0")}${f.value}`))
+          .join(""),
+      );
+      await refused("a request for 2.50 whose amount was changed to 25.00", () => amina.client.parsePaymentRequest({ payload: altered }));
+      const open = merchant.client.createPaymentRequest({ merchant: merchant.address, expiresAt: BigInt(Math.floor(Date.now() / 1000) + 900), merchantName: "Mama Njeri Shop" });
+      await refused("a 0-value payment of an open request", async () => amina.client.signPayment({ request: await amina.client.parsePaymentRequest({ payload: open.payload }), amount: "0" }));
     },
   },
   {

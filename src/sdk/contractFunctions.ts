@@ -7,22 +7,23 @@ import type { LedgerActions } from "./decorator.js";
 export type FunctionCoverage = keyof LedgerActions | { noAction: string };
 
 const ROLE_CONSTANT = { noAction: "a role id constant: use `roles` (src/sdk/roles.ts)" } as const;
-const TYPEHASH = { noAction: "an EIP-712 type hash: signPayment and cancelAuthorization sign these types (eip3009Types)" } as const;
+const TYPEHASH = { noAction: "an EIP-712 type hash: signPayment and cancelAuthorization sign these types (paymentAuthorizationTypes, eip3009Types)" } as const;
+const EIP3009_PLAIN = { noAction: "standard EIP-3009 with a random nonce, for wallets that speak it; QR payments use payWithAuthorization (submitPayment)" } as const;
 /** Contract surface of contracts v2 (issue 8) that the SDK does not reach yet: the SDK/QR engineer maps each to its action. */
 const PENDING_V2 = { noAction: "contracts v2 (issue 8): not reached by the SDK yet; the SDK engineer adds its action" } as const;
-/** OpenZeppelin AccessControlDefaultAdminRules, on both contracts (contracts v2). */
-const ADMIN_RULES = {
-  acceptDefaultAdminTransfer: PENDING_V2,
-  beginDefaultAdminTransfer: PENDING_V2,
-  cancelDefaultAdminTransfer: PENDING_V2,
-  changeDefaultAdminDelay: PENDING_V2,
-  rollbackDefaultAdminDelay: PENDING_V2,
-  defaultAdmin: PENDING_V2,
-  defaultAdminDelay: PENDING_V2,
-  defaultAdminDelayIncreaseWait: PENDING_V2,
-  pendingDefaultAdmin: PENDING_V2,
-  pendingDefaultAdminDelay: PENDING_V2,
-  owner: PENDING_V2,
+/** OpenZeppelin AccessControlDefaultAdminRules, on both contracts: each function's action. */
+const DEFAULT_ADMIN_RULES = {
+  acceptDefaultAdminTransfer: "acceptDefaultAdminTransfer",
+  beginDefaultAdminTransfer: "beginDefaultAdminTransfer",
+  cancelDefaultAdminTransfer: "cancelDefaultAdminTransfer",
+  changeDefaultAdminDelay: "changeDefaultAdminDelay",
+  rollbackDefaultAdminDelay: "rollbackDefaultAdminDelay",
+  defaultAdmin: "getDefaultAdmin",
+  defaultAdminDelay: "getDefaultAdmin",
+  defaultAdminDelayIncreaseWait: "getDefaultAdmin",
+  pendingDefaultAdmin: "getDefaultAdmin",
+  pendingDefaultAdminDelay: "getDefaultAdmin",
+  owner: "getDefaultAdmin",
 } as const;
 const TOKEN_ONLY = { noAction: "only the token may call it (issue and redeem record through it)" } as const;
 
@@ -61,7 +62,7 @@ export const tokenFunctionActions = {
   paused: "isPaused",
   paymentReferenceUsed: "isPaymentReferenceUsed",
   permit: "permit",
-  receiveWithAuthorization: "submitPayment",
+  receiveWithAuthorization: EIP3009_PLAIN,
   recoverWallet: "recoverWallet",
   redeem: "redeem",
   registerWallet: "registerWallet",
@@ -78,7 +79,7 @@ export const tokenFunctionActions = {
   totalSupply: "getTotalSupply",
   transfer: "transfer",
   transferFrom: "transferFrom",
-  transferWithAuthorization: "submitPayment",
+  transferWithAuthorization: EIP3009_PLAIN,
   transferWithReference: "transfer",
   unfreezeWallet: "unfreezeWallet",
   unpause: "unpause",
@@ -89,10 +90,10 @@ export const tokenFunctionActions = {
   RECEIVE_WITH_AUTHORIZATION_TYPEHASH: TYPEHASH,
   TRANSFER_WITH_AUTHORIZATION_TYPEHASH: TYPEHASH,
   PAYMENT_AUTHORIZATION_TYPEHASH: TYPEHASH,
-  payWithAuthorization: PENDING_V2,
-  batchTransferPartial: PENDING_V2,
-  paymentReference: PENDING_V2,
-  ...ADMIN_RULES,
+  payWithAuthorization: "submitPayment",
+  batchTransferPartial: "batchTransferPartial",
+  paymentReference: { noAction: "computed offline by paymentReference() (src/sdk/qr/reference.ts); a test checks it against the contract" },
+  ...DEFAULT_ADMIN_RULES,
   COMPLIANCE_ROLE: ROLE_CONSTANT,
   DEFAULT_ADMIN_ROLE: ROLE_CONSTANT,
   ISSUER_ROLE: ROLE_CONSTANT,
@@ -131,7 +132,7 @@ export const reserveFunctionActions = {
   validReserves: "getValidReserves",
   coverage: PENDING_V2,
   reassignLotCustodian: PENDING_V2,
-  ...ADMIN_RULES,
+  ...DEFAULT_ADMIN_RULES,
   AUDITOR_ROLE: ROLE_CONSTANT,
   CUSTODIAN_ROLE: ROLE_CONSTANT,
   DEFAULT_ADMIN_ROLE: ROLE_CONSTANT,

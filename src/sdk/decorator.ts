@@ -1,7 +1,13 @@
 import type { LedgerBaseClient } from "./client.js";
+import { acceptDefaultAdminTransfer } from "./actions/acceptDefaultAdminTransfer.js";
+import { beginDefaultAdminTransfer } from "./actions/beginDefaultAdminTransfer.js";
+import { cancelDefaultAdminTransfer } from "./actions/cancelDefaultAdminTransfer.js";
+import { changeDefaultAdminDelay, rollbackDefaultAdminDelay } from "./actions/changeDefaultAdminDelay.js";
+import { getDefaultAdmin } from "./actions/getDefaultAdmin.js";
 import { approve } from "./actions/approve.js";
 import { attestLot } from "./actions/attestLot.js";
 import { batchTransfer } from "./actions/batchTransfer.js";
+import { batchTransferPartial } from "./actions/batchTransferPartial.js";
 import { cancelAuthorization } from "./actions/cancelAuthorization.js";
 import { checkTransfer } from "./actions/checkTransfer.js";
 import { closeWallet } from "./actions/closeWallet.js";
@@ -22,6 +28,7 @@ import { getOutstandingSupply } from "./actions/getOutstandingSupply.js";
 import { getPermitNonce } from "./actions/getPermitNonce.js";
 import { getRemainingDailyOutflow } from "./actions/getRemainingDailyOutflow.js";
 import { getRoleAdmin } from "./actions/getRoleAdmin.js";
+import { getRoleMembers } from "./actions/getRoleMembers.js";
 import { getTierLimits } from "./actions/getTierLimits.js";
 import { getTokenDomain } from "./actions/getTokenDomain.js";
 import { getTokenMetadata } from "./actions/getTokenMetadata.js";
@@ -80,6 +87,7 @@ export function ledgerActions(client: LedgerBaseClient) {
     approve: (parameters: Parameters<typeof approve>[1]) => approve(client, parameters),
     attestLot: (parameters: Parameters<typeof attestLot>[1]) => attestLot(client, parameters),
     batchTransfer: (parameters: Parameters<typeof batchTransfer>[1]) => batchTransfer(client, parameters),
+    batchTransferPartial: (parameters: Parameters<typeof batchTransferPartial>[1]) => batchTransferPartial(client, parameters),
     cancelAuthorization: (parameters: Parameters<typeof cancelAuthorization>[1]) => cancelAuthorization(client, parameters),
     checkTransfer: (parameters: Parameters<typeof checkTransfer>[1]) => checkTransfer(client, parameters),
     closeWallet: (parameters: Parameters<typeof closeWallet>[1]) => closeWallet(client, parameters),
@@ -100,6 +108,13 @@ export function ledgerActions(client: LedgerBaseClient) {
     getPermitNonce: (parameters: Parameters<typeof getPermitNonce>[1]) => getPermitNonce(client, parameters),
     getRemainingDailyOutflow: (parameters: Parameters<typeof getRemainingDailyOutflow>[1]) => getRemainingDailyOutflow(client, parameters),
     getRoleAdmin: (parameters: Parameters<typeof getRoleAdmin>[1]) => getRoleAdmin(client, parameters),
+    getRoleMembers: (parameters?: Parameters<typeof getRoleMembers>[1]) => getRoleMembers(client, parameters),
+    getDefaultAdmin: (parameters?: Parameters<typeof getDefaultAdmin>[1]) => getDefaultAdmin(client, parameters),
+    beginDefaultAdminTransfer: (parameters: Parameters<typeof beginDefaultAdminTransfer>[1]) => beginDefaultAdminTransfer(client, parameters),
+    acceptDefaultAdminTransfer: (parameters?: Parameters<typeof acceptDefaultAdminTransfer>[1]) => acceptDefaultAdminTransfer(client, parameters),
+    cancelDefaultAdminTransfer: (parameters?: Parameters<typeof cancelDefaultAdminTransfer>[1]) => cancelDefaultAdminTransfer(client, parameters),
+    changeDefaultAdminDelay: (parameters: Parameters<typeof changeDefaultAdminDelay>[1]) => changeDefaultAdminDelay(client, parameters),
+    rollbackDefaultAdminDelay: (parameters?: Parameters<typeof rollbackDefaultAdminDelay>[1]) => rollbackDefaultAdminDelay(client, parameters),
     getTierLimits: (parameters: Parameters<typeof getTierLimits>[1]) => getTierLimits(client, parameters),
     getTokenDomain: () => getTokenDomain(client),
     getTokenMetadata: () => getTokenMetadata(client),

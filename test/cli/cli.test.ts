@@ -7,7 +7,10 @@ import { join } from "node:path";
 import { buildProgram } from "../../scripts/cli.js";
 import { CliContext } from "../../scripts/lib/context.js";
 import { devAccounts } from "../../scripts/lib/keystore.js";
+import { getAddress } from "viem";
+import { decodeTlv, stripCrc, withCrc } from "../../src/sdk/index.js";
 import { CliSandbox, type CliRun } from "./helpers.js";
+import { jsonRunner } from "./json-run.js";
 
 const dev = devAccounts();
 /** Plain users (accounts 7–9; 0–6 hold the roles). */
@@ -184,23 +187,73 @@ describe("goods-ledger CLI (the real binary against its own local chain)", funct
       const png = join(sandbox.dir, "qr.png");
       const request = await ok("pay", "request", "7.25", "--merchant", userB, "--name", "Mama Njeri Shop", "--png", png);
       expect(request.payload).to.match(/^000201/);
+      expect(request.reference).to.match(/^0x[0-9a-f]{64}$/);
       expect(readFileSync(png).subarray(1, 4).toString()).to.equal("PNG");
       const human = await cli("pay", "request", "1", "--merchant", userB);
       expect(human.stdout).to.include("▄").and.include("single use");
 
       const auth = join(sandbox.dir, "payment.json");
       const signed = await ok("pay", "sign", request.payload, "--from", "dev:7", "--out", auth);
-      expect(signed.authorization).to.include({ kind: "receive", from: userA, to: userB, value: "7250000" });
+      expect(signed.authorization).to.include({ from: userA, to: userB, value: "7250000", requestId: request.requestId, reference: request.reference });
+      expect(signed.amount).to.equal("7.25");
+      expect(signed.merchant).to.include({ address: userB, name: "Mama Njeri Shop", role: "merchant", status: "active" });
+      const shown = await cli("pay", "sign", (await ok("pay", "request", "3", "--merchant", userB, "--name", "Mama Njeri Shop")).payload, "--from", "dev:7");
+      expect(shown.code, shown.stderr).to.equal(0);
+      expect(shown.stdout).to.include(`you pay 3.00`).and.include(`to "Mama Njeri Shop"`).and.include(`registered as merchant ${userB}`);
       const paid = await ok("pay", "submit", auth);
-      expect(paid).to.include({ from: userA, to: userB, amount: "7.25" });
+      expect(paid).to.include({ from: userA, to: userB, amount: "7.25", reference: request.reference });
       const again = await fails("pay", "submit", auth);
       expect(again.error.code).to.equal("GoodsTokenAuthorizationUsed");
+    });
+    it("pay refuses bad input with one line and sends nothing: a non-merchant payee, an edited amount, a paid request, a 0-value authorization", async function () {
+      const { blockNumber } = jsonRunner(sandbox);
+      const blockBefore = await blockNumber();
+      // The error is one line on stderr (dev-key notes aside), and the same message is in the --json document.
+      const oneLine = (run: CliRun & { error: { message: string } }) =>
+        expect(run.stderr.split("\n").filter((line) => line.startsWith("error:")), run.stderr).to.deep.equal([`error: ${run.error.message}`]);
+
+      const individual = await fails("pay", "request", "5", "--merchant", userA);
+      expect(individual.error).to.deep.include({ code: "not-a-merchant", message: `--merchant ${userA} is registered as individual, not as a merchant: only a merchant wallet can request payments` });
+      oneLine(individual);
+      const nobody = "0x00000000000000000000000000000000deadbeef";
+      const stranger = await fails("pay", "request", "5", "--merchant", nobody);
+      expect(stranger.error).to.deep.include({ code: "not-a-merchant", message: `--merchant ${getAddress(nobody)} is not a registered wallet: only a merchant wallet can request payments` });
+
+      // An edited amount (CRC recomputed): only the reference binding can tell.
+      const { payload, reference } = await ok("pay", "request", "2.50", "--merchant", userB);
+      const tlv = (f: { tag: string; value: string }) => `${f.tag}${String(f.value.length).padStart(2, "0")}${f.value}`;
+      const edited = withCrc(decodeTlv(stripCrc(payload)).map((f) => (f.tag === "54" ? tlv({ tag: "54", value: "250.00" }) : tlv(f))).join(""));
+      const tampered = await fails("pay", "sign", edited, "--from", "dev:7");
+      expect(tampered.error.code).to.equal("PaymentRequestTamperedError");
+      expect(tampered.error.message).to.equal(`payment request was altered: its amount (250.00) or payee (${userB}) is not what its reference ${reference} commits to; do not pay it`);
+      oneLine(tampered);
+
+      // The first test's request is paid: signing it again exits non-zero.
+      const paidPayload = (await ok("pay", "request", "1.25", "--merchant", userB)).payload;
+      const file = join(sandbox.dir, "paid.json");
+      await ok("pay", "sign", paidPayload, "--from", "dev:7", "--out", file);
+      await ok("pay", "submit", file);
+      const blockPaid = await blockNumber();
+      const paid = await fails("pay", "sign", paidPayload, "--from", "dev:9");
+      expect(paid.error.code).to.equal("already-paid");
+      expect(paid.error.message).to.match(new RegExp(`^payment request 0x[0-9a-f]{64} to ${userB} is already paid: nothing was signed$`));
+      oneLine(paid);
+
+      // A hand-made 0-value authorization is refused before anything is sent.
+      const zero = JSON.parse(readFileSync(file, "utf8")) as Record<string, string>;
+      writeFileSync(file, JSON.stringify({ ...zero, value: "0" }));
+      const zeroRun = await fails("pay", "submit", file);
+      expect(zeroRun.error).to.deep.include({ code: "invalid-input", message: "<authorization>: a payment of 0 is refused: the amount must be more than 0" });
+      oneLine(zeroRun);
+      expect(await blockNumber()).to.equal(blockPaid);
+      expect(blockPaid - blockBefore).to.equal(1n); // only the one good payment was mined
     });
     it("history labels issues, payments with references, and QR payments", async function () {
       const merchant = await ok<{ entries: { kind: string; direction: string; amount: string }[] }>("history", userB);
       expect(merchant.entries.map((e) => [e.kind, e.direction, e.amount])).to.deep.equal([
         ["payment", "in", "12.5"],
         ["qr-payment", "in", "7.25"],
+        ["qr-payment", "in", "1.25"],
       ]);
       const treasury = await ok<{ entries: { kind: string }[] }>("history", issuer, "--limit", "1");
       expect(treasury.entries).to.have.length(1);

@@ -245,7 +245,14 @@ describe("sdk actions (in-process Hardhat network)", function () {
     });
 
     it("a client without an account refuses to write, before any request", async function () {
-      expect(await rejectionOf(() => l.reader.pause())).to.be.instanceOf(AccountRequiredError);
+      const { client, requests } = l.countingClientFor();
+      const error = await rejectionOf(() => client.pause());
+      expect(error).to.be.instanceOf(AccountRequiredError);
+      expect((error as AccountRequiredError).shortMessage).to.equal("this action sends a transaction: create the client with an account");
+      expect(requests()).to.deep.equal([]);
+      // The counter does count: the same client's read reaches the node.
+      expect(await client.isPaused()).to.equal(false);
+      expect(requests()).to.include("eth_call");
     });
   });
 

@@ -15,7 +15,12 @@ import {
   InvalidSignatureError,
   KycExpiredError,
   PermitExpiredError,
+  TokenPausedError,
   TransferLimitExceededError,
+  WalletClosedError,
+  WalletDenylistedError,
+  WalletFrozenError,
+  WalletNotRegisteredError,
   type LedgerClient,
 } from "../../src/sdk/index.js";
 import { devAccount, rejectionOf, sdkLedgerLoader, type SdkLedger } from "./helpers.js";
@@ -58,27 +63,30 @@ describe("sdk checkTransfer, limits and signed approvals (in-process Hardhat net
       expect(await rejectionOf(as(l.alice).transfer({ to: bob, amount: "150" }))).to.be.instanceOf(DailyLimitExceededError);
     });
 
-    const cases: [string, (l: SdkLedger) => Promise<unknown>, () => { from: Address; to: Address; amount: string }, string][] = [
-      ["the token is paused", (l) => l.clientFor(l.pauser.address).pause(), () => ({ from: alice, to: bob, amount: "1" }), "GoodsTokenPaused"],
-      ["the sender is not registered", async () => undefined, () => ({ from: stranger, to: bob, amount: "0" }), "WalletRegistryWalletNotRegistered"],
-      ["the recipient is not registered", async () => undefined, () => ({ from: alice, to: stranger, amount: "1" }), "WalletRegistryWalletNotRegistered"],
-      ["the sender is frozen", (l) => l.clientFor(l.compliance.address).freezeWallet({ account: alice, reasonCode: "X" }), () => ({ from: alice, to: bob, amount: "1" }), "WalletRegistryWalletFrozen"],
-      ["the recipient is frozen", (l) => l.clientFor(l.compliance.address).freezeWallet({ account: bob, reasonCode: "X" }), () => ({ from: alice, to: bob, amount: "1" }), "WalletRegistryWalletFrozen"],
-      ["the recipient is closed", (l) => l.clientFor(l.registrar.address).closeWallet({ account: merchant, reasonCode: "X" }), () => ({ from: alice, to: merchant, amount: "1" }), "WalletRegistryWalletClosed"],
-      ["the sender is denylisted", (l) => l.clientFor(l.compliance.address).denylist({ account: alice, reasonCode: "X" }), () => ({ from: alice, to: bob, amount: "1" }), "WalletRegistryWalletDenylisted"],
-      ["the amount is over the single-transfer limit", async () => undefined, () => ({ from: alice, to: bob, amount: "50000.000001" }), "WalletRegistryTransferLimitExceeded"],
-      ["the recipient would go over its maximum balance", async () => undefined, () => ({ from: l.issuer.address as Address, to: alice, amount: "200000.5" }), "WalletRegistryBalanceLimitExceeded"],
-      ["the sender lacks the balance", async () => undefined, () => ({ from: merchant, to: alice, amount: "1" }), "ERC20InsufficientBalance"],
+    // Each case: the condition, how to arrange it, the transfer, the rule, its SDK class, and the sentence the
+    // user reads (written out here from the rule, not read back from the error object).
+    type Case = [string, (l: SdkLedger) => Promise<unknown>, () => { from: Address; to: Address; amount: string }, string, abstract new (...args: never[]) => Error, () => string];
+    const cases: Case[] = [
+      ["the token is paused", (l) => l.clientFor(l.pauser.address).pause(), () => ({ from: alice, to: bob, amount: "1" }), "GoodsTokenPaused", TokenPausedError, () => "the token is paused: transfers, issues and redemptions are stopped"],
+      ["the sender is not registered", async () => undefined, () => ({ from: stranger, to: bob, amount: "0" }), "WalletRegistryWalletNotRegistered", WalletNotRegisteredError, () => `wallet ${stranger} is not registered`],
+      ["the recipient is not registered", async () => undefined, () => ({ from: alice, to: stranger, amount: "1" }), "WalletRegistryWalletNotRegistered", WalletNotRegisteredError, () => `wallet ${stranger} is not registered`],
+      ["the sender is frozen", (l) => l.clientFor(l.compliance.address).freezeWallet({ account: alice, reasonCode: "X" }), () => ({ from: alice, to: bob, amount: "1" }), "WalletRegistryWalletFrozen", WalletFrozenError, () => `wallet ${alice} is frozen`],
+      ["the recipient is frozen", (l) => l.clientFor(l.compliance.address).freezeWallet({ account: bob, reasonCode: "X" }), () => ({ from: alice, to: bob, amount: "1" }), "WalletRegistryWalletFrozen", WalletFrozenError, () => `wallet ${bob} is frozen`],
+      ["the recipient is closed", (l) => l.clientFor(l.registrar.address).closeWallet({ account: merchant, reasonCode: "X" }), () => ({ from: alice, to: merchant, amount: "1" }), "WalletRegistryWalletClosed", WalletClosedError, () => `wallet ${merchant} is closed`],
+      ["the sender is denylisted", (l) => l.clientFor(l.compliance.address).denylist({ account: alice, reasonCode: "X" }), () => ({ from: alice, to: bob, amount: "1" }), "WalletRegistryWalletDenylisted", WalletDenylistedError, () => `wallet ${alice} is on the denylist`],
+      ["the amount is over the single-transfer limit", async () => undefined, () => ({ from: alice, to: bob, amount: "50000.000001" }), "WalletRegistryTransferLimitExceeded", TransferLimitExceededError, () => "single-transfer limit of tier 1 exceeded: at most 50000.00 per transfer, asked 50000.000001"],
+      ["the recipient would go over its maximum balance", async () => undefined, () => ({ from: l.issuer.address as Address, to: alice, amount: "200000.5" }), "WalletRegistryBalanceLimitExceeded", BalanceLimitExceededError, () => `balance limit of tier 1 exceeded for ${alice}: at most 300000.00, would hold 300000.50`],
+      ["the sender lacks the balance", async () => undefined, () => ({ from: merchant, to: alice, amount: "1" }), "ERC20InsufficientBalance", InsufficientBalanceError, () => `${merchant} holds 0.00, not the 1.00 needed`],
     ];
-    for (const [condition, arrange, transfer, rule] of cases) {
+    for (const [condition, arrange, transfer, rule, errorClass, sentence] of cases) {
       it(`when ${condition}, names ${rule}`, async function () {
         await arrange(l).then((hash) => (typeof hash === "string" ? l.reader.waitForTransaction({ hash: hash as `0x${string}` }) : undefined));
         const check = await l.reader.checkTransfer(transfer());
         expect(check.ok).to.equal(false);
         if (check.ok) return;
         expect(check.rule).to.equal(rule);
-        expect(check.error).to.be.instanceOf(ContractRevertError);
-        expect(check.message).to.equal(check.error.shortMessage);
+        expect(check.error).to.be.instanceOf(errorClass);
+        expect(check.message).to.equal(sentence());
       });
     }
 

@@ -18,6 +18,11 @@ export type SdkLedger = FundedLedger & {
   /** A client for any address (local account), or without an account. */
   clientFor: (address?: Address | string) => LedgerClient;
   reader: LedgerClient;
+  /**
+   * A client (with the address's local account, or none) whose transport counts every JSON-RPC request it
+   * passes on, for tests that claim an action fails "before any request".
+   */
+  countingClientFor: (address?: Address | string) => { client: LedgerClient; requests: () => string[] };
   /** A client signing as a fixture signer. */
   as: (signer: { address: string }) => LedgerClient;
   /** The funded individuals, the merchant, and an unregistered address (others[0]). */
@@ -50,7 +55,16 @@ export function sdkLedgerLoader(connection: NetworkConnection): () => Promise<Sd
       merchant: ledger.merchant.address as Address,
       stranger: ledger.others[0]!.address as Address,
     };
-    return { ...ledger, lotA: ledger.lotA as Hex, lotB: ledger.lotB as Hex, deployment, clientFor, reader: clientFor(), as: (signer) => clientFor(signer.address), addresses };
+    const countingClientFor = (address?: Address | string) => {
+      const methods: string[] = [];
+      const counting = custom(
+        { request: (args: { method: string; params?: unknown }) => (methods.push(args.method), connection.provider.request(args as never)) },
+        { retryCount: 0 },
+      );
+      const client = createLedgerClient({ deployment, transport: counting, pollingInterval: 20, ...(address ? { account: devAccount(address) } : {}) }) as LedgerClient;
+      return { client, requests: () => [...methods] };
+    };
+    return { ...ledger, lotA: ledger.lotA as Hex, lotB: ledger.lotB as Hex, deployment, clientFor, countingClientFor, reader: clientFor(), as: (signer) => clientFor(signer.address), addresses };
   };
 }
 

@@ -75,7 +75,7 @@ describe("sdk against a hardhat node process", function () {
     const request = await sender.parsePaymentRequest({ payload });
     expect(request).to.include({ merchantRole: "merchant", merchantStatus: "active" });
     await shop.waitForTransaction({ hash: await shop.submitPayment({ authorization: await sender.signPayment({ request }) }) });
-    expect(await shop.isPaymentReferenceUsed({ payee: shopAddress, reference })).to.equal(true);
+    expect(await shop.isPaymentReferenceUsed({ payee: shopAddress, reference: reference! })).to.equal(true);
     const secondPayer = ledger.clientFor(nodeRoles.issuer);
     expect(await rejectionOf(shop.submitPayment({ authorization: await secondPayer.signPayment({ request }) }))).to.be.instanceOf(PaymentReferenceUsedError);
   });
@@ -117,8 +117,9 @@ describe("sdk against a hardhat node process", function () {
     it("qr-pay", function () {
       const out = run("qr-pay");
       expect(out).to.match(/QR payload: 000201010212/);
-      expect(out).to.include("pay 7.25 to MAMA NJERI SHOP (merchant, active)").and.include("paid: reference used = true");
+      expect(out).to.include("pay 7.25 to MAMA NJERI SHOP (merchant, active; paid already: false)").and.include("paid: reference used = true");
       expect(out).to.include("second payment refused: AuthorizationUsedError");
+      expect(out).to.include("edited request refused: PaymentRequestTamperedError: payment request was altered: its amount (0.25)");
     });
     it("check-limits", function () {
       const out = run("check-limits");

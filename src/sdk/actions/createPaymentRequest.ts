@@ -1,18 +1,19 @@
-import { bytesToHex, type Address, type Hex } from "viem";
+import type { Address, Hex } from "viem";
 import { toBaseUnits, type Amount } from "../amounts.js";
 import type { LedgerBaseClient } from "../client.js";
-import type { LedgerError } from "../errors/base.js";
+import type { AmountEmptyError, AmountNegativeError, AmountNotNumericError, AmountOutOfRangeError, AmountTooManyDecimalsError } from "../errors/amount.js";
 import type { PaymentRequestFieldError } from "../errors/qr.js";
 import { encodePaymentRequest, PAYMENT_REQUEST_DEFAULTS } from "../qr/paymentRequest.js";
+import { paymentReference, randomRequestId } from "../qr/reference.js";
 
 /** Parameters of {@link createPaymentRequest}. */
 export type CreatePaymentRequestParameters = {
   /** The payee. */
   merchant: Address;
-  /** The amount; omit to let the payer enter it. */
+  /** The amount (more than 0); omit to let the payer enter it. */
   amount?: Amount | undefined;
-  /** 32-byte single-use reference (the EIP-3009 nonce); random when omitted. */
-  reference?: Hex | undefined;
+  /** 32-byte request id; random when omitted (give one only to re-print a request you already issued). */
+  requestId?: Hex | undefined;
   /** Expiry, unix seconds. */
   expiresAt: bigint;
   /** Printed merchant name (≤ 25 characters; default "MERCHANT"). */
@@ -27,34 +28,47 @@ export type CreatePaymentRequestParameters = {
   merchantCategoryCode?: string | undefined;
 };
 
-/** The payload for the QR code, and the reference to watch for. */
-export type CreatePaymentRequestReturnType = { payload: string; reference: Hex };
+/**
+ * The payload for the QR code, its request id, and the reference to watch for
+ * (`paymentReference(merchant, amount, requestId)`; undefined for a request without an amount).
+ */
+export type CreatePaymentRequestReturnType = { payload: string; requestId: Hex; reference: Hex | undefined };
 
 /** Errors {@link createPaymentRequest} can throw (all before anything is sent: it works offline). */
-export type CreatePaymentRequestErrorType = PaymentRequestFieldError | LedgerError;
+export type CreatePaymentRequestErrorType =
+  | PaymentRequestFieldError
+  | AmountEmptyError
+  | AmountNegativeError
+  | AmountNotNumericError
+  | AmountTooManyDecimalsError
+  | AmountOutOfRangeError;
 
 /**
  * Makes a merchant-presented QR payment request (EMVCo MPM, see the README's "QR payload" table) for this
- * ledger's chain and token. Offline: nothing is read or sent.
+ * ledger's chain and token: a random request id, and the reference `paymentReference(merchant, amount,
+ * requestId)` that binds the amount on chain. Offline: nothing is read or sent.
  *
  * @param client - a ledger client (only its deployment is used).
- * @param parameters - merchant, amount, reference, expiry and display fields.
- * @returns the payload string and its reference.
+ * @param parameters - merchant, amount, expiry and display fields.
+ * @returns the payload string, its request id and its reference.
+ * @throws {PaymentRequestFieldError} when a field does not fit the format, or the amount is 0.
  * @example
  * ```ts
  * const { payload, reference } = createPaymentRequest(client, { merchant: shop, amount: "12.50",
  *   expiresAt: BigInt(Math.floor(Date.now() / 1000) + 600), merchantName: "MAMA NJERI SHOP" });
+ * // later: await client.isPaymentReferenceUsed({ payee: shop, reference: reference! })
  * ```
  */
 export function createPaymentRequest(client: LedgerBaseClient, p: CreatePaymentRequestParameters): CreatePaymentRequestReturnType {
-  const reference = p.reference ?? bytesToHex(crypto.getRandomValues(new Uint8Array(32)));
+  const requestId = (p.requestId ?? randomRequestId()).toLowerCase() as Hex;
+  const amount = p.amount === undefined ? undefined : toBaseUnits(p.amount, client.ledger.decimals);
   const payload = encodePaymentRequest(
     {
       chainId: client.ledger.chainId,
       token: client.ledger.token,
       merchant: p.merchant,
-      amount: p.amount === undefined ? undefined : toBaseUnits(p.amount, client.ledger.decimals),
-      reference,
+      amount,
+      requestId,
       expiresAt: p.expiresAt,
       merchantName: p.merchantName ?? PAYMENT_REQUEST_DEFAULTS.merchantName,
       merchantCity: p.merchantCity ?? PAYMENT_REQUEST_DEFAULTS.merchantCity,
@@ -64,5 +78,5 @@ export function createPaymentRequest(client: LedgerBaseClient, p: CreatePaymentR
     },
     client.ledger.decimals,
   );
-  return { payload, reference };
+  return { payload, requestId, reference: amount === undefined ? undefined : paymentReference(p.merchant, amount, requestId) };
 }

@@ -7,11 +7,13 @@ import {
   PaymentRequestWrongTokenError,
   type PaymentRequestChecksumError,
   type PaymentRequestMalformedError,
+  type PaymentRequestTamperedError,
 } from "../errors/qr.js";
 import type { ReadErrorType } from "../errors/types.js";
 import { decodePaymentRequest, type PaymentRequest } from "../qr/paymentRequest.js";
 import type { WalletRole, WalletStatus } from "../wallets.js";
 import { getWallet } from "./getWallet.js";
+import { isPaymentReferenceUsed } from "./isPaymentReferenceUsed.js";
 
 /** Parameters of {@link parsePaymentRequest}. */
 export type ParsePaymentRequestParameters = {
@@ -31,6 +33,8 @@ export type ParsePaymentRequestReturnType = Omit<PaymentRequest, "amount"> & {
   merchantStatus: WalletStatus;
   /** Whether the merchant is on the denylist. */
   merchantDenylisted: boolean;
+  /** Whether the request's reference is already used (paid); undefined for a request without an amount. */
+  paid: boolean | undefined;
 };
 
 /** Errors {@link parsePaymentRequest} can throw. */
@@ -40,11 +44,13 @@ export type ParsePaymentRequestErrorType =
   | PaymentRequestWrongChainError
   | PaymentRequestWrongTokenError
   | PaymentRequestExpiredError
+  | PaymentRequestTamperedError
   | ReadErrorType;
 
 /**
- * Reads a QR payment request: checks its CRC and structure, that it is for this ledger's chain and token
- * and not expired, then looks up the merchant's registered role and status on chain.
+ * Reads a QR payment request: checks its CRC and structure, that its reference commits to the payee, amount
+ * and request id it shows, that it is for this ledger's chain and token and not expired, then looks up the
+ * merchant's registered role and status, and whether the request is already paid, on chain.
  *
  * @param client - a ledger client.
  * @param parameters - the payload, and optionally the time to check the expiry against.
@@ -52,7 +58,8 @@ export type ParsePaymentRequestErrorType =
  * @example
  * ```ts
  * const request = await parsePaymentRequest(client, { payload: scanned });
- * if (request.merchantRole !== "merchant" || request.merchantStatus !== "active") refuse();
+ * if (request.paid || request.merchantRole !== "merchant" || request.merchantStatus !== "active") refuse();
+ * show(`pay ${request.amount} to ${request.merchantName} (${request.merchantRole} ${request.merchant})`);
  * ```
  */
 export async function parsePaymentRequest(client: LedgerBaseClient, { payload, now }: ParsePaymentRequestParameters): Promise<ParsePaymentRequestReturnType> {
@@ -61,12 +68,16 @@ export async function parsePaymentRequest(client: LedgerBaseClient, { payload, n
   if (!isAddressEqual(request.token, client.ledger.token)) throw new PaymentRequestWrongTokenError(client.ledger.token, request.token);
   const time = now ?? BigInt(Math.floor(Date.now() / 1000));
   if (time >= request.expiresAt) throw new PaymentRequestExpiredError(request.expiresAt, time);
-  const merchant = await getWallet(client, { account: request.merchant });
+  const [merchant, paid] = await Promise.all([
+    getWallet(client, { account: request.merchant }),
+    request.reference === undefined ? undefined : isPaymentReferenceUsed(client, { payee: request.merchant, reference: request.reference }),
+  ]);
   return {
     ...request,
     amount: request.amount === undefined ? undefined : formatAmount(request.amount, client.ledger.decimals),
     merchantRole: merchant.role,
     merchantStatus: merchant.status,
     merchantDenylisted: merchant.denylisted,
+    paid,
   };
 }

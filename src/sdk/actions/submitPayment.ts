@@ -1,9 +1,9 @@
-import { isAddressEqual, type Hash } from "viem";
+import type { Hash } from "viem";
 import type { LedgerBaseClient } from "../client.js";
-import { PaymentSubmitterError } from "../errors/qr.js";
+import type { PaymentAmountZeroError, PaymentRequestTamperedError } from "../errors/qr.js";
 import type { TransferRuleErrorName, WriteErrorType } from "../errors/types.js";
 import { writeToken } from "../internal/contracts.js";
-import { splitSignature, type PaymentAuthorization } from "../qr/authorization.js";
+import { checkPaymentAuthorization, splitSignature, type PaymentAuthorization } from "../qr/authorization.js";
 
 /** Parameters of {@link submitPayment}. */
 export type SubmitPaymentParameters = {
@@ -14,9 +14,13 @@ export type SubmitPaymentParameters = {
 /** The transaction hash. */
 export type SubmitPaymentReturnType = Hash;
 
-/** Errors {@link submitPayment} can throw: a second payment of a request is refused with a named error. */
+/**
+ * Errors {@link submitPayment} can throw: a second payment of a request is refused with a named error, and
+ * nothing is sent (viem estimates the transaction first, so a revert is decoded before sending).
+ */
 export type SubmitPaymentErrorType =
-  | PaymentSubmitterError
+  | PaymentAmountZeroError
+  | PaymentRequestTamperedError
   | WriteErrorType<
       | TransferRuleErrorName
       | "GoodsTokenAuthorizationUsed"
@@ -24,29 +28,30 @@ export type SubmitPaymentErrorType =
       | "GoodsTokenAuthorizationExpired"
       | "GoodsTokenAuthorizationNotYetValid"
       | "GoodsTokenInvalidSignature"
-      | "GoodsTokenCallerNotPayee"
+      | "GoodsTokenZeroValueAuthorization"
     >;
 
 /**
- * Submits a signed payment: `receiveWithAuthorization` for a receive-authorization (the merchant's own
- * client must submit it), `transferWithAuthorization` for a transfer-authorization (any relayer). Paying a
- * request twice fails with `AuthorizationUsedError` (same payer) or `PaymentReferenceUsedError` (another
- * payer), and nothing moves.
+ * Submits a signed payment with `payWithAuthorization`. Any account may submit it (the merchant, or a
+ * relayer paying the gas): it can only pay its value to its payee, once. Paying a request twice fails with
+ * `AuthorizationUsedError` (same payer) or `PaymentReferenceUsedError` (another payer), and nothing moves. An
+ * authorization of value 0, or whose reference does not commit to its payee, value and request id, is refused
+ * before any request.
  *
- * @param client - the merchant's client (receive) or a relayer's (transfer).
+ * @param client - a client with an account that pays the gas.
  * @param parameters - the authorization.
  * @returns the transaction hash.
- * @throws {PaymentSubmitterError} when a receive-authorization is submitted by anyone but the payee.
+ * @throws {PaymentAmountZeroError} when the value is 0.
+ * @throws {PaymentRequestTamperedError} when the reference does not match the payee, value and request id.
+ * @throws {PaymentReferenceUsedError} when the request is already paid by another payer.
+ * @throws {AuthorizationUsedError} when this payer already paid it (or canceled the authorization).
  * @example
  * ```ts
  * const hash = await submitPayment(merchantClient, { authorization });
  * ```
  */
-export function submitPayment(client: LedgerBaseClient, { authorization: a }: SubmitPaymentParameters): Promise<SubmitPaymentReturnType> {
+export async function submitPayment(client: LedgerBaseClient, { authorization: a }: SubmitPaymentParameters): Promise<SubmitPaymentReturnType> {
+  checkPaymentAuthorization(a);
   const { v, r, s } = splitSignature(a.signature);
-  const args = [a.from, a.to, a.value, a.validAfter, a.validBefore, a.nonce, v, r, s] as const;
-  if (a.kind === "transfer") return writeToken(client, "transferWithAuthorization", args);
-  const submitter = client.account?.address;
-  if (!submitter || !isAddressEqual(submitter, a.to)) return Promise.reject(new PaymentSubmitterError(submitter, a.to));
-  return writeToken(client, "receiveWithAuthorization", args);
+  return writeToken(client, "payWithAuthorization", [a.from, a.to, a.value, a.validAfter, a.validBefore, a.requestId, v, r, s]);
 }

@@ -1,4 +1,4 @@
-import type { Address } from "viem";
+import type { Address, Hex } from "viem";
 import { LedgerError } from "./base.js";
 
 /**
@@ -159,30 +159,82 @@ export class PaymentAmountRequiredError extends LedgerError {
 }
 
 /**
- * `submitPayment` was called for a receive-authorization by an account that is not the payee;
- * EIP-3009's `receiveWithAuthorization` only accepts the payee as the caller.
+ * A payment request's reference does not commit to the payee, amount and request id the payload shows:
+ * someone changed the amount (or the payee) and recomputed the CRC. The on-chain reference is
+ * `paymentReference(payee, amount, requestId)`, so such a request could never be paid as shown; refuse it.
  *
  * @example
  * ```ts
- * await submitPayment(relayerClient, { authorization }); // kind "receive": throws
+ * decodePaymentRequest(payloadWithEditedAmount, 6); // throws PaymentRequestTamperedError
  * ```
  */
-export class PaymentSubmitterError extends LedgerError {
-  override name = "PaymentSubmitterError";
-  /** The account that would submit. */
-  readonly submitter: Address | undefined;
-  /** The payee, who alone may submit a receive-authorization. */
-  readonly payee: Address;
+export class PaymentRequestTamperedError extends LedgerError {
+  override name = "PaymentRequestTamperedError";
+  /** The payee the payload shows. */
+  readonly merchant: Address;
+  /** The amount the payload shows, base units. */
+  readonly amount: bigint;
+  /** The request id the payload shows. */
+  readonly requestId: Hex;
+  /** The reference written in the payload. */
+  readonly reference: Hex;
+  /** The reference the shown payee, amount and request id give. */
+  readonly expected: Hex;
   /**
-   * @param submitter - the account that would submit.
-   * @param payee - the payee.
+   * @param fields - the payee, amount and request id shown, the reference written, and the one they give.
+   * @param shownAmount - the amount as the payer reads it (token units), for the message.
    */
-  constructor(submitter: Address | undefined, payee: Address) {
+  constructor(fields: { merchant: Address; amount: bigint; requestId: Hex; reference: Hex; expected: Hex }, shownAmount: string) {
     super(
-      `only the payee ${payee} may submit a receive-authorization (submitter: ${submitter ?? "no account"}); ` +
-        `have the payer sign with submitter "relayer" to let anyone submit`,
+      `payment request was altered: its amount (${shownAmount}) or payee (${fields.merchant}) is not what its reference ${fields.reference} commits to; do not pay it`,
+      { details: `paymentReference(payee, amount, requestId) = ${fields.expected}` },
     );
-    this.submitter = submitter;
-    this.payee = payee;
+    this.merchant = fields.merchant;
+    this.amount = fields.amount;
+    this.requestId = fields.requestId;
+    this.reference = fields.reference;
+    this.expected = fields.expected;
+  }
+}
+
+/**
+ * A payment of 0 was asked for: the token refuses a 0-value authorization
+ * (`GoodsTokenZeroValueAuthorization`), so a request can only be paid with a positive amount.
+ *
+ * @example
+ * ```ts
+ * await signPayment(payer, { request: openRequest, amount: "0" }); // throws PaymentAmountZeroError
+ * ```
+ */
+export class PaymentAmountZeroError extends LedgerError {
+  override name = "PaymentAmountZeroError";
+  constructor() {
+    super("a payment of 0 is refused: the amount must be more than 0");
+  }
+}
+
+/**
+ * A request that fixes its amount was signed with a different one.
+ *
+ * @example
+ * ```ts
+ * await signPayment(payer, { request: requestFor1, amount: "2" }); // throws PaymentAmountMismatchError
+ * ```
+ */
+export class PaymentAmountMismatchError extends LedgerError {
+  override name = "PaymentAmountMismatchError";
+  /** The request's amount, base units. */
+  readonly requested: bigint;
+  /** The amount given, base units. */
+  readonly given: bigint;
+  /**
+   * @param requested - the request's amount, base units.
+   * @param given - the amount given, base units.
+   * @param shown - both amounts in token units, for the message.
+   */
+  constructor(requested: bigint, given: bigint, shown: { requested: string; given: string }) {
+    super(`this payment request fixes its amount at ${shown.requested}: it cannot be paid with ${shown.given}`);
+    this.requested = requested;
+    this.given = given;
   }
 }

@@ -1,5 +1,7 @@
-import { isAddress, isHex, parseSignature, type Address, type Hex } from "viem";
+import { getAddress, isAddress, isHex, parseSignature, type Address, type Hex } from "viem";
 import { LedgerError } from "../errors/base.js";
+import { PaymentAmountZeroError, PaymentRequestTamperedError } from "../errors/qr.js";
+import { paymentReference } from "./reference.js";
 
 /** The fields both EIP-3009 transfer kinds sign. */
 const authorizationFields = [
@@ -11,7 +13,13 @@ const authorizationFields = [
   { name: "nonce", type: "bytes32" },
 ] as const;
 
-/** EIP-3009 typed-data types: the payer signs one of the two transfer kinds, or a cancellation. */
+/** The fields a payment shares with EIP-3009's transfers (all but the nonce: a payment's nonce is its reference). */
+const transferFields = [authorizationFields[0], authorizationFields[1], authorizationFields[2], authorizationFields[3], authorizationFields[4]] as const;
+
+/**
+ * EIP-3009 typed-data types: the two standard transfer kinds (random nonces, not payment requests) and the
+ * cancellation (which also cancels an unused payment authorization: its nonce is the payment's reference).
+ */
 export const eip3009Types = {
   TransferWithAuthorization: authorizationFields,
   ReceiveWithAuthorization: authorizationFields,
@@ -33,25 +41,38 @@ export const permitTypes = {
 } as const;
 
 /**
- * A signed EIP-3009 payment. `kind` says who may submit it: `"receive"` only the payee
- * (`receiveWithAuthorization`, immune to front-running), `"transfer"` anyone (`transferWithAuthorization`,
- * for a relayer).
+ * The EIP-712 type a payer signs to pay a request (`GoodsToken.PAYMENT_AUTHORIZATION_TYPEHASH`), on the
+ * token's domain. It is its own type, not EIP-3009's, so a payment signature can never be replayed through
+ * `transferWithAuthorization`/`receiveWithAuthorization`, and a plain EIP-3009 authorization can never consume
+ * a payment request.
+ */
+export const paymentAuthorizationTypes = {
+  PaymentAuthorization: [...transferFields, { name: "requestId", type: "bytes32" }],
+} as const;
+
+/**
+ * A signed payment of a request, for `payWithAuthorization`. Anyone may submit it (the merchant or a
+ * relayer): it can only pay `value` to `to`, once, and only before `validBefore`.
  */
 export type PaymentAuthorization = {
-  kind: "receive" | "transfer";
   /** The payer (signer). */
   from: Address;
   /** The payee. */
   to: Address;
-  /** Amount in base units. */
+  /** Amount in base units (more than 0). */
   value: bigint;
   /** Valid only after this unix time. */
   validAfter: bigint;
   /** Valid only before this unix time: the request's expiry. */
   validBefore: bigint;
-  /** The request's reference: single use per payer and per payee. */
-  nonce: Hex;
-  /** The payer's signature (65 bytes). */
+  /** The request's id. */
+  requestId: Hex;
+  /**
+   * `paymentReference(to, value, requestId)`: the on-chain single-use mark of the payee and the payer's
+   * authorization nonce (`authorizationState(from, reference)`, `cancelAuthorization(reference)`).
+   */
+  reference: Hex;
+  /** The payer's signature over the {@link paymentAuthorizationTypes} struct (65 bytes). */
   signature: Hex;
 };
 
@@ -70,11 +91,14 @@ export function serializePaymentAuthorization(authorization: PaymentAuthorizatio
 }
 
 /**
- * Parses {@link serializePaymentAuthorization}'s output, checking every field's form.
+ * Parses {@link serializePaymentAuthorization}'s output, checking every field's form and that the reference
+ * is the one the payee, value and request id give.
  *
  * @param text - the JSON string.
  * @returns the authorization.
  * @throws {LedgerError} naming the first bad field.
+ * @throws {PaymentAmountZeroError} when the value is 0.
+ * @throws {PaymentRequestTamperedError} when the reference does not commit to the payee, value and request id.
  * @example
  * ```ts
  * const authorization = parsePaymentAuthorization(scannedText);
@@ -91,21 +115,43 @@ export function parsePaymentAuthorization(text: string): PaymentAuthorization {
   const bad = (field: string): never => {
     throw new LedgerError(`payment authorization field ${field} is missing or malformed`);
   };
-  if (raw.kind !== "receive" && raw.kind !== "transfer") bad("kind");
   for (const field of ["from", "to"]) if (typeof raw[field] !== "string" || !isAddress(raw[field] as string, { strict: false })) bad(field);
-  for (const field of ["value", "validAfter", "validBefore"]) if (typeof raw[field] !== "string" || !/^\d+$/.test(raw[field] as string)) bad(field);
-  if (typeof raw.nonce !== "string" || !isHex(raw.nonce) || raw.nonce.length !== 66) bad("nonce");
+  for (const field of ["value", "validAfter", "validBefore"]) if (typeof raw[field] !== "string" || !/^\d{1,78}$/.test(raw[field] as string)) bad(field);
+  for (const field of ["requestId", "reference"]) if (typeof raw[field] !== "string" || !isHex(raw[field]) || (raw[field] as string).length !== 66) bad(field);
   if (typeof raw.signature !== "string" || !isHex(raw.signature) || raw.signature.length !== 132) bad("signature");
-  return {
-    kind: raw.kind as PaymentAuthorization["kind"],
-    from: raw.from as Address,
-    to: raw.to as Address,
+  const authorization: PaymentAuthorization = {
+    from: getAddress(raw.from as string),
+    to: getAddress(raw.to as string),
     value: BigInt(raw.value as string),
     validAfter: BigInt(raw.validAfter as string),
     validBefore: BigInt(raw.validBefore as string),
-    nonce: raw.nonce as Hex,
+    requestId: (raw.requestId as Hex).toLowerCase() as Hex,
+    reference: (raw.reference as Hex).toLowerCase() as Hex,
     signature: raw.signature as Hex,
   };
+  checkPaymentAuthorization(authorization);
+  return authorization;
+}
+
+/**
+ * Checks an authorization offline before it is submitted: a value of 0 is refused (the token would revert
+ * `GoodsTokenZeroValueAuthorization`), and the reference must be `paymentReference(to, value, requestId)`.
+ *
+ * @param authorization - the authorization.
+ * @throws {PaymentAmountZeroError} when the value is 0.
+ * @throws {PaymentRequestTamperedError} when the reference does not commit to the payee, value and request id.
+ * @example
+ * ```ts
+ * checkPaymentAuthorization(authorization); // before showing "pay 12.50 to …"
+ * ```
+ */
+export function checkPaymentAuthorization(authorization: PaymentAuthorization): void {
+  const { to, value, requestId, reference } = authorization;
+  if (value === 0n) throw new PaymentAmountZeroError();
+  const expected = paymentReference(to, value, requestId);
+  if (reference.toLowerCase() !== expected) {
+    throw new PaymentRequestTamperedError({ merchant: to, amount: value, requestId, reference, expected }, `${value} base units`);
+  }
 }
 
 /**

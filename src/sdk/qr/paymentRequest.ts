@@ -1,11 +1,12 @@
 import { bytesToHex, getAddress, hexToBytes, isAddress, isHex, type Address, type Hex } from "viem";
 import { formatAmount, parseAmount } from "../amounts.js";
-import { PaymentRequestFieldError, PaymentRequestMalformedError } from "../errors/qr.js";
+import { PaymentRequestFieldError, PaymentRequestMalformedError, PaymentRequestTamperedError } from "../errors/qr.js";
 import { decodeTlv, encodeTlv, stripCrc, withCrc, type TlvField } from "./emvco.js";
+import { paymentReference } from "./reference.js";
 
 /**
  * Globally unique identifier (reverse domain) in sub-tag 00 of this ledger's templates: tag 26 (merchant
- * account information) and tag 80 (the request's reference and expiry).
+ * account information), tag 80 (the request id and expiry) and tag 81 (the reference).
  */
 export const PAYMENT_REQUEST_GUI = "org.goodsledger";
 
@@ -17,10 +18,15 @@ export type PaymentRequest = {
   token: Address;
   /** The payee. */
   merchant: Address;
-  /** Amount in base units; undefined when the payer enters it. */
+  /** Amount in base units (more than 0); undefined when the payer enters it. */
   amount: bigint | undefined;
-  /** 32-byte reference: the EIP-3009 nonce, so the request can be paid once. */
-  reference: Hex;
+  /** The request's random 32-byte id. */
+  requestId: Hex;
+  /**
+   * The on-chain reference `paymentReference(merchant, amount, requestId)`: the payer's authorization nonce
+   * and the merchant's single-use mark. Undefined for a request without an amount (the payer's amount fixes it).
+   */
+  reference: Hex | undefined;
   /** Expiry, unix seconds: the authorization's `validBefore`. */
   expiresAt: bigint;
   /** Merchant name as printed on the code (tag 59, ≤ 25 characters). Self-declared: not checked on chain. */
@@ -44,21 +50,27 @@ export const PAYMENT_REQUEST_DEFAULTS = {
   merchantCategoryCode: "0000",
 } as const;
 
+/** What {@link encodePaymentRequest} takes: a request whose reference it computes (or checks, when given). */
+export type PaymentRequestInput = Omit<PaymentRequest, "reference"> & { reference?: Hex | undefined };
+
 /**
  * Encodes a payment request as an EMVCo merchant-presented QR payload (see the README's "QR payload" table).
- * Addresses and the reference are base64url in the templates, because EMVCo caps a template at 99 characters.
+ * It writes the reference `paymentReference(merchant, amount, requestId)` next to the amount, so a payload
+ * whose amount or payee is edited no longer matches its reference. Addresses, the request id and the
+ * reference are base64url in the templates, because EMVCo caps a template at 99 characters.
  *
- * @param request - the request; amounts in base units.
+ * @param request - the request; amounts in base units. A `reference`, when given, must be the computed one.
  * @param decimals - the token's decimals, to write tag 54 in token units.
  * @returns the payload text, ending in its CRC.
- * @throws {PaymentRequestFieldError} when a field does not fit the format.
+ * @throws {PaymentRequestFieldError} when a field does not fit the format (an amount of 0 included).
+ * @throws {PaymentRequestTamperedError} when a given reference is not the one the payee, amount and request id give.
  * @example
  * ```ts
  * const payload = encodePaymentRequest({ ...PAYMENT_REQUEST_DEFAULTS, chainId: 31337, token, merchant,
- *   amount: 12_500_000n, reference, expiresAt: 1_900_000_000n }, 6);
+ *   amount: 12_500_000n, requestId: randomRequestId(), expiresAt: 1_900_000_000n }, 6);
  * ```
  */
-export function encodePaymentRequest(request: PaymentRequest, decimals: number): string {
+export function encodePaymentRequest(request: PaymentRequestInput, decimals: number): string {
   checkField("merchantCategoryCode", request.merchantCategoryCode, /^\d{4}$/, "must be 4 digits");
   checkField("currencyCode", request.currencyCode, /^\d{3}$/, "must be 3 digits (ISO 4217 numeric)");
   checkField("countryCode", request.countryCode, /^[A-Z]{2}$/, "must be 2 upper-case letters (ISO 3166-1)");
@@ -66,12 +78,20 @@ export function encodePaymentRequest(request: PaymentRequest, decimals: number):
   checkField("merchantCity", request.merchantCity, /^.{1,15}$/, "must be 1 to 15 characters");
   if (!Number.isSafeInteger(request.chainId) || request.chainId <= 0) throw new PaymentRequestFieldError("chainId", "must be a positive integer");
   if (request.expiresAt <= 0n) throw new PaymentRequestFieldError("expiresAt", "must be a positive unix time in seconds");
-  if (!isHex(request.reference) || request.reference.length !== 66) throw new PaymentRequestFieldError("reference", "must be 32 bytes of hex");
+  if (!isBytes32(request.requestId)) throw new PaymentRequestFieldError("requestId", "must be 32 bytes of hex");
   for (const field of ["token", "merchant"] as const) {
     if (!isAddress(request[field], { strict: false })) throw new PaymentRequestFieldError(field, "must be an address");
   }
+  if (request.amount !== undefined && request.amount <= 0n) throw new PaymentRequestFieldError("amount", "must be more than 0 (the token refuses a 0-value payment)");
   const amount = request.amount === undefined ? undefined : formatAmount(request.amount, decimals);
   if (amount !== undefined && amount.length > 13) throw new PaymentRequestFieldError("amount", "must be at most 13 characters (EMVCo tag 54)");
+  const reference = request.amount === undefined ? undefined : paymentReference(request.merchant, request.amount, request.requestId);
+  if (request.reference !== undefined) {
+    if (reference === undefined) throw new PaymentRequestFieldError("reference", "is set by the payer's amount: a request without an amount carries none");
+    if (request.reference.toLowerCase() !== reference) {
+      throw new PaymentRequestTamperedError({ merchant: request.merchant, amount: request.amount!, requestId: request.requestId, reference: request.reference, expected: reference }, amount!);
+    }
+  }
 
   const account = encodeTlv([
     { tag: "00", value: PAYMENT_REQUEST_GUI },
@@ -81,9 +101,10 @@ export function encodePaymentRequest(request: PaymentRequest, decimals: number):
   ]);
   const settlement = encodeTlv([
     { tag: "00", value: PAYMENT_REQUEST_GUI },
-    { tag: "01", value: toBase64Url(request.reference) },
+    { tag: "01", value: toBase64Url(request.requestId) },
     { tag: "02", value: request.expiresAt.toString() },
   ]);
+  const binding = reference === undefined ? undefined : encodeTlv([{ tag: "00", value: PAYMENT_REQUEST_GUI }, { tag: "01", value: toBase64Url(reference) }]);
   return withCrc(
     encodeTlv([
       { tag: "00", value: "01" },
@@ -95,20 +116,24 @@ export function encodePaymentRequest(request: PaymentRequest, decimals: number):
       { tag: "58", value: request.countryCode },
       { tag: "59", value: request.merchantName, name: "merchantName" },
       { tag: "60", value: request.merchantCity, name: "merchantCity" },
-      { tag: "80", value: settlement, name: "reference template" },
+      { tag: "80", value: settlement, name: "request template" },
+      ...(binding === undefined ? [] : [{ tag: "81", value: binding, name: "reference template" }]),
     ]),
   );
 }
 
 /**
  * Decodes and checks a payment request payload offline: CRC, TLV structure, required fields and their
- * form. It does not check the chain, token, expiry or merchant: `parsePaymentRequest` does, with a client.
+ * form, and the binding rule: a request with an amount carries the reference
+ * `paymentReference(merchant, amount, requestId)`, and no other. It does not check the chain, token, expiry
+ * or merchant: `parsePaymentRequest` does, with a client.
  *
  * @param payload - the text read from the QR code.
  * @param decimals - the token's decimals, to read tag 54.
  * @returns the decoded request.
  * @throws {PaymentRequestChecksumError} when the CRC does not match.
  * @throws {PaymentRequestMalformedError} when the payload is truncated or a field is missing or ill-formed.
+ * @throws {PaymentRequestTamperedError} when the reference does not commit to the payee, amount and request id shown.
  * @example
  * ```ts
  * const request = decodePaymentRequest(scannedText, 6);
@@ -126,7 +151,7 @@ export function decodePaymentRequest(payload: string, decimals: number): Payment
   const initiation = root.get("01");
   if (initiation !== undefined && initiation !== "11" && initiation !== "12") throw new PaymentRequestMalformedError("point of initiation (tag 01) must be 11 or 12");
   const account = template(root, "26", "merchant account template");
-  const settlement = template(root, "80", "reference template");
+  const settlement = template(root, "80", "request template");
   const amountText = root.get("54");
   let amount: bigint | undefined;
   if (amountText !== undefined) {
@@ -135,15 +160,27 @@ export function decodePaymentRequest(payload: string, decimals: number): Payment
     } catch (cause) {
       throw new PaymentRequestMalformedError(`amount (tag 54) "${amountText}" is not a valid amount: ${(cause as Error).message}`);
     }
+    if (amount === 0n) throw new PaymentRequestMalformedError("amount (tag 54) is 0: a payment must be more than 0");
   }
   const chainId = required(account, "01", "chain id", /^[1-9]\d{0,14}$/);
   const expiresAt = required(settlement, "02", "expiry", /^[1-9]\d{0,18}$/);
+  const merchant = getAddress(fromBase64Url(required(account, "03", "merchant"), 20, "merchant"));
+  const requestId = fromBase64Url(required(settlement, "01", "request id"), 32, "request id");
+  let reference: Hex | undefined;
+  if (amount === undefined) {
+    if (root.has("81")) throw new PaymentRequestMalformedError("a request without an amount (tag 54) must not carry a reference (tag 81): the payer's amount sets it");
+  } else {
+    reference = fromBase64Url(required(template(root, "81", "reference template"), "01", "reference"), 32, "reference");
+    const expected = paymentReference(merchant, amount, requestId);
+    if (reference !== expected) throw new PaymentRequestTamperedError({ merchant, amount, requestId, reference, expected }, amountText!);
+  }
   return {
     chainId: Number(chainId),
     token: getAddress(fromBase64Url(required(account, "02", "token"), 20, "token")),
-    merchant: getAddress(fromBase64Url(required(account, "03", "merchant"), 20, "merchant")),
+    merchant,
     amount,
-    reference: fromBase64Url(required(settlement, "01", "reference"), 32, "reference"),
+    requestId,
+    reference,
     expiresAt: BigInt(expiresAt),
     merchantName: required(root, "59", "merchant name"),
     merchantCity: required(root, "60", "merchant city"),
@@ -151,6 +188,10 @@ export function decodePaymentRequest(payload: string, decimals: number): Payment
     currencyCode: required(root, "53", "currency", /^\d{3}$/),
     merchantCategoryCode: required(root, "52", "merchant category code", /^\d{4}$/),
   };
+}
+
+function isBytes32(value: unknown): value is Hex {
+  return typeof value === "string" && isHex(value) && value.length === 66;
 }
 
 function checkField(name: string, value: string, pattern: RegExp, rule: string): void {

@@ -135,7 +135,9 @@ describe("goods-ledger CLI (the real binary against its own local chain)", funct
       const attested = await ok("lot", "attest", "WR-1", "--class", "COFFEE", "--quantity", "1200", "--unit", "BAG60KG", "--valuation", "100000", "--location", "NBO-WH-07", "--document", doc, "--uri", "ipfs://wr-1", "--expires", "2030-01-01");
       expect(attested.attestationHash).to.match(/^0x[0-9a-f]{64}$/);
       const shown = await ok("lot", "show", "WR-1");
-      expect(shown.lot).to.include({ status: "active", classCode: "COFFEE", unit: "BAG60KG", location: "NBO-WH-07", valuation: "100000", issued: "0", availableToIssue: "100000" });
+      expect(shown.lot).to.include({ status: "active", classCode: "COFFEE", unit: "BAG60KG", location: "NBO-WH-07", valuation: "100000", issued: "0", availableToIssue: "99999.9996" });
+      // DESIGN.md §3: a lot counts whole goods units at its unit value, rounded down: 1,200 bags at
+      // ⌊100000.000000 / 1200⌋ = 83.333333 tokens each back 99,999.9996 tokens, never more than the goods.
     });
     it("issue, transfer (with a reference), balance, limits", async function () {
       const issued = await ok("issue", "WR-1", issuer, "5000", "--ref", "FLOAT-1");

@@ -4,6 +4,8 @@ import type { TraceModel } from "./model.js";
 import { seqWindow, walletNumber } from "./options.js";
 import type { LotStatus } from "./registry.js";
 import { blockEnd } from "../indexer/checkpoint.js";
+import { Fraction, allot, decimal, toNumber } from "./exact.js";
+import { blockTime } from "./model.js";
 
 /** How value is attributed to lots as it moves. */
 export type ProvenancePolicy = "fifo" | "haircut";
@@ -20,8 +22,8 @@ const NO_LOT = -1;
 interface Holdings {
   /** FIFO: per wallet, a queue of chunks (lot, amount), oldest first, from `head`. */
   fifo?: { lot: number[]; amount: bigint[]; head: number }[];
-  /** Haircut: per wallet, sparse (lot, amount) pairs sorted by lot number. */
-  haircut?: { lot: number[]; amount: number[] }[];
+  /** Haircut: per wallet, exact (lot, amount) pairs sorted by lot number. */
+  haircut?: { lot: number[]; amount: Fraction[] }[];
 }
 
 function takeFifo(q: { lot: number[]; amount: bigint[]; head: number }, need: bigint, onlyLot: number | null, out: (lot: number, a: bigint) => void): bigint {
@@ -79,6 +81,7 @@ function replay(model: TraceModel, hi: number, policy: ProvenancePolicy): Holdin
       const a = model.amount[s]!;
       const f = from[s]!;
       const t = to[s]!;
+      if (f === t || a === 0n) continue; // a self-transfer or a zero amount moves nothing (rules S1, Z1)
       moved.length = 0;
       movedAmount.length = 0;
       if (f === 0) collect(kind[s] === ISSUE ? lotOf[s]! : NO_LOT, a);
@@ -92,48 +95,54 @@ function replay(model: TraceModel, hi: number, policy: ProvenancePolicy): Holdin
     }
     return { fifo: queues };
   }
-  const vec = Array.from({ length: wallets }, () => ({ lot: [] as number[], amount: [] as number[] }));
-  const scratch = new Float64Array(model.lots.length + 1); // index lot + 1 (NO_LOT at 0)
-  const used: number[] = [];
-  const add = (lot: number, x: number) => {
-    if (scratch[lot + 1] === 0) used.push(lot);
-    scratch[lot + 1]! += x;
+  const vec = Array.from({ length: wallets }, () => ({ lot: [] as number[], amount: [] as Fraction[] }));
+  const moving = new Map<number, Fraction>();
+  const add = (lot: number, x: Fraction) => {
+    if (!x.isZero) moving.set(lot, (moving.get(lot) ?? Fraction.ZERO).add(x));
   };
   for (let s = 0; s < hi; s++) {
-    const a = model.amountF[s]!;
     const f = from[s]!;
     const t = to[s]!;
-    used.length = 0;
-    if (f === 0) add(kind[s] === ISSUE ? lotOf[s]! : NO_LOT, a);
+    const a = model.amount[s]!;
+    if (f === t || a === 0n) continue; // a self-transfer or a zero amount moves nothing (rules S1, Z1)
+    moving.clear();
+    if (f === 0) add(kind[s] === ISSUE ? lotOf[s]! : NO_LOT, new Fraction(a));
     else {
       const v = vec[f]!;
-      let total = 0;
-      for (const x of v.amount) total += x;
-      let need = a;
+      let need = new Fraction(a);
       const named = kind[s] === REDEEM ? lotOf[s]! : -2;
       if (named >= 0) {
         const i = v.lot.indexOf(named);
         if (i >= 0) {
-          const take = Math.min(v.amount[i]!, need);
-          v.amount[i]! -= take;
-          total -= take;
-          need -= take;
+          const take = v.amount[i]!.cmp(need) < 0 ? v.amount[i]! : need;
+          v.amount[i] = v.amount[i]!.sub(take);
+          need = need.sub(take);
           add(named, take);
         }
       }
-      const share = total > 0 ? Math.min(1, need / total) : 0;
-      if (share > 0) {
-        for (let i = 0; i < v.lot.length; i++) {
-          const take = v.amount[i]! * share;
-          v.amount[i]! -= take;
-          add(v.lot[i]!, take);
+      let total = Fraction.ZERO;
+      for (const x of v.amount) total = total.add(x);
+      if (!need.isZero && !total.isZero) {
+        if (need.cmp(total) >= 0) {
+          // Everything the sender holds leaves; any excess is value no issue explains (incomplete data).
+          for (let i = 0; i < v.lot.length; i++) add(v.lot[i]!, v.amount[i]!);
+          add(NO_LOT, need.sub(total));
+          v.lot.length = 0;
+          v.amount.length = 0;
+        } else {
+          // Each lot leaves in proportion: amount × need / total, exactly.
+          const p = need.n * total.d;
+          const q = need.d * total.n;
+          for (let i = 0; i < v.lot.length; i++) {
+            const take = v.amount[i]!.scale(p, q);
+            v.amount[i] = v.amount[i]!.sub(take);
+            add(v.lot[i]!, take);
+          }
         }
-      }
-      if (total < need) add(NO_LOT, need - total);
-      // Drop what rounds to nothing so vectors stay short.
+      } else if (!need.isZero) add(NO_LOT, need);
       let k = 0;
       for (let i = 0; i < v.lot.length; i++) {
-        if (v.amount[i]! > 1e-9) {
+        if (!v.amount[i]!.isZero) {
           v.lot[k] = v.lot[i]!;
           v.amount[k++] = v.amount[i]!;
         }
@@ -144,15 +153,10 @@ function replay(model: TraceModel, hi: number, policy: ProvenancePolicy): Holdin
     if (t !== 0) {
       const r = vec[t]!;
       for (let i = 0; i < r.lot.length; i++) add(r.lot[i]!, r.amount[i]!);
-      used.sort((x, y) => x - y);
-      r.lot.length = 0;
-      r.amount.length = 0;
-      for (const lot of used) {
-        r.lot.push(lot);
-        r.amount.push(scratch[lot + 1]!);
-      }
+      const lots = [...moving.keys()].sort((x, y) => x - y);
+      r.lot = lots;
+      r.amount = lots.map((l) => moving.get(l)!);
     }
-    for (const lot of used) scratch[lot + 1] = 0;
   }
   return { haircut: vec };
 }
@@ -172,14 +176,20 @@ function tipHoldings(model: TraceModel, policy: ProvenancePolicy): Holdings {
 export interface LotShare {
   /** The lot id, or null for value no issue explains. */
   lot: Hex | null;
-  /** Base units (haircut: rounded to the nearest unit). */
+  /** Base units (haircut: the exact amount rounded, largest remainder, so that the lots add up to the balance). */
   amount: bigint;
-  /** Fraction of the balance, 0..1. */
+  /** The exact amount: base units, or a fraction "n/d" of base units under haircut. */
+  exactAmount: string;
+  /** Fraction of the balance as a number, 0..1 (for display; see `shareFraction`). */
   share: number;
+  /** Fraction of the balance, exact: "n/d". */
+  shareFraction: string;
+  /** Fraction of the balance as a decimal string (12 decimals, rounded). */
+  shareDecimal: string;
   /** The lot's reserve status at the block. */
   status: LotStatus | null;
-  /** Whether its attestation had expired at the block (its expiry UTC day had begun). */
-  expired: boolean;
+  /** Whether its attestation had expired at the block's own time (its expiry UTC day had begun); null when that time is unknown. */
+  expired: boolean | null;
 }
 
 /** The answer of {@link provenance}. */
@@ -187,13 +197,19 @@ export interface ProvenanceResult {
   wallet: Address;
   policy: ProvenancePolicy;
   atBlock: number;
+  /** The queried block's own timestamp, or null when it cannot be known (then `timeNote` says why). */
+  blockTime: number | null;
+  /** Why `blockTime` is null, else null. */
+  timeNote: string | null;
   balance: bigint;
-  /** Lots backing the balance, largest first. */
+  /** Lots backing the balance, largest first; lots whose amount rounds to 0 units are not listed. */
   lots: LotShare[];
-  /** Totals of the wallet's movements up to the block, by kind. */
+  /** Totals of the wallet's movements up to the block, by kind (self-transfers apart: they move nothing). */
   flows: {
     issued: bigint; received: bigint; sent: bigint; redeemed: bigint;
     seizedIn: bigint; seizedOut: bigint; recoveredIn: bigint; recoveredOut: bigint;
+    /** Number and total of self-transfers (listed, but they move nothing: rule S1). */
+    selfTransfers: { count: number; amount: bigint };
   };
 }
 
@@ -224,20 +240,20 @@ export function provenance(model: TraceModel, wallet: string, options: { policy:
   }
   const hi = seqWindow(model, { toBlock: atBlock }).hi;
   const holdings = hi === model.size ? tipHoldings(model, policy) : replay(model, hi, policy);
-  const byLot = new Map<number, { amount: bigint; exact: number }>();
+  const exactByLot = new Map<number, Fraction>();
   if (policy === "fifo") {
     const q = holdings.fifo![w]!;
     for (let i = q.head; i < q.lot.length; i++) {
-      const e = byLot.get(q.lot[i]!) ?? { amount: 0n, exact: 0 };
-      e.amount += q.amount[i]!;
-      byLot.set(q.lot[i]!, e);
+      exactByLot.set(q.lot[i]!, (exactByLot.get(q.lot[i]!) ?? Fraction.ZERO).add(new Fraction(q.amount[i]!)));
     }
-    for (const e of byLot.values()) e.exact = Number(e.amount);
   } else {
     const v = holdings.haircut![w]!;
-    for (let i = 0; i < v.lot.length; i++) byLot.set(v.lot[i]!, { amount: BigInt(Math.round(v.amount[i]!)), exact: v.amount[i]! });
+    for (let i = 0; i < v.lot.length; i++) exactByLot.set(v.lot[i]!, v.amount[i]!);
   }
-  const flows = { issued: 0n, received: 0n, sent: 0n, redeemed: 0n, seizedIn: 0n, seizedOut: 0n, recoveredIn: 0n, recoveredOut: 0n };
+  const flows = {
+    issued: 0n, received: 0n, sent: 0n, redeemed: 0n, seizedIn: 0n, seizedOut: 0n, recoveredIn: 0n, recoveredOut: 0n,
+    selfTransfers: { count: 0, amount: 0n },
+  };
   let balance = 0n;
   for (let i = model.inStart[w]!; i < model.inStart[w + 1]! && model.inSeq[i]! < hi; i++) {
     const s = model.inSeq[i]!;
@@ -259,21 +275,35 @@ export function provenance(model: TraceModel, wallet: string, options: { policy:
     else if (k === RECOVERY) flows.recoveredOut += a;
     else flows.sent += a;
   }
-  const total = [...byLot.values()].reduce((x, e) => x + e.exact, 0);
+  for (const s of model.selfSeq) {
+    if (s >= hi) break;
+    if (model.from[s] === w) {
+      flows.selfTransfers.count++;
+      flows.selfTransfers.amount += model.amount[s]!;
+    }
+  }
+  // Ties of the largest-remainder allotment go to the smaller lot id (value no issue explains first).
+  const idOf = (lot: number) => (lot === NO_LOT ? "" : model.lots[lot]!);
+  const entries = [...exactByLot].filter(([, x]) => !x.isZero).sort((x, y) => (idOf(x[0]) < idOf(y[0]) ? -1 : 1));
+  const total = entries.reduce((acc, [, x]) => acc.add(x), Fraction.ZERO);
+  const units = allot(entries.map(([, x]) => x), total.round());
   const at = blockEnd(atBlock);
   const day = (t: number) => Math.floor(t / 86_400);
-  const now = atBlock === model.tip.block && model.tip.timestamp !== null ? model.tip.timestamp : hi > 0 ? model.time[hi - 1]! : 0;
-  const lots: LotShare[] = [...byLot]
-    .filter(([, e]) => e.exact > 0)
-    .map(([lot, e]) => {
+  const time = blockTime(model, atBlock);
+  const lots: LotShare[] = entries
+    .map(([lot, exact], i) => {
       const id = lot === NO_LOT ? null : model.lots[lot]!;
       const state = id === null ? null : model.registry.lotAt(id, at);
+      const share = total.isZero ? Fraction.ZERO : new Fraction(exact.n * total.d, exact.d * total.n);
       return {
-        lot: id, amount: e.amount, share: total > 0 ? e.exact / total : 0,
+        lot: id, amount: units[i]!, exactAmount: exact.toString(), share: toNumber(share), shareFraction: share.toString(), shareDecimal: decimal(share),
         status: state === null ? null : state.status,
-        expired: state !== null && state.status !== "none" && day(now) >= day(state.expiresAt),
+        expired: state === null || state.status === "none" ? false : time.time === null ? null : day(time.time) >= day(state.expiresAt),
+        exact,
       };
     })
-    .sort((x, y) => y.share - x.share || ((x.lot ?? "") < (y.lot ?? "") ? -1 : 1));
-  return { wallet: model.address[w]!, policy, atBlock, balance, lots, flows };
+    .filter((l) => l.amount > 0n) // no lot is listed with 0 units (rule X3)
+    .sort((x, y) => y.exact.cmp(x.exact) || ((x.lot ?? "") < (y.lot ?? "") ? -1 : 1))
+    .map(({ exact: _exact, ...l }) => l);
+  return { wallet: model.address[w]!, policy, atBlock, blockTime: time.time, timeNote: time.reason, balance, lots, flows };
 }

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -85,7 +85,27 @@ describe("goods-ledger trace (the real binary) › over an index, no chain neede
     expect(listed.flags.map((f) => [f.wallet, f.reason])).to.deep.equal([[wallet, "case 9"]]);
     const receiver = h.transfers.find((t) => t.from === wallet && t.kind === "transfer")!.to;
     const x = JSON.parse((await cli(["trace", "exposure", receiver, "--policy", "poison", "--sources", "flagged", "--store", store, "--json"])).stdout);
-    expect(x.result.sources).to.deep.equal([{ wallet, reasons: ["flagged"] }]);
+    // The flag counts from the block it was set at (the index's position, the tip): nothing the receiver got before.
+    expect(x.result.sources).to.deep.equal([{ wallet, reasons: ["flagged"], fromBlock: h.tip }]);
+    expect(x.result.exposed).to.equal("0");
     expect((await cli(["trace", "unflag", wallet, "--store", store])).stdout).to.equal(`unflagged ${wallet}\n`);
+  });
+
+  it("known defects › a mistyped --store is an error (no empty index made); a repeated --flagged wallet is one source; the source count matches the list; amounts in tokens; a lot by label", async function () {
+    const typo = join(dir, "indx");
+    const missing = await cli(["trace", "forward", wallet, "--store", typo]);
+    expect([missing.code, missing.stderr]).to.deep.equal([1, `error: no index at ${typo} (no index.sqlite there): check --store, or run \`goods-ledger index --store ${typo}\` first\n`]);
+    expect(existsSync(typo)).to.equal(false);
+    const receiver = h.transfers.find((t) => t.from === wallet && t.kind === "transfer")!.to;
+    const twice = JSON.parse((await cli(["trace", "exposure", receiver, "--policy", "poison", "--sources", "flagged", "--flagged", `${wallet},${wallet.toUpperCase().replace("0X", "0x")}`, "--store", store, "--json"])).stdout);
+    expect(twice.result.sources).to.deep.equal([{ wallet, reasons: ["flagged"], fromBlock: 0 }]);
+    const text = await cli(["trace", "exposure", receiver, "--policy", "poison", "--sources", "flagged", "--flagged", wallet, "--store", store]);
+    const sources = twice.result.bySource.length;
+    expect(text.stdout).to.match(new RegExp(`traces to ${sources} source\\(s\\) under poison \\(of 1 considered\\)`));
+    // Amounts for people are tokens (6 decimals): the inflow in base units appears as a decimal string.
+    const inflow = BigInt(twice.result.inflow);
+    expect(text.stdout).to.include(`received ${(Number(inflow) / 1e6).toString()}`);
+    const lot = await cli(["trace", "asof", "--lot", "WR-none", "--store", store]);
+    expect([lot.code, lot.stderr]).to.satisfy(([code, err]: [number, string]) => code === 1 && /^error: unknown lot "WR-none" \(id 0x[0-9a-f]{64}\) up to block \d+\n$/.test(err));
   });
 });

@@ -151,8 +151,8 @@ class Labels {
 /** Accumulates the target's exposure: exact amount by label. */
 type Tally = Map<number, Fraction>;
 
-function tallyFifo(model: TraceModel, w: number, hi: number, sources: Map<number, Source>, labels: Labels): Tally {
-  const tally: Tally = new Map();
+function tallyFifo(model: TraceModel, want: (t: number) => boolean, hi: number, sources: Map<number, Source>, labels: Labels): Map<number, Tally> {
+  const tallies = new Map<number, Tally>();
   const n = model.address.length;
   const balance: bigint[] = new Array<bigint>(n).fill(0n);
   // Only wallets that ever held taint get a queue; others hold clean value only.
@@ -216,13 +216,20 @@ function tallyFifo(model: TraceModel, w: number, hi: number, sources: Map<number
       }
       balance[t]! += a;
     }
-    if (t === w) for (let i = 0; i < carried.length; i++) if (carried[i] !== 0) tally.set(carried[i]!, (tally.get(carried[i]!) ?? Fraction.ZERO).add(new Fraction(carriedAmount[i]!)));
+    if (t !== 0 && want(t)) {
+      let tally = tallies.get(t);
+      for (let i = 0; i < carried.length; i++) {
+        if (carried[i] === 0) continue;
+        if (tally === undefined) tallies.set(t, (tally = new Map()));
+        tally.set(carried[i]!, (tally.get(carried[i]!) ?? Fraction.ZERO).add(new Fraction(carriedAmount[i]!)));
+      }
+    }
   }
-  return tally;
+  return tallies;
 }
 
-function tallyHaircut(model: TraceModel, w: number, hi: number, sources: Map<number, Source>, labels: Labels): Tally {
-  const tally: Tally = new Map();
+function tallyHaircut(model: TraceModel, want: (t: number) => boolean, hi: number, sources: Map<number, Source>, labels: Labels): Map<number, Tally> {
+  const tallies = new Map<number, Tally>();
   const n = model.address.length;
   const balance: bigint[] = new Array<bigint>(n).fill(0n);
   // Only wallets that ever held taint get a vector; the rest of a balance is clean.
@@ -260,9 +267,108 @@ function tallyHaircut(model: TraceModel, w: number, hi: number, sources: Map<num
       }
       balance[t]! += a;
     }
-    if (t === w) for (const [l, x] of carried) tally.set(l, (tally.get(l) ?? Fraction.ZERO).add(x));
+    if (t !== 0 && carried.size > 0 && want(t)) {
+      let tally = tallies.get(t);
+      if (tally === undefined) tallies.set(t, (tally = new Map()));
+      for (const [l, x] of carried) tally.set(l, (tally.get(l) ?? Fraction.ZERO).add(x));
+    }
   }
-  return tally;
+  return tallies;
+}
+
+/** A wallet's exposure before rounding: exact amounts in total, by hop count and by source. */
+interface Summary {
+  exposed: Fraction;
+  byHops: Map<number, Fraction>;
+  bySource: Map<number, { amount: Fraction; minHops: number }>;
+}
+
+const emptySummary = (): Summary => ({ exposed: Fraction.ZERO, byHops: new Map(), bySource: new Map() });
+
+/** Poison (rule E2): per receiving wallet, every tainted inflow counted fully, by its fewest hops and for each source. */
+function poisonSummaries(model: TraceModel, want: (t: number) => boolean, hi: number, sources: Map<number, Source>): Map<number, Summary> {
+  const out = new Map<number, Summary>();
+  // poisoned[v]: source → fewest hops at which v received value from it (grows over time only).
+  const poisoned = new Map<number, Map<number, number>>();
+  for (let s = 0; s < hi; s++) {
+    const f = model.from[s]!;
+    const t = model.to[s]!;
+    const a = model.amount[s]!;
+    if (f === t || a === 0n) continue; // moves nothing (rules S1, Z1)
+    const src = sources.get(f);
+    const inherited = poisoned.get(f);
+    if (inherited === undefined && (src === undefined || s < src.fromSeq)) continue;
+    const taint = new Map<number, number>();
+    if (src !== undefined && s >= src.fromSeq) taint.set(f, 1);
+    for (const [origin, h] of inherited ?? []) if (!taint.has(origin) || taint.get(origin)! > h + 1) taint.set(origin, h + 1);
+    if (t === 0) continue;
+    let p = poisoned.get(t);
+    if (p === undefined) poisoned.set(t, (p = new Map()));
+    for (const [origin, h] of taint) if (!p.has(origin) || p.get(origin)! > h) p.set(origin, h);
+    if (!want(t)) continue;
+    let sum = out.get(t);
+    if (sum === undefined) out.set(t, (sum = emptySummary()));
+    const x = new Fraction(a);
+    sum.exposed = sum.exposed.add(x);
+    let hops = Infinity;
+    for (const h of taint.values()) if (h < hops) hops = h;
+    sum.byHops.set(hops, (sum.byHops.get(hops) ?? Fraction.ZERO).add(x));
+    for (const [origin, h] of taint) {
+      const e = sum.bySource.get(origin) ?? { amount: Fraction.ZERO, minHops: h };
+      e.amount = e.amount.add(x);
+      e.minHops = Math.min(e.minHops, h);
+      sum.bySource.set(origin, e);
+    }
+  }
+  return out;
+}
+
+/** Haircut and FIFO: a receiving wallet's labelled tally as a {@link Summary}. */
+function summarize(tally: Tally | undefined, labels: Labels): Summary {
+  const sum = emptySummary();
+  for (const [label, amount] of tally ?? []) {
+    if (amount.isZero) continue;
+    const origin = labels.source[label]!;
+    const hops = labels.hops[label]!;
+    sum.exposed = sum.exposed.add(amount);
+    sum.byHops.set(hops, (sum.byHops.get(hops) ?? Fraction.ZERO).add(amount));
+    const e = sum.bySource.get(origin) ?? { amount: Fraction.ZERO, minHops: hops };
+    e.amount = e.amount.add(amount);
+    e.minHops = Math.min(e.minHops, hops);
+    sum.bySource.set(origin, e);
+  }
+  return sum;
+}
+
+/**
+ * Every wallet's exposure for one (policy, block, source set), from one replay of the history, kept per model
+ * (the last few source sets) so that further wallets are lookups: the taint of a source set is computed once,
+ * not replayed per query.
+ */
+const summaryCache = new WeakMap<TraceModel, Map<string, Map<number, Summary>>>();
+const CACHED_SOURCE_SETS = 8;
+
+function allSummaries(model: TraceModel, policy: ExposurePolicy, hi: number, sources: Map<number, Source>): Map<number, Summary> {
+  const key = `${policy}|${hi}|${[...sources].map(([w, e]) => `${w}:${e.fromSeq}`).sort().join(",")}`;
+  let byKey = summaryCache.get(model);
+  if (byKey === undefined) summaryCache.set(model, (byKey = new Map()));
+  const hit = byKey.get(key);
+  if (hit !== undefined) {
+    byKey.delete(key); // most recently used last
+    byKey.set(key, hit);
+    return hit;
+  }
+  const all = () => true;
+  let result: Map<number, Summary>;
+  if (policy === "poison") result = poisonSummaries(model, all, hi, sources);
+  else {
+    const labels = new Labels();
+    const tallies = policy === "fifo" ? tallyFifo(model, all, hi, sources, labels) : tallyHaircut(model, all, hi, sources, labels);
+    result = new Map([...tallies].map(([t, tally]) => [t, summarize(tally, labels)]));
+  }
+  byKey.set(key, result);
+  while (byKey.size > CACHED_SOURCE_SETS) byKey.delete(byKey.keys().next().value!);
+  return result;
 }
 
 /**
@@ -298,60 +404,20 @@ export function exposure(model: TraceModel, wallet: string, options: ExposureOpt
   }
   const hi = seqWindow(model, { toBlock: atBlock }).hi;
   const sources = taintSources(model, atBlock, options.flagged ?? [], options.reasons ?? SOURCE_REASONS);
-  sources.delete(w); // no self-exposure (rule E1)
-  const labels = new Labels();
   let inflow = 0n;
   for (let i = model.inStart[w]!; i < model.inStart[w + 1]! && model.inSeq[i]! < hi; i++) inflow += model.amount[model.inSeq[i]!]!;
-
-  // Exact amounts by hop count and by source (poison: by source, each transfer counts fully for each source).
-  const bySource = new Map<number, { amount: Fraction; minHops: number }>();
-  const byHops = new Map<number, Fraction>();
-  let exposed = Fraction.ZERO;
-  if (policy === "poison") {
-    // poisoned[v]: source → fewest hops at which v received value from it (grows over time only).
-    const poisoned = new Map<number, Map<number, number>>();
-    for (let s = 0; s < hi; s++) {
-      const f = model.from[s]!;
-      const t = model.to[s]!;
-      const a = model.amount[s]!;
-      if (f === t || a === 0n) continue; // moves nothing (rules S1, Z1)
-      const taint = new Map<number, number>();
-      const src = sources.get(f);
-      if (src !== undefined && s >= src.fromSeq) taint.set(f, 1);
-      for (const [origin, h] of poisoned.get(f) ?? []) if (!taint.has(origin) || taint.get(origin)! > h + 1) taint.set(origin, h + 1);
-      if (taint.size === 0) continue;
-      if (t !== 0) {
-        let p = poisoned.get(t);
-        if (p === undefined) poisoned.set(t, (p = new Map()));
-        for (const [origin, h] of taint) if (!p.has(origin) || p.get(origin)! > h) p.set(origin, h);
-      }
-      if (t === w) {
-        const x = new Fraction(a);
-        exposed = exposed.add(x);
-        const hops = Math.min(...taint.values());
-        byHops.set(hops, (byHops.get(hops) ?? Fraction.ZERO).add(x));
-        for (const [origin, h] of taint) {
-          const e = bySource.get(origin) ?? { amount: Fraction.ZERO, minHops: h };
-          e.amount = e.amount.add(x);
-          e.minHops = Math.min(e.minHops, h);
-          bySource.set(origin, e);
-        }
-      }
+  let summary: Summary;
+  if (sources.has(w)) {
+    // No self-exposure (rule E1): this wallet's own source set lacks it, so it gets a replay of its own.
+    sources.delete(w);
+    const one = (t: number) => t === w;
+    if (policy === "poison") summary = poisonSummaries(model, one, hi, sources).get(w) ?? emptySummary();
+    else {
+      const labels = new Labels();
+      summary = summarize((policy === "fifo" ? tallyFifo : tallyHaircut)(model, one, hi, sources, labels).get(w), labels);
     }
-  } else {
-    const tally = policy === "fifo" ? tallyFifo(model, w, hi, sources, labels) : tallyHaircut(model, w, hi, sources, labels);
-    for (const [label, amount] of tally) {
-      if (amount.isZero) continue;
-      const origin = labels.source[label]!;
-      const hops = labels.hops[label]!;
-      exposed = exposed.add(amount);
-      byHops.set(hops, (byHops.get(hops) ?? Fraction.ZERO).add(amount));
-      const e = bySource.get(origin) ?? { amount: Fraction.ZERO, minHops: hops };
-      e.amount = e.amount.add(amount);
-      e.minHops = Math.min(e.minHops, hops);
-      bySource.set(origin, e);
-    }
-  }
+  } else summary = allSummaries(model, policy, hi, sources).get(w) ?? emptySummary();
+  const { exposed, byHops, bySource } = summary;
   const exposedUnits = exposed.round();
   const hopsList = [...byHops].filter(([, a]) => !a.isZero).sort((x, y) => x[0] - y[0]);
   const hopUnits = allot(hopsList.map(([, a]) => a), exposedUnits);

@@ -24,6 +24,70 @@ interface Holdings {
   fifo?: { lot: number[]; amount: bigint[]; head: number }[];
   /** Haircut: per wallet, exact (lot, amount) pairs sorted by lot number. */
   haircut?: { lot: number[]; amount: Fraction[] }[];
+  /**
+   * What each transfer carried: lots `compLot[compStart[s] .. compStart[s+1])` with amounts `compAmount[…]`
+   * (bigint under FIFO, Fraction under haircut). A transfer's composition does not depend on the block a query
+   * asks about, so provenance at an earlier block replays one wallet's own transfers from these, not the history.
+   */
+  compStart: Int32Array;
+  compLot: number[];
+  compAmount: (bigint | Fraction)[];
+}
+
+/**
+ * Haircut, sender side (rules L2, L3): takes `a` units from a holding vector, the named lot first for a
+ * redemption, then each lot in proportion, exactly; reports each lot's part through `add`.
+ */
+function takeHaircut(v: { lot: number[]; amount: Fraction[] }, a: bigint, named: number, add: (lot: number, x: Fraction) => void): void {
+  let need = new Fraction(a);
+  if (named >= 0) {
+    const i = v.lot.indexOf(named);
+    if (i >= 0) {
+      const take = v.amount[i]!.cmp(need) < 0 ? v.amount[i]! : need;
+      v.amount[i] = v.amount[i]!.sub(take);
+      need = need.sub(take);
+      add(named, take);
+    }
+  }
+  let total = Fraction.ZERO;
+  for (const x of v.amount) total = total.add(x);
+  if (!need.isZero && !total.isZero) {
+    if (need.cmp(total) >= 0) {
+      // Everything the sender holds leaves; any excess is value no issue explains (incomplete data).
+      for (let i = 0; i < v.lot.length; i++) add(v.lot[i]!, v.amount[i]!);
+      add(NO_LOT, need.sub(total));
+      v.lot.length = 0;
+      v.amount.length = 0;
+    } else {
+      // Each lot leaves in proportion: amount × need / total, exactly.
+      const p = need.n * total.d;
+      const q = need.d * total.n;
+      for (let i = 0; i < v.lot.length; i++) {
+        const take = v.amount[i]!.scale(p, q);
+        v.amount[i] = v.amount[i]!.sub(take);
+        add(v.lot[i]!, take);
+      }
+    }
+  } else if (!need.isZero) add(NO_LOT, need);
+  let k = 0;
+  for (let i = 0; i < v.lot.length; i++) {
+    if (!v.amount[i]!.isZero) {
+      v.lot[k] = v.lot[i]!;
+      v.amount[k++] = v.amount[i]!;
+    }
+  }
+  v.lot.length = k;
+  v.amount.length = k;
+}
+
+/** Haircut, recipient side: merges what arrived into a holding vector (sorted by lot). */
+function addHaircut(r: { lot: number[]; amount: Fraction[] }, lots: readonly number[], amounts: readonly Fraction[]): void {
+  const m = new Map<number, Fraction>();
+  for (let i = 0; i < r.lot.length; i++) m.set(r.lot[i]!, r.amount[i]!);
+  for (let i = 0; i < lots.length; i++) if (!amounts[i]!.isZero) m.set(lots[i]!, (m.get(lots[i]!) ?? Fraction.ZERO).add(amounts[i]!));
+  const sorted = [...m.keys()].sort((x, y) => x - y);
+  r.lot = sorted;
+  r.amount = sorted.map((l) => m.get(l)!);
 }
 
 function takeFifo(q: { lot: number[]; amount: bigint[]; head: number }, need: bigint, onlyLot: number | null, out: (lot: number, a: bigint) => void): bigint {
@@ -77,7 +141,11 @@ function replay(model: TraceModel, hi: number, policy: ProvenancePolicy): Holdin
       moved.push(lot);
       movedAmount.push(a);
     };
+    const compStart = new Int32Array(hi + 1);
+    const compLot: number[] = [];
+    const compAmount: bigint[] = [];
     for (let s = 0; s < hi; s++) {
+      compStart[s] = compLot.length;
       const a = model.amount[s]!;
       const f = from[s]!;
       const t = to[s]!;
@@ -92,73 +160,81 @@ function replay(model: TraceModel, hi: number, policy: ProvenancePolicy): Holdin
         if (need > 0n) collect(NO_LOT, need); // the sender held less than it sent: the model's data is incomplete
       }
       if (t !== 0) for (let i = 0; i < moved.length; i++) pushFifo(queues[t]!, moved[i]!, movedAmount[i]!);
+      for (let i = 0; i < moved.length; i++) {
+        compLot.push(moved[i]!);
+        compAmount.push(movedAmount[i]!);
+      }
     }
-    return { fifo: queues };
+    compStart[hi] = compLot.length;
+    return { fifo: queues, compStart, compLot, compAmount };
   }
   const vec = Array.from({ length: wallets }, () => ({ lot: [] as number[], amount: [] as Fraction[] }));
+  const compStart = new Int32Array(hi + 1);
+  const compLot: number[] = [];
+  const compAmount: Fraction[] = [];
   const moving = new Map<number, Fraction>();
   const add = (lot: number, x: Fraction) => {
     if (!x.isZero) moving.set(lot, (moving.get(lot) ?? Fraction.ZERO).add(x));
   };
   for (let s = 0; s < hi; s++) {
+    compStart[s] = compLot.length;
     const f = from[s]!;
     const t = to[s]!;
     const a = model.amount[s]!;
     if (f === t || a === 0n) continue; // a self-transfer or a zero amount moves nothing (rules S1, Z1)
     moving.clear();
     if (f === 0) add(kind[s] === ISSUE ? lotOf[s]! : NO_LOT, new Fraction(a));
-    else {
-      const v = vec[f]!;
-      let need = new Fraction(a);
-      const named = kind[s] === REDEEM ? lotOf[s]! : -2;
-      if (named >= 0) {
-        const i = v.lot.indexOf(named);
-        if (i >= 0) {
-          const take = v.amount[i]!.cmp(need) < 0 ? v.amount[i]! : need;
-          v.amount[i] = v.amount[i]!.sub(take);
-          need = need.sub(take);
-          add(named, take);
-        }
-      }
-      let total = Fraction.ZERO;
-      for (const x of v.amount) total = total.add(x);
-      if (!need.isZero && !total.isZero) {
-        if (need.cmp(total) >= 0) {
-          // Everything the sender holds leaves; any excess is value no issue explains (incomplete data).
-          for (let i = 0; i < v.lot.length; i++) add(v.lot[i]!, v.amount[i]!);
-          add(NO_LOT, need.sub(total));
-          v.lot.length = 0;
-          v.amount.length = 0;
-        } else {
-          // Each lot leaves in proportion: amount × need / total, exactly.
-          const p = need.n * total.d;
-          const q = need.d * total.n;
-          for (let i = 0; i < v.lot.length; i++) {
-            const take = v.amount[i]!.scale(p, q);
-            v.amount[i] = v.amount[i]!.sub(take);
-            add(v.lot[i]!, take);
-          }
-        }
-      } else if (!need.isZero) add(NO_LOT, need);
-      let k = 0;
-      for (let i = 0; i < v.lot.length; i++) {
-        if (!v.amount[i]!.isZero) {
-          v.lot[k] = v.lot[i]!;
-          v.amount[k++] = v.amount[i]!;
-        }
-      }
-      v.lot.length = k;
-      v.amount.length = k;
-    }
-    if (t !== 0) {
-      const r = vec[t]!;
-      for (let i = 0; i < r.lot.length; i++) add(r.lot[i]!, r.amount[i]!);
-      const lots = [...moving.keys()].sort((x, y) => x - y);
-      r.lot = lots;
-      r.amount = lots.map((l) => moving.get(l)!);
+    else takeHaircut(vec[f]!, a, kind[s] === REDEEM ? lotOf[s]! : -2, add);
+    const lots = [...moving.keys()].sort((x, y) => x - y);
+    const amounts = lots.map((l) => moving.get(l)!);
+    if (t !== 0) addHaircut(vec[t]!, lots, amounts);
+    compLot.push(...lots);
+    compAmount.push(...amounts);
+  }
+  compStart[hi] = compLot.length;
+  return { haircut: vec, compStart, compLot, compAmount };
+}
+
+/**
+ * One wallet's holdings after seqs `0..hi-1`, replayed from its own transfers only, with what each inflow
+ * carried taken from the tip replay's compositions (an inflow's composition is the same whatever block is asked).
+ */
+function walletHoldings(model: TraceModel, w: number, hi: number, policy: ProvenancePolicy, tip: Holdings): Map<number, Fraction> {
+  const ins = { start: model.inStart[w]!, end: model.inStart[w + 1]! };
+  const outs = { start: model.outStart[w]!, end: model.outStart[w + 1]! };
+  const q = { lot: [] as number[], amount: [] as bigint[], head: 0 };
+  const v = { lot: [] as number[], amount: [] as Fraction[] };
+  const none = () => undefined;
+  let i = ins.start;
+  let j = outs.start;
+  for (;;) {
+    const si = i < ins.end ? model.inSeq[i]! : Infinity;
+    const sj = j < outs.end ? model.outSeq[j]! : Infinity;
+    const s = Math.min(si, sj);
+    if (s >= hi) break;
+    const a = model.amount[s]!;
+    if (s === si) {
+      i++;
+      if (a === 0n) continue;
+      const lots = tip.compLot.slice(tip.compStart[s]!, tip.compStart[s + 1]!);
+      const amounts = tip.compAmount.slice(tip.compStart[s]!, tip.compStart[s + 1]!);
+      if (policy === "fifo") lots.forEach((l, k) => pushFifo(q, l, amounts[k] as bigint));
+      else addHaircut(v, lots, amounts as Fraction[]);
+    } else {
+      j++;
+      if (a === 0n) continue;
+      const named = model.kind[s] === REDEEM ? model.lot[s]! : -2;
+      if (policy === "fifo") {
+        let need = a;
+        if (named >= 0) need = takeFifo(q, need, named, none);
+        takeFifo(q, need, null, none);
+      } else takeHaircut(v, a, named, none);
     }
   }
-  return { haircut: vec };
+  const out = new Map<number, Fraction>();
+  if (policy === "fifo") for (let k = q.head; k < q.lot.length; k++) out.set(q.lot[k]!, (out.get(q.lot[k]!) ?? Fraction.ZERO).add(new Fraction(q.amount[k]!)));
+  else for (let k = 0; k < v.lot.length; k++) out.set(v.lot[k]!, v.amount[k]!);
+  return out;
 }
 
 const cache = new WeakMap<TraceModel, Map<ProvenancePolicy, Holdings>>();
@@ -239,9 +315,12 @@ export function provenance(model: TraceModel, wallet: string, options: { policy:
     throw new TraceInputError("bad-window", `atBlock ${atBlock} is outside the indexed blocks 0..${model.tip.block}`);
   }
   const hi = seqWindow(model, { toBlock: atBlock }).hi;
-  const holdings = hi === model.size ? tipHoldings(model, policy) : replay(model, hi, policy);
-  const exactByLot = new Map<number, Fraction>();
-  if (policy === "fifo") {
+  // At the tip: a lookup in the replay (once per model and policy). Earlier: the wallet's own transfers
+  // replayed from what each carried (recorded by that same replay), not the whole history.
+  const holdings = tipHoldings(model, policy);
+  let exactByLot = new Map<number, Fraction>();
+  if (hi < model.size) exactByLot = walletHoldings(model, w, hi, policy, holdings);
+  else if (policy === "fifo") {
     const q = holdings.fifo![w]!;
     for (let i = q.head; i < q.lot.length; i++) {
       exactByLot.set(q.lot[i]!, (exactByLot.get(q.lot[i]!) ?? Fraction.ZERO).add(new Fraction(q.amount[i]!)));

@@ -124,3 +124,24 @@ export function ratioOf(ratio: number): Fraction {
 export function atLeast(x: bigint, ratio: Fraction, y: bigint): boolean {
   return x * ratio.d >= ratio.n * y;
 }
+
+/**
+ * Splits `a` whole units over parts in proportion to whole `weights` that add up to `total` (a ≤ total): each
+ * part gets weight × a / total rounded down, and the units left over go one each to the parts with the largest
+ * remainders, ties to the earlier part (rule X2: how a haircut transfer carries each lot or label). The parts
+ * add up to `a` exactly and none exceeds its weight.
+ */
+export function splitUnits(weights: readonly bigint[], total: bigint, a: bigint): bigint[] {
+  if (total <= 0n || a <= 0n) return weights.map(() => 0n);
+  if (a >= total) return [...weights];
+  const parts = weights.map((w) => (w * a) / total);
+  const rem = weights.map((w, i) => w * a - parts[i]! * total);
+  let left = a - parts.reduce((x, y) => x + y, 0n);
+  const order = weights.map((_, i) => i).sort((x, y) => (rem[y]! > rem[x]! ? 1 : rem[y]! < rem[x]! ? -1 : x - y));
+  for (let k = 0; left > 0n && k < order.length; k++) {
+    if (rem[order[k]!]! === 0n) continue;
+    parts[order[k]!]! += 1n;
+    left -= 1n;
+  }
+  return parts;
+}

@@ -3,7 +3,7 @@ import { blockEnd } from "../indexer/checkpoint.js";
 import { TraceInputError } from "./errors.js";
 import type { TraceModel } from "./model.js";
 import { seqWindow, walletNumber } from "./options.js";
-import { Fraction, allot, decimal, toNumber } from "./exact.js";
+import { Fraction, allot, decimal, splitUnits, toNumber } from "./exact.js";
 import { lowerBound } from "./search.js";
 
 /** How taint spreads: poison, haircut or FIFO (see {@link exposure}). */
@@ -230,6 +230,11 @@ function tallyFifo(model: TraceModel, want: (t: number) => boolean, hi: number, 
 
 function tallyHaircut(model: TraceModel, want: (t: number) => boolean, hi: number, sources: Map<number, Source>, labels: Labels): Map<number, Tally> {
   const tallies = new Map<number, Tally>();
+  const order = (x: number, y: number) => {
+    const ax = model.address[labels.source[x]!]!;
+    const ay = model.address[labels.source[y]!]!;
+    return ax < ay ? -1 : ax > ay ? 1 : labels.hops[x]! - labels.hops[y]!;
+  };
   const n = model.address.length;
   const balance: bigint[] = new Array<bigint>(n).fill(0n);
   // Only wallets that ever held taint get a vector; the rest of a balance is clean.
@@ -245,18 +250,24 @@ function tallyHaircut(model: TraceModel, want: (t: number) => boolean, hi: numbe
     const fromSource = src !== undefined && s >= src.fromSeq;
     if (fromSource) carried.set(labels.id(f, 1), new Fraction(a));
     const v = vectors.get(f);
-    if (v !== undefined) {
-      const b = balance[f]!;
-      for (const [l, x] of v) {
-        // The sender's taint leaves in proportion: x × a / balance (all of it when a ≥ balance).
-        const take = b <= 0n || a >= b ? x : x.scale(a, b);
-        v.set(l, x.sub(take));
-        if (!fromSource && !take.isZero) {
+    if (v !== undefined && v.size > 0) {
+      // The sender's value leaves in proportion, in whole units (rule X2): clean value and each taint label
+      // split by largest remainder, ties to clean value, then by source address and hops.
+      const labelsHeld = [...v.keys()].sort((x, y) => order(x, y));
+      const weights = labelsHeld.map((l) => v.get(l)!.n);
+      const tainted = weights.reduce((x, y) => x + y, 0n);
+      const b = balance[f]! > tainted ? balance[f]! : tainted;
+      const parts = splitUnits([b - tainted, ...weights], b, a);
+      labelsHeld.forEach((l, k) => {
+        const take = parts[k + 1]!;
+        const left = weights[k]! - take;
+        if (left === 0n) v.delete(l);
+        else v.set(l, new Fraction(left));
+        if (!fromSource && take > 0n) {
           const label = labels.id(labels.source[l]!, labels.hops[l]! + 1);
-          carried.set(label, (carried.get(label) ?? Fraction.ZERO).add(take));
+          carried.set(label, (carried.get(label) ?? Fraction.ZERO).add(new Fraction(take)));
         }
-      }
-      for (const [l, x] of v) if (x.isZero) v.delete(l);
+      });
     }
     if (f !== 0) balance[f]! -= a;
     if (t !== 0) {

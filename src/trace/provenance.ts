@@ -4,7 +4,7 @@ import type { TraceModel } from "./model.js";
 import { seqWindow, walletNumber } from "./options.js";
 import type { LotStatus } from "./registry.js";
 import { blockEnd } from "../indexer/checkpoint.js";
-import { Fraction, allot, decimal, toNumber } from "./exact.js";
+import { Fraction, allot, decimal, splitUnits, toNumber } from "./exact.js";
 import { blockTime } from "./model.js";
 
 /** How value is attributed to lots as it moves. */
@@ -35,40 +35,34 @@ interface Holdings {
 }
 
 /**
- * Haircut, sender side (rules L2, L3): takes `a` units from a holding vector, the named lot first for a
- * redemption, then each lot in proportion, exactly; reports each lot's part through `add`.
+ * Haircut, sender side (rules L2, L3, X2): takes `a` units from a holding vector, the named lot first for a
+ * redemption, then each lot in proportion to the holding, in whole units (largest remainder, ties to the
+ * smaller lot id, as `rank` orders lots); reports each lot's part through `add`. Holdings stay whole units.
  */
-function takeHaircut(v: { lot: number[]; amount: Fraction[] }, a: bigint, named: number, add: (lot: number, x: Fraction) => void): void {
-  let need = new Fraction(a);
+function takeHaircut(v: { lot: number[]; amount: Fraction[] }, a: bigint, named: number, rank: Int32Array, add: (lot: number, x: Fraction) => void): void {
+  let need = a;
   if (named >= 0) {
     const i = v.lot.indexOf(named);
     if (i >= 0) {
-      const take = v.amount[i]!.cmp(need) < 0 ? v.amount[i]! : need;
-      v.amount[i] = v.amount[i]!.sub(take);
-      need = need.sub(take);
-      add(named, take);
+      const have = v.amount[i]!.n;
+      const take = have < need ? have : need;
+      v.amount[i] = new Fraction(have - take);
+      need -= take;
+      add(named, new Fraction(take));
     }
   }
-  let total = Fraction.ZERO;
-  for (const x of v.amount) total = total.add(x);
-  if (!need.isZero && !total.isZero) {
-    if (need.cmp(total) >= 0) {
-      // Everything the sender holds leaves; any excess is value no issue explains (incomplete data).
-      for (let i = 0; i < v.lot.length; i++) add(v.lot[i]!, v.amount[i]!);
-      add(NO_LOT, need.sub(total));
-      v.lot.length = 0;
-      v.amount.length = 0;
-    } else {
-      // Each lot leaves in proportion: amount × need / total, exactly.
-      const p = need.n * total.d;
-      const q = need.d * total.n;
-      for (let i = 0; i < v.lot.length; i++) {
-        const take = v.amount[i]!.scale(p, q);
-        v.amount[i] = v.amount[i]!.sub(take);
-        add(v.lot[i]!, take);
-      }
-    }
-  } else if (!need.isZero) add(NO_LOT, need);
+  const order = v.lot.map((_, i) => i).sort((x, y) => rank[v.lot[x]! + 1]! - rank[v.lot[y]! + 1]!);
+  const weights = order.map((i) => v.amount[i]!.n);
+  const total = weights.reduce((x, y) => x + y, 0n);
+  if (need > 0n) {
+    const parts = splitUnits(weights, total, need);
+    order.forEach((i, k) => {
+      v.amount[i] = new Fraction(weights[k]! - parts[k]!);
+      add(v.lot[i]!, new Fraction(parts[k]!));
+    });
+    // The sender held less than it sent: the excess is value no issue explains (incomplete data).
+    if (need > total) add(NO_LOT, new Fraction(need - total));
+  }
   let k = 0;
   for (let i = 0; i < v.lot.length; i++) {
     if (!v.amount[i]!.isZero) {
@@ -78,6 +72,20 @@ function takeHaircut(v: { lot: number[]; amount: Fraction[] }, a: bigint, named:
   }
   v.lot.length = k;
   v.amount.length = k;
+}
+
+const ranks = new WeakMap<TraceModel, Int32Array>();
+
+/** Lot number + 1 → its position in lot-id order (value no issue explains, lot -1, first). */
+function lotRank(model: TraceModel): Int32Array {
+  let r = ranks.get(model);
+  if (r === undefined) {
+    r = new Int32Array(model.lots.length + 1);
+    const order = model.lots.map((_, i) => i).sort((x, y) => (model.lots[x]! < model.lots[y]! ? -1 : 1));
+    order.forEach((lot, k) => (r![lot + 1] = k + 1));
+    ranks.set(model, r);
+  }
+  return r;
 }
 
 /** Haircut, recipient side: merges what arrived into a holding vector (sorted by lot). */
@@ -168,6 +176,7 @@ function replay(model: TraceModel, hi: number, policy: ProvenancePolicy): Holdin
     compStart[hi] = compLot.length;
     return { fifo: queues, compStart, compLot, compAmount };
   }
+  const rank = lotRank(model);
   const vec = Array.from({ length: wallets }, () => ({ lot: [] as number[], amount: [] as Fraction[] }));
   const compStart = new Int32Array(hi + 1);
   const compLot: number[] = [];
@@ -184,7 +193,7 @@ function replay(model: TraceModel, hi: number, policy: ProvenancePolicy): Holdin
     if (f === t || a === 0n) continue; // a self-transfer or a zero amount moves nothing (rules S1, Z1)
     moving.clear();
     if (f === 0) add(kind[s] === ISSUE ? lotOf[s]! : NO_LOT, new Fraction(a));
-    else takeHaircut(vec[f]!, a, kind[s] === REDEEM ? lotOf[s]! : -2, add);
+    else takeHaircut(vec[f]!, a, kind[s] === REDEEM ? lotOf[s]! : -2, rank, add);
     const lots = [...moving.keys()].sort((x, y) => x - y);
     const amounts = lots.map((l) => moving.get(l)!);
     if (t !== 0) addHaircut(vec[t]!, lots, amounts);
@@ -228,7 +237,7 @@ function walletHoldings(model: TraceModel, w: number, hi: number, policy: Proven
         let need = a;
         if (named >= 0) need = takeFifo(q, need, named, none);
         takeFifo(q, need, null, none);
-      } else takeHaircut(v, a, named, none);
+      } else takeHaircut(v, a, named, lotRank(model), none);
     }
   }
   const out = new Map<number, Fraction>();
@@ -252,9 +261,9 @@ function tipHoldings(model: TraceModel, policy: ProvenancePolicy): Holdings {
 export interface LotShare {
   /** The lot id, or null for value no issue explains. */
   lot: Hex | null;
-  /** Base units (haircut: the exact amount rounded, largest remainder, so that the lots add up to the balance). */
+  /** Base units (haircut: whole units, each transfer split by largest remainder, so the lots add up to the balance). */
   amount: bigint;
-  /** The exact amount: base units, or a fraction "n/d" of base units under haircut. */
+  /** The same amount as a decimal string of base units (kept for packs made while haircut used fractions). */
   exactAmount: string;
   /** Fraction of the balance as a number, 0..1 (for display; see `shareFraction`). */
   share: number;

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { Fraction, allot, decimal } from "../../src/trace/exact.js";
+import { Fraction, allot, decimal, splitUnits } from "../../src/trace/exact.js";
 import { exposure } from "../../src/trace/exposure.js";
 import { provenance } from "../../src/trace/provenance.js";
 import { HistoryBuilder, LOT, W } from "./build.js";
@@ -41,17 +41,24 @@ describe("exact arithmetic (docs/TRACE.md X1–X4)", function () {
     }
   });
 
-  it("haircut lot amounts › add up exactly to the balance by largest remainder, exact amounts and shares given as fractions", function () {
-    // W1 holds 1 of lot 0, 1 of lot 1, 1 of lot 2 and sends 1 to W2: W2 holds 1/3 of each.
-    const model = new HistoryBuilder().issue(1, W(1), 1n, LOT(0)).issue(1, W(1), 1n, LOT(1)).issue(1, W(1), 1n, LOT(2)).transfer(2, W(1), W(2), 1n).model();
+  it("haircut › each transfer carries whole units by largest remainder (ties to the smaller lot id), so lots always add up to the balance", function () {
+    // W1 holds 1 unit of each of lots 0, 1, 2 and sends 1 to W2: a third of a unit of each is not a unit; the
+    // unit goes to the largest remainder, all equal, so to the smallest lot id.
+    const model = new HistoryBuilder().issue(1, W(1), 1n, LOT(2)).issue(1, W(1), 1n, LOT(0)).issue(1, W(1), 1n, LOT(1)).transfer(2, W(1), W(2), 1n).model();
     const r = provenance(model, W(2), { policy: "haircut" });
-    expect(r.balance).to.equal(1n);
-    // Three exact thirds: one lot gets the unit (ties to the smaller lot id); the other two round to 0 and are not listed.
-    expect(r.lots.map((l) => [l.lot, l.amount, l.exactAmount, l.shareFraction, l.shareDecimal])).to.deep.equal([[LOT(0), 1n, "1/3", "1/3", "0.333333333333"]]);
+    expect(r.lots.map((l) => [l.lot, l.amount, l.shareFraction, l.shareDecimal])).to.deep.equal([[LOT(0), 1n, "1", "1"]]);
     const w1 = provenance(model, W(1), { policy: "haircut" });
-    // W1 keeps 2/3 of each of three lots (2 units): the two units go to the two smaller lot ids; lot 2 rounds to 0 and is not listed.
-    expect(w1.balance).to.equal(2n);
-    expect(w1.lots.map((l) => [l.lot, l.amount, l.exactAmount])).to.deep.equal([[LOT(0), 1n, "2/3"], [LOT(1), 1n, "2/3"]]);
+    expect(w1.lots.map((l) => [l.lot, l.amount, l.shareFraction])).to.deep.equal([[LOT(1), 1n, "1/2"], [LOT(2), 1n, "1/2"]]);
+    // 7 units split 5:2 send 3: 15/7 = 2.14 and 6/7 = 0.86: floors 2 and 0, the leftover unit to the larger remainder (6/7).
+    const m2 = new HistoryBuilder().issue(1, W(3), 5n, LOT(0)).issue(1, W(3), 2n, LOT(1)).transfer(2, W(3), W(4), 3n).model();
+    expect(provenance(m2, W(4), { policy: "haircut" }).lots.map((l) => [l.lot, l.amount])).to.deep.equal([[LOT(0), 2n], [LOT(1), 1n]]);
+  });
+
+  it("splitUnits › proportional whole units, the remainder to the largest remainders, ties to the earlier part; never more than a part holds", function () {
+    expect(splitUnits([5n, 2n], 7n, 3n)).to.deep.equal([2n, 1n]);
+    expect(splitUnits([1n, 1n, 1n], 3n, 2n)).to.deep.equal([1n, 1n, 0n]);
+    expect(splitUnits([4n, 6n], 10n, 10n)).to.deep.equal([4n, 6n]);
+    expect(splitUnits([2n ** 64n, 1n], 2n ** 64n + 1n, 2n ** 63n)).to.deep.equal([2n ** 63n, 0n]);
   });
 
   it("allot › floors, then one unit each to the largest remainders; ties to the earlier part; the sum is exact", function () {

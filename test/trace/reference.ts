@@ -255,49 +255,61 @@ export function refProvenanceFifo(transfers: readonly TransferRow[], wallet: Add
   return out;
 }
 
-/** Haircut lot provenance with exact fractions: lot → exact amount held by `wallet` after the history. */
-export function refProvenanceHaircut(transfers: readonly TransferRow[], wallet: Address): Map<string | null, Frac> {
-  const vec = new Map<Address, Map<string | null, Frac>>();
+/**
+ * X2: a haircut transfer of `a` units splits over the sender's holdings in proportion, in whole units: each
+ * part weight × a / total rounded down, then one more unit each for the largest remainders, ties to the
+ * earlier entry. Entries come in tie order. Everything leaves when a ≥ total.
+ */
+export function refSplit<K>(entries: readonly [K, bigint][], a: bigint): [K, bigint][] {
+  const total = entries.reduce((x, [, w]) => x + w, 0n);
+  if (a >= total) return entries.map(([k, w]) => [k, w]);
+  const rows = entries.map(([k, w], i) => ({ k, i, part: (w * a) / total, rem: (w * a) % total }));
+  let left = a - rows.reduce((x, r) => x + r.part, 0n);
+  for (const r of [...rows].sort((x, y) => (x.rem === y.rem ? x.i - y.i : x.rem > y.rem ? -1 : 1))) {
+    if (left === 0n || r.rem === 0n) break;
+    r.part += 1n;
+    left -= 1n;
+  }
+  return rows.map((r) => [r.k, r.part]);
+}
+
+/** Lot ids in tie order: value no issue explains (null) first, then by id. */
+const byLotId = (x: string | null, y: string | null) => ((x ?? "") < (y ?? "") ? -1 : (x ?? "") > (y ?? "") ? 1 : 0);
+
+/** Haircut lot provenance in whole units (L2, L3, X2): lot → units held by `wallet` after the history. */
+export function refProvenanceHaircut(transfers: readonly TransferRow[], wallet: Address): Map<string | null, bigint> {
+  const vec = new Map<Address, Map<string | null, bigint>>();
   const of = (w: Address) => vec.get(w) ?? (vec.set(w, new Map()), vec.get(w)!);
   for (const t of transfers) {
     if (!carries(t)) continue;
-    const moving = new Map<string | null, Frac>();
-    const put = (lot: string | null, x: Frac) => moving.set(lot, (moving.get(lot) ?? ZERO_FRAC).add(x));
-    if (t.from === ZERO) put(t.kind === "issue" ? t.lot : null, new Frac(t.amount));
+    const moving = new Map<string | null, bigint>();
+    const put = (lot: string | null, x: bigint) => moving.set(lot, (moving.get(lot) ?? 0n) + x);
+    if (t.from === ZERO) put(t.kind === "issue" ? t.lot : null, t.amount);
     else {
       const v = of(t.from);
-      let need = new Frac(t.amount);
+      let need = t.amount;
       if (t.kind === "redeem" && v.has(t.lot)) {
         const have = v.get(t.lot)!;
-        const take = have.lessThan(need) ? have : need;
-        v.set(t.lot, have.sub(take));
-        need = need.sub(take);
+        const take = have < need ? have : need;
+        v.set(t.lot, have - take);
+        need -= take;
         put(t.lot, take);
       }
-      let total = ZERO_FRAC;
-      for (const x of v.values()) total = total.add(x);
-      if (!need.zero) {
-        if (total.lessThan(need) || (!total.zero && !need.lessThan(total))) {
-          for (const [lot, x] of v) put(lot, x);
-          v.clear();
-          if (total.lessThan(need)) put(null, need.sub(total));
-        } else {
-          const share = need.div(total);
-          for (const [lot, x] of v) {
-            const take = x.mul(share);
-            v.set(lot, x.sub(take));
-            put(lot, take);
-          }
-        }
+      const held = [...v].filter(([, x]) => x > 0n).sort((x, y) => byLotId(x[0], y[0]));
+      const total = held.reduce((x, [, w]) => x + w, 0n);
+      for (const [lot, part] of refSplit(held, need)) {
+        v.set(lot, v.get(lot)! - part);
+        put(lot, part);
       }
+      if (need > total) put(null, need - total);
     }
     if (t.to !== ZERO) {
       const r = of(t.to);
-      for (const [lot, x] of moving) if (!x.zero) r.set(lot, (r.get(lot) ?? ZERO_FRAC).add(x));
+      for (const [lot, x] of moving) if (x > 0n) r.set(lot, (r.get(lot) ?? 0n) + x);
     }
   }
-  const out = new Map<string | null, Frac>();
-  for (const [lot, x] of of(wallet)) if (!x.zero) out.set(lot, x);
+  const out = new Map<string | null, bigint>();
+  for (const [lot, x] of of(wallet)) if (x > 0n) out.set(lot, x);
   return out;
 }
 
@@ -390,37 +402,43 @@ export function refExposureFifo(transfers: readonly TransferRow[], wallet: Addre
   return out;
 }
 
-/** Haircut exposure with exact fractions (E2). */
+/** Haircut exposure in whole units (E2, X2): clean value first, then labels by source address and hops. */
 export function refExposureHaircut(transfers: readonly TransferRow[], wallet: Address, sources: RefSources): RefExposure {
   const out: RefExposure = { byHops: new Map(), bySource: new Map() };
-  const vec = new Map<Address, Map<Label, Frac>>();
+  const vec = new Map<Address, Map<Label, bigint>>();
   const of = (w: Address) => vec.get(w) ?? (vec.set(w, new Map()), vec.get(w)!);
+  const tieOrder = (x: Label, y: Label) => {
+    if (x === y) return 0;
+    if (x === "clean") return -1;
+    if (y === "clean") return 1;
+    const [sx, hx] = x.split("|") as [string, string];
+    const [sy, hy] = y.split("|") as [string, string];
+    return sx < sy ? -1 : sx > sy ? 1 : Number(hx) - Number(hy);
+  };
   transfers.forEach((t, i) => {
     if (!carries(t)) return;
-    const moving = new Map<Label, Frac>();
-    const put = (l: Label, x: Frac) => moving.set(l, (moving.get(l) ?? ZERO_FRAC).add(x));
-    if (t.from === ZERO) put("clean", new Frac(t.amount));
+    const moving = new Map<Label, bigint>();
+    const put = (l: Label, x: bigint) => moving.set(l, (moving.get(l) ?? 0n) + x);
+    if (t.from === ZERO) put("clean", t.amount);
     else {
       const v = of(t.from);
-      let total = ZERO_FRAC;
-      for (const x of v.values()) total = total.add(x);
-      const share = total.zero ? ZERO_FRAC : new Frac(t.amount).lessThan(total) ? new Frac(t.amount).div(total) : new Frac(1n);
-      for (const [l, x] of v) {
-        const take = x.mul(share);
-        v.set(l, x.sub(take));
-        put(further(l), take);
+      const held = [...v].filter(([, x]) => x > 0n).sort((x, y) => tieOrder(x[0], y[0]));
+      const total = held.reduce((x, [, w]) => x + w, 0n);
+      for (const [l, part] of refSplit(held, t.amount)) {
+        v.set(l, v.get(l)! - part);
+        put(further(l), part);
       }
-      if (total.lessThan(new Frac(t.amount))) put("clean", new Frac(t.amount).sub(total));
+      if (t.amount > total) put("clean", t.amount - total);
       if (sources.has(t.from) && i >= sources.get(t.from)!) {
         moving.clear();
-        put(`${t.from}|1`, new Frac(t.amount));
+        put(`${t.from}|1`, t.amount);
       }
     }
     if (t.to !== ZERO) {
       const r = of(t.to);
-      for (const [l, x] of moving) if (!x.zero) r.set(l, (r.get(l) ?? ZERO_FRAC).add(x));
+      for (const [l, x] of moving) if (x > 0n) r.set(l, (r.get(l) ?? 0n) + x);
     }
-    if (t.to === wallet) for (const [l, x] of moving) recordTaint(out, l, x);
+    if (t.to === wallet) for (const [l, x] of moving) recordTaint(out, l, new Frac(x));
   });
   return out;
 }

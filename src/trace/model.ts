@@ -87,7 +87,7 @@ export function blockTime(model: TraceModel, block: number): { time: number; rea
 }
 
 /** First index in `list[from..to)` (ascending) with value ≥ x, or `to`. */
-function lower(list: Int32Array, from: number, to: number, x: number): number {
+export function lowerBound(list: ArrayLike<number>, from: number, to: number, x: number): number {
   let lo = from;
   let hi = to;
   while (lo < hi) {
@@ -107,7 +107,7 @@ export function degree(model: TraceModel, w: number, lo = 0, hi = model.size): n
   const count = (start: Int32Array, list: Int32Array) => {
     const a = start[w]!;
     const b = start[w + 1]!;
-    return lower(list, a, b, hi) - lower(list, a, b, lo);
+    return lowerBound(list, a, b, hi) - lowerBound(list, a, b, lo);
   };
   return count(model.outStart, model.outSeq) + count(model.inStart, model.inSeq);
 }

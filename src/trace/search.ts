@@ -1,4 +1,4 @@
-import { degree } from "./model.js";
+import { degree, lowerBound } from "./model.js";
 import type { TraceModel } from "./model.js";
 import type { SeqWindow } from "./options.js";
 
@@ -47,17 +47,7 @@ export interface SearchResult {
   recPrev: number[];
 }
 
-/** First index in `list[from..to)` (ascending) with value ≥ x, or `to`. */
-export function lowerBound(list: ArrayLike<number>, from: number, to: number, x: number): number {
-  let lo = from;
-  let hi = to;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (list[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+export { lowerBound };
 
 /**
  * Layered time-respecting search (a hop-bounded earliest-arrival / latest-departure sweep).

@@ -7,6 +7,8 @@ import type { Address, BlockHeader, Hex, LedgerEventRow, SyncBatch, TransferRow 
 import { loadModel } from "../../src/trace/model.js";
 import { provenance } from "../../src/trace/provenance.js";
 import { traceForward } from "../../src/trace/trace.js";
+import { exposure } from "../../src/trace/exposure.js";
+import { refExposureHaircut, refProvenanceHaircut, refTrace } from "../trace/reference.js";
 import { commitHistory, historyArbitrary, modelOf } from "../trace/history.js";
 import { onEachStore } from "./stores.js";
 import { propertyParams } from "../support/seed.js";
@@ -182,6 +184,17 @@ describe("Store › the same suite on every implementation", function () {
           if (wallet !== undefined) {
             expect(traceForward(fromStore, { wallet }, { hops: 3 })).to.deep.equal({ ...traceForward(inMemory, { wallet }, { hops: 3 }), atBlock: h.tip });
             expect(provenance(fromStore, wallet, { policy: "fifo" })).to.deep.equal(provenance(inMemory, wallet, { policy: "fifo" }));
+            // The model read back from this store agrees with the brute-force references of docs/TRACE.md too.
+            const edges = traceForward(fromStore, { wallet }, { hops: 3 }).edges.map((e) => [h.transfers.findIndex((t) => t.checkpoint === e.id), e.hop]);
+            expect(edges).to.deep.equal(refTrace(h.transfers, "forward", { wallet }, 3, {}, 1_000).slice(0, 10_000));
+            expect(new Map(provenance(fromStore, wallet, { policy: "haircut" }).lots.map((l) => [l.lot, l.amount]))).to.deep.equal(refProvenanceHaircut(h.transfers, wallet));
+            const flagged = h.wallets[2]!;
+            const receiver = h.transfers.find((t) => t.kind === "transfer" && t.to !== flagged)?.to;
+            if (receiver !== undefined && fromStore.walletId.has(flagged)) {
+              const x = exposure(fromStore, receiver, { policy: "haircut", flagged: [flagged], reasons: ["flagged"] });
+              const ref = refExposureHaircut(h.transfers, receiver, new Map(receiver === flagged ? [] : [[flagged, 0]]));
+              expect(x.byHops.map((b) => [b.hops, b.exactAmount])).to.deep.equal([...ref.byHops].sort((a, b) => a[0] - b[0]).map(([k, v]) => [k, v.toString()]));
+            }
           }
           expect(fromStore.tip).to.deep.equal({ block: h.tip, hash: hash(h.tip), timestamp: h.times[h.tip] });
           // The store itself: its position is the tip, nothing lies after the last transfer and event, and it

@@ -11,6 +11,8 @@ import { TOKEN_DECIMALS, formatAmount, parseAmount } from "../../src/sdk/amounts
 import { decodeCheckpoint } from "../../src/indexer/checkpoint.js";
 import { indexedDeployment } from "../../src/indexer/sync.js";
 import { toAddress } from "../../src/indexer/types.js";
+import type { Store } from "../../src/indexer/store/store.js";
+import { lotIdOf } from "../../src/trace/asof.js";
 import { ALERT_TYPES } from "../../src/trace/alerts.js";
 import { EXPOSURE_POLICIES, SOURCE_REASONS } from "../../src/trace/exposure.js";
 import { buildPack, verifyPack, type EvidencePack } from "../../src/trace/evidence.js";
@@ -106,11 +108,26 @@ function traceParams(o: WindowFlags): TraceParams {
   };
 }
 
+/** Lot labels the index knows (`trace label`, or a label used in `trace asof --lot`): id → label. */
+let lotLabels = new Map<string, string>();
+const LABELS_META = "lotLabels";
+/** A lot as people read it: its label where one is known, else its id shortened. */
+const lotName = (id: string | null, full = false) => (id === null ? "" : lotLabels.get(id) ?? (full ? id : short(id)));
+
+async function loadLabels(store: Store): Promise<Map<string, string>> {
+  const raw = await store.getMeta(LABELS_META);
+  return new Map(Object.entries(raw === null ? {} : (JSON.parse(raw) as Record<string, string>)));
+}
+
+async function saveLabels(store: Store, labels: Map<string, string>): Promise<void> {
+  await store.setMeta(LABELS_META, JSON.stringify(Object.fromEntries([...labels].sort())));
+}
+
 function edgeRows(edges: readonly TraceEdge[], withPath = false): string[] {
   return table([
     ["hop", "transfer", "from", "to", "amount", "kind", "lot", "recipient then", ...(withPath ? ["path"] : [])],
     ...edges.map((e) => [
-      String(e.hop), tid(e.id), party(e.from, "from"), party(e.to, "to"), `${fmt(e.amount)}${e.zeroValue ? " (zero-value)" : ""}`, e.kind, e.lot === null ? "" : short(e.lot),
+      String(e.hop), tid(e.id), party(e.from, "from"), party(e.to, "to"), `${fmt(e.amount)}${e.zeroValue ? " (zero-value)" : ""}`, e.kind, lotName(e.lot),
       `${e.toState.status}${e.toState.denylisted ? ", denylisted" : ""}`, ...(withPath ? [String((e as TraceEdge & { pathLength: number }).pathLength)] : []),
     ]),
   ]);
@@ -141,7 +158,7 @@ function human(a: QueryResult): string[] {
       const r = a.result;
       return [
         `lots behind ${r.wallet}'s balance of ${fmt(r.balance)} at block ${r.atBlock} (${r.policy}):`,
-        ...table([["lot", "amount", "share", "lot status"], ...r.lots.map((l) => [l.lot ?? "(no issue event)", fmt(l.amount), `${(l.share * 100).toFixed(2)}% (${l.shareFraction})`, `${l.status ?? ""}${l.expired === true ? ", expired" : l.expired === null ? ", expiry unknown" : ""}`])]),
+        ...table([["lot", "amount", "share", "lot status"], ...r.lots.map((l) => [l.lot === null ? "(no issue event)" : lotName(l.lot, true), fmt(l.amount), `${(l.share * 100).toFixed(2)}% (${l.shareFraction})`, `${l.status ?? ""}${l.expired === true ? ", expired" : l.expired === null ? ", expiry unknown" : ""}`])]),
         ...(r.timeNote === null ? [] : [`note: lot expiry unknown: ${r.timeNote}`]),
         `flows: issued ${fmt(r.flows.issued)}, received ${fmt(r.flows.received)}, sent ${fmt(r.flows.sent)}, redeemed ${fmt(r.flows.redeemed)}, seized in ${fmt(r.flows.seizedIn)} / out ${fmt(r.flows.seizedOut)}, recovered in ${fmt(r.flows.recoveredIn)} / out ${fmt(r.flows.recoveredOut)}`,
       ];
@@ -169,7 +186,7 @@ function human(a: QueryResult): string[] {
       if (r.kind === "wallet") return [w(`at block ${r.atBlock}, `, r.wallet), ...(r.wallet.timeNote === null ? [] : [`note: KYC expiry unknown: ${r.wallet.timeNote}`])];
       if (r.kind === "lot") {
         return [
-          `at block ${r.atBlock}, lot ${r.lot}: ${r.state.status}, valuation ${fmt(r.state.valuation)}, redeemed ${fmt(r.state.redeemed)}, expires ${new Date(r.state.expiresAt * 1000).toISOString()}${r.expired === true ? " (expired then)" : ""}`,
+          `at block ${r.atBlock}, lot ${lotLabels.has(r.lot) ? `${lotLabels.get(r.lot)} (${r.lot})` : r.lot}: ${r.state.status}, valuation ${fmt(r.state.valuation)}, redeemed ${fmt(r.state.redeemed)}, expires ${new Date(r.state.expiresAt * 1000).toISOString()}${r.expired === true ? " (expired then)" : ""}`,
           ...(r.timeNote === null ? [] : [`note: expiry unknown: ${r.timeNote}`]),
         ];
       }
@@ -194,6 +211,12 @@ async function answer(ctx: CliContext, query: TraceQuery, o: OutputOptions): Pro
     }
     const model = await runIndexer(() => loadModel(store));
     const result = await runIndexer(async () => runQuery(model, query));
+    lotLabels = await loadLabels(store);
+    if (query.kind === "asof" && query.lot !== undefined && result.kind === "asof" && result.result.kind === "lot" && !query.lot.startsWith("0x")) {
+      // A label that resolved to an indexed lot: remember it, so outputs name the lot by it.
+      lotLabels.set(result.result.lot, query.lot);
+      await saveLabels(store, lotLabels);
+    }
     let format: ExportFormat | null = o.csv ? "csv" : o.graphml ? "graphml" : null;
     if (o.out !== undefined && format === null) format = ({ ".csv": "csv", ".graphml": "graphml" } as Record<string, ExportFormat>)[extname(o.out)] ?? "json";
     const text = format === null ? null : await runIndexer(async () => exportResult(result, format!));
@@ -320,6 +343,38 @@ export function register(program: Command, ctx: CliContext): void {
         if (!v.ok) process.exitCode = 1;
       } finally {
         await store?.close();
+      }
+    });
+
+  trace
+    .command("label <labels...>")
+    .description("teach the index lot labels (e.g. warehouse receipt numbers): outputs then name lots by label; the id is the label's keccak256")
+    .addOption(storeOption())
+    .addHelpText("after", examples("trace label WR-2026-0001 WR-2026-0002", "trace labels"))
+    .action(async (labels: string[], o: { store?: string }) => {
+      const store = await openIndex(ctx, o.store, { mustExist: true });
+      try {
+        const known = await loadLabels(store);
+        const model = await runIndexer(() => loadModel(store));
+        const added = labels.map((label) => ({ label, lot: lotIdOf(label), indexed: model.lotId.has(lotIdOf(label)) }));
+        for (const a of added) known.set(a.lot, a.label);
+        await saveLabels(store, known);
+        ctx.out.result({ labels: added }, added.map((a) => `${a.label} = ${a.lot}${a.indexed ? "" : " (no such lot indexed yet)"}`));
+      } finally {
+        await store.close();
+      }
+    });
+  trace
+    .command("labels")
+    .description("list the lot labels the index knows")
+    .addOption(storeOption())
+    .action(async (o: { store?: string }) => {
+      const store = await openIndex(ctx, o.store, { mustExist: true });
+      try {
+        const known = [...(await loadLabels(store))].map(([lot, label]) => ({ label, lot }));
+        ctx.out.result({ labels: known }, known.length === 0 ? "no lot labels" : table([["label", "lot"], ...known.map((k) => [k.label, k.lot])]));
+      } finally {
+        await store.close();
       }
     });
 

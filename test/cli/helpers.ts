@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const bin = fileURLToPath(new URL("../../bin/goods-ledger.js", import.meta.url));
+/** The `goods-ledger` program. */
+export const bin = fileURLToPath(new URL("../../bin/goods-ledger.js", import.meta.url));
 
 /** What one run of the binary printed. */
 export interface CliRun {

@@ -75,10 +75,11 @@ export default new Proxy(function () {}, {
   },
 };
 
-/** Packages loaded from node_modules at run time: every dependency but viem's family, and ws's native extras. */
+/** Packages loaded from node_modules at run time: every dependency but viem's family and commander (each
+ * external package costs a module resolution per chunk that imports it), and ws's native extras. */
 function externals() {
   const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
-  const bundled = new Set(["viem"]);
+  const bundled = new Set(["viem", "commander"]);
   const names = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies, ...pkg.optionalDependencies }).filter((n) => !bundled.has(n));
   return [...names, ...names.map((n) => `${n}/*`), "bufferutil", "utf-8-validate"];
 }
@@ -110,14 +111,16 @@ export async function build() {
     platform: "node",
     format: "esm",
     target: "node22",
-    // viem (and what it uses) is bundled: tree-shaken, it loads in a fraction of the time of its whole ES module
-    // graph. Every other package stays in node_modules.
+    // viem (and what it uses) and commander are bundled: tree-shaken, viem loads in a fraction of the time of its
+    // whole ES module graph. Every other package stays in node_modules.
     external: externals(),
     outdir: tmp,
     entryNames: "[name]",
     chunkNames: "chunk-[hash]",
     outExtension: { ".js": ".mjs" },
     splitting: true,
+    // Bundled CommonJS (commander) requires Node's built-in modules.
+    banner: { js: 'import { createRequire as __goodsLedgerCreateRequire } from "node:module"; const require = __goodsLedgerCreateRequire(import.meta.url);' },
     metafile: true,
     logLevel: "error",
     plugins: [importMetaUrl, lazyPackages],

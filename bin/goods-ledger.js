@@ -1,5 +1,5 @@
 #!/bin/sh
-":" //; d="$(dirname "$(readlink -f "$0")")"; n="$d/../node_modules/node/bin/node"; [ -x "$n" ] || n=node; exec "$n" "$0" "$@"
+":" //; d="${0%/*}"; for n in "$d/node" "$d/../node_modules/node/bin/node" "$(dirname "$(readlink -f "$0")")/../node_modules/node/bin/node" node; do [ -x "$n" ] || [ "$n" = node ] && break; done; exec "$n" "$0" "$@"
 // The `goods-ledger` command.
 //
 // Run as a program, the line above (a no-op in JavaScript) makes the shell *replace itself* with the project's

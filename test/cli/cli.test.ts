@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildProgram } from "../../scripts/cli.js";
+import { buildProgram, commandGroupModules, loadCommandGroups } from "../../scripts/cli.js";
 import { CliContext } from "../../scripts/lib/context.js";
 import { devAccounts } from "../../scripts/lib/keystore.js";
 import { CliSandbox, type CliRun } from "./helpers.js";
@@ -48,8 +48,19 @@ describe("goods-ledger CLI (the real binary against its own local chain)", funct
   after(() => sandbox.dispose());
 
   describe("help", function () {
-    it("lists every command group, and every command's help has examples", function () {
-      const program = buildProgram(new CliContext());
+    it("each command group registers exactly the top-level commands it is listed with (a run loads only its group)", async function () {
+      for (const group of commandGroupModules) {
+        const program = buildProgram(new CliContext(), [await group.load()]);
+        expect(program.commands.map((c) => c.name())).to.deep.equal(group.commands);
+      }
+      const only = await loadCommandGroups(["node", "goods-ledger", "--rpc-url", "http://127.0.0.1:1", "-n", "x", "balance", "0x1"]);
+      expect(only).to.have.length(1);
+      expect(buildProgram(new CliContext(), only).commands.map((c) => c.name())).to.deep.equal(["balance", "limits"]);
+      expect(await loadCommandGroups(["node", "goods-ledger", "--help"])).to.have.length(commandGroupModules.length);
+      expect(await loadCommandGroups(["node", "goods-ledger", "balanse"])).to.have.length(commandGroupModules.length);
+    });
+    it("lists every command group, and every command's help has examples", async function () {
+      const program = buildProgram(new CliContext(), await loadCommandGroups());
       expect(program.commands.map((c) => c.name())).to.include.members([
         "chain", "deploy", "key", "wallet", "lot", "issue", "redeem", "transfer", "balance", "limits", "pay", "history",
       ]);

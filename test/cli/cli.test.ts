@@ -317,12 +317,12 @@ describe("goods-ledger CLI (the real binary against its own local chain)", funct
     it("a rerun resumes from the checkpoint; without it, wallets already on chain with the same record count as done", async function () {
       const rerun = await cli("wallet", "import", csv, "--skip-invalid", "--json");
       expect(rerun.code, "the bad row is still rejected").to.equal(2);
-      expect(rerun.stderr).to.include("resuming from").and.include("999 rows already registered");
-      expect(rerun.json()).to.include({ registered: 0, alreadyDone: 999 });
+      expect(rerun.stderr).to.include(`resuming from ${csv}.checkpoint.json: 4 of 4 checkpointed batches are on chain; every row is checked on chain`);
+      expect(rerun.json()).to.include({ registered: 0, alreadyDone: 999, onChain: 999 });
       const fixed = join(sandbox.dir, "wallets-fixed.csv");
       writeFileSync(fixed, readFileSync(csv, "utf8").replace(",wizard,", ",individual,"));
       const completed = await ok("wallet", "import", fixed);
-      expect(completed).to.include({ registered: 1, alreadyDone: 999 });
+      expect(completed).to.include({ registered: 1, alreadyDone: 999, onChain: 1000 });
       expect((await ok("wallet", "show", wallets[499]!)).wallet.status).to.equal("active");
     });
     it("a batch the chain refuses names its lines and the rule (here: the signer is not a registrar)", async function () {

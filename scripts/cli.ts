@@ -81,6 +81,23 @@ export function buildProgram(ctx: CliContext, groups: CommandGroup[]): Command {
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   program.hook("preAction", (_program, action) => ctx.configure(action.optsWithGlobals()));
   for (const group of groups) group.register(program, ctx);
+  program.addHelpText(
+    "after",
+    `
+Examples:
+  $ goods-ledger chain --data-dir .data/chain        # a local chain kept on disk (leave it running)
+  $ goods-ledger deploy                              # contracts, roles and tiers → deployments/localhost.json
+  $ goods-ledger wallet import wallets.csv           # register wallets in bulk, resumable
+  $ goods-ledger issue WR-0001 0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f 60000
+  $ goods-ledger balance 0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f --json
+  $ goods-ledger wallet --help                       # a group's commands, with examples
+
+Every command's --help has examples.`,
+  );
+  // A group's help (\`goods-ledger wallet --help\`) shows the first example of each of its commands.
+  for (const command of program.commands) {
+    if (command.commands.length > 0) command.addHelpText("after", () => groupExamples(command));
+  }
   // Every command throws instead of exiting, so main() reports all errors the same way.
   const applyExitOverride = (cmd: Command) => {
     cmd.exitOverride();
@@ -88,6 +105,21 @@ export function buildProgram(ctx: CliContext, groups: CommandGroup[]): Command {
   };
   applyExitOverride(program);
   return program;
+}
+
+/** "Examples:" for a command group: the first example of each subcommand's own help. */
+function groupExamples(group: Command): string {
+  const lines: string[] = [];
+  for (const sub of group.commands) {
+    let text = "";
+    const saved = sub.configureOutput();
+    sub.configureOutput({ ...saved, writeOut: (s) => (text += s) });
+    sub.outputHelp();
+    sub.configureOutput(saved);
+    const first = /Examples:\n\s*(\$ goods-ledger [^\n]*)/.exec(text)?.[1];
+    if (first) lines.push(`  ${first}`);
+  }
+  return lines.length > 0 ? `\nExamples:\n${lines.join("\n")}` : "";
 }
 
 /**

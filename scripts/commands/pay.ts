@@ -49,7 +49,7 @@ export function register(program: Command, ctx: CliContext): void {
       });
       const { default: QRCode } = await import("qrcode");
       if (o.png) await QRCode.toFile(o.png, payload, { type: "png", errorCorrectionLevel: "M" });
-      const qr = o.qr && !ctx.out.json ? await QRCode.toString(payload, { type: "terminal", small: true, errorCorrectionLevel: "M" }) : "";
+      const qr = o.qr && ctx.out.terminal ? await QRCode.toString(payload, { type: "terminal", small: true, errorCorrectionLevel: "M" }) : "";
       ctx.out.result(
         { payload, reference, merchant: o.merchant, amount: amount ?? null, expiresAt, png: o.png ?? null },
         [

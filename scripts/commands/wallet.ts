@@ -82,18 +82,19 @@ wallets.csv:
     .argument("<address>", "the wallet", parseAddress)
     .addHelpText("after", examples("wallet show 0x70997970C51812dc3A010C7d01b50e0d17dc79C8", "wallet show 0x7099…79C8 --json"))
     .action(async (account: Address) => {
-      const client = await ctx.reader();
-      const [record, limits, { symbol }] = await Promise.all([
-        client.getWallet({ account }),
-        client.getLimitLeftToday({ account }),
-        client.getTokenMetadata(),
-      ]);
+      const [record, limits, { symbol }] = await ctx.read((client) =>
+        Promise.all([client.getWallet({ account }), client.getLimitLeftToday({ account }), client.getTokenMetadata()]),
+      );
+      if (record.status === "unregistered") {
+        throw new CliError(`${account} is not a registered wallet${record.denylisted ? " (it is denylisted)" : ""}`, {
+          code: "unknown-wallet",
+          details: { wallet: { ...record, kycExpiry: null } },
+        });
+      }
       const unlimited = (v: string | null) => (v === null ? "unlimited" : money(v, symbol));
       ctx.out.result(
         { wallet: { ...record, kycExpiry: record.kycExpiryDay ? formatDay(record.kycExpiryDay) : null }, today: limits, symbol },
-        record.status === "unregistered"
-          ? `${account} is not registered${record.denylisted ? " (denylisted)" : ""}`
-          : [
+        [
               `wallet ${account}`,
               ...table([
                 ["  status", `${record.status}${record.denylisted ? ", DENYLISTED" : ""}`],

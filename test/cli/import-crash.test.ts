@@ -53,6 +53,29 @@ describe("wallet import survives a crash of the chain", function () {
     await exited;
   }
 
+  /** Waits until the import's checkpoint holds at least `count` batches. */
+  async function checkpointed(file: string, count: number): Promise<void> {
+    for (let i = 0; i < 600; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      try {
+        if (JSON.parse(readFileSync(file, "utf8")).batches.length >= count) return;
+      } catch {
+        // not written yet
+      }
+    }
+    throw new Error(`${file}: fewer than ${count} batches after 60 s`);
+  }
+
+  /** Starts `wallet import` in the background. */
+  function startImport(csv: string, retryFor: number) {
+    const child = spawn(bin, ["wallet", "import", csv, "--batch-size", "10", "--retry-for", String(retryFor), "--json"], { env: { ...process.env, ...sandbox.env }, stdio: ["ignore", "pipe", "pipe"] });
+    const out = { stdout: "", stderr: "" };
+    child.stdout!.on("data", (d: Buffer) => (out.stdout += d.toString()));
+    child.stderr!.on("data", (d: Buffer) => (out.stderr += d.toString()));
+    const exited = new Promise<number>((r) => child.once("exit", (code) => r(code ?? -1)));
+    return { out, exited };
+  }
+
   let port: number;
   before(async function () {
     await startChain(0);
@@ -118,23 +141,11 @@ describe("wallet import survives a crash of the chain", function () {
   it("SIGKILL of the chain mid-import, restart from its data dir, rerun: every wallet is registered, read back from the chain", async function () {
     const csv = join(sandbox.dir, "crash.csv");
     const addresses = csvOf(csv, 0x9000, 300);
-    const importing = spawn(bin, ["wallet", "import", csv, "--batch-size", "10", "--retry-for", "2", "--json"], { env: { ...process.env, ...sandbox.env }, stdio: ["ignore", "pipe", "pipe"] });
-    let stderr = "";
-    importing.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number>((r) => importing.once("exit", (code) => r(code ?? -1)));
-    // Crash once a few batches are checkpointed.
-    const checkpointFile = `${csv}.checkpoint.json`;
-    for (let i = 0; i < 600; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      try {
-        if (JSON.parse(readFileSync(checkpointFile, "utf8")).batches.length >= 4) break;
-      } catch {
-        // not written yet
-      }
-    }
+    const { out, exited } = startImport(csv, 2);
+    await checkpointed(`${csv}.checkpoint.json`, 4);
     await crashChain();
-    expect(await exited, stderr).to.equal(1);
-    expect(stderr).to.match(/gave up after 2 s/);
+    expect(await exited, out.stderr).to.equal(1);
+    expect(out.stderr).to.match(/gave up after 2 s/);
     await startChain(port);
 
     const rerun = await sandbox.run(["wallet", "import", csv, "--batch-size", "10", "--json"]);
@@ -153,25 +164,12 @@ describe("wallet import survives a crash of the chain", function () {
   it("an import that outlives a crash and restart of the node retries, re-sends what the chain lost, and ends with every wallet on chain", async function () {
     const csv = join(sandbox.dir, "outlive.csv");
     csvOf(csv, 0xa000, 200);
-    const importing = spawn(bin, ["wallet", "import", csv, "--batch-size", "10", "--retry-for", "120", "--json"], { env: { ...process.env, ...sandbox.env }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    importing.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
-    importing.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number>((r) => importing.once("exit", (code) => r(code ?? -1)));
-    const checkpointFile = `${csv}.checkpoint.json`;
-    for (let i = 0; i < 600; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      try {
-        if (JSON.parse(readFileSync(checkpointFile, "utf8")).batches.length >= 3) break;
-      } catch {
-        // not written yet
-      }
-    }
+    const { out, exited } = startImport(csv, 120);
+    await checkpointed(`${csv}.checkpoint.json`, 3);
     await crashChain();
-    while (!/warning: retry 1: sending lines/.test(stderr)) await new Promise((r) => setTimeout(r, 100));
+    while (!/warning: retry 1: sending lines/.test(out.stderr)) await new Promise((r) => setTimeout(r, 100));
     await startChain(port);
-    expect(await exited, stderr).to.equal(0);
-    expect(JSON.parse(stdout)).to.include({ onChain: 200 });
+    expect(await exited, out.stderr).to.equal(0);
+    expect(JSON.parse(out.stdout)).to.include({ onChain: 200 });
   });
 });

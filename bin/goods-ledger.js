@@ -1,7 +1,15 @@
-#!/usr/bin/env node
-// The `goods-ledger` command. Hardhat 3 needs Node >= 22.13; the project ships node@22 as a dev
-// dependency, so on an older system Node this re-runs itself on that one. Then it registers tsx and
-// hands over to scripts/cli.ts.
+#!/bin/sh
+":" //; d="${0%/*}"; for n in "$d/node" "$d/../node_modules/node/bin/node" "$(dirname "$(readlink -f "$0")")/../node_modules/node/bin/node" node; do [ -x "$n" ] || [ "$n" = node ] && break; done; exec "$n" "$0" "$@"
+// The `goods-ledger` command.
+//
+// Run as a program, the line above (a no-op in JavaScript) makes the shell *replace itself* with the project's
+// Node 22 (Hardhat 3 needs >= 22.13; the project ships node@22 as a dev dependency): one process, so the PID the
+// user has is the one doing the work. Run as `node bin/goods-ledger.js` on an older Node, there is no way to
+// replace the process: it starts Node 22 as a child over an IPC channel, and the child exits within a second
+// when that channel closes (this process ended, even by SIGKILL).
+//
+// Then it runs the precompiled CLI, dist/cli.mjs (bin/build.js), after checking that it was built from the
+// sources as they are now; if not, it rebuilds first (about 0.2 s), so an edited checkout never runs old code.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -18,12 +26,39 @@ if (major < 22 || (major === 22 && minor < 13)) {
     );
     process.exit(1);
   }
-  const child = spawn(node22, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: "inherit" });
-  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
-  child.on("exit", (code, signal) => process.exit(code ?? (signal === "SIGINT" ? 130 : 143)));
+  const child = spawn(node22, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: ["inherit", "inherit", "inherit", "ipc"] });
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));
+  child.on("exit", (code, signal) => process.exit(code ?? 128 + ({ SIGINT: 2, SIGHUP: 1, SIGKILL: 9 }[signal] ?? 15)));
 } else {
-  const { register } = await import("tsx/esm/api");
-  register();
-  const { main } = await import(pathToFileURL(join(root, "scripts", "cli.ts")).href);
+  if (process.channel) {
+    // Started by the block above (or by another program over IPC): when the parent is gone, so is the work.
+    // SIGTERM lets a running `chain` stop its node cleanly; the timer makes sure nothing outlives a second.
+    process.once("disconnect", () => {
+      setTimeout(() => process.exit(143), 900).unref();
+      process.kill(process.pid, "SIGTERM");
+    });
+    process.channel.unref();
+  }
+  const { buildState, build, bundlePath } = await import("./build.js");
+  const state = buildState();
+  let entry = bundlePath;
+  if (state !== "current") {
+    try {
+      await build();
+    } catch (error) {
+      const esbuildMissing = error?.code === "ERR_MODULE_NOT_FOUND" && String(error.message).includes("esbuild");
+      if (!esbuildMissing) {
+        console.error(`goods-ledger: cannot build the CLI (${state === "missing" ? "no build yet" : state}):\n${error?.message ?? error}`);
+        process.exit(1);
+      }
+      // No esbuild (an install without dev dependencies): run the sources through tsx, slower but current.
+      const { register } = await import("tsx/esm/api");
+      register();
+      entry = join(root, "scripts", "cli.ts");
+    }
+  }
+  // V8's code cache: the bundle is compiled once, not at every start (Node >= 22.1).
+  (await import("node:module")).enableCompileCache?.(join(root, "dist", ".compile-cache"));
+  const { main } = await import(pathToFileURL(entry).href);
   await main(process.argv);
 }

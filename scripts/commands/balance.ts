@@ -18,8 +18,7 @@ export function register(program: Command, ctx: CliContext): void {
     .argument("<address>", "the wallet", parseAddress)
     .addHelpText("after", examples("balance 0x7099…79C8", "balance 0x7099…79C8 --json"))
     .action(async (account: Address) => {
-      const client = await ctx.reader();
-      const [balance, { symbol }] = await Promise.all([client.getBalance({ account }), client.getTokenMetadata()]);
+      const [balance, { symbol }] = await ctx.read((client) => Promise.all([client.getBalance({ account }), client.getTokenMetadata()]));
       ctx.out.result({ account, balance, symbol }, `${money(balance, symbol)}`);
     });
 

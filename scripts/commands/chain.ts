@@ -4,7 +4,7 @@
 import type { Command } from "commander";
 import type { CliContext } from "../lib/context.js";
 import { DEV_ACCOUNT_COUNT, LOCAL_CHAIN_ID, devAccounts } from "../lib/keystore.js";
-import { startLocalChain } from "../lib/local-chain.js";
+import { HISTORY_BLOCKS, STATE_INTERVAL_S, startLocalChain } from "../lib/local-chain.js";
 import { table } from "../lib/output.js";
 import { parseInteger } from "../lib/validate.js";
 
@@ -23,18 +23,32 @@ Examples:
   $ goods-ledger chain                         # Hardhat EDR in memory on http://127.0.0.1:8545
   $ goods-ledger chain --port 0 --json         # a free port; prints {"url": …} once it is listening
   $ goods-ledger chain --data-dir .data/chain  # persistent (anvil): stop and start again, the deployment stays valid
+  $ goods-ledger chain --data-dir .data/chain --block-time 0   # persistent, a block per transaction
+
+With --data-dir the state is saved every ${STATE_INTERVAL_S} s and on exit; after a crash the chain restarts from the
+last save and says how many blocks were lost. The folder is locked: one chain at a time. Reads may name any of
+the last ${HISTORY_BLOCKS} blocks.
 
 The ${DEV_ACCOUNT_COUNT} funded accounts use Hardhat's well-known dev keys: public, accepted by the CLI only on chain ${LOCAL_CHAIN_ID}.`,
     )
     .action(async (options: { port: number; dataDir?: string; blockTime: number }) => {
       const chain = await startLocalChain({ port: options.port, dataDir: options.dataDir, blockTime: options.blockTime });
       const accounts = devAccounts().map((a, index) => ({ index, address: a.address }));
+      const lost = chain.resumed?.lostBlocks ?? 0;
+      if (lost > 0) {
+        ctx.out.warn(
+          `the chain went back: it had reached block ${chain.resumed!.lastSeenBlock}, but its last saved state is block ${chain.resumed!.restoredBlock} (it stopped without saving: a crash or SIGKILL). Blocks ${chain.resumed!.restoredBlock + 1}–${chain.resumed!.lastSeenBlock} and their transactions are lost: send them again (\`wallet import\` re-checks its batches on chain when rerun)`,
+        );
+      }
       ctx.out.result(
-        { url: chain.url, chainId: LOCAL_CHAIN_ID, engine: chain.engine, stateFile: chain.stateFile ?? null, devAccounts: accounts },
+        {
+          url: chain.url, chainId: LOCAL_CHAIN_ID, engine: chain.engine, stateFile: chain.stateFile ?? null,
+          pid: process.pid, nodePid: chain.nodePid ?? null, resumed: chain.resumed ?? null, devAccounts: accounts,
+        },
         [
           `local chain listening on ${chain.url} (chain id ${LOCAL_CHAIN_ID})`,
           chain.engine === "anvil"
-            ? `engine: anvil, state kept in ${chain.stateFile} (written every 2 s and on exit), a block every ${options.blockTime || "transaction"}${options.blockTime ? " s" : ""}`
+            ? `engine: anvil, state kept in ${chain.stateFile} (saved every ${STATE_INTERVAL_S} s and on exit), a block every ${options.blockTime || "transaction"}${options.blockTime ? " s" : ""}${chain.resumed ? `; resumed at block ${chain.resumed.restoredBlock}` : ""}`
             : "engine: Hardhat EDR, state in memory (lost on exit; use --data-dir to keep it)",
           "",
           `dev accounts (well-known public keys; use them with --from dev:<n>, only on chain ${LOCAL_CHAIN_ID}):`,
@@ -46,6 +60,7 @@ The ${DEV_ACCOUNT_COUNT} funded accounts use Hardhat's well-known dev keys: publ
       const stop = () => void chain.close();
       process.once("SIGINT", stop);
       process.once("SIGTERM", stop);
+      process.once("SIGHUP", stop);
       await chain.closed;
       ctx.out.note("local chain stopped");
     });

@@ -13,6 +13,11 @@ import { parseAddress, parseExistingFile } from "../lib/validate.js";
 
 const LOCAL_RPC_URL = "http://127.0.0.1:8545";
 
+/** The token's name when `--token-name` is not given: neutral, naming no country's currency. */
+export const DEFAULT_TOKEN_NAME = "Goods Ledger Token";
+/** The token's symbol when `--token-symbol` is not given. */
+export const DEFAULT_TOKEN_SYMBOL = "GLT";
+
 /** Registers `deploy`. */
 export function register(program: Command, ctx: CliContext): void {
   const command = program
@@ -25,8 +30,8 @@ export function register(program: Command, ctx: CliContext): void {
     command.addOption(new Option(`--${role} <address>`, `holder of the ${role} role`).argParser(parseAddress));
   }
   command
-    .option("--token-name <name>", "the token's ERC-20 (and EIP-712) name (module default: Goods Naira)")
-    .option("--token-symbol <symbol>", "the token's symbol (module default: GNGN)")
+    .option("--token-name <name>", "the token's ERC-20 (and EIP-712) name", DEFAULT_TOKEN_NAME)
+    .option("--token-symbol <symbol>", "the token's symbol", DEFAULT_TOKEN_SYMBOL)
     .option("--no-tiers", "do not set the default tier limits after deploying");
   command
     .addHelpText(

@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { isHex, type Hex } from "viem";
 import type { CliContext } from "../lib/context.js";
-import { invalidInput } from "../lib/errors.js";
+import { CliError, invalidInput } from "../lib/errors.js";
 import { officerCommand } from "../lib/officer.js";
 import { examples, fromOption } from "../lib/options.js";
 import { money, table } from "../lib/output.js";
@@ -68,14 +68,12 @@ export function register(program: Command, ctx: CliContext): void {
     .argument("<lot>", LOT_ARG, parseLotId)
     .addHelpText("after", examples("lot show WR-2026-0001", "lot show WR-2026-0001 --json"))
     .action(async (id: Hex) => {
-      const client = await ctx.reader();
-      const [record, available] = await Promise.all([client.getLot({ lot: id }), client.getAvailableToIssue({ lot: id })]);
+      const [record, available] = await ctx.read((client) => Promise.all([client.getLot({ lot: id }), client.getAvailableToIssue({ lot: id })]));
+      if (record.status === "none") throw new CliError(`lot ${id} does not exist (never attested)`, { code: "unknown-lot" });
       const date = (seconds: bigint) => new Date(Number(seconds) * 1000).toISOString().slice(0, 10);
       ctx.out.result(
         { lot: { ...record, availableToIssue: available } },
-        record.status === "none"
-          ? `lot ${id} does not exist`
-          : [
+        [
               `lot ${id}`,
               ...table([
                 ["  status", record.status],

@@ -70,7 +70,7 @@ a payer's app refuses a payload whose amount or payee was changed. The merchant 
       });
       const { default: QRCode } = await import("qrcode");
       if (o.png) await QRCode.toFile(o.png, payload, { type: "png", errorCorrectionLevel: "M" });
-      const qr = o.qr && !ctx.out.json ? await QRCode.toString(payload, { type: "terminal", small: true, errorCorrectionLevel: "M" }) : "";
+      const qr = o.qr && ctx.out.terminal ? await QRCode.toString(payload, { type: "terminal", small: true, errorCorrectionLevel: "M" }) : "";
       ctx.out.result(
         { payload, requestId, reference: reference ?? null, merchant: o.merchant, amount: amount ?? null, expiresAt, png: o.png ?? null },
         [

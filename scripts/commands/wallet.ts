@@ -7,6 +7,7 @@ import type { RegistrableRole } from "../../src/sdk/wallets.js";
 import type { CliContext } from "../lib/context.js";
 import { CliError, ExitCode } from "../lib/errors.js";
 import { importWallets } from "../lib/wallet-import.js";
+import { withRetry } from "../lib/retry.js";
 import { officerCommand } from "../lib/officer.js";
 import { examples, fromOption, reasonOption } from "../lib/options.js";
 import { money, table } from "../lib/output.js";
@@ -46,25 +47,30 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--checkpoint <file>", "checkpoint file (default: <file>.checkpoint.json)")
     .option("--restart", "ignore an existing checkpoint")
     .option("--skip-invalid", "register the good rows even if some are bad (exit code 2 when some were rejected)")
+    .option("--retry-for <seconds>", "while the node is unreachable, retry for this long (a line per retry), then stop", parseInteger("--retry-for", 0, 86_400), 120)
     .addOption(fromOption("registrar"))
     .addHelpText(
       "after",
       `
 Every row is checked before anything is sent: each bad row is named by line and field, and by default
 nothing is sent (all or nothing). With --skip-invalid the good rows go through and the bad ones are listed.
-After a crash or a failed batch, run the same command again: it resumes from the checkpoint, and wallets
-already registered with the same record count as done.
+After a crash or a failed batch, run the same command again: it resumes from the checkpoint, checks every
+checkpointed batch and every row on chain (a batch the chain lost in a crash is sent again), and wallets
+already registered with the same record count as done. The report counts what is on chain at the end; a row
+that is not there fails the command, named.
 ${examples("wallet import wallets.csv", "wallet import wallets.csv --batch-size 200 --skip-invalid --json")}
 
 wallets.csv:
   address,role,tier,region,institution,kyc_expiry
   0x70997970C51812dc3A010C7d01b50e0d17dc79C8,individual,1,11,1,2027-12-31`,
     )
-    .action(async (file: string, o: { batchSize: number; checkpoint?: string; restart?: boolean; skipInvalid?: boolean; from?: string }) => {
+    .action(async (file: string, o: { batchSize: number; checkpoint?: string; restart?: boolean; skipInvalid?: boolean; retryFor: number; from?: string }) => {
+      // A bulk command waits for a node that is down (a line per retry), from its first request on.
+      await withRetry("checking the deployment on the node", () => ctx.verifyDeployment(), { retryFor: o.retryFor, report: (line) => ctx.out.warn(line) });
       const { client } = await ctx.writer(o.from, "registrar");
       const result = await importWallets(ctx, client, file, { ...o, progress: !ctx.out.quiet });
       ctx.out.result(result, [
-        `${file}: registered ${result.registered} wallets in ${result.batches.length} transactions; ${result.alreadyDone} already done; ${new Set(result.rejected.map((r) => r.line)).size} rows rejected`,
+        `${file}: ${result.onChain} wallets registered on chain (read back): ${result.registered} by this run in ${result.batches.length} transactions, ${result.alreadyDone} already there; ${new Set(result.rejected.map((r) => r.line)).size} rows rejected`,
         `checkpoint: ${result.checkpoint}`,
       ]);
       if (result.rejected.length > 0) process.exitCode = ExitCode.partial;
@@ -76,18 +82,19 @@ wallets.csv:
     .argument("<address>", "the wallet", parseAddress)
     .addHelpText("after", examples("wallet show 0x70997970C51812dc3A010C7d01b50e0d17dc79C8", "wallet show 0x7099…79C8 --json"))
     .action(async (account: Address) => {
-      const client = await ctx.reader();
-      const [record, limits, { symbol }] = await Promise.all([
-        client.getWallet({ account }),
-        client.getLimitLeftToday({ account }),
-        client.getTokenMetadata(),
-      ]);
+      const [record, limits, { symbol }] = await ctx.read((client) =>
+        Promise.all([client.getWallet({ account }), client.getLimitLeftToday({ account }), client.getTokenMetadata()]),
+      );
+      if (record.status === "unregistered") {
+        throw new CliError(`${account} is not a registered wallet${record.denylisted ? " (it is denylisted)" : ""}`, {
+          code: "unknown-wallet",
+          details: { wallet: { ...record, kycExpiry: null } },
+        });
+      }
       const unlimited = (v: string | null) => (v === null ? "unlimited" : money(v, symbol));
       ctx.out.result(
         { wallet: { ...record, kycExpiry: record.kycExpiryDay ? formatDay(record.kycExpiryDay) : null }, today: limits, symbol },
-        record.status === "unregistered"
-          ? `${account} is not registered${record.denylisted ? " (denylisted)" : ""}`
-          : [
+        [
               `wallet ${account}`,
               ...table([
                 ["  status", `${record.status}${record.denylisted ? ", DENYLISTED" : ""}`],

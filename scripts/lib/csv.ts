@@ -11,26 +11,39 @@ export interface CsvRecord {
   fields: Record<string, string>;
 }
 
+/** A record with the wrong number of fields. */
+export interface CsvShortRecord {
+  line: number;
+  fields: number;
+  expected: number;
+}
+
 /**
  * Parses CSV text with a header row.
  *
  * @param text - The file's content.
  * @param source - The file name, for messages.
+ * @param wrongLength - When given, records with the wrong field count are listed here (and left out) instead of
+ * stopping the parse, so every bad row can be reported.
  * @returns The header and the records.
- * @throws CliError naming the line when a quote is unterminated or a record has the wrong field count.
+ * @throws CliError naming the line when a quote is unterminated, or a record has the wrong field count (without
+ * `wrongLength`).
  * @example parseCsv("address,tier\n0xabc…,1\n", "wallets.csv")
  */
-export function parseCsv(text: string, source: string): { header: string[]; records: CsvRecord[] } {
+export function parseCsv(text: string, source: string, wrongLength?: CsvShortRecord[]): { header: string[]; records: CsvRecord[] } {
   const rows = tokenize(text.startsWith("\uFEFF") ? text.slice(1) : text, source);
   const first = rows.shift();
   if (first === undefined) throw invalidInput(source, "the file is empty (expected a header row)");
   const header = first.cells.map((h) => h.trim().toLowerCase());
-  const records = rows.map(({ line, cells }) => {
+  const records: CsvRecord[] = [];
+  for (const { line, cells } of rows) {
     if (cells.length !== header.length) {
-      throw invalidInput(`${source} line ${line}`, `has ${cells.length} fields, the header has ${header.length}`);
+      if (wrongLength === undefined) throw invalidInput(`${source} line ${line}`, `has ${cells.length} fields, the header has ${header.length}`);
+      wrongLength.push({ line, fields: cells.length, expected: header.length });
+      continue;
     }
-    return { line, fields: Object.fromEntries(header.map((h, i) => [h, cells[i]!.trim()])) };
-  });
+    records.push({ line, fields: Object.fromEntries(header.map((h, i) => [h, cells[i]!.trim()])) });
+  }
   return { header, records };
 }
 

@@ -8,6 +8,7 @@ import { createPublicClient, getAddress, http, parseAbiItem, type Address, type 
 import { roles as roleIds } from "../../src/sdk/roles.js";
 import type { DeploymentFile, RoleName } from "./context.js";
 import { CliError } from "./errors.js";
+import { LOCAL_CHAIN_ID } from "./keystore.js";
 import { createHre } from "./hardhat.js";
 
 /** Options of {@link deployLedger}. */
@@ -78,7 +79,13 @@ export async function deployLedger(options: DeployLedgerOptions): Promise<Deploy
     const { default: ledgerModule } = await import("../../ignition/modules/Ledger.js");
     note(`deploying with Ignition (deployment id ${deploymentId})…`);
     const result = await onStderr(() =>
-      connection.ignition.deploy(ledgerModule, { parameters: { [ledgerModule.id]: options.parameters }, deploymentId }),
+      connection.ignition.deploy(ledgerModule, {
+        parameters: { [ledgerModule.id]: options.parameters },
+        deploymentId,
+        // Ignition waits for 5 confirmations by default, polling each second: about 5 s per transaction on the
+        // local chain's 1 s blocks. The local chain (31337) is a single node that never reorgs: 1 is final.
+        config: chainId === LOCAL_CHAIN_ID ? { requiredConfirmations: 1, blockPollingInterval: 200 } : {},
+      }),
     );
     const token = getAddress(await result.token.getAddress());
     contracts = { token, walletRegistry: token, reserveRegistry: getAddress(await result.reserveRegistry.getAddress()) };

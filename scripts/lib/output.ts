@@ -16,6 +16,14 @@ export class Output {
   quiet = false;
 
   /**
+   * True when stdout is a terminal and `--json` is off: only then may a command draw for the eye (a QR code's
+   * block art, colours). A pipe or a file gets text a program can read.
+   */
+  get terminal(): boolean {
+    return !this.json && process.stdout.isTTY === true;
+  }
+
+  /**
    * Prints the command's result: `{ ok: true, ...data }` as JSON with `--json`, else the human lines.
    *
    * @param data - The machine-readable result (bigints are written as strings).

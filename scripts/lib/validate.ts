@@ -95,12 +95,14 @@ export function parseCode(what: string): (value: string) => string {
  */
 export function parseAmountArg(value: string): string {
   let units: bigint;
+  // The rule is "more than 0": the SDK's own message for a negative amount ("zero or more") would contradict it.
+  if (/^\s*-/.test(value)) throw new InvalidArgumentError(`amount ${value.trim()} is negative: amounts must be more than 0`);
   try {
     units = parseAmount(value, TOKEN_DECIMALS);
   } catch (error) {
     throw new InvalidArgumentError((error as LedgerError).shortMessage);
   }
-  if (units === 0n) throw new InvalidArgumentError("the amount must be more than 0");
+  if (units === 0n) throw new InvalidArgumentError(`amount ${value.trim()} is zero: amounts must be more than 0`);
   return value;
 }
 

@@ -12,7 +12,7 @@
 import { readFileSync } from "node:fs";
 import type { WalletRegistration } from "../../src/sdk/actions/registerWallet.js";
 import { WALLET_ROLES, type RegistrableRole } from "../../src/sdk/wallets.js";
-import { parseCsv } from "./csv.js";
+import { parseCsv, type CsvShortRecord } from "./csv.js";
 import { CliError } from "./errors.js";
 import { formatDay, parseAddress, parseChoice, parseDay, parseInteger } from "./validate.js";
 
@@ -51,17 +51,23 @@ export function describeRejected(source: string, row: RejectedRow): string {
  *
  * @param path - The CSV file.
  * @param today - The chain's current UTC day: `kyc_expiry` must be after it.
- * @returns The valid rows, and the problems of the others (each naming its line and field; a row may have several).
- * @throws CliError when the file itself is unusable (missing columns, unterminated quote, wrong field count).
+ * @returns The valid rows, and the problems of the others (each naming its line and field; a row may have several;
+ * a row with the wrong number of fields is one problem, field "(row)").
+ * @throws CliError when the file itself is unusable (missing columns, unterminated quote).
  */
 export function readWalletCsv(path: string, today: number): { rows: WalletRow[]; rejected: RejectedRow[] } {
-  const { header, records } = parseCsv(readFileSync(path, "utf8"), path);
+  const wrongLength: CsvShortRecord[] = [];
+  const { header, records } = parseCsv(readFileSync(path, "utf8"), path, wrongLength);
   const missing = WALLET_CSV_COLUMNS.filter((c) => !header.includes(c));
   if (missing.length > 0) {
     throw new CliError(`${path}: the header lacks column(s) ${missing.join(", ")} (expected ${WALLET_CSV_COLUMNS.join(",")})`, { code: "invalid-input" });
   }
   const rows: WalletRow[] = [];
-  const rejected: RejectedRow[] = [];
+  const rejected: RejectedRow[] = wrongLength.map(({ line, fields, expected }) => ({
+    line,
+    field: "(row)",
+    message: `has ${fields} field${fields === 1 ? "" : "s"}, the header has ${expected}`,
+  }));
   const firstLineOf = new Map<string, number>();
   for (const { line, fields } of records) {
     const problems: RejectedRow[] = [];

@@ -1,7 +1,7 @@
 // `goods-ledger chain`: with --data-dir the chain (anvil --state) survives a restart and the deployment file
 // stays valid; without it (EDR in memory) a restart loses the contracts and the CLI says so.
 import { expect } from "chai";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { devAccounts } from "../../scripts/lib/keystore.js";
 import { CliSandbox } from "./helpers.js";
@@ -32,6 +32,20 @@ describe("goods-ledger chain", function () {
     await sandbox.startChain(chainArgs);
     const shown = await ok("wallet", "show", user);
     expect(shown.wallet).to.include({ status: "active", tier: 1 });
+    await sandbox.stopChain();
+  });
+
+  it("two chains cannot share a --data-dir: the second names the first and exits 1; the folder is free again once the first stops", async function () {
+    const dataDir = join(sandbox.dir, "shared-chain");
+    await sandbox.startChain(["--data-dir", dataDir, "--block-time", "0"]);
+    const first = JSON.parse(readFileSync(join(dataDir, "chain.lock"), "utf8")) as { pid: number; nodePid: number };
+    const second = await sandbox.run(["chain", "--port", "0", "--data-dir", dataDir, "--json"]);
+    expect(second.code).to.equal(1);
+    expect(second.json<{ error: { code: string } }>().error.code).to.equal("data-dir-locked");
+    expect(second.stderr).to.match(new RegExp(`^error: data directory ${dataDir} is in use by another chain \\(process ${first.pid} on http://127\\.0\\.0\\.1:\\d+, since `));
+    await sandbox.stopChain();
+    expect(existsSync(join(dataDir, "chain.lock"))).to.equal(false);
+    await sandbox.startChain(["--data-dir", dataDir, "--block-time", "0"]);
     await sandbox.stopChain();
   });
 

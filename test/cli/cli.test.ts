@@ -2,14 +2,15 @@
 // chain and one deployment for the whole file, every command's happy path, an error per input kind, --json
 // parsing, and a 1,000-wallet CSV import with a bad row.
 import { expect } from "chai";
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildProgram } from "../../scripts/cli.js";
+import { buildProgram, commandGroupModules, loadCommandGroups } from "../../scripts/cli.js";
 import { CliContext } from "../../scripts/lib/context.js";
 import { devAccounts } from "../../scripts/lib/keystore.js";
 import { getAddress } from "viem";
 import { decodeTlv, stripCrc, withCrc } from "../../src/sdk/index.js";
-import { CliSandbox, type CliRun } from "./helpers.js";
+import { CliSandbox, bin, type CliRun } from "./helpers.js";
 import { jsonRunner } from "./json-run.js";
 
 const dev = devAccounts();
@@ -51,8 +52,19 @@ describe("goods-ledger CLI (the real binary against its own local chain)", funct
   after(() => sandbox.dispose());
 
   describe("help", function () {
-    it("lists every command group, and every command's help has examples", function () {
-      const program = buildProgram(new CliContext());
+    it("each command group registers exactly the top-level commands it is listed with (a run loads only its group)", async function () {
+      for (const group of commandGroupModules) {
+        const program = buildProgram(new CliContext(), [await group.load()]);
+        expect(program.commands.map((c) => c.name())).to.deep.equal(group.commands);
+      }
+      const only = await loadCommandGroups(["node", "goods-ledger", "--rpc-url", "http://127.0.0.1:1", "-n", "x", "balance", "0x1"]);
+      expect(only).to.have.length(1);
+      expect(buildProgram(new CliContext(), only).commands.map((c) => c.name())).to.deep.equal(["balance", "limits"]);
+      expect(await loadCommandGroups(["node", "goods-ledger", "--help"])).to.have.length(commandGroupModules.length);
+      expect(await loadCommandGroups(["node", "goods-ledger", "balanse"])).to.have.length(commandGroupModules.length);
+    });
+    it("lists every command group, and every command's help has examples", async function () {
+      const program = buildProgram(new CliContext(), await loadCommandGroups());
       expect(program.commands.map((c) => c.name())).to.include.members([
         "chain", "deploy", "key", "wallet", "lot", "issue", "redeem", "transfer", "balance", "limits", "pay", "history",
       ]);
@@ -67,10 +79,22 @@ describe("goods-ledger CLI (the real binary against its own local chain)", funct
         expect(text, name).to.include("Examples:").and.include("goods-ledger");
       }
     });
-    it("goods-ledger --help exits 0 and shows the commands", async function () {
+    it("goods-ledger --help exits 0 and shows the commands, with examples", async function () {
       const run = await cli("--help");
       expect(run.code).to.equal(0);
       expect(run.stdout).to.include("wallet").and.include("pay").and.include("--json");
+      expect(run.stdout).to.match(/\nExamples:\n {2}\$ goods-ledger chain --data-dir \.data\/chain/);
+    });
+    it("every group's --help has examples: the first of each of its commands", async function () {
+      const program = buildProgram(new CliContext(), await loadCommandGroups());
+      const groups = program.commands.filter((c) => c.commands.length > 0);
+      expect(groups.map((g) => g.name())).to.include.members(["key", "wallet", "lot", "limits", "pay"]);
+      for (const group of groups) {
+        const run = await cli(group.name(), "--help");
+        expect(run.code, group.name()).to.equal(0);
+        const block = run.stdout.slice(run.stdout.lastIndexOf("Examples:"));
+        for (const sub of group.commands) expect(block, `${group.name()} ${sub.name()}`).to.include(`$ goods-ledger ${group.name()} ${sub.name()}`);
+      }
     });
   });
 
@@ -115,6 +139,9 @@ describe("goods-ledger CLI (the real binary against its own local chain)", funct
       expect(bad.stderr).to.include("private key: expected 32 bytes of hex");
       const noPassword = await sandbox.run(["key", "new", "y", "--json"], { env: { GOODS_LEDGER_PASSWORD: "" } });
       expect(noPassword.code).to.equal(1);
+      expect(noPassword.stderr).to.equal("error: the password must have at least 8 characters; nothing was written\n");
+      expect(noPassword.json<{ error: { message: string } }>().error.message).to.equal("the password must have at least 8 characters; nothing was written");
+      expect((await ok<{ keys: { name: string }[] }>("key", "list")).keys.map((k) => k.name)).to.not.include("y");
     });
   });
 
@@ -134,6 +161,9 @@ describe("goods-ledger CLI (the real binary against its own local chain)", funct
       writeFileSync(doc, "warehouse receipt WR-1");
       const attested = await ok("lot", "attest", "WR-1", "--class", "COFFEE", "--quantity", "1200", "--unit", "BAG60KG", "--valuation", "100000", "--location", "NBO-WH-07", "--document", doc, "--uri", "ipfs://wr-1", "--expires", "2030-01-01");
       expect(attested.attestationHash).to.match(/^0x[0-9a-f]{64}$/);
+      const unknown = await fails("lot", "show", "WR-404");
+      expect(unknown.error.code).to.equal("unknown-lot");
+      expect(unknown.stderr).to.match(/^error: lot 0x[0-9a-f]{64} does not exist \(never attested\)\n$/);
       const shown = await ok("lot", "show", "WR-1");
       expect(shown.lot).to.include({ status: "active", classCode: "COFFEE", unit: "BAG60KG", location: "NBO-WH-07", valuation: "100000", issued: "0", availableToIssue: "99999.9996" });
       // DESIGN.md §3: a lot counts whole goods units at its unit value, rounded down: 1,200 bags at
@@ -191,8 +221,15 @@ describe("goods-ledger CLI (the real binary against its own local chain)", funct
       expect(request.payload).to.match(/^000201/);
       expect(request.reference).to.match(/^0x[0-9a-f]{64}$/);
       expect(readFileSync(png).subarray(1, 4).toString()).to.equal("PNG");
-      const human = await cli("pay", "request", "1", "--merchant", userB);
-      expect(human.stdout).to.include("▄").and.include("single use");
+      // Piped (as here), the QR code's block art never reaches stdout; on a terminal (a pty, via script(1)) it does.
+      const piped = await cli("pay", "request", "1", "--merchant", userB);
+      expect(piped.code, piped.stderr).to.equal(0);
+      expect(piped.stdout).to.include("single use").and.not.match(/[▄▀█]/);
+      expect(piped.stdout.trim().split("\n").at(-1)).to.match(/^000201/);
+      const command = [process.execPath, bin, "pay", "request", "1", "--merchant", userB].map((w) => `'${w}'`).join(" ");
+      const tty = spawnSync("script", ["-qec", command, "/dev/null"], { env: { ...process.env, ...sandbox.env }, encoding: "utf8" });
+      expect(tty.status, tty.stdout).to.equal(0);
+      expect(tty.stdout).to.match(/[▄▀█]/).and.include("single use");
 
       const auth = join(sandbox.dir, "payment.json");
       const signed = await ok("pay", "sign", request.payload, "--from", "dev:7", "--out", auth);
@@ -297,9 +334,10 @@ describe("goods-ledger CLI (the real binary against its own local chain)", funct
       ["address", ["balance", "0x1234"], /argument 'address'.*"0x1234" is not an address/],
       ["address checksum", ["balance", "0xA0Ee7A142d267C1f36714E4a8F75612F20a79720"], /wrong EIP-55 checksum/],
       ["amount", ["transfer", userB, "1.2.3", "--from", "dev:7"], /argument 'amount'.*1\.2\.3/],
-      ["negative amount", ["transfer", userB, "-5", "--from", "dev:7"], /negative|-5/],
+      ["negative amount", ["transfer", userB, "-5", "--from", "dev:7"], /^error: command-argument value '-5' is invalid for argument 'amount'\. amount -5 is negative: amounts must be more than 0$/],
       ["too many decimals", ["issue", "WR-1", userA, "0.0000001"], /more than 6 decimal places/],
-      ["zero amount", ["issue", "WR-1", userA, "0"], /more than 0/],
+      ["zero amount", ["issue", "WR-1", userA, "0"], /^error: command-argument value '0' is invalid for argument 'amount'\. amount 0 is zero: amounts must be more than 0$/],
+      ["zero transfer", ["transfer", userB, "0", "--from", "dev:7"], /argument 'amount'\. amount 0 is zero: amounts must be more than 0$/],
       ["lot id", ["lot", "show", "0x12"], /argument 'lot'.*is not a lot id/],
       ["lot label", ["lot", "show", "has space"], /printable ASCII characters without spaces/],
       ["file", ["wallet", "import", "/nonexistent/wallets.csv"], /file "\/nonexistent\/wallets.csv" does not exist/],
@@ -315,6 +353,7 @@ describe("goods-ledger CLI (the real binary against its own local chain)", funct
         const lines = run.stderr.trim().split("\n").filter((l) => l.startsWith("error:"));
         expect(lines, run.stderr).to.have.length(1);
         expect(lines[0]).to.match(message);
+        expect(run.stderr, "the rule is more than 0, never 'zero or more'").to.not.include("zero or more");
         expect(run.error.code).to.equal(kind === "unknown key" ? "no-key" : "invalid-input");
         expect(run.stderr).to.not.include("sent 0x");
       });
@@ -343,30 +382,35 @@ describe("goods-ledger CLI (the real binary against its own local chain)", funct
       const run = await fails("wallet", "import", csv);
       expect(run.stderr).to.include(`${csv} line 501, field role: role "wizard" is not one of`);
       expect(run.error.message).to.include("1 bad row").and.include("nothing was sent");
-      expect((await ok("wallet", "show", wallets[0]!)).wallet.status).to.equal("unregistered");
+      const unknown = await fails("wallet", "show", wallets[0]!);
+      expect(unknown.error).to.include({ code: "unknown-wallet", message: `${wallets[0]} is not a registered wallet` });
+      expect(unknown.stderr).to.equal(`error: ${wallets[0]} is not a registered wallet\n`);
       expect(existsSync(`${csv}.checkpoint.json`)).to.equal(false);
     });
     it("--skip-invalid registers the 999 good rows in batches with progress, and exits 2", async function () {
-      const run = await cli("wallet", "import", csv, "--skip-invalid", "--batch-size", "250", "--json");
+      const run = await sandbox.run(["wallet", "import", csv, "--skip-invalid", "--batch-size", "250", "--json"], { env: { GOODS_LEDGER_PROGRESS_SECONDS: "3600" } });
       expect(run.code, run.stderr).to.equal(2);
       const result = run.json<{ registered: number; rows: number; rejected: { line: number; field: string }[]; batches: unknown[] }>();
       expect(result).to.include({ registered: 999, rows: 1000 });
       expect(result.rejected).to.deep.equal([{ line: 501, field: "role", message: 'role "wizard" is not one of: individual, agent, merchant, institution' }]);
       expect(result.batches).to.have.length(4);
       expect(run.stderr).to.match(/\[#+\] 999\/999 wallets 100%/);
+      // stderr is a pipe: not a line per batch (4), but the first and the last (a line per interval between).
+      const progress = run.stderr.split("\n").filter((l) => / wallets \d+%/.test(l));
+      expect(progress.map((l) => /(\d+)\/999/.exec(l)![1])).to.deep.equal(["250", "999"]);
       const last = await ok("wallet", "show", wallets[999]!);
       expect(last.wallet).to.include({ status: "active", tier: 2, region: 999 % 7, institution: 1 + (999 % 3) });
-      expect((await ok("wallet", "show", wallets[499]!)).wallet.status).to.equal("unregistered");
+      expect((await fails("wallet", "show", wallets[499]!)).error.code).to.equal("unknown-wallet");
     });
     it("a rerun resumes from the checkpoint; without it, wallets already on chain with the same record count as done", async function () {
       const rerun = await cli("wallet", "import", csv, "--skip-invalid", "--json");
       expect(rerun.code, "the bad row is still rejected").to.equal(2);
-      expect(rerun.stderr).to.include("resuming from").and.include("999 rows already registered");
-      expect(rerun.json()).to.include({ registered: 0, alreadyDone: 999 });
+      expect(rerun.stderr).to.include(`resuming from ${csv}.checkpoint.json: 4 of 4 checkpointed batches are on chain; every row is checked on chain`);
+      expect(rerun.json()).to.include({ registered: 0, alreadyDone: 999, onChain: 999 });
       const fixed = join(sandbox.dir, "wallets-fixed.csv");
       writeFileSync(fixed, readFileSync(csv, "utf8").replace(",wizard,", ",individual,"));
       const completed = await ok("wallet", "import", fixed);
-      expect(completed).to.include({ registered: 1, alreadyDone: 999 });
+      expect(completed).to.include({ registered: 1, alreadyDone: 999, onChain: 1000 });
       expect((await ok("wallet", "show", wallets[499]!)).wallet.status).to.equal("active");
     });
     it("a batch the chain refuses names its lines and the rule (here: the signer is not a registrar)", async function () {
@@ -374,7 +418,28 @@ describe("goods-ledger CLI (the real binary against its own local chain)", funct
       writeFileSync(small, `address,role,tier,region,institution,kyc_expiry\n${line(0, "0x00000000000000000000000000000000000a11ce")}\n`);
       const run = await fails("wallet", "import", small, "--from", "dev:7");
       expect(run.error.code).to.equal("AccessControlUnauthorizedAccount");
-      expect(run.error.message).to.match(/^batch of lines 2–2 failed: .*REGISTRAR_ROLE.*rerun the same command to resume$/);
+      expect(run.error.message).to.match(/^batch of lines 2 failed: .*REGISTRAR_ROLE.*rerun the same command to resume$/);
+    });
+    it("--skip-invalid lists every bad row, rows with the wrong number of fields included", async function () {
+      const mixed = join(sandbox.dir, "mixed.csv");
+      writeFileSync(mixed, [
+        "address,role,tier,region,institution,kyc_expiry",
+        line(0, "0x00000000000000000000000000000000000b0b01"),
+        "0x00000000000000000000000000000000000b0b02,individual,1,1",
+        line(1, "0x00000000000000000000000000000000000b0b03").replace(",individual,", ",wizard,"),
+        "0x00000000000000000000000000000000000b0b04,individual,1,1,1,2030-01-01,extra",
+        line(2, "0x00000000000000000000000000000000000b0b05"),
+      ].join("\n"));
+      const refused = await fails("wallet", "import", mixed);
+      expect(refused.error.message).to.include("3 bad rows").and.include("nothing was sent");
+      const run = await cli("wallet", "import", mixed, "--skip-invalid", "--json");
+      expect(run.code, run.stderr).to.equal(2);
+      expect(run.stderr).to.include(`${mixed} line 3, field (row): has 4 fields, the header has 6`);
+      expect(run.stderr).to.include(`${mixed} line 4, field role: role "wizard" is not one of`);
+      expect(run.stderr).to.include(`${mixed} line 5, field (row): has 7 fields, the header has 6`);
+      const result = run.json<{ registered: number; onChain: number; rejected: { line: number; field: string }[] }>();
+      expect(result.rejected.map((r) => [r.line, r.field])).to.deep.equal([[3, "(row)"], [4, "role"], [5, "(row)"]]);
+      expect(result).to.include({ registered: 2, onChain: 2 });
     });
     it("a row for a wallet registered with another record is named", async function () {
       const other = join(sandbox.dir, "other.csv");

@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const bin = fileURLToPath(new URL("../../bin/goods-ledger.js", import.meta.url));
+/** The `goods-ledger` program. */
+export const bin = fileURLToPath(new URL("../../bin/goods-ledger.js", import.meta.url));
 
 /** What one run of the binary printed. */
 export interface CliRun {
@@ -32,9 +33,10 @@ export class CliSandbox {
    * @param args - The arguments.
    * @param options - Extra environment and text for stdin.
    */
-  run(args: string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<CliRun> {
+  run(args: string[], options: { env?: Record<string, string>; input?: string; cwd?: string } = {}): Promise<CliRun> {
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [bin, ...args], {
+        cwd: options.cwd,
         env: { ...process.env, ...this.env, ...options.env },
         stdio: ["pipe", "pipe", "pipe"],
       });
@@ -65,8 +67,9 @@ export class CliSandbox {
    * Starts `goods-ledger chain --port 0 --json [extra]` and resolves with its URL once it listens.
    * Sets GOODS_LEDGER_RPC_URL for later commands.
    */
-  async startChain(extra: string[] = []): Promise<string> {
+  async startChain(extra: string[] = [], options: { cwd?: string } = {}): Promise<string> {
     const child = spawn(process.execPath, [bin, "chain", "--port", "0", "--json", ...extra], {
+      cwd: options.cwd,
       env: { ...process.env, ...this.env },
       stdio: ["ignore", "pipe", "pipe"],
     });

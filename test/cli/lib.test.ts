@@ -1,4 +1,5 @@
 // Unit tests of the CLI's pure helpers: CSV reading, input validation, the wallets CSV, the checkpoint.
+import { InvalidArgumentError } from "commander";
 import { expect } from "chai";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -72,7 +73,15 @@ describe("cli helpers", function () {
       expect(parseCode("reason code")("SANCTIONS_HIT")).to.equal("SANCTIONS_HIT");
       expect(() => parseCode("reason code")("x".repeat(32))).to.throw("longer than 31 bytes");
       expect(parseAmountArg("12.50")).to.equal("12.50");
-      for (const bad of ["-1", "1.2.3", "0.0000001", "abc", "0"]) expect(() => parseAmountArg(bad), bad).to.throw();
+      // Each refusal names its rule (issue 15: not just "throws").
+      const refusals: [string, string][] = [
+        ["-1", "amount -1 is negative: amounts must be more than 0"],
+        ["1.2.3", 'amount "1.2.3" is not a decimal number: use digits with an optional "." (e.g. "12.50")'],
+        ["0.0000001", "amount 0.0000001 has more than 6 decimal places, the token's precision"],
+        ["abc", 'amount "abc" is not a decimal number: use digits with an optional "." (e.g. "12.50")'],
+        ["0", "amount 0 is zero: amounts must be more than 0"],
+      ];
+      for (const [bad, message] of refusals) expect(() => parseAmountArg(bad), bad).to.throw(InvalidArgumentError, message);
     });
     it("parseInteger, parseDay, parseRpcUrl and parseExistingFile name what is wrong", function () {
       expect(parseInteger("tier", 0, 255)("3")).to.equal(3);

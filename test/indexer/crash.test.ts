@@ -22,7 +22,8 @@ const bin = fileURLToPath(new URL("../../bin/goods-ledger.js", import.meta.url))
  */
 function runIndexer(args: string[], killAfter: number | null): Promise<{ code: number | null; signal: NodeJS.Signals | null; lastBlock: number; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    // A progress line per update (off a terminal the CLI prints one every 10 s by default): the kill is timed by them.
+    const child = spawn(process.execPath, [bin, ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, GOODS_LEDGER_PROGRESS_SECONDS: "0" } });
     let stderr = "";
     let firstBlock = -1;
     let lastBlock = -1;

@@ -48,6 +48,8 @@ export function storyHistory(): History {
   let time = Date.UTC(2026, 10, 2, 8, 0, 0) / 1000;
   let tx = 0;
   let log = 0;
+  /** The time of every block 1..tip (History.times): each block's own, whether or not it holds an event. */
+  const times: number[] = [0, time];
   const officer = who("treasury");
   const position = () => {
     const p = { checkpoint: encodeCheckpoint({ block, txIndex: tx, logIndex: log }), block, txIndex: tx, logIndex: log, txHash: keccak256(stringToHex(`tx ${block}.${tx}`)), timestamp: time };
@@ -57,6 +59,7 @@ export function storyHistory(): History {
   const next = (seconds = 12) => {
     block++;
     time += seconds;
+    times[block] = time;
     tx = 0;
     log = 0;
   };
@@ -134,7 +137,7 @@ export function storyHistory(): History {
   event("reserve", "GoodsReleased", { releaseId: "1", lot: lotId(MAIZE), amount: String(500n * T), quantity: "100", reference: ref("REDEEM-1") });
   next(60);
   const lots = [lotId(COFFEE), lotId(MAIZE)];
-  return { transfers, events, wallets: Object.keys(PEOPLE).map((n) => who(n as Person)), lots, tip: block };
+  return { transfers, events, wallets: Object.keys(PEOPLE).map((n) => who(n as Person)), lots, tip: block, times };
 }
 
 /** What {@link serveStory} returns. */

@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { defineConfig } from "hardhat/config";
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
-import { SEED, runs } from "./test/support/seed.js";
+import { SEED, runs } from "./test/support/seed.ts"; // .ts: Hardhat may load this config with Node's own type stripping, which resolves no .js → .ts
 
 // Hardhat downloads solc from the internet, which these machines cannot reach.
 // We compile with the `solc` npm package (soljson, wasm) instead. The path must be

@@ -117,7 +117,7 @@ export function staticFiles(dir = PUBLIC, warn: (line: string) => void = () => {
   }
   const listing = join(dir, "vendor.json");
   if (existsSync(listing)) {
-    const require = createRequire(join(dir, "vendor.json"));
+    const require = createRequire(import.meta.url); // the project's own node_modules
     for (const [url, target] of Object.entries(JSON.parse(readFileSync(listing, "utf8")) as Record<string, string>)) {
       const type = TYPES[extname(url)];
       if (!/^\/vendor\/[A-Za-z0-9._-]+$/.test(url) || type === undefined || typeof target !== "string") {
@@ -146,6 +146,10 @@ function validationError(errors: ErrorObject[], part: string): HttpError {
   if (e.keyword === "required") {
     const field = [path, String(e.params.missingProperty)].filter((s) => s !== "").join(".");
     return new HttpError(400, "missing-parameter", `missing ${where} parameter "${field}"`, field);
+  }
+  if (e.keyword === "discriminator") {
+    const field = [path, String(e.params.tag)].filter((x) => x !== "").join(".");
+    return new HttpError(400, "bad-parameter", `body.${field} must be one of ${QUERY_KINDS.join(", ")}, got ${JSON.stringify((e.data as Record<string, unknown>)?.[String(e.params.tag)]) ?? "nothing"}`, field);
   }
   const field = path === "" ? where : path;
   const name = field.split(".").at(-1)!;

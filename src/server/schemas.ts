@@ -1,7 +1,7 @@
 /**
  * The API's JSON Schemas: one per route, used by Fastify (Ajv) to validate every parameter and body before any
- * work, and by @fastify/swagger to describe the API as OpenAPI 3.0 at `/api/openapi.json`. One source, so the
- * document and the validation cannot drift apart. OpenAPI 3.0 subset only (`enum`, never `const`).
+ * work, and by @fastify/swagger to describe the API as OpenAPI 3.1 at `/api/openapi.json`. One source, so the
+ * document and the validation cannot drift apart.
  */
 import { ALERT_TYPES } from "../trace/alerts.js";
 import { EXPORT_FORMATS } from "../trace/export.js";

@@ -239,13 +239,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     logger: false,
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler());
-  // Bodies are JSON whatever the content type says (fetch sends text/plain by default).
-  app.removeContentTypeParser("text/plain");
-  app.addContentTypeParser("text/plain", { parseAs: "string" }, app.getDefaultJsonParser("error", "error"));
+  // Bodies are JSON whatever the content type says (fetch sends text/plain by default); an empty one is no body
+  // (the route's schema then says whether it needs one). Prototype poisoning keys are refused.
+  const json = app.getDefaultJsonParser("error", "error");
+  app.removeContentTypeParser(["application/json", "text/plain"]);
+  app.addContentTypeParser(["application/json", "text/plain"], { parseAs: "string" }, (request, body, done) => {
+    if (body === "") return done(null, undefined);
+    json(request, body as string, done);
+  });
 
   await app.register(fastifySwagger, {
     openapi: {
-      openapi: "3.0.3",
+      openapi: "3.1.0",
       info: {
         title: "goods-ledger analyst API",
         version: options.code.version,

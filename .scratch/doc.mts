@@ -1,0 +1,16 @@
+import { mkdtempSync } from "node:fs";
+import { join } from "node:path";
+import { SqliteStore } from "/work/wt/server/src/indexer/store/sqlite.ts";
+import { startServer } from "/work/wt/server/src/server/server.ts";
+import { Validator } from "@seriousme/openapi-schema-validator";
+const dir = mkdtempSync("/tmp/srvx-doc");
+const store = new SqliteStore(join(dir, "index.sqlite"));
+const s = await startServer({ store, tokens: { tokens: [] }, code: { name: "g", version: "1", commit: null } });
+const doc = await (await fetch(`${s.url}/api/openapi.json`)).json();
+console.log(JSON.stringify(doc.paths["/api/forward"], null, 1).slice(0, 1500));
+console.log(Object.keys(doc.paths));
+const v = new Validator();
+const res = await v.validate(doc);
+console.log(res.valid, JSON.stringify(res.errors)?.slice(0, 2000));
+console.log(JSON.stringify(doc.paths["/api/evidence"].post.requestBody).slice(0, 600));
+await s.close(); await store.close();

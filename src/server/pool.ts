@@ -61,7 +61,7 @@ interface Pending {
   owner: string;
   slot: Slot | null;
   timer: NodeJS.Timeout | null;
-  resolve(body: string): void;
+  resolve(body: Buffer): void;
   reject(error: PoolError): void;
 }
 
@@ -150,7 +150,7 @@ export class QueryPool {
     slot.job = null;
     if (reply.type === "done") {
       this.#stats.completed++;
-      this.#finish(job, null, reply.body);
+      this.#finish(job, null, Buffer.from(reply.body.buffer, reply.body.byteOffset, reply.body.byteLength));
     } else {
       this.#stats.failed++;
       this.#finish(job, new PoolError(reply.status, reply.code, reply.message));
@@ -158,7 +158,7 @@ export class QueryPool {
     this.#dispatch();
   }
 
-  #finish(job: Pending, error: PoolError | null, body?: string): void {
+  #finish(job: Pending, error: PoolError | null, body?: Buffer): void {
     if (job.timer !== null) clearTimeout(job.timer);
     job.timer = null;
     if (job.slot !== null) {
@@ -192,13 +192,13 @@ export class QueryPool {
    *   counted against the deadline, which starts when the query itself does).
    * @param owner - who asked (a token name): at most `maxRunningPerOwner` of an owner's jobs run at once.
    * @param signal - aborting it (the client went away) removes a waiting job, or stops a running one by ending its thread.
-   * @returns the response body the worker rendered.
+   * @returns the response body the worker rendered (UTF-8).
    * @throws PoolError: 503 busy when no worker frees up in time, 504 deadline, 499 cancelled, or the query's own 4xx.
    */
-  run(job: Job, block: number, owner: string, signal?: AbortSignal): Promise<string> {
+  run(job: Job, block: number, owner: string, signal?: AbortSignal): Promise<Buffer> {
     if (this.#closed) return Promise.reject(new PoolError(503, "closing", "the server is shutting down"));
     this.#block = Math.max(this.#block ?? block, block);
-    return new Promise<string>((resolve, reject) => {
+    return new Promise<Buffer>((resolve, reject) => {
       const pending: Pending = { id: this.#next++, job, block, owner, slot: null, timer: null, resolve, reject };
       const onAbort = () => {
         const queued = this.#queue.indexOf(pending);

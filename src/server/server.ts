@@ -27,8 +27,11 @@ export const SERVER_DEFAULTS = {
   workers: 2,
   /** Per token: sustained requests per second, burst, and queries in flight. */
   limits: { ratePerSecond: 20, burst: 40, maxInFlight: 4 } satisfies LimitOptions,
-  /** The all-wallet alerts scan is refused above this many transfers. */
-  maxScanTransfers: 250_000,
+  /**
+   * The all-wallet alerts scan is refused above this many transfers: it cost about 170 µs a transfer on 2 busy
+   * cores (100,000 transfers: 16.6 s), so 20,000 stays inside the default deadline. Raise it with the deadline.
+   */
+  maxScanTransfers: 20_000,
   /** /readyz wants the index within this many blocks of the chain head. */
   readyLagBlocks: 5,
   /** Largest request body. */
@@ -353,8 +356,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
 
   const auth = { role: "analyst" as Role };
+  let counted: { block: number; counts: Awaited<ReturnType<Store["counts"]>> } | null = null;
   app.get("/api/status", { config: auth, schema: { summary: "the index position, row counts, the caller and the query pool", querystring: NO_PARAMS, response: { 200: { description: "status", ...anyJson }, ...errors } } }, async (request) => {
-    const [position, counts] = await Promise.all([store.position(), store.counts()]);
+    const position = await store.position();
+    // Row counts change only when the index moves: counted once per position, not per call.
+    if (counted === null || counted.block !== (position?.block ?? -1)) counted = { block: position?.block ?? -1, counts: await store.counts() };
+    const counts = counted.counts;
     const s = pool.stats();
     return { position, counts, store: store.kind, role: request.caller!.role, name: request.caller!.name, queries: { workers: s.workers, busy: s.busy, queued: s.queued, deadlineMs } };
   });
@@ -383,7 +390,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
 
   /** Runs a job on the pool for the caller, cancelled when the client goes away. */
-  const work = async (request: FastifyRequest, reply: FastifyReply, job: Parameters<QueryPool["run"]>[0]): Promise<string> => {
+  const work = async (request: FastifyRequest, reply: FastifyReply, job: Parameters<QueryPool["run"]>[0]): Promise<Buffer> => {
     const who = request.caller!;
     const refused = limits.admit(who.name);
     if (refused !== null) return deny(request, 429, refused.code, refused.message, who.name, refused.retryAfter);

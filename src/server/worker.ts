@@ -4,6 +4,8 @@
  * so the server's event loop only moves strings. The pool ends a job that runs past its deadline, or whose client
  * went away, by terminating this thread: the work really stops.
  */
+import { readlinkSync } from "node:fs";
+import { getPriority, setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import { openStore } from "../indexer/store/open.js";
 import type { Store } from "../indexer/store/store.js";
@@ -40,6 +42,18 @@ export interface WorkerData {
 }
 
 const data = workerData as WorkerData;
+
+/**
+ * How much lower this thread's scheduling priority is than the server's event loop (Linux nice values are per
+ * thread): a CPU-bound query then never delays /api/status, /healthz, /readyz or the routing of other requests.
+ */
+const WORKER_NICE_OFFSET = 5;
+try {
+  const tid = Number(readlinkSync("/proc/thread-self").split("/").pop());
+  setPriority(tid, Math.min(19, getPriority(tid) + WORKER_NICE_OFFSET));
+} catch {
+  // Not Linux, or not allowed: the workers run at the server's priority.
+}
 const port = parentPort!;
 let store: Store | null = null;
 let cached: { block: number; model: TraceModel } | null = null;

@@ -20,7 +20,7 @@ import { fileURLToPath } from "node:url";
 import { SqliteStore } from "../src/indexer/store/sqlite.js";
 import { addToken } from "../src/server/auth.js";
 import { ALERT_CAPS } from "../src/server/schemas.js";
-import { syntheticWallet, writeSyntheticLedger } from "../test/server/synthetic.js";
+import { syntheticWallet, writeSyntheticLedger } from "./lib/ledger.js";
 import { percentiles } from "./lib/results.js";
 
 const arg = (name: string, fallback: number) => {

@@ -14,7 +14,7 @@ import { addToken, readTokens, revokeToken } from "../../src/server/auth.js";
 import { SECURITY_HEADERS, startServer, staticFiles, type RunningServer, type ServerOptions } from "../../src/server/server.js";
 import { CliSandbox } from "../cli/helpers.js";
 import { serveHistory, type Served } from "./fixture.js";
-import { syntheticWallet, writeSyntheticLedger } from "./synthetic.js";
+import { syntheticWallet, writeSyntheticLedger } from "../../bench/lib/ledger.js";
 
 const CODE = { name: "goods-ledger", version: "test", commit: null };
 

@@ -1,8 +1,8 @@
 /**
- * A synthetic ledger written straight into a store, big enough to make queries cost real time: every wallet gets
- * an issue against one of a few lots, then transfers move part of the sender's balance (balances never go
- * negative); a share of the traffic goes into and out of a few hub wallets (agents, merchants). Used by the
- * server's cancellation and limit tests and by `npm run bench -- server`. Deterministic for a seed.
+ * A synthetic ledger written straight into a store through the Store interface, big enough to make queries cost
+ * real time: every wallet first gets an issue against one of the lots; then transfers move a random part of the
+ * sender's balance (balances never go negative); 20% of the traffic goes into or out of the hub wallets (agents,
+ * merchants). Deterministic for a seed. Used by bench/trace.ts, bench/server.ts and the server's limit tests.
  */
 import { encodeCheckpoint } from "../../src/indexer/checkpoint.js";
 import type { Store } from "../../src/indexer/store/store.js";
@@ -13,6 +13,8 @@ export interface SyntheticOptions {
   transfers: number;
   wallets: number;
   hubs: number;
+  /** Lots issued against (default 20). */
+  lots?: number;
   seed?: number;
   /** Transfers per block (default 10); blocks are 12 s apart. */
   perBlock?: number;
@@ -45,7 +47,7 @@ export async function writeSyntheticLedger(store: Store, o: SyntheticOptions): P
   const balance = new Float64Array(o.wallets);
   const pick = () => Math.floor(random() * o.wallets);
   const hub = () => Math.floor(random() * o.hubs);
-  const lots = Array.from({ length: 20 }, (_, i) => hex(0xa0_0000 + i, 32) as Hex);
+  const lots = Array.from({ length: o.lots ?? 20 }, (_, i) => hex(0xa0_0000 + i, 32) as Hex);
   const header = (n: number): BlockHeader => ({ number: n, hash: hex(n, 32) as Hex, parentHash: hex(n - 1, 32) as Hex, timestamp: 1_700_000_000 + n * 12 });
   let block = 1;
   let inBlock = 0;
@@ -77,11 +79,20 @@ export async function writeSyntheticLedger(store: Store, o: SyntheticOptions): P
     push(-1, w, amount, Math.floor(random() * lots.length));
   }
   for (let i = o.wallets; i < o.transfers; i++) {
-    let from = pick();
-    let to = pick();
+    let from: number;
+    let to: number;
     if (random() < 0.2) {
-      if (random() < 0.5) to = hub();
-      else from = hub();
+      // Hub traffic: a wallet pays into a hub, or a hub pays out.
+      if (random() < 0.5) {
+        from = pick();
+        to = hub();
+      } else {
+        from = hub();
+        to = pick();
+      }
+    } else {
+      from = pick();
+      to = pick();
     }
     if (from === to) to = (to + 1) % o.wallets;
     const amount = Math.max(1, Math.floor(balance[from]! * (0.05 + random() * 0.4)));

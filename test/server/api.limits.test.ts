@@ -118,6 +118,38 @@ describe("serve › limits: bodies, headers, HTTPS, loopback, rate, concurrency,
       expect([r.status, r.json()]).to.deep.equal([200, { ready: true, indexedBlock: served.history.tip, headBlock: null, modelLoaded: true, reasons: [] }]);
     });
 
+    it("/readyz › 503 with the reasons when the index lags the chain head or the head is unknown; an empty index is not ready", async function () {
+      const tip = served.history.tip;
+      const behind = await startServer({ store, tokens: () => readTokens(served.tokensFile), code: CODE, log, head: async () => tip + 50, readyLagBlocks: 5 });
+      const failing = await startServer({ store, tokens: () => readTokens(served.tokensFile), code: CODE, log, head: async () => { throw new Error("connection refused"); } });
+      const emptyStore = new SqliteStore(join(dir, "empty", "index.sqlite"));
+      const empty = await startServer({ store: emptyStore, tokens: () => readTokens(served.tokensFile), code: CODE, log });
+      try {
+        await until("the workers loaded the model", () => behind.stats().modelBlocks.includes(tip) && failing.stats().modelBlocks.includes(tip));
+        const r = await call(`${behind.url}/readyz`, null);
+        expect([r.status, r.json()]).to.deep.equal([503, { ready: false, indexedBlock: tip, headBlock: tip + 50, modelLoaded: true, reasons: ["the index is 50 blocks behind the chain head (at most 5)"] }]);
+        const f = await call(`${failing.url}/readyz`, null);
+        expect([f.status, f.json().reasons]).to.deep.equal([503, ["the chain head is unknown: connection refused"]]);
+        const e = await call(`${empty.url}/readyz`, null);
+        expect([e.status, e.json().reasons]).to.deep.equal([503, ["the index is empty: run `goods-ledger index`"]]);
+        expect((await call(`${empty.url}/healthz`, null)).status, "alive all the same").to.equal(200);
+      } finally {
+        await Promise.all([behind.close(), failing.close(), empty.close()]);
+        await emptyStore.close();
+      }
+    });
+
+    it("institution names (serve --institutions) › GET /api/institutions for any token", async function () {
+      const named = await startServer({ store, tokens: () => readTokens(served.tokensFile), code: CODE, log, labels: { institutions: { "1": "Amani Bank", "7": "Kilimo Co-op" } } });
+      try {
+        expect((await call(`${named.url}/api/institutions`, served.analyst)).json()).to.deep.equal({ "1": "Amani Bank", "7": "Kilimo Co-op" });
+        expect((await call(`${named.url}/api/institutions`, null)).status).to.equal(401);
+      } finally {
+        await named.close();
+      }
+      expect((await api("/api/institutions", served.analyst)).json(), "none configured").to.deep.equal({});
+    });
+
     it("an expired or revoked token › 401 naming why; the log names the token's name and reason, never the token", async function () {
       const expired = addToken(served.tokensFile, "old", "analyst", new Date(Date.now() - 1_000));
       const r = await api("/api/status", expired);
@@ -298,7 +330,7 @@ describe("serve › limits: bodies, headers, HTTPS, loopback, rate, concurrency,
       }
     });
 
-    it("`serve --host` on a non-loopback interface without TLS › refused (insecure-bind), nothing listens", async function () {
+    it("`serve --host` on a non-loopback interface without TLS › refused (insecure-bind); `serve token add --expires` and `serve token revoke`", async function () {
       const sandbox = new CliSandbox();
       try {
         for (const host of ["0.0.0.0", "10.1.2.3", "::"]) {
@@ -306,6 +338,17 @@ describe("serve › limits: bodies, headers, HTTPS, loopback, rate, concurrency,
           expect([r.code, r.json<{ error: { code: string } }>().error.code], r.stderr).to.deep.equal([1, "insecure-bind"]);
           expect(r.json<{ error: { message: string } }>().error.message).to.match(/^refusing plain HTTP on .+, which is not loopback: bearer tokens would cross the network in cleartext/);
         }
+        const tokens = join(dir, "cli-tokens.json");
+        const added = await sandbox.run(["serve", "token", "add", "cli", "--json", "--tokens", tokens, "--expires", "30d"]);
+        const entry = added.json<{ token: string; expiresAt: string }>();
+        expect(Date.parse(entry.expiresAt) - Date.now()).to.be.within(29.9 * 86_400_000, 30 * 86_400_000);
+        expect(readTokens(tokens).tokens.map((t) => [t.name, t.expiresAt])).to.deep.equal([["cli", entry.expiresAt]]);
+        const past = await sandbox.run(["serve", "token", "add", "old", "--json", "--tokens", tokens, "--expires", "2020-01-01"]);
+        expect([past.code, past.json<{ error: { message: string } }>().error.message]).to.deep.equal([1, '--expires: "2020-01-01" is not a future date or a duration like 30d or 12h']);
+        expect((await sandbox.run(["serve", "token", "revoke", "cli", "--tokens", tokens])).code).to.equal(0);
+        expect(readTokens(tokens).tokens).to.deep.equal([]);
+        const again = await sandbox.run(["serve", "token", "revoke", "cli", "--json", "--tokens", tokens]);
+        expect([again.code, again.json<{ error: { code: string } }>().error.code]).to.deep.equal([1, "unknown-token"]);
         const half = await sandbox.run(["serve", "--json", "--store", join(dir, "tls"), "--tokens", served.tokensFile, "--host", "0.0.0.0", "--tls-cert", "cert.pem"]);
         expect([half.code, half.json<{ error: { message: string } }>().error.message]).to.deep.equal([1, "--tls-key: HTTPS needs both --tls-cert and --tls-key"]);
       } finally {

@@ -163,16 +163,25 @@ try {
 
   // The heavy client runs in a process of its own: reading its 30 MB answers here would stall this process's
   // event loop and be counted against the light client. It loops until its stdin closes, one line per answer.
+  // It reads each answer through node:http and drops the bytes as they come (a load generator, not a consumer).
   const heavyClient = `
+    import { request } from "node:http";
     const [url, token, path, body] = process.argv.slice(1);
     let stop = false;
     process.stdin.on("end", () => { stop = true; }).resume();
+    const once = () => new Promise((resolve, reject) => {
+      const post = body !== "";
+      const req = request(url + (post ? "/api/evidence" : path), { method: post ? "POST" : "GET",
+        headers: { authorization: "Bearer " + token, ...(post ? { "content-type": "application/json" } : {}) } }, (res) => {
+        res.on("data", () => {}).on("end", () => resolve(res.statusCode)).on("error", reject);
+      });
+      req.on("error", reject);
+      req.end(post ? body : undefined);
+    });
     while (!stop) {
       const started = performance.now();
-      const res = body === "" ? await fetch(url + path, { headers: { authorization: "Bearer " + token } })
-        : await fetch(url + "/api/evidence", { method: "POST", headers: { authorization: "Bearer " + token, "content-type": "application/json" }, body });
-      await res.arrayBuffer();
-      process.stdout.write(JSON.stringify({ status: res.status, ms: performance.now() - started }) + "\\n");
+      const status = await once();
+      process.stdout.write(JSON.stringify({ status, ms: performance.now() - started }) + "\\n");
     }`;
   const heavyRuns: { status: number; ms: number }[] = [];
   for (let round = 0; round < ROUNDS; round++) {

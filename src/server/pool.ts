@@ -89,8 +89,9 @@ export class QueryPool {
 
   #spawn(): Slot {
     const data: WorkerData = { storeSpec: this.#options.storeSpec, maxScanTransfers: this.#options.maxScanTransfers };
-    const execArgv = process.execArgv.some((a) => a.includes("tsx")) ? process.execArgv : [...process.execArgv, "--import", TSX];
-    const worker = new Worker(WORKER_URL, { workerData: data, execArgv });
+    // Only the TypeScript loader: the process's own flags are not passed on (Node refuses per-process ones, such
+    // as --trace-gc, in a worker's execArgv).
+    const worker = new Worker(WORKER_URL, { workerData: data, execArgv: ["--import", TSX] });
     const slot: Slot = { worker, job: null, loaded: null, alive: true };
     this.#stats.threadsStarted++;
     worker.on("message", (reply: WorkerReply) => this.#onReply(slot, reply));

@@ -20,13 +20,11 @@ import { fileURLToPath } from "node:url";
 import { SqliteStore } from "../src/indexer/store/sqlite.js";
 import { addToken } from "../src/server/auth.js";
 import { ALERT_CAPS } from "../src/server/schemas.js";
+import { numberArg } from "./lib/args.js";
 import { syntheticWallet, writeSyntheticLedger } from "./lib/ledger.js";
 import { percentiles } from "./lib/results.js";
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-};
+const arg = numberArg;
 const TRANSFERS = arg("--transfers", 120_000);
 const WALLETS = Math.round(TRANSFERS / 10);
 const HUBS = 20;

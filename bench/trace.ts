@@ -19,13 +19,11 @@ import { loadModel } from "../src/trace/model.js";
 import { findPaths } from "../src/trace/paths.js";
 import { provenance } from "../src/trace/provenance.js";
 import { traceForward } from "../src/trace/trace.js";
-import { rng, writeSyntheticLedger } from "./lib/ledger.js";
+import { numberArg, rng } from "./lib/args.js";
+import { writeSyntheticLedger } from "./lib/ledger.js";
 import { mergeResults, percentiles } from "./lib/results.js";
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-};
+const arg = numberArg;
 const TRANSFERS = arg("--transfers", 1_000_000);
 const WALLETS = arg("--wallets", 100_000);
 const QUERIES = arg("--queries", 200);

@@ -7,6 +7,7 @@
 import { encodeCheckpoint } from "../../src/indexer/checkpoint.js";
 import type { Store } from "../../src/indexer/store/store.js";
 import type { Address, BlockHeader, Hex, TransferRow } from "../../src/indexer/types.js";
+import { rng } from "./args.js";
 
 /** Size of a synthetic ledger. */
 export interface SyntheticOptions {
@@ -18,18 +19,6 @@ export interface SyntheticOptions {
   seed?: number;
   /** Transfers per block (default 10); blocks are 12 s apart. */
   perBlock?: number;
-}
-
-/** Deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const hex = (n: number, bytes: number) => `0x${n.toString(16).padStart(bytes * 2, "0")}`;

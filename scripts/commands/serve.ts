@@ -3,7 +3,7 @@
  * analyst role; `serve token add|list|revoke` manages the tokens (only their hashes are stored).
  */
 import { Option, type Command } from "commander";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { join } from "node:path";
 import { JsonRpc } from "../../src/indexer/rpc.js";
@@ -72,6 +72,15 @@ interface ServeOptions {
   maxInFlight: number;
   maxScanTransfers: number;
   readyLag: number;
+  lotLabels?: string;
+  symbol: string;
+}
+
+/** Lot labels for the page (`--lot-labels FILE`): one label a line, as issued (the lot id is keccak256 of it). */
+function lotLabelsOf(file: string | undefined): string[] | undefined {
+  if (file === undefined) return undefined;
+  if (!existsSync(file)) throw new CliError(`no lot labels file at ${file}`, { code: "bad-lot-labels-file" });
+  return readFileSync(file, "utf8").split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
 }
 
 /** Registers `serve`. */
@@ -87,6 +96,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--tls-key <file>", "PEM private key of --tls-cert")
     .option("--insecure-http", "allow plain HTTP on a non-loopback --host (only behind a TLS-terminating reverse proxy)")
     .option("--institutions <file>", "JSON mapping institution ids to names for the page: { \"1\": \"Amani Bank\" }")
+    .option("--lot-labels <file>", "lot labels the page shows instead of lot ids: one label a line, as issued (e.g. WR-NBO-0001)")
+    .option("--symbol <symbol>", "the token's symbol, shown with amounts on the page", "GNGN")
     .addOption(new Option("--deadline-ms <ms>", "a query running longer is stopped (504)").argParser(parseInteger("--deadline-ms", 100, 600_000)).default(SERVER_DEFAULTS.deadlineMs))
     .addOption(new Option("--workers <n>", "query worker threads (each holds the trace model)").argParser(parseInteger("--workers", 1, 64)).default(SERVER_DEFAULTS.workers))
     .addOption(new Option("--rate <n>", "requests per second per token (burst: twice that)").argParser(parseInteger("--rate", 1, 100_000)).default(SERVER_DEFAULTS.limits.ratePerSecond))
@@ -101,7 +112,7 @@ another process: the server follows when the index moves.
 
 Loopback only by default. To serve a network, give a certificate (HTTPS), or run behind a TLS-terminating
 reverse proxy on the same host and keep --host 127.0.0.1 (see the README, "Serving a network").
-${examples("serve token add alice --role analyst --expires 30d", "serve --port 8600", "serve --store postgres://reader@db.bank.example/ledger --host 10.0.0.5 --tls-cert cert.pem --tls-key key.pem", "serve token revoke alice")}`)
+${examples("serve token add alice --role analyst --expires 30d", "serve --port 8600", "serve --lot-labels lots.txt --symbol GNGN --institutions institutions.json", "serve --store postgres://reader@db.bank.example/ledger --host 10.0.0.5 --tls-cert cert.pem --tls-key key.pem", "serve token revoke alice")}`)
     .action(async (o: ServeOptions) => {
       if ((o.tlsCert === undefined) !== (o.tlsKey === undefined)) throw invalidInput(o.tlsCert === undefined ? "--tls-cert" : "--tls-key", "HTTPS needs both --tls-cert and --tls-key");
       if (!isLoopback(o.host) && o.tlsCert === undefined && o.insecureHttp !== true) {
@@ -116,6 +127,7 @@ ${examples("serve token add alice --role analyst --expires 30d", "serve --port 8
         }
       }
       const institutions = o.institutions === undefined ? undefined : institutionsOf(o.institutions);
+      const labels = { token: { symbol: o.symbol, decimals: 6 }, lots: lotLabelsOf(o.lotLabels), institutions };
       if (tokensOf(o.tokens).tokens.length === 0) {
         throw new CliError(`no API tokens in ${o.tokens}: create one with \`goods-ledger serve token add <name> --role analyst\``, { code: "no-tokens" });
       }
@@ -129,7 +141,7 @@ ${examples("serve token add alice --role analyst --expires 30d", "serve --port 8
       const running = await startServer({
         store, storeSpec: o.store ?? join(projectRootDir, ".data", "index", ctx.options.network),
         host: o.host, port: o.port, tls, tokens: () => tokensOf(o.tokens), code: codeVersion(ctx.version),
-        labels: institutions === undefined ? undefined : { institutions },
+        labels,
         deadlineMs: o.deadlineMs, workers: o.workers, maxScanTransfers: o.maxScanTransfers, readyLagBlocks: o.readyLag,
         limits: { ratePerSecond: o.rate, burst: 2 * o.rate, maxInFlight: o.maxInFlight },
         head: rpc === null ? undefined : async () => Number.parseInt(await rpc.call<string>("eth_blockNumber"), 16),

@@ -212,3 +212,41 @@ export const ERROR: Schema = {
 
 /** A query string that takes no parameter. */
 export const NO_PARAMS: Schema = { type: "object", additionalProperties: false, properties: {} };
+
+/**
+ * Body of `POST /api/evidence/verify`: `{ pack }`, an evidence pack as `POST /api/evidence` gives it. The shape is
+ * checked here (400 naming the field); what the fields say (format, digest, chain, block, policy, results) is
+ * what the verification checks, each reported by name.
+ */
+export const VERIFY_BODY: Schema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["pack"],
+  properties: {
+    pack: {
+      type: "object",
+      description: "the evidence pack to verify against this index",
+      required: ["format", "query", "policy", "chain", "code", "createdAt", "results", "sha256"],
+      properties: {
+        format: { type: "string", maxLength: 100 },
+        query: { type: "object", required: ["kind"], properties: { kind: { type: "string", enum: Object.keys(QUERY_STRINGS) } } },
+        policy: { type: "object" },
+        chain: {
+          type: "object",
+          required: ["chainId", "token", "reserveRegistry", "startBlock", "block"],
+          properties: {
+            chainId: { type: "integer", minimum: 0 },
+            token: { type: "string" },
+            reserveRegistry: { type: "string" },
+            startBlock: block("the deployment's first block"),
+            block: { type: "object", required: ["number", "hash"], properties: { number: block("the block the pack is pinned to"), hash: { type: "string" } } },
+          },
+        },
+        code: { type: "object" },
+        createdAt: { type: "string" },
+        results: {},
+        sha256: { type: "string" },
+      },
+    },
+  },
+};

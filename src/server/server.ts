@@ -11,13 +11,14 @@ import type { Store } from "../indexer/store/store.js";
 import { SQLITE_FILE } from "../indexer/store/open.js";
 import { indexedDeployment } from "../indexer/sync.js";
 import { toAddress } from "../indexer/types.js";
-import type { EvidencePack } from "../trace/evidence.js";
+import type { EvidencePack, PackCheck } from "../trace/evidence.js";
 import { QUERY_KINDS, type TraceQuery } from "../trace/query.js";
 import { authenticate, type Role, type TokenEntry, type TokenFile } from "./auth.js";
 import { labelsRoute, type PageLabels } from "./labels.js";
 import { TokenLimits, type LimitOptions } from "./limits.js";
 import { PoolError, QueryPool, type PoolStats } from "./pool.js";
-import { ERROR, EVIDENCE_BODY, FLAG_BODY, FLAG_PARAMS, NO_PARAMS, QUERY_STRINGS, queryStringSchema } from "./schemas.js";
+import { ERROR, EVIDENCE_BODY, FLAG_BODY, FLAG_PARAMS, NO_PARAMS, QUERY_STRINGS, VERIFY_BODY, queryStringSchema } from "./schemas.js";
+import { precheckPack } from "./verify.js";
 
 /** Defaults of the bounds on work (README, "Limits"). */
 export const SERVER_DEFAULTS = {
@@ -211,7 +212,7 @@ declare module "fastify" {
  *
  * - `GET /` and the page's files; `GET /healthz` (alive) and `GET /readyz` (index fresh, model loaded): no token.
  * - `GET /api/status`, `GET /api/<forward|backward|path|provenance|exposure|alerts|asof>?…&format=json|csv|graphml`,
- *   `POST /api/evidence` `{ query }`, `GET /api/flags`, `GET /api/labels`, `GET /api/institutions`: any role.
+ *   `POST /api/evidence` `{ query }`, `POST /api/evidence/verify` `{ pack }`, `GET /api/flags`, `GET /api/labels`, `GET /api/institutions`: any role.
  * - `PUT /api/flags/<wallet>` `{ reason }` and `DELETE /api/flags/<wallet>`: the admin role only.
  *
  * Queries run on worker threads ({@link QueryPool}) with a deadline, are stopped when their client goes away,
@@ -389,8 +390,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return { wallet, removed: await store.removeFlag(wallet) };
   });
 
-  /** Runs a job on the pool for the caller, cancelled when the client goes away. */
-  const work = async (request: FastifyRequest, reply: FastifyReply, job: Parameters<QueryPool["run"]>[0]): Promise<Buffer> => {
+  /** Runs a job on the pool for the caller (at `block`, default the indexed tip), cancelled when the client goes away. */
+  const work = async (request: FastifyRequest, reply: FastifyReply, job: Parameters<QueryPool["run"]>[0], block?: number): Promise<Buffer> => {
     const who = request.caller!;
     const refused = limits.admit(who.name);
     if (refused !== null) return deny(request, 429, refused.code, refused.message, who.name, refused.retryAfter);
@@ -402,7 +403,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     try {
       const position = await store.position();
       if (position === null) throw new HttpError(503, "empty-index", "the index is empty: run `goods-ledger index` first");
-      return await pool.run(job, position.block, who.name, gone.signal);
+      return await pool.run(job, block ?? position.block, who.name, gone.signal);
     } finally {
       limits.done(who.name);
       reply.raw.off("close", onClose);
@@ -444,6 +445,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (deployment === null) throw new HttpError(503, "empty-index", "the index has no deployment recorded: run `goods-ledger index` first");
     const body = await work(request, reply, { op: "evidence", query: withDefaults(q), chain: deployment, code: options.code });
     return reply.type("application/json").send(body);
+  });
+
+  app.post("/api/evidence/verify", {
+    config: auth,
+    schema: {
+      summary: "verify an evidence pack against this index: format, digest, deployment, block hash, policy version, and the query run again at the pack's block",
+      querystring: NO_PARAMS, body: VERIFY_BODY,
+      response: { 200: { description: "{ ok, checks: [{ check, ok, detail }] }", ...anyJson }, ...errors, 413: { description: "body over 1 MB", ...ERROR }, 503: { description: "busy, or the index is empty", ...ERROR }, 504: { description: "stopped at the deadline", ...ERROR } },
+    },
+  }, async (request, reply) => {
+    const { pack } = request.body as { pack: EvidencePack };
+    // The index-only checks here; the query run again (a model of the pack's block) on the pool, with its deadline.
+    const { checks, block } = await precheckPack(pack, store);
+    if (block !== null) checks.push(JSON.parse((await work(request, reply, { op: "verify", pack }, block)).toString("utf8")) as PackCheck);
+    return { ok: checks.every((c) => c.ok), checks };
   });
 
   // Keep the workers' models at the indexed tip, so the first query after a new block does not pay the load.

@@ -14,6 +14,7 @@ import { buildPack, type EvidencePack } from "../trace/evidence.js";
 import { exportResult } from "../trace/export.js";
 import { loadModel, type TraceModel } from "../trace/model.js";
 import { runQuery, type TraceQuery } from "../trace/query.js";
+import { checkResults } from "./verify.js";
 
 /** What the pool sends a worker. */
 export type WorkerRequest =
@@ -23,7 +24,9 @@ export type WorkerRequest =
 /** One unit of work. */
 export type Job =
   | { op: "query"; query: TraceQuery; format: "json" | "csv" | "graphml" }
-  | { op: "evidence"; query: TraceQuery; chain: Omit<EvidencePack["chain"], "block">; code: EvidencePack["code"] };
+  | { op: "evidence"; query: TraceQuery; chain: Omit<EvidencePack["chain"], "block">; code: EvidencePack["code"] }
+  /** The results check of a pack, run at the pack's block: answers its PackCheck as JSON. */
+  | { op: "verify"; pack: EvidencePack };
 
 /** What a worker sends back. */
 export type WorkerReply =
@@ -75,10 +78,11 @@ async function model(block: number): Promise<TraceModel> {
 }
 
 function answer(m: TraceModel, job: Job): string {
-  const q = job.query;
+  const q = job.op === "verify" ? job.pack.query : job.query;
   if (q.kind === "alerts" && q.wallet === undefined && m.size > data.maxScanTransfers) {
     throw new TooCostly(`an alerts scan of every wallet reads all ${m.size} transfers, over this server's cap of ${data.maxScanTransfers}: give a wallet`);
   }
+  if (job.op === "verify") return JSON.stringify(checkResults(job.pack, m));
   const result = runQuery(m, q);
   if (job.op === "evidence") return `${JSON.stringify(buildPack({ query: q, answer: result, model: m, chain: job.chain, code: job.code }))}\n`;
   // The same text as JSON.stringify(plain(…)) (bigints as decimal strings, undefined left out), without copying

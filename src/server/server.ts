@@ -318,6 +318,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const errors = { 400: { description: "bad input: the field and the rule", ...ERROR }, 401: { description: "no, unknown or expired token", ...ERROR }, 429: { description: "over the token's rate or concurrency limit (Retry-After)", ...ERROR } };
   const anyJson = { type: "object", additionalProperties: true };
+  /** The answers of a route whose work runs on the query pool. */
+  const pooled = { 503: { description: "busy, or the index is empty", ...ERROR }, 504: { description: "stopped at the deadline", ...ERROR } };
+  const tooLarge = { 413: { description: "body over 1 MB", ...ERROR } };
 
   // The page and its files (not in the API document).
   for (const [url, { file, type }] of files) {
@@ -419,7 +422,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       config: auth,
       schema: {
         summary: QUERY_STRINGS[kind]!.description, querystring: queryStringSchema(kind),
-        response: { 200: { description: "the result: JSON { kind, result }, or CSV / GraphML by format", ...anyJson }, ...errors, 503: { description: "busy or the index is empty", ...ERROR }, 504: { description: "stopped at the deadline", ...ERROR } },
+        response: { 200: { description: "the result: JSON { kind, result }, or CSV / GraphML by format", ...anyJson }, ...errors, ...pooled },
       },
     }, async (request, reply) => {
       const { format = "json", ...params } = request.query as Record<string, unknown>;
@@ -436,7 +439,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     schema: {
       summary: "answer a query and seal it in an evidence pack (sha256 over canonical JSON, pinned to the indexed block)",
       querystring: NO_PARAMS, body: EVIDENCE_BODY,
-      response: { 200: { description: "the evidence pack", ...anyJson }, ...errors, 413: { description: "body over 1 MB", ...ERROR }, 503: { description: "busy, or the index is empty", ...ERROR }, 504: { description: "stopped at the deadline", ...ERROR } },
+      response: { 200: { description: "the evidence pack", ...anyJson }, ...errors, ...tooLarge, ...pooled },
     },
   }, async (request, reply) => {
     const q = { ...(request.body as { query: Record<string, unknown> }).query };
@@ -452,7 +455,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     schema: {
       summary: "verify an evidence pack against this index: format, digest, deployment, block hash, policy version, and the query run again at the pack's block",
       querystring: NO_PARAMS, body: VERIFY_BODY,
-      response: { 200: { description: "{ ok, checks: [{ check, ok, detail }] }", ...anyJson }, ...errors, 413: { description: "body over 1 MB", ...ERROR }, 503: { description: "busy, or the index is empty", ...ERROR }, 504: { description: "stopped at the deadline", ...ERROR } },
+      response: { 200: { description: "{ ok, checks: [{ check, ok, detail }] }", ...anyJson }, ...errors, ...tooLarge, ...pooled },
     },
   }, async (request, reply) => {
     const { pack } = request.body as { pack: EvidencePack };

@@ -12,7 +12,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const all = ["gas", "sdk", "ingest", "trace", "page", "cli"];
+const all = ["gas", "sdk", "ingest", "trace", "server", "page", "cli"];
 const args = process.argv.slice(2);
 if (args.includes("--help") || args.includes("-h")) {
   console.log(`usage: npm run bench [-- ${all.join(" ")}]\n\nWrites bench/results/<name>.json for each benchmark run.`);

@@ -15,15 +15,15 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { encodeCheckpoint } from "../src/indexer/checkpoint.js";
 import { SqliteStore } from "../src/indexer/store/sqlite.js";
-import type { Address, BlockHeader, Hex, LedgerEventRow, TransferRow } from "../src/indexer/types.js";
+import type { Address } from "../src/indexer/types.js";
 import { loadModel } from "../src/trace/model.js";
 import { exposure } from "../src/trace/exposure.js";
 import { findPaths } from "../src/trace/paths.js";
 import { provenance } from "../src/trace/provenance.js";
 import { traceForward } from "../src/trace/trace.js";
 import { numberArg, rng } from "./lib/args.js";
+import { writeSyntheticLedger } from "./lib/ledger.js";
 import { mergeResults, percentiles } from "./lib/results.js";
 
 const arg = numberArg;
@@ -37,72 +37,13 @@ const EDGE_CAP = 10_000;
 
 const hex = (n: number, bytes: number) => `0x${n.toString(16).padStart(bytes * 2, "0")}`;
 const walletAddress = (i: number) => hex(0x10_0000 + i, 20) as Address;
-const ZERO = "0x0000000000000000000000000000000000000000" as Address;
 
 /**
- * Writes the synthetic ledger into the store in batches of blocks. Every wallet first gets an issue against
- * one of the lots; then transfers move a random part of the sender's balance, so balances never go negative.
+ * Writes the synthetic ledger into the store in batches of blocks (bench/lib/ledger.ts): every wallet first gets
+ * an issue against one of the lots; then transfers move a random part of the sender's balance.
  */
 async function generate(store: SqliteStore): Promise<void> {
-  const random = rng(42);
-  const balance = new Float64Array(WALLETS);
-  const pick = () => Math.floor(random() * WALLETS);
-  const hub = () => Math.floor(random() * HUBS); // wallets 0..HUBS-1 are hubs
-  let block = 1;
-  let inBlock = 0;
-  let transfers: TransferRow[] = [];
-  const events: LedgerEventRow[] = [];
-  let batchStart = 1;
-  const lots = Array.from({ length: LOTS }, (_, i) => hex(0xa0_0000 + i, 32) as Hex);
-  const header = (n: number): BlockHeader => ({ number: n, hash: hex(n, 32) as Hex, parentHash: hex(n - 1, 32) as Hex, timestamp: 1_700_000_000 + n * 12 });
-  const flush = async () => {
-    await store.commit({ fromBlock: batchStart, toBlock: block, toHash: header(block).hash, headers: [header(block)], transfers, events: events.splice(0) });
-    transfers = [];
-    batchStart = block + 1;
-  };
-  const push = (from: number, to: number, amount: number, lot: number | null) => {
-    if (inBlock === PER_BLOCK) {
-      inBlock = 0;
-      block++;
-    }
-    transfers.push({
-      checkpoint: encodeCheckpoint({ block, txIndex: inBlock, logIndex: inBlock }), block, txIndex: inBlock, logIndex: inBlock,
-      txHash: hex(block * 16 + inBlock, 32) as Hex, timestamp: header(block).timestamp,
-      from: from < 0 ? ZERO : walletAddress(from), to: walletAddress(to), amount: BigInt(amount), kind: lot === null ? "transfer" : "issue",
-      lot: lot === null ? null : lots[lot]!, reference: null,
-    });
-    inBlock++;
-  };
-  for (let w = 0; w < WALLETS; w++) {
-    const amount = 1_000_000 + Math.floor(random() * 1_000_000_000);
-    balance[w] = amount;
-    push(-1, w, amount, Math.floor(random() * LOTS));
-  }
-  for (let i = WALLETS; i < TRANSFERS; i++) {
-    let from: number;
-    let to: number;
-    if (random() < 0.2) {
-      // Hub traffic: a wallet pays into a hub, or a hub pays out.
-      if (random() < 0.5) {
-        from = pick();
-        to = hub();
-      } else {
-        from = hub();
-        to = pick();
-      }
-    } else {
-      from = pick();
-      to = pick();
-    }
-    if (from === to) to = (to + 1) % WALLETS;
-    const amount = Math.max(1, Math.floor(balance[from]! * (0.05 + random() * 0.4)));
-    if (balance[from]! < amount) continue;
-    balance[from]! -= amount;
-    balance[to]! += amount;
-    push(from, to, amount, null);
-    if (transfers.length >= 50_000 && inBlock === PER_BLOCK) await flush();
-  }
-  if (transfers.length > 0) await flush();
+  await writeSyntheticLedger(store, { transfers: TRANSFERS, wallets: WALLETS, hubs: HUBS, lots: LOTS, perBlock: PER_BLOCK, seed: 42 });
 }
 
 function measure(name: string, unit: string, run: (i: number) => number): { p50_ms: number; p99_ms: number; meanEdges: number; maxEdges: number } {

@@ -1,11 +1,35 @@
 import { expect } from "chai";
+import { openStore } from "../../src/indexer/store/open.js";
 import type { Store } from "../../src/indexer/store/store.js";
-import { packDigest, type EvidencePack } from "../../src/trace/evidence.js";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { packDigest, verifyPack, type EvidencePack } from "../../src/trace/evidence.js";
 import { plain } from "../../src/trace/export.js";
 import { loadModel } from "../../src/trace/model.js";
 import { runQuery } from "../../src/trace/query.js";
 import { onEachStore } from "../indexer/stores.js";
 import { serveHistory, type Served } from "./fixture.js";
+
+/** A JSON-RPC node answering eth_chainId (31337) and eth_getBlockByNumber from the store's headers. */
+async function headerNode(store: Store): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (d: Buffer) => (body += d.toString()));
+    req.on("end", async () => {
+      const calls = JSON.parse(body) as { id: number; method: string; params: unknown[] } | { id: number; method: string; params: unknown[] }[];
+      const answer = async (c: { id: number; method: string; params: unknown[] }) => {
+        if (c.method === "eth_chainId") return { jsonrpc: "2.0", id: c.id, result: "0x7a69" };
+        const n = Number.parseInt(String(c.params[0]), 16);
+        const [header] = await store.headers(n, n);
+        return { jsonrpc: "2.0", id: c.id, result: header === undefined ? null : { number: c.params[0], hash: header.hash } };
+      };
+      const out = Array.isArray(calls) ? await Promise.all(calls.map(answer)) : await answer(calls);
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(out));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
 
 describe("serve › HTTP API with bearer tokens and a read-only analyst role", function () {
   this.timeout(120_000);
@@ -20,10 +44,14 @@ describe("serve › HTTP API with bearer tokens and a read-only analyst role", f
     };
 
     before(async () => {
-      store = await factory().open();
-      served = await serveHistory(store);
+      const spec = factory().spec();
+      store = await openStore(spec);
+      served = await serveHistory(store, { storeSpec: spec });
     });
-    after(async () => served?.close());
+    after(async () => {
+      await served?.close();
+      await store?.close();
+    });
 
     it("without a token, or with an unknown one › 401 unauthorized; the page itself loads without one", async function () {
       expect((await call("/api/status", null)).json()).to.deep.equal({ error: { code: "unauthorized", message: "missing bearer token: send Authorization: Bearer <token>" } });
@@ -65,20 +93,24 @@ describe("serve › HTTP API with bearer tokens and a read-only analyst role", f
     it("bad input › 400 with the rule's code and a one-line message, never a stack trace", async function () {
       const w = served.busiest;
       const cases: [string, string, RegExp][] = [
-        ["/api/forward?wallet=0x12", "malformed-address", /malformed address "0x12"/],
+        ["/api/forward?wallet=0x12", "malformed-address", /^malformed address "0x12": expected 0x followed by 40 hex digits$/],
         [`/api/forward?wallet=0x${"ab".repeat(20)}`, "unknown-wallet", /unknown wallet 0xabab/],
-        [`/api/forward?wallet=${w}&hops=11`, "hops-out-of-range", /hops \(k\) out of range: 11/],
-        [`/api/forward?wallet=${w}&hops=abc`, "bad-parameter", /hops must be a whole number/],
-        [`/api/provenance?wallet=${w}&policy=lifo`, "unknown-policy", /unknown provenance policy "lifo"/],
-        [`/api/exposure?wallet=${w}&policy=taint`, "unknown-policy", /unknown exposure policy "taint"/],
-        [`/api/forward?wallet=${w}&format=pdf`, "bad-parameter", /unknown format "pdf"/],
-        ["/api/smurf", "not-found", /no query "smurf"/],
+        [`/api/forward?wallet=${w}&hops=11`, "hops-out-of-range", /^hops must be <= 10, got 11$/],
+        [`/api/forward?wallet=${w}&hops=abc`, "bad-parameter", /^hops must be integer, got "abc"$/],
+        [`/api/forward?wallet=${w}&hop=1`, "unknown-parameter", /^unknown query parameter "hop": the API is described at \/api\/openapi\.json$/],
+        [`/api/forward?wallet=${w}&maxEdges=100001`, "edges-out-of-range", /^maxEdges must be <= 100000, got 100001$/],
+        [`/api/provenance?wallet=${w}&policy=lifo`, "bad-parameter", /^policy must be one of fifo, haircut, got "lifo"$/],
+        [`/api/exposure?wallet=${w}&policy=taint`, "bad-parameter", /^policy must be one of poison, haircut, fifo, got "taint"$/],
+        [`/api/forward?wallet=${w}&format=pdf`, "bad-parameter", /^format must be one of json, csv, graphml, got "pdf"$/],
+        [`/api/path?from=${w}`, "missing-parameter", /^missing query parameter "to"$/],
+        [`/api/alerts?types=fan-in,smurfing`, "bad-parameter", /^types must be a comma-separated list of allowed values/],
+        ["/api/smurf", "not-found", /^no route GET \/api\/smurf: the API is described at \/api\/openapi\.json$/],
         [`/api/forward?transfer=1.999999999.0&hops=2`, "unknown-transfer", /transfer "1\.999999999\.0" is not a transfer id/],
         [`/api/asof?transfer=99999999999999999.0.0`, "unknown-transfer", /transfer "99999999999999999\.0\.0" is not a transfer id/],
       ];
       for (const [path, code, message] of cases) {
         const r = await call(path, served.analyst);
-        expect([r.status >= 400 && r.status < 500, r.json().error.code], path).to.deep.equal([true, code]);
+        expect([r.status, r.json().error.code], path).to.deep.equal([code === "not-found" ? 404 : 400, code]);
         expect(r.json().error.message).to.match(message);
         expect(r.text).to.not.match(/\n\s+at /);
       }
@@ -96,19 +128,46 @@ describe("serve › HTTP API with bearer tokens and a read-only analyst role", f
       const x = (await call(`/api/exposure?wallet=${receiver}&policy=poison`, served.analyst)).json().result;
       expect(x.sources.map((s: { wallet: string; reasons: string[] }) => s.wallet)).to.include(w);
       expect(x.bySource.find((s: { source: string }) => s.source === w)).to.deep.include({ minHops: 1, reasons: ["flagged"] });
+      // An evidence pack for exposure counts the index's flag list too, and records it in its query (so it re-runs the same).
+      const sealed = (await call("/api/evidence", served.analyst, { method: "POST", body: JSON.stringify({ query: { kind: "exposure", wallet: receiver, policy: "poison" } }) })).json();
+      expect(sealed.query.flagged).to.deep.equal([w]);
+      expect(sealed.results.sources.map((s: { wallet: string }) => s.wallet)).to.include(w);
+      expect(sealed.results).to.deep.equal(x);
       expect((await call(`/api/flags/${w}`, served.admin, { method: "DELETE" })).json()).to.deep.equal({ wallet: w, removed: true });
     });
 
-    it("evidence › POST /api/evidence returns a pack whose sha256 covers its content, pinned to the indexed block", async function () {
+    it("evidence › POST /api/evidence returns a pack pinned to the indexed block that verifies; a tampered one fails on the check that was broken", async function () {
       const query = { kind: "provenance", wallet: served.busiest, policy: "fifo" };
       const r = await call("/api/evidence", served.analyst, { method: "POST", body: JSON.stringify({ query }) });
       const pack = r.json() as EvidencePack;
       expect(r.status, r.text).to.equal(200);
-      expect(pack.sha256).to.equal(packDigest(pack));
       expect(pack.query).to.deep.equal(query);
       expect(pack.chain.block.number).to.equal(served.history.tip);
       expect(pack.policy).to.deep.equal({ version: "goods-ledger-trace/2", name: "fifo" });
-      expect(packDigest({ ...pack, results: { tampered: true } })).to.not.equal(pack.sha256);
+      // verifyPack asks the chain for its id and the pack's block hash: a node that answers from the index's headers.
+      const node = await headerNode(store);
+      try {
+        const verify = async (p: EvidencePack) => (await verifyPack(p, node.url, { store })).checks.filter((c) => !c.ok).map((c) => [c.check, c.detail]);
+        expect(await verify(pack), "the pack as served verifies").to.deep.equal([]);
+        const other = served.history.transfers.find((t) => t.kind === "transfer" && t.to !== served.busiest)!.to;
+        const forged = (content: Omit<EvidencePack, "sha256">) => ({ ...content, sha256: packDigest(content) }) as EvidencePack;
+        const { sha256: _sha, ...content } = pack;
+        expect(await verify({ ...pack, results: { ...pack.results as object, balance: "1" } }), "results edited, digest left").to.deep.equal([
+          ["digest", `content hashes to ${packDigest({ ...content, results: { ...pack.results as object, balance: "1" } })}, the pack says ${pack.sha256}: the pack was altered`],
+        ]);
+        expect(await verify(forged({ ...content, results: { ...pack.results as object, balance: "1" } })), "results edited, digest recomputed").to.deep.equal([
+          ["results", `the query gives different results at block ${served.history.tip}`],
+        ]);
+        expect(await verify(forged({ ...content, query: { ...query, wallet: other } as EvidencePack["query"] })), "another wallet's query under these results").to.deep.equal([
+          ["results", `the query gives different results at block ${served.history.tip}`],
+        ]);
+        const fakeHash = `0x${"ee".repeat(32)}`;
+        expect(await verify(forged({ ...content, chain: { ...pack.chain, block: { ...pack.chain.block, hash: fakeHash as never } } })), "a block the chain does not have").to.deep.equal([
+          ["block-hash", `block ${served.history.tip} is ${pack.chain.block.hash} on the chain, the pack says ${fakeHash}`],
+        ]);
+      } finally {
+        await node.close();
+      }
     });
 
     it("evidence › a malformed alerts query (types not a list, rules not an object) › 400 bad-parameter, not a 500", async function () {

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Store } from "../../src/indexer/store/store.js";
 import { addToken, readTokens } from "../../src/server/auth.js";
-import { startServer, type RunningServer } from "../../src/server/server.js";
+import { startServer, type RunningServer, type ServerOptions } from "../../src/server/server.js";
 import { commitHistory, historyArbitrary, type History } from "../trace/history.js";
 
 /** What {@link serveHistory} returns. */
@@ -17,6 +17,8 @@ export interface Served {
   history: History;
   analyst: string;
   admin: string;
+  /** The tokens file. */
+  tokensFile: string;
   /** A wallet with the most outgoing transfers (a good trace start). */
   busiest: string;
   close(): Promise<void>;
@@ -31,8 +33,9 @@ export function sampleHistory(): History {
 /**
  * Commits a history into `store`, creates tokens and starts the server.
  * @param store - an empty store.
+ * @param options - more server options; `storeSpec` is needed for a PostgreSQL store (the worker threads open it).
  */
-export async function serveHistory(store: Store): Promise<Served> {
+export async function serveHistory(store: Store, options: Partial<ServerOptions> = {}): Promise<Served> {
   const history = sampleHistory();
   await commitHistory(store, history, [7, 19, 33]);
   await store.setMeta("deployment", JSON.stringify({ chainId: 31337, token: "0x00000000000000000000000000000000000000aa", reserveRegistry: "0x00000000000000000000000000000000000000bb", startBlock: 1 }));
@@ -40,12 +43,12 @@ export async function serveHistory(store: Store): Promise<Served> {
   const file = join(dir, "tokens.json");
   const analyst = addToken(file, "ana", "analyst");
   const admin = addToken(file, "boss", "admin");
-  const server = await startServer({ store, tokens: () => readTokens(file), code: { name: "goods-ledger", version: "test", commit: null } });
+  const server = await startServer({ store, tokens: () => readTokens(file), code: { name: "goods-ledger", version: "test", commit: null }, ...options });
   const sent = new Map<string, number>();
   for (const t of history.transfers) if (t.kind === "transfer") sent.set(t.from, (sent.get(t.from) ?? 0) + 1);
   const busiest = [...sent].sort((a, b) => b[1] - a[1])[0]![0];
   return {
-    server, history, analyst, admin, busiest,
+    server, history, analyst, admin, busiest, tokensFile: file,
     close: async () => {
       await server.close();
       rmSync(dir, { recursive: true, force: true });

@@ -54,12 +54,17 @@ describe("serve › the analyst page's routes (vendor scripts, labels, instituti
   it("POST /api/evidence/verify passes a pack the server built and names the check an altered pack fails", async function () {
     const query = { kind: "exposure", wallet: who("baraka"), policy: "haircut", flagged: [who("chen")] };
     const pack = await (await post("/api/evidence", { query })).json();
+    const before = served.server.stats().completed;
     const ok = await (await post("/api/evidence/verify", { pack })).json();
+    // The query is run again on a worker thread of the pool (with its deadline), not on the event loop.
+    expect(served.server.stats().completed).to.equal(before + 1);
     expect(ok.ok).to.equal(true);
     expect(ok.checks.map((c: { check: string; ok: boolean }) => [c.check, c.ok])).to.deep.equal([["format", true], ["digest", true], ["chain-id", true], ["block-hash", true], ["policy-version", true], ["results", true]]);
     const failing = async (p: unknown) => (await (await post("/api/evidence/verify", { pack: p })).json()).checks.filter((c: { ok: boolean }) => !c.ok).map((c: { check: string }) => c.check);
     expect(await failing({ ...pack, results: { ...pack.results, exposed: "1" } })).to.deep.equal(["digest"]);
     expect(await failing({ ...pack, format: "other/1" })).to.deep.equal(["format"]);
+    // A pack that fails an index check is answered without running its query.
+    expect(served.server.stats().completed).to.equal(before + 1);
     // Re-sealed packs (digest recomputed): a block hash the index does not hold, and results the query does not give.
     const { packDigest } = await import("../../src/trace/evidence.js");
     const otherBlock = { ...pack, chain: { ...pack.chain, block: { ...pack.chain.block, hash: `0x${"ab".repeat(32)}` } } };

@@ -19,6 +19,20 @@ const CHROMIUM = process.env.GOODS_LEDGER_CHROMIUM ?? "/usr/bin/chromium";
 const SHOTS = process.env.GOODS_LEDGER_SCREENSHOTS ?? fileURLToPath(new URL("./screenshots/", import.meta.url));
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
+/**
+ * Collects every Content-Security-Policy violation on `page` into `into`: the page's `securitypolicyviolation`
+ * events (an init script, which CSP does not govern, forwards them to the console) and Chromium's own console
+ * reports of a refused resource, style or script.
+ */
+async function watchCsp(page: Page, into: string[]): Promise<void> {
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => console.error(`csp-violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`));
+  });
+  page.on("console", (m) => {
+    if (m.text().startsWith("csp-violation:") || /Content Security Policy/i.test(m.text())) into.push(m.text());
+  });
+}
+
 /** The page's finished-render counter. */
 const renders = (page: Page) => page.evaluate(() => Number(document.body.dataset.renders ?? 0));
 /** Runs `action` and waits until the page has finished rendering the view it leads to. */
@@ -102,6 +116,14 @@ describe("serve › the analyst page in headless Chromium (the demo's story)", f
   let browser: Browser;
   let page: Page;
   const errors: string[] = [];
+  /** CSP violations on any page the tests open: the page must work under the server's CSP as it is. */
+  const violations: string[] = [];
+  /** A new browser page watched for CSP violations. */
+  const newPage = async () => {
+    const p = await browser.newPage({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
+    await watchCsp(p, violations);
+    return p;
+  };
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "goods-ledger-page-"));
@@ -110,7 +132,7 @@ describe("serve › the analyst page in headless Chromium (the demo's story)", f
     served = await serveStory(store);
     model = await loadModel(store);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-    page = await browser.newPage({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
+    page = await newPage();
     page.on("pageerror", (e) => errors.push(e.message));
   });
   after(async () => {
@@ -121,6 +143,20 @@ describe("serve › the analyst page in headless Chromium (the demo's story)", f
   });
   afterEach(() => {
     expect(errors, "uncaught errors on the page").to.deep.equal([]);
+    expect(violations, "Content-Security-Policy violations").to.deep.equal([]);
+  });
+
+  it("loads under the server's CSP (no inline style or script): its stylesheet applies and no violation is reported", async function () {
+    const res = await page.goto(served.server.url);
+    expect(res!.headers()["content-security-policy"]).to.match(/^default-src 'self';.*frame-ancestors 'none'/);
+    const html = await res!.text();
+    expect(html, "inline styles or scripts in the HTML").not.to.match(/<style|\sstyle=|<script(?![^>]*\ssrc=)|\son[a-z]+=/i);
+    expect(await page.locator("head style").count(), "a <style> injected at run time").to.equal(0);
+    // app.css is applied: the header is a flex row, the body in the system font.
+    const header = await page.evaluate(() => ({ display: getComputedStyle(document.querySelector("header")!).display, font: getComputedStyle(document.body).fontFamily }));
+    expect(header.display).to.equal("flex");
+    expect(header.font).to.contain("system-ui");
+    expect(violations).to.deep.equal([]);
   });
 
   it("refuses a wrong token, then signs in with the analyst's and shows the index's status", async function () {
@@ -186,7 +222,7 @@ describe("serve › the analyst page in headless Chromium (the demo's story)", f
     const url = page.url();
     expect(url).to.contain(`start=${who("chen")}`);
     const before = await graphState(page);
-    const other = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    const other = await newPage();
     try {
       await other.goto(url);
       await other.fill("#token", served.analyst);
@@ -352,7 +388,7 @@ describe("serve › the analyst page in headless Chromium (the demo's story)", f
     expect((await store.flags()).map((f) => f.wallet)).to.deep.equal([FLAG.wallet]);
     await page.screenshot({ path: join(SHOTS, "cases.png"), fullPage: true });
 
-    const admin = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    const admin = await newPage();
     try {
       await signIn(admin, `${served.server.url}/#view=cases`, served.admin);
       await admin.fill("#flag-wallet", who("mule"));

@@ -95,8 +95,19 @@ class ApiError extends Error {
   }
 }
 
+/** How often a request the server refused for the token's rate or concurrency limit (429) is tried again. */
+const RETRIES_429 = 5;
+/** At most this many wallet records are asked for at once: under the server's per-token limit of queries in flight (4). */
+const RECORDS_AT_ONCE = 3;
+
 async function api(path, init = {}) {
-  const res = await fetch(path, { ...init, headers: { ...(init.headers ?? {}), authorization: `Bearer ${token}` } });
+  let res;
+  for (let attempt = 0; ; attempt++) {
+    res = await fetch(path, { ...init, headers: { ...(init.headers ?? {}), authorization: `Bearer ${token}` } });
+    if (res.status !== 429 || attempt === RETRIES_429) break;
+    // Over the token's limits: wait as long as the server's Retry-After says, then ask again.
+    await new Promise((resolve) => setTimeout(resolve, 1000 * Math.max(1, Number(res.headers.get("retry-after")) || 1)));
+  }
   if (res.status === 401) {
     sessionStorage.removeItem("goods-ledger-token");
     showLogin("That token was not accepted.");
@@ -245,7 +256,7 @@ function nodeLabel(address, info, hub) {
  */
 async function drawGraph(wallets, edges, { block = null, extra = {}, selected, starts = true, backward = false } = {}) {
   const addresses = wallets.map((w) => w.address);
-  const infos = await pool(addresses.slice(0, NODE_INFO_LIMIT), 6, (a) => (a === ZERO ? Promise.resolve(null) : walletState(a, block)));
+  const infos = await pool(addresses.slice(0, NODE_INFO_LIMIT), RECORDS_AT_ONCE, (a) => (a === ZERO ? Promise.resolve(null) : walletState(a, block)));
   const info = new Map(addresses.slice(0, NODE_INFO_LIMIT).map((a, i) => [a, infos[i]]));
   // Wallets without a fetched record take their state from the transfers (as they were then).
   const seen = new Map();
@@ -466,7 +477,7 @@ async function renderWallet(s, seq) {
   ]);
   if (seq !== renderSeq) return;
   current = { kind: "provenance", wallet: s.wallet, policy, ...(block === null ? {} : { atBlock: block }) };
-  const lotStates = new Map(await pool(prov.lots.filter((l) => l.lot), 6, (l) => query("asof", { lot: l.lot, ...(block === null ? {} : { block }) }).then((r) => [l.lot, r.state])));
+  const lotStates = new Map(await pool(prov.lots.filter((l) => l.lot), RECORDS_AT_ONCE, (l) => query("asof", { lot: l.lot, ...(block === null ? {} : { block }) }).then((r) => [l.lot, r.state])));
   // Registry record: now, and as of the block.
   const rows = [
     ["status", (w) => w.state.status], ["denylisted", (w) => (w.state.denylisted ? "yes" : "no")], ["role", (w) => w.state.role],

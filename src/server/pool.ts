@@ -1,0 +1,270 @@
+/**
+ * The query pool: worker threads that answer trace queries off the server's event loop, each job with a
+ * deadline, cancelled (its thread terminated) when its client goes away, and scheduled so that no one token
+ * holds every worker.
+ */
+import { Worker } from "node:worker_threads";
+import type { Job, WorkerData, WorkerReply, WorkerRequest } from "./worker.js";
+
+/** Options of {@link QueryPool}. */
+export interface PoolOptions {
+  /** The index as `openStore` takes it. */
+  storeSpec: string;
+  /** Worker threads (each holds its own model). */
+  workers: number;
+  /** A job running longer than this is stopped and answered 504. */
+  deadlineMs: number;
+  /** A job waiting longer than this for a worker is answered 503. */
+  queueWaitMs: number;
+  /** Jobs of one owner (token) running at once; default workers - 1 (at least 1), so one token never holds every worker. */
+  maxRunningPerOwner?: number;
+  /** The all-wallet alerts scan is refused above this many transfers. */
+  maxScanTransfers: number;
+}
+
+/** A refusal or failure of a job, with the HTTP status and the rule's code. */
+export class PoolError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string, readonly retryAfter?: number) {
+    super(message);
+  }
+}
+
+/** Counters a test or an operator reads. */
+export interface PoolStats {
+  workers: number;
+  busy: number;
+  queued: number;
+  completed: number;
+  failed: number;
+  /** Jobs stopped because their client went away. */
+  cancelled: number;
+  /** Jobs stopped at their deadline. */
+  timedOut: number;
+  /** Worker threads started, and ended (an ended thread does no more work). */
+  threadsStarted: number;
+  threadsExited: number;
+  /** The block each worker's model is loaded at (null: none yet). */
+  modelBlocks: (number | null)[];
+}
+
+interface Slot {
+  worker: Worker;
+  job: Pending | null;
+  loaded: number | null;
+  alive: boolean;
+}
+
+interface Pending {
+  id: number;
+  job: Job;
+  block: number;
+  owner: string;
+  slot: Slot | null;
+  timer: NodeJS.Timeout | null;
+  resolve(body: Buffer): void;
+  reject(error: PoolError): void;
+}
+
+const WORKER_URL = new URL("./worker.ts", import.meta.url);
+/** The worker is TypeScript: it runs under the same tsx loader as the server. */
+const TSX = import.meta.resolve("tsx");
+
+/** Worker threads answering jobs; see the module comment. */
+export class QueryPool {
+  readonly #options: PoolOptions;
+  readonly #slots: Slot[] = [];
+  readonly #queue: Pending[] = [];
+  readonly #running = new Map<string, number>();
+  readonly #maxRunning: number;
+  #next = 1;
+  #block: number | null = null;
+  #closed = false;
+  readonly #stats = { completed: 0, failed: 0, cancelled: 0, timedOut: 0, threadsStarted: 0, threadsExited: 0 };
+
+  constructor(options: PoolOptions) {
+    this.#options = options;
+    this.#maxRunning = options.maxRunningPerOwner ?? Math.max(1, options.workers - 1);
+    for (let i = 0; i < options.workers; i++) this.#slots.push(this.#spawn());
+  }
+
+  #spawn(): Slot {
+    const data: WorkerData = { storeSpec: this.#options.storeSpec, maxScanTransfers: this.#options.maxScanTransfers };
+    // Only the TypeScript loader: the process's own flags are not passed on (Node refuses per-process ones, such
+    // as --trace-gc, in a worker's execArgv).
+    const worker = new Worker(WORKER_URL, { workerData: data, execArgv: ["--import", TSX] });
+    const slot: Slot = { worker, job: null, loaded: null, alive: true };
+    this.#stats.threadsStarted++;
+    worker.on("message", (reply: WorkerReply) => this.#onReply(slot, reply));
+    worker.on("error", (error) => {
+      process.stderr.write(`goods-ledger serve: a query worker failed: ${error.stack ?? String(error)}\n`);
+    });
+    worker.on("exit", () => {
+      this.#stats.threadsExited++;
+      if (!slot.alive) return;
+      // An unexpected exit: fail its job and replace the thread.
+      slot.alive = false;
+      const job = slot.job;
+      slot.job = null;
+      if (job !== null) this.#finish(job, new PoolError(500, "internal", "the query worker stopped unexpectedly (logged on the server)"));
+      this.#replace(slot);
+    });
+    if (this.#block !== null) this.#post(slot, { type: "warm", block: this.#block });
+    return slot;
+  }
+
+  #post(slot: Slot, msg: WorkerRequest): void {
+    slot.worker.postMessage(msg);
+  }
+
+  #replace(slot: Slot): void {
+    const i = this.#slots.indexOf(slot);
+    if (i < 0 || this.#closed) return;
+    this.#slots[i] = this.#spawn();
+    this.#dispatch();
+  }
+
+  /** Stops a slot's thread for good (the job on it stops with it) and starts a fresh one in its place. */
+  #kill(slot: Slot): void {
+    slot.alive = false;
+    slot.job = null;
+    void slot.worker.terminate();
+    this.#replace(slot);
+  }
+
+  #onReply(slot: Slot, reply: WorkerReply): void {
+    if (!slot.alive) return;
+    if (reply.type === "loaded") {
+      slot.loaded = reply.block;
+      return;
+    }
+    if (reply.type === "load-failed") return;
+    const job = slot.job;
+    if (job === null || job.id !== reply.id) return;
+    if (reply.type === "started") {
+      job.timer = setTimeout(() => {
+        this.#stats.timedOut++;
+        this.#kill(slot);
+        this.#finish(job, new PoolError(504, "deadline", `the query ran past this server's deadline of ${this.#options.deadlineMs} ms and was stopped: narrow it (fewer hops, a time or block window, a wallet)`));
+      }, this.#options.deadlineMs);
+      return;
+    }
+    slot.job = null;
+    if (reply.type === "done") {
+      this.#stats.completed++;
+      this.#finish(job, null, Buffer.from(reply.body.buffer, reply.body.byteOffset, reply.body.byteLength));
+    } else {
+      this.#stats.failed++;
+      this.#finish(job, new PoolError(reply.status, reply.code, reply.message));
+    }
+    this.#dispatch();
+  }
+
+  #finish(job: Pending, error: PoolError | null, body?: Buffer): void {
+    if (job.timer !== null) clearTimeout(job.timer);
+    job.timer = null;
+    if (job.slot !== null) {
+      this.#running.set(job.owner, (this.#running.get(job.owner) ?? 1) - 1);
+      job.slot = null;
+    }
+    if (error !== null) job.reject(error);
+    else job.resolve(body!);
+  }
+
+  #dispatch(): void {
+    for (;;) {
+      const idle = this.#slots.filter((s) => s.alive && s.job === null);
+      if (idle.length === 0) return;
+      const i = this.#queue.findIndex((p) => (this.#running.get(p.owner) ?? 0) < this.#maxRunning);
+      if (i < 0) return;
+      const job = this.#queue.splice(i, 1)[0]!;
+      if (job.timer !== null) clearTimeout(job.timer);
+      job.timer = null;
+      const slot = idle.find((s) => s.loaded === job.block) ?? idle[0]!;
+      slot.job = job;
+      job.slot = slot;
+      this.#running.set(job.owner, (this.#running.get(job.owner) ?? 0) + 1);
+      this.#post(slot, { type: "job", id: job.id, block: job.block, job: job.job });
+    }
+  }
+
+  /**
+   * Runs a job on a worker.
+   * @param block - the indexed block to answer at (the worker loads that model first if it must; loading is not
+   *   counted against the deadline, which starts when the query itself does).
+   * @param owner - who asked (a token name): at most `maxRunningPerOwner` of an owner's jobs run at once.
+   * @param signal - aborting it (the client went away) removes a waiting job, or stops a running one by ending its thread.
+   * @returns the response body the worker rendered (UTF-8).
+   * @throws PoolError: 503 busy when no worker frees up in time, 504 deadline, 499 cancelled, or the query's own 4xx.
+   */
+  run(job: Job, block: number, owner: string, signal?: AbortSignal): Promise<Buffer> {
+    if (this.#closed) return Promise.reject(new PoolError(503, "closing", "the server is shutting down"));
+    this.#block = Math.max(this.#block ?? block, block);
+    return new Promise<Buffer>((resolve, reject) => {
+      const pending: Pending = { id: this.#next++, job, block, owner, slot: null, timer: null, resolve, reject };
+      const onAbort = () => {
+        const queued = this.#queue.indexOf(pending);
+        if (queued >= 0) {
+          this.#queue.splice(queued, 1);
+          this.#stats.cancelled++;
+          this.#finish(pending, new PoolError(499, "cancelled", "the client went away"));
+        } else if (pending.slot !== null) {
+          this.#stats.cancelled++;
+          const slot = pending.slot;
+          this.#finish(pending, new PoolError(499, "cancelled", "the client went away"));
+          this.#kill(slot);
+        }
+      };
+      if (signal?.aborted) return reject(new PoolError(499, "cancelled", "the client went away"));
+      signal?.addEventListener("abort", onAbort, { once: true });
+      const settle = <T>(f: (v: T) => void) => (v: T) => {
+        signal?.removeEventListener("abort", onAbort);
+        f(v);
+      };
+      pending.resolve = settle(resolve);
+      pending.reject = settle(reject);
+      pending.timer = setTimeout(() => {
+        const queued = this.#queue.indexOf(pending);
+        if (queued < 0) return;
+        this.#queue.splice(queued, 1);
+        this.#finish(pending, new PoolError(503, "busy", `every query worker stayed busy for ${this.#options.queueWaitMs} ms: try again shortly`, 1));
+      }, this.#options.queueWaitMs);
+      this.#queue.push(pending);
+      this.#dispatch();
+    });
+  }
+
+  /** Has idle workers load the model of `block` ahead of the next query. */
+  warm(block: number): void {
+    if (this.#block !== null && block <= this.#block) return;
+    this.#block = block;
+    for (const slot of this.#slots) if (slot.alive) this.#post(slot, { type: "warm", block });
+  }
+
+  /** Whether some worker holds the model of `block`. */
+  loaded(block: number): boolean {
+    return this.#slots.some((s) => s.alive && s.loaded === block);
+  }
+
+  stats(): PoolStats {
+    return {
+      workers: this.#slots.length,
+      busy: this.#slots.filter((s) => s.job !== null).length,
+      queued: this.#queue.length,
+      ...this.#stats,
+      modelBlocks: this.#slots.map((s) => s.loaded),
+    };
+  }
+
+  /** Ends every thread; waiting and running jobs fail with 503. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const job of this.#queue.splice(0)) this.#finish(job, new PoolError(503, "closing", "the server is shutting down"));
+    await Promise.all(this.#slots.map(async (slot) => {
+      slot.alive = false;
+      const job = slot.job;
+      slot.job = null;
+      if (job !== null) this.#finish(job, new PoolError(503, "closing", "the server is shutting down"));
+      await slot.worker.terminate();
+    }));
+  }
+}

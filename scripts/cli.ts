@@ -14,6 +14,7 @@ import * as history from "./commands/history.js";
 import * as index from "./commands/index.js";
 import * as key from "./commands/key.js";
 import * as lot from "./commands/lot.js";
+import * as migrate from "./commands/migrate.js";
 import * as pay from "./commands/pay.js";
 import * as serve from "./commands/serve.js";
 import * as supply from "./commands/supply.js";
@@ -27,7 +28,7 @@ export interface CommandGroup {
 }
 
 /** Every command group, in the order `--help` lists them. */
-export const commandGroups: CommandGroup[] = [chain, deploy, key, wallet, lot, supply, transfer, balance, pay, history, index, trace, serve];
+export const commandGroups: CommandGroup[] = [chain, deploy, key, wallet, lot, supply, transfer, balance, pay, history, index, trace, serve, migrate];
 
 /**
  * Builds the program with its global options and every command group.

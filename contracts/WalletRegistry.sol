@@ -241,9 +241,9 @@ abstract contract WalletRegistry is PackedERC20, AccessControlDefaultAdminRules,
 
     /// @dev The sender's side of the check, as a hook of PackedERC20._update: reverts with {_senderCheck}'s error.
     function _checkDebit(address from, uint256 word, uint256 value) internal view override returns (uint256 debited) {
-        bytes memory err;
-        (debited, err) = _senderCheck(from, word, value);
-        if (err.length != 0) _revertWith(err);
+        bool ok;
+        (debited, ok) = _senderCheck(word, value);
+        if (!ok) _revertWith(_senderFailure(from, word, value));
     }
 
     /// @dev The recipient's side of the check, as a hook of PackedERC20._update.
@@ -253,50 +253,57 @@ abstract contract WalletRegistry is PackedERC20, AccessControlDefaultAdminRules,
 
     /// @dev {_recipientCheck}, reverting with its error.
     function _checkRecipient(address to, uint256 word, uint256 value, bool whilePaused) internal view {
-        bytes memory err = _recipientCheck(to, word, value, whilePaused);
-        if (err.length != 0) _revertWith(err);
+        if (!_recipientCheck(word, value, whilePaused)) _revertWith(_recipientFailure(to, word, value, whilePaused));
     }
 
     /// @dev The sender's side of the one compliance check: not paused; `from` registered, active, not denylisted, KYC
     /// not expired; `value` within its tier's single-transfer limit and what is left of today's outflow. Returns the
-    /// word with `value` added to today's outflow (written once, with the balance, by PackedERC20) and no error, or
-    /// the revert data of the first rule that fails ({_update}'s hook reverts with it, a partial batch skips the leg).
-    function _senderCheck(address from, uint256 word, uint256 value)
-        internal
-        view
-        returns (uint256 debited, bytes memory err)
-    {
+    /// word with `value` added to today's outflow (written once, with the balance, by PackedERC20) and whether every
+    /// rule holds; {_senderFailure} names the first that fails ({_update}'s hook reverts with it, a partial batch
+    /// skips the leg with it).
+    function _senderCheck(uint256 word, uint256 value) internal view returns (uint256 debited, bool ok) {
         uint256 limits = _tiers[uint8(word >> TIER_SHIFT)];
         uint256 today = block.timestamp / 1 days;
         uint256 spent = _spentToday(word, today);
-        // One combined test on the hot path; {_senderError} names the rule that failed.
+        // One combined test on the hot path; {_senderFailure} names the rule that failed.
         if (
             limits & TIER_PAUSED != 0 || (word >> STATUS_SHIFT) & MOVABLE_MASK != STATUS_ACTIVE
                 || (word >> KYC_SHIFT) & MASK24 <= today || value > (limits >> 64) & MASK64
                 || spent + value > (limits >> 128) & MASK64
-        ) return (word, _senderError(from, word, limits, value, spent, today));
+        ) return (word, false);
         // spent + value ≤ dailyOutflow < 2^64 (checked just above); today < 2^24 until the year 47,900.
         unchecked {
-            debited = (word & ~SPENT_FIELDS) | ((spent + value) << SPENT_SHIFT) | (today << SPENT_DAY_SHIFT);
+            return ((word & ~SPENT_FIELDS) | ((spent + value) << SPENT_SHIFT) | (today << SPENT_DAY_SHIFT), true);
         }
+    }
+
+    /// @dev The revert data of the first sender rule that fails (called only when {_senderCheck} failed).
+    function _senderFailure(address from, uint256 word, uint256 value) internal view returns (bytes memory) {
+        uint256 today = block.timestamp / 1 days;
+        return _senderError(from, word, _tiers[uint8(word >> TIER_SHIFT)], value, _spentToday(word, today), today);
     }
 
     /// @dev The recipient's side of the one compliance check: not paused (unless `whilePaused`: seizure); `to`
     /// registered, active, not denylisted, KYC not expired, and its balance after receiving `value` within its tier's
-    /// maximum balance (< 2^64, which keeps every balance below 2^96 as PackedERC20 requires). Returns no error or the
-    /// revert data of the first rule that fails.
-    function _recipientCheck(address to, uint256 word, uint256 value, bool whilePaused)
-        internal
-        view
-        returns (bytes memory err)
-    {
+    /// maximum balance (< 2^64, which keeps every balance below 2^96 as PackedERC20 requires). Returns whether every
+    /// rule holds; {_recipientFailure} names the first that fails.
+    function _recipientCheck(uint256 word, uint256 value, bool whilePaused) internal view returns (bool) {
         uint256 limits = _tiers[uint8(word >> TIER_SHIFT)];
         uint256 maxBalance = limits & MASK64;
-        if (
+        return !(
             (!whilePaused && limits & TIER_PAUSED != 0) || (word >> STATUS_SHIFT) & MOVABLE_MASK != STATUS_ACTIVE
                 || (word >> KYC_SHIFT) & MASK24 <= block.timestamp / 1 days || value > maxBalance
                 || (word & BALANCE_MASK) + value > maxBalance
-        ) return _recipientError(to, word, limits, value, whilePaused);
+        );
+    }
+
+    /// @dev The revert data of the first recipient rule that fails (called only when {_recipientCheck} failed).
+    function _recipientFailure(address to, uint256 word, uint256 value, bool whilePaused)
+        internal
+        view
+        returns (bytes memory)
+    {
+        return _recipientError(to, word, _tiers[uint8(word >> TIER_SHIFT)], value, whilePaused);
     }
 
     /// @dev The error that stops `account` from sending anything at all (pause, wallet status, denylist, KYC), or
@@ -312,9 +319,8 @@ abstract contract WalletRegistry is PackedERC20, AccessControlDefaultAdminRules,
     function _tryTransfer(address from, address to, uint256 value) internal returns (bytes memory err) {
         if (to == address(0)) return abi.encodeWithSelector(ERC20InvalidReceiver.selector, address(0));
         uint256 fromWord = _accounts[from];
-        uint256 debited;
-        (debited, err) = _senderCheck(from, fromWord, value);
-        if (err.length != 0) return err;
+        (uint256 debited, bool ok) = _senderCheck(fromWord, value);
+        if (!ok) return _senderFailure(from, fromWord, value);
         uint256 balance = fromWord & BALANCE_MASK;
         if (balance < value) return abi.encodeWithSelector(ERC20InsufficientBalance.selector, from, balance, value);
         // value ≤ balance: only the balance bits decrease.
@@ -323,10 +329,9 @@ abstract contract WalletRegistry is PackedERC20, AccessControlDefaultAdminRules,
         }
         // Read after the debit, as {_update} does, so a leg to oneself sees its own debit.
         uint256 toWord = _accounts[to];
-        err = _recipientCheck(to, toWord, value, false);
-        if (err.length != 0) {
+        if (!_recipientCheck(toWord, value, false)) {
             _accounts[from] = fromWord;
-            return err;
+            return _recipientFailure(to, toWord, value, false);
         }
         _credit(to, toWord, value);
         emit Transfer(from, to, value);

@@ -4,8 +4,13 @@
  * every step the chain must agree with the model, and the invariants must hold:
  * - Σ balances = totalSupply, and totalSupply ≤ validReserves after every issue;
  * - validReserves = Σ (valuation − redeemed) over active, unexpired lots; issued ≤ valuation per lot;
- * - a frozen, closed, denylisted or KYC-expired wallet never sends or receives;
- * - no sender's outflow within one UTC day exceeds its tier's daily limit, whatever mix of paths it used.
+ * - a frozen, closed, denylisted or KYC-expired wallet never sends or receives (the model), and, read from the chain
+ *   independently of the model, a wallet frozen or denylisted on chain before an operation never loses value in it;
+ * - no sender's outflow within one UTC day exceeds its tier's daily limit, whatever mix of paths it used: the
+ *   outflow is read from the chain (balance decreases and the wallet's own `spentToday`), the limit from
+ *   `tierLimits`.
+ * Seeded (test/support/seed.ts): a fixed seed by default, GOODS_LEDGER_SEED to change it. The deep run (1,000
+ * sequences) is the Solidity invariant suite, test/contracts/invariants.
  */
 import { expect } from "chai";
 import fc from "fast-check";
@@ -13,14 +18,13 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types"
 import { network } from "hardhat";
 import { DEFAULT_TIER_LIMITS } from "../../ignition/modules/Ledger.js";
 import { DAY, UNIT, WalletRole, currentDay, fundLedger, type FundedLedger } from "../fixtures.js";
-import { authorizationArgs, signAuthorization } from "./helpers.js";
+import { authorizationArgs, paymentArgs, signAuthorization, signPayment } from "./helpers.js";
+import { propertyParams } from "../support/seed.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
 const REASON = ethers.encodeBytes32String("PROPERTY");
-const RUNS = Number(process.env.GOODS_LEDGER_PROPERTY_RUNS ?? 12);
-
-const PATHS = ["transfer", "transferFrom", "transferWithReference", "batchTransfer", "transferWithAuthorization"] as const;
+const PATHS = ["transfer", "transferFrom", "transferWithReference", "batchTransfer", "transferWithAuthorization", "payWithAuthorization"] as const;
 type Path = (typeof PATHS)[number];
 
 interface ModelWallet {
@@ -117,7 +121,6 @@ describe("properties over random operation sequences", function () {
           lots.push({ id, reserveValue: info.reserveValue, unitValue: info.unitValue, released: info.released, quantity: info.quantity, valuation: info.valuation, issued: info.issued, redeemed: info.redeemed, expiresAt: info.expiresAt, disputed: false });
         }
         let paused = false;
-        const outflowByDay = new Map<string, bigint>();
 
         const now = async () => BigInt(await networkHelpers.time.latest());
         const canMove = (w: ModelWallet, today: bigint) => w.registered && !w.frozen && !w.closed && !w.denylisted && today < w.kycExpiryDay;
@@ -146,9 +149,22 @@ describe("properties over random operation sequences", function () {
           if ((await now()) % DAY > DAY - 600n) await networkHelpers.time.increase(900);
         };
 
+        /** Balances and blocked flags read from the chain (not the model), for the chain-side checks. */
+        const chainSnapshot = async () =>
+          Promise.all(
+            wallets.map(async (w) => {
+              const record = await l.token.walletOf(w.signer.address);
+              return { balance: record.balance as bigint, blocked: (record.denylisted as boolean) || Number(record.status) === 2 };
+            }),
+          );
+        /** Outflow read from the chain: Σ balance decreases of each wallet per UTC day. */
+        const chainOutflow = new Map<string, bigint>();
+
         for (const o of ops as Op[]) {
           await awayFromMidnight();
           const today = (await now()) / DAY;
+          const before = await chainSnapshot();
+          let modelCheck: [boolean, boolean, string] | undefined;
 
           switch (o.kind) {
             case "move": {
@@ -159,16 +175,10 @@ describe("properties over random operation sequences", function () {
               const copies = new Map<ModelWallet, ModelWallet>();
               const copy = (w: ModelWallet) => copies.get(w) ?? copies.set(w, { ...w }).get(w)!;
               const expected = legs.every((v) => leg(copy(from), copy(to), v, today) && (applyLeg(copy(from), copy(to), v, today), true));
-              if (expected) {
-                for (const v of legs) applyLeg(from, to, v, today);
-                const key = `${from.signer.address}:${today}`;
-                outflowByDay.set(key, (outflowByDay.get(key) ?? 0n) + o.amount);
-              }
+              if (expected) for (const v of legs) applyLeg(from, to, v, today);
               const ok = await succeeded(() => send(l, o.path, from.signer, to.signer, legs, spender));
-              expect(ok, `${o.path} ${o.amount} from ${o.from} to ${o.to}`).to.equal(expected);
-              if (ok) {
-                for (const w of [from, to]) expect(w.frozen || w.closed || w.denylisted || today >= w.kycExpiryDay, "a blocked wallet moved value").to.equal(false);
-              }
+              // Compared with the model after the chain-side checks below, so those fail on their own.
+              modelCheck = [ok, expected, `${o.path} ${o.amount} from ${o.from} to ${o.to}`];
               break;
             }
             case "issue": {
@@ -244,6 +254,18 @@ describe("properties over random operation sequences", function () {
               break;
           }
 
+          // Chain-side checks of this step, independent of the model: a wallet frozen or denylisted on chain before
+          // the step lost nothing in it (this test has no seizure); every decrease counts as that day's outflow.
+          const after = await chainSnapshot();
+          for (const [i, w] of wallets.entries()) {
+            if (after[i].balance >= before[i].balance) continue;
+            expect(before[i].blocked, `blocked wallet ${i} (${w.signer.address}) was debited by ${o.kind}`).to.equal(false);
+            const key = `${w.signer.address}:${today}`;
+            chainOutflow.set(key, (chainOutflow.get(key) ?? 0n) + before[i].balance - after[i].balance);
+          }
+
+          if (modelCheck) expect(modelCheck[0], modelCheck[2]).to.equal(modelCheck[1]);
+
           // Invariants after every step.
           await awayFromMidnight();
           const day = (await now()) / DAY;
@@ -262,14 +284,21 @@ describe("properties over random operation sequences", function () {
             expect(info.issued - info.redeemed).to.be.lessThanOrEqual(info.reserveValue);
             expect(info.released).to.be.lessThanOrEqual(info.quantity);
           }
-          for (const [key, outflow] of outflowByDay) {
+          // Daily outflow, read from the chain: the observed decreases and the wallet's own counter, against the tier
+          // limit the chain reports.
+          for (const [key, outflow] of chainOutflow) {
             const address = key.split(":")[0];
-            const w = wallets.find((x) => x.signer.address === address)!;
-            expect(outflow, `outflow of ${key}`).to.be.lessThanOrEqual(limitsOf(w.tier).dailyOutflow);
+            const record = await l.token.walletOf(address);
+            const limit = (await l.token.tierLimits(record.tier)).dailyOutflow as bigint;
+            expect(outflow, `outflow of ${key} seen on chain`).to.be.lessThanOrEqual(limit);
+            if (BigInt(record.spentDay) === BigInt(key.split(":")[1])) {
+              expect(record.spentToday as bigint, `spentToday of ${key}`).to.be.lessThanOrEqual(limit);
+              expect(record.spentToday as bigint, `spentToday of ${key} counts what left`).to.be.greaterThanOrEqual(outflow);
+            }
           }
         }
       }),
-      { numRuns: RUNS, seed: process.env.GOODS_LEDGER_PROPERTY_SEED === undefined ? undefined : Number(process.env.GOODS_LEDGER_PROPERTY_SEED) },
+      propertyParams("contracts: chain = model", 40),
     );
   });
 });
@@ -290,6 +319,10 @@ async function send(l: FundedLedger, path: Path, from: HardhatEthersSigner, to: 
     case "transferWithAuthorization": {
       const auth = await signAuthorization(connection, l.token, from, "TransferWithAuthorization", { to: to.address, value });
       return l.token.connect(spender).transferWithAuthorization(...authorizationArgs(auth));
+    }
+    case "payWithAuthorization": {
+      const payment = await signPayment(connection, l.token, from, { to: to.address, value });
+      return l.token.connect(spender).payWithAuthorization(...paymentArgs(payment));
     }
   }
 }

@@ -27,9 +27,12 @@ export function storeOption(): Option {
   return new Option("--store <dir|url>", "the index: a data directory (SQLite, default .data/index/<network>) or a postgres:// URL").env("GOODS_LEDGER_STORE");
 }
 
-/** Opens the store named by --store, else the network's default data directory. */
-export async function openIndex(ctx: CliContext, store: string | undefined): Promise<Store> {
-  return runIndexer(() => openStore(store ?? join(projectRootDir, ".data", "index", ctx.options.network)));
+/**
+ * Opens the store named by --store, else the network's default data directory.
+ * @param options.mustExist - readers pass true: a path with no index is an error, not a new empty index.
+ */
+export async function openIndex(ctx: CliContext, store: string | undefined, options: { mustExist?: boolean } = {}): Promise<Store> {
+  return runIndexer(() => openStore(store ?? join(projectRootDir, ".data", "index", ctx.options.network), options));
 }
 
 /**

@@ -11,6 +11,8 @@ import { TOKEN_DECIMALS, formatAmount, parseAmount } from "../../src/sdk/amounts
 import { decodeCheckpoint } from "../../src/indexer/checkpoint.js";
 import { indexedDeployment } from "../../src/indexer/sync.js";
 import { toAddress } from "../../src/indexer/types.js";
+import type { Store } from "../../src/indexer/store/store.js";
+import { lotIdOf } from "../../src/trace/asof.js";
 import { ALERT_TYPES } from "../../src/trace/alerts.js";
 import { EXPOSURE_POLICIES, SOURCE_REASONS } from "../../src/trace/exposure.js";
 import { buildPack, verifyPack, type EvidencePack } from "../../src/trace/evidence.js";
@@ -18,7 +20,8 @@ import { exportResult, plain, type ExportFormat } from "../../src/trace/export.j
 import { loadModel } from "../../src/trace/model.js";
 import { DEFAULT_HUB_DEGREE, DEFAULT_MAX_EDGES, MAX_HOPS } from "../../src/trace/options.js";
 import { PROVENANCE_POLICIES } from "../../src/trace/provenance.js";
-import { runQuery, type QueryResult, type TraceParams, type TraceQuery } from "../../src/trace/query.js";
+import { queryBlock, runQuery, type QueryResult, type TraceParams, type TraceQuery } from "../../src/trace/query.js";
+import { ensureBlockHeader } from "../../src/indexer/headers.js";
 import type { TraceEdge } from "../../src/trace/trace.js";
 import type { CliContext } from "../lib/context.js";
 import { CliError, invalidInput } from "../lib/errors.js";
@@ -50,6 +53,8 @@ interface WindowFlags {
 const block = (name: string) => parseInteger(name, 0, Number.MAX_SAFE_INTEGER);
 const fmt = (v: bigint | string) => formatAmount(BigInt(v), TOKEN_DECIMALS);
 const short = (a: string) => `${a.slice(0, 8)}…${a.slice(-4)}`;
+/** A party of a transfer as people read it: the zero address is never a wallet (mint / burn). */
+const party = (a: string, side: "from" | "to") => (/^0x0{40}$/.test(a) ? (side === "from" ? "(mint)" : "(burn)") : short(a));
 /** A transfer id as people read (and may type) it: block.tx.log. */
 const tid = (checkpoint: string) => {
   const p = decodeCheckpoint(checkpoint);
@@ -103,11 +108,26 @@ function traceParams(o: WindowFlags): TraceParams {
   };
 }
 
+/** Lot labels the index knows (`trace label`, or a label used in `trace asof --lot`): id → label. */
+let lotLabels = new Map<string, string>();
+const LABELS_META = "lotLabels";
+/** A lot as people read it: its label where one is known, else its id shortened. */
+const lotName = (id: string | null, full = false) => (id === null ? "" : lotLabels.get(id) ?? (full ? id : short(id)));
+
+async function loadLabels(store: Store): Promise<Map<string, string>> {
+  const raw = await store.getMeta(LABELS_META);
+  return new Map(Object.entries(raw === null ? {} : (JSON.parse(raw) as Record<string, string>)));
+}
+
+async function saveLabels(store: Store, labels: Map<string, string>): Promise<void> {
+  await store.setMeta(LABELS_META, JSON.stringify(Object.fromEntries([...labels].sort())));
+}
+
 function edgeRows(edges: readonly TraceEdge[], withPath = false): string[] {
   return table([
     ["hop", "transfer", "from", "to", "amount", "kind", "lot", "recipient then", ...(withPath ? ["path"] : [])],
     ...edges.map((e) => [
-      String(e.hop), tid(e.id), short(e.from), short(e.to), fmt(e.amount), e.kind, e.lot === null ? "" : short(e.lot),
+      String(e.hop), tid(e.id), party(e.from, "from"), party(e.to, "to"), `${fmt(e.amount)}${e.zeroValue ? " (zero-value)" : ""}`, e.kind, lotName(e.lot),
       `${e.toState.status}${e.toState.denylisted ? ", denylisted" : ""}`, ...(withPath ? [String((e as TraceEdge & { pathLength: number }).pathLength)] : []),
     ]),
   ]);
@@ -138,14 +158,15 @@ function human(a: QueryResult): string[] {
       const r = a.result;
       return [
         `lots behind ${r.wallet}'s balance of ${fmt(r.balance)} at block ${r.atBlock} (${r.policy}):`,
-        ...table([["lot", "amount", "share", "lot status"], ...r.lots.map((l) => [l.lot ?? "(no issue event)", fmt(l.amount), `${(l.share * 100).toFixed(2)}%`, `${l.status ?? ""}${l.expired ? ", expired" : ""}`])]),
+        ...table([["lot", "amount", "share", "lot status"], ...r.lots.map((l) => [l.lot === null ? "(no issue event)" : lotName(l.lot, true), fmt(l.amount), `${(l.share * 100).toFixed(2)}% (${l.shareFraction})`, `${l.status ?? ""}${l.expired === true ? ", expired" : l.expired === null ? ", expiry unknown" : ""}`])]),
+        ...(r.timeNote === null ? [] : [`note: lot expiry unknown: ${r.timeNote}`]),
         `flows: issued ${fmt(r.flows.issued)}, received ${fmt(r.flows.received)}, sent ${fmt(r.flows.sent)}, redeemed ${fmt(r.flows.redeemed)}, seized in ${fmt(r.flows.seizedIn)} / out ${fmt(r.flows.seizedOut)}, recovered in ${fmt(r.flows.recoveredIn)} / out ${fmt(r.flows.recoveredOut)}`,
       ];
     }
     case "exposure": {
       const r = a.result;
       return [
-        `${r.wallet} received ${fmt(r.inflow)}; ${fmt(r.exposed)} (${(r.share * 100).toFixed(2)}%) traces to ${r.sources.length} source(s) under ${r.policy}, at block ${r.atBlock}`,
+        `${r.wallet} received ${fmt(r.inflow)}; ${fmt(r.exposed)} (${(r.share * 100).toFixed(2)}%) traces to ${r.bySource.length} source(s) under ${r.policy} (of ${r.sources.length} considered), at block ${r.atBlock}`,
         `direct ${fmt(r.direct)}, indirect ${fmt(r.indirect)}`,
         ...(r.byHops.length > 0 ? table([["hops", "amount"], ...r.byHops.map((h) => [String(h.hops), fmt(h.amount)])]) : []),
         ...(r.bySource.length > 0 ? table([["source", "why", "amount", "min hops"], ...r.bySource.map((s) => [s.source, s.reasons.join(", "), fmt(s.amount), String(s.minHops)])]) : []),
@@ -154,13 +175,21 @@ function human(a: QueryResult): string[] {
     case "alerts":
       return a.result.length === 0
         ? ["no alerts"]
-        : a.result.flatMap((x) => [`${x.type} · ${x.wallet} · at ${tid(x.at)}: ${x.summary} (${x.evidence.length} transfer(s))`]);
+        : a.result.flatMap((x) => [
+          `${x.type} · ${x.wallet ?? "ledger"} · at ${tid(x.at)}: ${x.summary}${x.evidence.length > 0 ? ` (${x.evidence.length} transfer(s))` : ""}`,
+          ...x.evidence.map((e) => `    ${tid(e.id)}  ${party(e.from, "from")} → ${party(e.to, "to")}  ${fmt(e.amount)}`),
+        ]);
     case "asof": {
       const r = a.result;
       const w = (label: string, x: { wallet: string; state: { status: string; denylisted: boolean; tier: number; role: string }; kycExpired: boolean | null; canMove: boolean | null }) =>
         `${label}${x.wallet}: ${x.state.status}${x.state.denylisted ? ", denylisted" : ""}, ${x.state.role}, tier ${x.state.tier}${x.kycExpired ? ", KYC expired" : ""}${x.canMove === null ? "" : x.canMove ? " (could move value)" : " (could NOT move value)"}`;
-      if (r.kind === "wallet") return [w(`at block ${r.atBlock}, `, r.wallet)];
-      if (r.kind === "lot") return [`at block ${r.atBlock}, lot ${r.lot}: ${r.state.status}, valuation ${fmt(r.state.valuation)}, redeemed ${fmt(r.state.redeemed)}, expires ${new Date(r.state.expiresAt * 1000).toISOString()}`];
+      if (r.kind === "wallet") return [w(`at block ${r.atBlock}, `, r.wallet), ...(r.wallet.timeNote === null ? [] : [`note: KYC expiry unknown: ${r.wallet.timeNote}`])];
+      if (r.kind === "lot") {
+        return [
+          `at block ${r.atBlock}, lot ${lotLabels.has(r.lot) ? `${lotLabels.get(r.lot)} (${r.lot})` : r.lot}: ${r.state.status}, valuation ${fmt(r.state.valuation)}, redeemed ${fmt(r.state.redeemed)}, expires ${new Date(r.state.expiresAt * 1000).toISOString()}${r.expired === true ? " (expired then)" : ""}`,
+          ...(r.timeNote === null ? [] : [`note: expiry unknown: ${r.timeNote}`]),
+        ];
+      }
       return [`transfer ${tid(r.transfer.id)} (${fmt(r.transfer.amount)}, ${r.transfer.kind}, block ${r.transfer.block}):`, w("  sender ", r.from), w("  recipient ", r.to)];
     }
   }
@@ -169,10 +198,25 @@ function human(a: QueryResult): string[] {
 /** Loads the index, runs the query, prints or writes it, and writes the evidence pack when asked. */
 async function answer(ctx: CliContext, query: TraceQuery, o: OutputOptions): Promise<void> {
   if (o.csv && o.graphml) throw invalidInput("--csv/--graphml", "choose one format");
-  const store = await openIndex(ctx, o.store);
+  const store = await openIndex(ctx, o.store, { mustExist: true });
   try {
+    // As-of facts use the queried block's own time: fetch its header when no event of it is indexed.
+    const at = queryBlock(query);
+    if (at !== undefined) {
+      try {
+        await ensureBlockHeader(store, ctx.options.rpcUrl ?? ctx.rpcUrl(), at);
+      } catch {
+        // No node configured: the answer then says the time is unknown, and why.
+      }
+    }
     const model = await runIndexer(() => loadModel(store));
     const result = await runIndexer(async () => runQuery(model, query));
+    lotLabels = await loadLabels(store);
+    if (query.kind === "asof" && query.lot !== undefined && result.kind === "asof" && result.result.kind === "lot" && !query.lot.startsWith("0x")) {
+      // A label that resolved to an indexed lot: remember it, so outputs name the lot by it.
+      lotLabels.set(result.result.lot, query.lot);
+      await saveLabels(store, lotLabels);
+    }
     let format: ExportFormat | null = o.csv ? "csv" : o.graphml ? "graphml" : null;
     if (o.out !== undefined && format === null) format = ({ ".csv": "csv", ".graphml": "graphml" } as Record<string, ExportFormat>)[extname(o.out)] ?? "json";
     const text = format === null ? null : await runIndexer(async () => exportResult(result, format!));
@@ -240,8 +284,16 @@ export function register(program: Command, ctx: CliContext): void {
     .addOption(new Option("--at-block <n>", "as of this block (default: the indexed head)").argParser(block("--at-block")))
     .addHelpText("after", examples("trace exposure 0xA11CE… --policy poison", "trace exposure 0xA11CE… --sources frozen,denylisted --evidence case-17.json"))
     .action(async (wallet: string, o: OutputOptions & { policy: string; flagged?: string; sources?: string; atBlock?: number }) => {
-      const listed = await flagList(ctx, o.store);
-      const flagged = [...new Set([...listed, ...(o.flagged?.split(",").map((s) => s.trim()).filter((s) => s !== "") ?? [])])];
+      // The index's flags count from the block each was set at; --flagged wallets from the start. A wallet
+      // named twice (or both flagged and given) is listed once, from its earliest block.
+      const byWallet = new Map<string, { wallet: string; block: number }>();
+      const given = (o.flagged?.split(",").map((s) => s.trim()).filter((s) => s !== "") ?? []).map((wallet) => ({ wallet, block: 0 }));
+      for (const f of [...(await flagList(ctx, o.store)), ...given]) {
+        const key = f.wallet.toLowerCase();
+        const seen = byWallet.get(key);
+        if (seen === undefined || f.block < seen.block) byWallet.set(key, { wallet: key, block: f.block });
+      }
+      const flagged = [...byWallet.values()];
       await answer(ctx, { kind: "exposure", wallet, policy: o.policy, atBlock: o.atBlock, flagged, reasons: o.sources?.split(",").map((s) => s.trim()) }, o);
     });
 
@@ -264,9 +316,9 @@ export function register(program: Command, ctx: CliContext): void {
 
   addOutputOptions(trace.command("asof [wallet]").description("registry state as of a block: was the wallet active, frozen, denylisted? (or a transfer's parties, or a lot)"))
     .option("--transfer <id>", "both parties' records just before this transfer")
-    .option("--lot <id>", "a lot's reserve record")
+    .option("--lot <label|id>", "a lot's reserve record: its label (e.g. WR-0001) or its id (0x + 64 hex digits)")
     .addOption(new Option("--block <n>", "the block (default: the indexed head)").argParser(block("--block")))
-    .addHelpText("after", examples("trace asof 0xA11CE… --block 120", "trace asof --transfer 12.0.3"))
+    .addHelpText("after", examples("trace asof 0xA11CE… --block 120", "trace asof --transfer 12.0.3", "trace asof --lot WR-0001 --block 120"))
     .action(async (wallet: string | undefined, o: OutputOptions & { transfer?: string; lot?: string; block?: number }) =>
       answer(ctx, { kind: "asof", wallet, transfer: o.transfer, lot: o.lot, block: o.block }, o));
 
@@ -283,7 +335,7 @@ export function register(program: Command, ctx: CliContext): void {
       } catch {
         throw invalidInput(file, "is not JSON");
       }
-      const store = o.store === undefined ? undefined : await openIndex(ctx, o.store);
+      const store = o.store === undefined ? undefined : await openIndex(ctx, o.store, { mustExist: true });
       try {
         const rpcUrl = ctx.options.rpcUrl ?? ctx.rpcUrl();
         const v = await runIndexer(() => verifyPack(pack, rpcUrl, { store }));
@@ -295,6 +347,38 @@ export function register(program: Command, ctx: CliContext): void {
     });
 
   trace
+    .command("label <labels...>")
+    .description("teach the index lot labels (e.g. warehouse receipt numbers): outputs then name lots by label; the id is the label's keccak256")
+    .addOption(storeOption())
+    .addHelpText("after", examples("trace label WR-2026-0001 WR-2026-0002", "trace labels"))
+    .action(async (labels: string[], o: { store?: string }) => {
+      const store = await openIndex(ctx, o.store, { mustExist: true });
+      try {
+        const known = await loadLabels(store);
+        const model = await runIndexer(() => loadModel(store));
+        const added = labels.map((label) => ({ label, lot: lotIdOf(label), indexed: model.lotId.has(lotIdOf(label)) }));
+        for (const a of added) known.set(a.lot, a.label);
+        await saveLabels(store, known);
+        ctx.out.result({ labels: added }, added.map((a) => `${a.label} = ${a.lot}${a.indexed ? "" : " (no such lot indexed yet)"}`));
+      } finally {
+        await store.close();
+      }
+    });
+  trace
+    .command("labels")
+    .description("list the lot labels the index knows")
+    .addOption(storeOption())
+    .action(async (o: { store?: string }) => {
+      const store = await openIndex(ctx, o.store, { mustExist: true });
+      try {
+        const known = [...(await loadLabels(store))].map(([lot, label]) => ({ label, lot }));
+        ctx.out.result({ labels: known }, known.length === 0 ? "no lot labels" : table([["label", "lot"], ...known.map((k) => [k.label, k.lot])]));
+      } finally {
+        await store.close();
+      }
+    });
+
+  trace
     .command("flag <wallet>")
     .description("add a wallet to the index's flag list (a taint source for exposure)")
     .addOption(storeOption())
@@ -302,11 +386,13 @@ export function register(program: Command, ctx: CliContext): void {
     .addHelpText("after", examples('trace flag 0xA11CE… --reason "case 17: mule account"'))
     .action(async (wallet: string, o: { store?: string; reason: string }) => {
       const address = parseWallet(wallet);
-      const store = await openIndex(ctx, o.store);
+      const store = await openIndex(ctx, o.store, { mustExist: true });
       try {
-        const flag = { wallet: address, reason: o.reason, createdAt: new Date().toISOString() };
+        // A flag counts from the block it is set at: the index's position now (rule F1).
+        const block = (await store.position())?.block ?? 0;
+        const flag = { wallet: address, reason: o.reason, createdAt: new Date().toISOString(), block };
         await store.setFlag(flag);
-        ctx.out.result(flag, `flagged ${address}: ${o.reason}`);
+        ctx.out.result(flag, `flagged ${address} from block ${block}: ${o.reason}`);
       } finally {
         await store.close();
       }
@@ -318,7 +404,7 @@ export function register(program: Command, ctx: CliContext): void {
     .addHelpText("after", examples("trace unflag 0xA11CE…"))
     .action(async (wallet: string, o: { store?: string }) => {
       const address = parseWallet(wallet);
-      const store = await openIndex(ctx, o.store);
+      const store = await openIndex(ctx, o.store, { mustExist: true });
       try {
         const removed = await store.removeFlag(address);
         ctx.out.result({ wallet: address, removed }, removed ? `unflagged ${address}` : `${address} was not flagged`);
@@ -332,10 +418,10 @@ export function register(program: Command, ctx: CliContext): void {
     .addOption(storeOption())
     .addHelpText("after", examples("trace flags", "trace flags --json"))
     .action(async (o: { store?: string }) => {
-      const store = await openIndex(ctx, o.store);
+      const store = await openIndex(ctx, o.store, { mustExist: true });
       try {
         const flags = await store.flags();
-        ctx.out.result({ flags }, flags.length === 0 ? "no flagged wallets" : table([["wallet", "reason", "since"], ...flags.map((f) => [f.wallet, f.reason, f.createdAt])]));
+        ctx.out.result({ flags }, flags.length === 0 ? "no flagged wallets" : table([["wallet", "reason", "set at", "counts from block"], ...flags.map((f) => [f.wallet, f.reason, f.createdAt, String(f.block ?? 0)])]));
       } finally {
         await store.close();
       }
@@ -350,10 +436,10 @@ function parseWallet(value: string) {
   }
 }
 
-async function flagList(ctx: CliContext, store: string | undefined): Promise<string[]> {
-  const s = await openIndex(ctx, store);
+async function flagList(ctx: CliContext, store: string | undefined): Promise<{ wallet: string; block: number }[]> {
+  const s = await openIndex(ctx, store, { mustExist: true });
   try {
-    return (await s.flags()).map((f) => f.wallet);
+    return (await s.flags()).map((f) => ({ wallet: f.wallet, block: f.block ?? 0 }));
   } finally {
     await s.close();
   }

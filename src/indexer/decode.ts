@@ -48,8 +48,19 @@ function decoders(): Map<string, EventDecoder> {
       map.set(topic, { name: item.name, indexed: inputs.filter((i) => i.indexed), data: inputs.filter((i) => !i.indexed) });
     }
   }
+  // Reserve coverage events, as fixed in INTERFACES.md (decoded even where the ABI at hand predates them).
+  for (const event of COVERAGE_EVENTS) {
+    const topic = toEventSelector(event);
+    if (!map.has(topic)) map.set(topic, { name: event.name, indexed: [], data: event.inputs });
+  }
   return map;
 }
+
+/** ReserveRegistry's coverage events: `ReserveShortfall` / `ReserveShortfallRecovered(uint256 validReserves, uint256 outstandingSupply)`. */
+export const COVERAGE_EVENTS: readonly AbiEvent[] = (["ReserveShortfall", "ReserveShortfallRecovered"] as const).map((name) => ({
+  type: "event", name, anonymous: false,
+  inputs: [{ name: "validReserves", type: "uint256", indexed: false }, { name: "outstandingSupply", type: "uint256", indexed: false }],
+}));
 
 /** Whether an indexed parameter's topic holds its value (static types) rather than a hash of it. */
 function topicHoldsValue(p: AbiParameter): boolean {

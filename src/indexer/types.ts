@@ -114,6 +114,11 @@ export interface Flag {
   reason: string;
   /** When it was flagged (ISO-8601). */
   createdAt: string;
+  /**
+   * The block from which the flag counts as a taint source (docs/TRACE.md, rule F1). A store fills in its
+   * position when a flag is set without one; flags set before this field existed read as null (from block 0).
+   */
+  block?: number | null;
 }
 
 const ADDRESS_RE = /^0x[0-9a-fA-F]{40}$/;

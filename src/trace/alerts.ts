@@ -1,4 +1,7 @@
-import type { Address } from "../indexer/types.js";
+import { blockEnd } from "../indexer/checkpoint.js";
+import type { Address, LedgerEventRow } from "../indexer/types.js";
+import { Fraction, atLeast, ratioOf, toNumber } from "./exact.js";
+import { TOKEN_DECIMALS, formatAmount } from "../sdk/amounts.js";
 import { TraceInputError } from "./errors.js";
 import { traceEdge } from "./trace.js";
 import type { TraceEdge } from "./trace.js";
@@ -7,11 +10,13 @@ import { checkRange, seqWindow, walletNumber } from "./options.js";
 import { search } from "./search.js";
 
 /** The patterns {@link alerts} looks for. */
-export type AlertType = "structuring" | "velocity" | "fan-in" | "round-trip" | "pass-through";
+export type AlertType = "structuring" | "velocity" | "fan-in" | "round-trip" | "pass-through" | "reserve-shortfall";
 /** Every alert type. */
-export const ALERT_TYPES: readonly AlertType[] = ["structuring", "velocity", "fan-in", "round-trip", "pass-through"];
+export const ALERT_TYPES: readonly AlertType[] = ["structuring", "velocity", "fan-in", "round-trip", "pass-through", "reserve-shortfall"];
 
 const TRANSFER = 0;
+/** Base units as a token amount for people (decimal string). */
+const tok = (x: bigint) => formatAmount(x, TOKEN_DECIMALS);
 const UNLIMITED = 2n ** 64n - 1n;
 const DAY = 86_400;
 
@@ -53,14 +58,16 @@ export interface AlertOptions {
 /** One alert, with the transfers behind it. */
 export interface Alert {
   type: AlertType;
-  /** The wallet the pattern is about. */
-  wallet: Address;
-  /** Id of the transfer that completed the pattern. */
+  /** The wallet the pattern is about; null for a reserve shortfall (about the whole ledger). */
+  wallet: Address | null;
+  /** Id of the transfer (or, for a reserve shortfall, the event) that completed the pattern. */
   at: string;
   /** One line for a human. */
   summary: string;
   /** The transfers behind the alert, in order (round trip: the walk out and back, hop = position). */
   evidence: TraceEdge[];
+  /** Reserve shortfall only: the coverage figures of the ReserveShortfall event and when coverage came back. */
+  coverage?: { validReserves: bigint; outstandingSupply: bigint; shortfall: bigint; recoveredAt: string | null };
 }
 
 function checkRules(rules: AlertRules): void {
@@ -81,36 +88,87 @@ function checkRules(rules: AlertRules): void {
 }
 
 /**
- * Greedy episodes over one wallet's transfers (ascending seqs): from each transfer, the group of transfers within
- * `windowSeconds` of it; a group that `qualifies` becomes an alert and the scan resumes after it.
+ * Rising-edge windows over one list of transfers (ascending seqs): an alert at element j when the elements of
+ * the list within `windowSeconds` up to and including j (time ≥ time(j) − windowSeconds) qualify, and those up
+ * to the list's previous element did not (rules AL1, AL2).
  */
-function episodes(model: TraceModel, seqs: readonly number[], windowSeconds: number, qualifies: (group: number[]) => boolean, emit: (group: number[]) => void): void {
-  let i = 0;
-  while (i < seqs.length) {
-    const t0 = model.time[seqs[i]!]!;
-    let j = i;
-    while (j < seqs.length && model.time[seqs[j]!]! - t0 <= windowSeconds) j++;
-    const group = seqs.slice(i, j);
-    if (qualifies(group)) {
-      emit(group);
-      i = j;
-    } else i++;
+function risingWindows(model: TraceModel, seqs: readonly number[], windowSeconds: number, qualifies: (group: number[]) => boolean, emit: (group: number[]) => void): void {
+  let before = false;
+  let lo = 0;
+  for (let j = 0; j < seqs.length; j++) {
+    const t = model.time[seqs[j]!]!;
+    while (model.time[seqs[lo]!]! < t - windowSeconds) lo++;
+    const group = seqs.slice(lo, j + 1);
+    const now = qualifies(group);
+    if (now && !before) emit(group);
+    before = now;
   }
 }
 
-/** Seqs of wallet w's outgoing (or incoming) ordinary transfers below `hi`. */
+/** Seqs of wallet w's outgoing (or incoming) ordinary transfers of a non-zero amount below `hi` (rule A1). */
 function sides(model: TraceModel, w: number, hi: number, out: boolean): number[] {
   const start = out ? model.outStart : model.inStart;
   const list = out ? model.outSeq : model.inSeq;
   const r: number[] = [];
-  for (let i = start[w]!; i < start[w + 1]! && list[i]! < hi; i++) if (model.kind[list[i]!] === TRANSFER) r.push(list[i]!);
+  for (let i = start[w]!; i < start[w + 1]! && list[i]! < hi; i++) {
+    const s = list[i]!;
+    if (model.kind[s] === TRANSFER && model.amount[s] !== 0n) r.push(s);
+  }
   return r;
 }
 
 /**
+ * Pass-through (rule AL5): wallet w's funds are taken first-in first-out over its whole history: every
+ * inflow (any kind) occupies the next stretch of unit positions, every outflow (any kind) takes the next
+ * stretch. For an ordinary inflow i of amount A, its units that leave by ordinary outflows within
+ * `windowSeconds` after it are counted; the alert is at the outflow that brings them to ratio × A.
+ */
+function passThrough(model: TraceModel, w: number, hi: number, rule: AlertRules["passThrough"], add: (at: number, summary: string, evidence: number[]) => void): void {
+  const ratio = ratioOf(rule.ratio);
+  const ins: { seq: number; pos: bigint; amount: bigint }[] = [];
+  const outs: { seq: number; pos: bigint; amount: bigint }[] = [];
+  let p = 0n;
+  for (let i = model.inStart[w]!; i < model.inStart[w + 1]! && model.inSeq[i]! < hi; i++) {
+    const s = model.inSeq[i]!;
+    ins.push({ seq: s, pos: p, amount: model.amount[s]! });
+    p += model.amount[s]!;
+  }
+  p = 0n;
+  for (let i = model.outStart[w]!; i < model.outStart[w + 1]! && model.outSeq[i]! < hi; i++) {
+    const s = model.outSeq[i]!;
+    outs.push({ seq: s, pos: p, amount: model.amount[s]! });
+    p += model.amount[s]!;
+  }
+  let k0 = 0;
+  for (const inflow of ins) {
+    if (model.kind[inflow.seq] !== TRANSFER || inflow.amount === 0n) continue;
+    const end = inflow.pos + inflow.amount;
+    let left = 0n;
+    const evidence = [inflow.seq];
+    while (k0 < outs.length && outs[k0]!.seq < inflow.seq) k0++;
+    for (let k = k0; k < outs.length; k++) {
+      const o = outs[k]!;
+      if (model.time[o.seq]! - model.time[inflow.seq]! > rule.windowSeconds) break;
+      if (o.pos >= end) break;
+      if (model.kind[o.seq] !== TRANSFER) continue;
+      const lo = o.pos > inflow.pos ? o.pos : inflow.pos;
+      const hiPos = o.pos + o.amount < end ? o.pos + o.amount : end;
+      if (hiPos <= lo) continue;
+      left += hiPos - lo;
+      evidence.push(o.seq);
+      if (atLeast(left, ratio, inflow.amount)) {
+        add(o.seq, `${tok(left)} of the ${tok(inflow.amount)} tokens that arrived left within ${rule.windowSeconds} s`, evidence);
+        break;
+      }
+    }
+  }
+}
+
+/**
  * Alerts: structuring just under tier limits, velocity spikes against the wallet's own history, fan-in, round
- * trips and rapid pass-through, each with the transfers behind it. Only ordinary transfers count (not issues,
- * redemptions, seizures or recoveries). Sorted by the completing transfer, then type.
+ * trips, rapid pass-through, and reserve shortfalls, each with the transfers behind it. Only ordinary transfers
+ * of a non-zero amount between two different wallets count (not issues, redemptions, seizures or recoveries).
+ * The definitions are docs/TRACE.md's (AL1–AL6). Sorted by the completing transfer or event, then type.
  * @throws TraceInputError for an unknown alert type, a malformed or unknown wallet, a rule out of range.
  * @example alerts(model, { types: ["fan-in"], rules: { fanIn: { minSenders: 3 } } })
  */
@@ -142,24 +200,34 @@ export function alerts(model: TraceModel, options: AlertOptions = {}): Alert[] {
     const received = sides(model, w, hi, false);
     if (types.includes("structuring")) {
       const { windowSeconds, minCount, margin } = rules.structuring;
+      const floor = ratioOf(1 - margin);
       const near = sent.filter((s) => {
         const state = model.registry.walletAt(model.address[w]!, model.checkpoint[s]!);
         const limit = model.registry.tierAt(state.tier, model.checkpoint[s]!)?.maxTransfer;
         if (state.status === "unregistered" || limit === undefined || limit === 0n || limit >= UNLIMITED) return false;
-        return model.amountF[s]! >= (1 - margin) * Number(limit) && model.amount[s]! <= limit;
+        return atLeast(model.amount[s]!, floor, limit) && model.amount[s]! <= limit;
       });
-      episodes(model, near, windowSeconds, (g) => g.length >= minCount, (g) =>
+      risingWindows(model, near, windowSeconds, (g) => g.length >= minCount, (g) =>
         add("structuring", w, g.at(-1)!, `${g.length} transfers within ${margin * 100}% under the tier's single-transfer limit in ${windowSeconds} s`, edges(g)));
     }
     if (types.includes("fan-in")) {
       const { windowSeconds, minSenders } = rules.fanIn;
       const senders = (g: number[]) => new Set(g.map((s) => model.from[s]!)).size;
-      episodes(model, received, windowSeconds, (g) => senders(g) >= minSenders, (g) =>
+      risingWindows(model, received, windowSeconds, (g) => senders(g) >= minSenders, (g) =>
         add("fan-in", w, g.at(-1)!, `${senders(g)} distinct senders within ${windowSeconds} s`, edges(g)));
     }
     if (types.includes("velocity") && sent.length > 0) {
       const { factor, lookbackDays, minAmount } = rules.velocity;
-      const firstSeen = Math.floor(Math.min(model.time[sent[0]!]!, received.length > 0 ? model.time[received[0]!]! : Infinity) / DAY);
+      const f = ratioOf(factor);
+      // History starts at the wallet's first inflow of any kind (rule AL3).
+      let firstIn = -1;
+      for (let i = model.inStart[w]!; i < model.inStart[w + 1]!; i++) {
+        if (model.amount[model.inSeq[i]!] !== 0n) {
+          firstIn = model.inSeq[i]!;
+          break;
+        }
+      }
+      const firstSeen = firstIn < 0 ? Infinity : Math.floor(model.time[firstIn]! / DAY);
       const byDay = new Map<number, number[]>();
       for (const s of sent) {
         const d = Math.floor(model.time[s]! / DAY);
@@ -173,42 +241,49 @@ export function alerts(model: TraceModel, options: AlertOptions = {}): Alert[] {
         let before = 0n;
         for (let k = d - lookbackDays; k < d; k++) before += total(byDay.get(k) ?? []);
         const today = total(seqs);
-        const mean = Number(before) / lookbackDays;
-        if (today >= minAmount && Number(today) >= factor * mean) {
-          add("velocity", w, seqs.at(-1)!, `outflow ${today} on day ${d} is ${mean === 0 ? "above a quiet" : `${(Number(today) / mean).toFixed(1)}× the`} ${lookbackDays}-day mean`, edges(seqs));
+        // today ≥ factor × (before / lookbackDays), exactly.
+        if (today >= minAmount && today * BigInt(lookbackDays) * f.d >= f.n * before) {
+          const mean = new Fraction(before, BigInt(lookbackDays));
+          add("velocity", w, seqs.at(-1)!, `outflow ${tok(today)} tokens on day ${d} is ${mean.isZero ? "above a quiet" : `${(Number(today) / toNumber(mean)).toFixed(1)}× the`} ${lookbackDays}-day mean`, edges(seqs));
         }
       }
     }
     if (types.includes("pass-through")) {
-      const { windowSeconds, ratio } = rules.passThrough;
-      let resumeAfter = -1;
-      for (const i of received) {
-        if (i <= resumeAfter) continue;
-        const target = ratio * model.amountF[i]!;
-        const leaving: number[] = [];
-        let sum = 0;
-        for (const o of sent) {
-          if (o <= i) continue;
-          if (model.time[o]! - model.time[i]! > windowSeconds) break;
-          leaving.push(o);
-          sum += model.amountF[o]!;
-          if (sum >= target) break;
-        }
-        if (sum >= target && leaving.length > 0) {
-          add("pass-through", w, leaving.at(-1)!, `${sum} of ${model.amount[i]} left within ${windowSeconds} s of arriving`, edges([i, ...leaving]));
-          resumeAfter = leaving.at(-1)!;
-        }
-      }
+      passThrough(model, w, hi, rules.passThrough, (at, summary, evidence) => add("pass-through", w, at, summary, edges(evidence)));
     }
     if (types.includes("round-trip")) roundTrips(model, w, sent, rules.roundTrip, hi, add);
+  }
+  if (types.includes("reserve-shortfall") && only === null) {
+    const end = blockEnd(atBlock);
+    let open: LedgerEventRow | null = null;
+    const raise = (e: LedgerEventRow, recovered: LedgerEventRow | null) => {
+      const valid = BigInt(String(e.args.validReserves ?? "0"));
+      const supply = BigInt(String(e.args.outstandingSupply ?? "0"));
+      out.push({
+        type: "reserve-shortfall", wallet: null, at: e.checkpoint,
+        summary: `outstanding supply ${tok(supply)} exceeds valid reserves ${tok(valid)} by ${tok(supply - valid)} tokens at block ${e.block}${recovered === null ? " (not recovered)" : `; coverage back at block ${recovered.block}`}`,
+        evidence: [],
+        coverage: { validReserves: valid, outstandingSupply: supply, shortfall: supply - valid, recoveredAt: recovered?.checkpoint ?? null },
+      });
+    };
+    for (const e of model.coverage) {
+      if (e.checkpoint > end) break;
+      if (e.name === "ReserveShortfall" && open === null) open = e;
+      else if (e.name === "ReserveShortfallRecovered" && open !== null) {
+        raise(open, e);
+        open = null;
+      }
+    }
+    if (open !== null) raise(open, null);
   }
   return out.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : ALERT_TYPES.indexOf(a.type) - ALERT_TYPES.indexOf(b.type)));
 }
 
 /**
- * Round trips out of wallet w: for each transfer w→b (skipping those inside an alert already raised), the
- * earliest transfer back into w that ends a time-respecting walk from b within `hops - 1` more transfers and
- * `windowSeconds` of the first. Evidence: one such walk, rebuilt from the edges' smallest hops.
+ * Round trips out of wallet w (rule AL4): for each ordinary transfer e = w→b, its return is the earliest
+ * ordinary transfer back into w that ends a time-respecting walk of ordinary transfers starting with e, of at
+ * most `hops` transfers, none later than `windowSeconds` after e. One alert per return, naming the latest e it
+ * closes. Evidence: the shortest such walk, preferring later transfers from the end backwards.
  */
 function roundTrips(
   model: TraceModel,
@@ -218,26 +293,27 @@ function roundTrips(
   hi: number,
   add: (type: AlertType, w: number, at: number, summary: string, evidence: TraceEdge[]) => void,
 ): void {
-  let resumeAfter = -1;
+  const byReturn = new Map<number, number[]>();
   for (const e of sent) {
     const b = model.to[e]!;
-    if (e <= resumeAfter || b === w || b === 0) continue;
+    if (b === w || b === 0) continue;
     const end = seqWindow(model, { toTime: model.time[e]! + rule.windowSeconds }).hi;
     const found = search(model, {
       direction: "forward", starts: [{ wallet: b, bound: e }], hops: rule.hops - 1,
       window: { lo: e + 1, hi: Math.min(hi, end), minAmount: undefined, maxAmount: undefined },
-      hubDegree: Number.MAX_SAFE_INTEGER, maxEdges: null,
+      hubDegree: Number.MAX_SAFE_INTEGER, maxEdges: null, ordinaryOnly: true, follow: (v) => v !== w,
     });
     const hopOf = new Map<number, number>();
     let back = -1;
     for (let i = 0; i < found.edges.length; i++) {
       const s = found.edges[i]!;
+      if (model.amount[s] === 0n) continue; // listed by the search, but carries nothing
       hopOf.set(s, found.hops[i]!);
       if (model.to[s] === w && (back < 0 || s < back)) back = s;
     }
     if (back < 0) continue;
-    // Rebuild a walk b → … → w ending with `back`: step to the latest earlier edge into the current wallet
-    // found at a smaller hop (one exists by construction of the hops).
+    // Rebuild the walk b → … → w ending with `back`: step to the latest earlier edge into the current wallet
+    // found one hop before (one exists by construction of the hops).
     const walk = [back];
     let current = model.from[back]!;
     let bound = back;
@@ -246,15 +322,17 @@ function roundTrips(
       let pick = -1;
       for (let i = model.inStart[current]!; i < model.inStart[current + 1]!; i++) {
         const s = model.inSeq[i]!;
-        if (s < bound && (hopOf.get(s) ?? Infinity) <= hop - 1 && s > pick) pick = s;
+        if (s < bound && hopOf.get(s) === hop - 1 && s > pick) pick = s;
       }
       walk.unshift(pick);
-      hop = hopOf.get(pick)!;
+      hop -= 1;
       bound = pick;
       current = model.from[pick]!;
     }
-    const evidence = [e, ...walk].map((s, i) => traceEdge(model, s, i + 1));
-    add("round-trip", w, back, `funds sent to ${model.address[b]} came back in ${evidence.length} transfers`, evidence);
-    resumeAfter = back;
+    byReturn.set(back, [e, ...walk]); // sent is ascending: the latest e closing this return wins
+  }
+  for (const [back, walk] of [...byReturn].sort((x, y) => x[0] - y[0])) {
+    const evidence = walk.map((s, i) => traceEdge(model, s, i + 1));
+    add("round-trip", w, back, `funds sent to ${model.address[model.to[walk[0]!]!]} came back in ${evidence.length} transfers`, evidence);
   }
 }

@@ -1,6 +1,8 @@
 import { blockEnd } from "../indexer/checkpoint.js";
 import type { Address, Hex } from "../indexer/types.js";
 import { TraceInputError } from "./errors.js";
+import { keccak256, stringToHex } from "viem";
+import { blockTime } from "./model.js";
 import type { TraceModel } from "./model.js";
 import { transferSeq, walletNumber } from "./options.js";
 import type { LotState, TierLimits, WalletState } from "./registry.js";
@@ -13,39 +15,45 @@ export interface WalletAsOf {
   state: WalletState;
   /** Its tier's limits then, or null if the tier had none. */
   limits: TierLimits | null;
-  /** Whether its KYC had expired (the UTC day had reached its expiry day); null when the time is unknown. */
+  /** Whether its KYC had expired (the UTC day of the block's own time had reached its expiry day); null when that time is unknown. */
   kycExpired: boolean | null;
-  /** Whether it could send or receive then: active, not denylisted, KYC valid. */
+  /** Whether it could send or receive then: active, not denylisted, KYC valid; null when the time is unknown. */
   canMove: boolean | null;
+  /** The time the facts were read at (the block's own timestamp, or the transfer's), or null. */
+  time: number | null;
+  /** Why `time` is null, else null. */
+  timeNote: string | null;
 }
 
 /** The answer of {@link asOf}. */
 export type AsOfResult =
   | { kind: "wallet"; atBlock: number; wallet: WalletAsOf }
   | { kind: "transfer"; transfer: TraceEdge; from: WalletAsOf; to: WalletAsOf }
-  | { kind: "lot"; atBlock: number; lot: Hex; state: LotState };
+  | {
+    kind: "lot"; atBlock: number; lot: Hex; state: LotState;
+    /** Whether the attestation had expired at the block's own time (its expiry UTC day had begun); null when unknown. */
+    expired: boolean | null; time: number | null; timeNote: string | null;
+  };
 
-function describe(model: TraceModel, wallet: Address, checkpoint: string, time: number | null): WalletAsOf {
+function describe(model: TraceModel, wallet: Address, checkpoint: string, time: { time: number | null; reason: string | null }): WalletAsOf {
   const state = model.registry.walletAt(wallet, checkpoint);
   const limits = model.registry.tierAt(state.tier, checkpoint);
-  const kycExpired = time === null ? null : Math.floor(time / 86_400) >= state.kycExpiryDay;
+  const kycExpired = time.time === null ? null : Math.floor(time.time / 86_400) >= state.kycExpiryDay;
   return {
     wallet, state, limits, kycExpired,
     canMove: kycExpired === null ? null : state.status === "active" && !state.denylisted && !kycExpired,
+    time: time.time, timeNote: time.reason,
   };
 }
 
-/** The last timestamp at or before a block that the model knows, or null. */
-function timeAt(model: TraceModel, block: number): number | null {
-  if (block === model.tip.block && model.tip.timestamp !== null) return model.tip.timestamp;
-  let lo = 0;
-  let hi = model.size;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (model.block[mid]! <= block) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo === 0 ? null : model.time[lo - 1]!;
+/**
+ * A lot id from what a user typed: 0x and 64 hex digits, or a label such as WR-0001 whose keccak256 is the id
+ * (as `goods-ledger lot` makes ids).
+ */
+export function lotIdOf(value: string): Hex {
+  if (/^0x[0-9a-fA-F]{64}$/.test(value)) return value.toLowerCase() as Hex;
+  if (value.startsWith("0x") || value.trim() === "") throw new TraceInputError("bad-parameter", `malformed lot id "${value}": expected a label (e.g. WR-0001) or 0x followed by 64 hex digits`);
+  return keccak256(stringToHex(value));
 }
 
 /**
@@ -62,18 +70,21 @@ export function asOf(model: TraceModel, target: { wallet: string; block?: number
     const edge = traceEdge(model, seq, 0);
     // Records are read at the transfer's own checkpoint: every registry event before it, none after.
     const cp = model.checkpoint[seq]!;
-    return { kind: "transfer", transfer: edge, from: describe(model, edge.from, cp, edge.timestamp), to: describe(model, edge.to, cp, edge.timestamp) };
+    const time = { time: edge.timestamp, reason: null };
+    return { kind: "transfer", transfer: edge, from: describe(model, edge.from, cp, time), to: describe(model, edge.to, cp, time) };
   }
   const block = target.block ?? model.tip.block;
   if (!Number.isSafeInteger(block) || block < 0 || block > model.tip.block) {
     throw new TraceInputError("bad-window", `block ${block} is outside the indexed blocks 0..${model.tip.block}`);
   }
+  const time = blockTime(model, block); // the queried block's own time, never a neighbour's (rule T1)
   if ("lot" in target) {
-    const lot = target.lot.toLowerCase() as Hex;
-    if (!/^0x[0-9a-f]{64}$/.test(lot)) throw new TraceInputError("bad-parameter", `malformed lot id "${target.lot}": expected 0x followed by 64 hex digits`);
-    if (!model.lotId.has(lot)) throw new TraceInputError("unknown-lot", `unknown lot ${lot} up to block ${model.tip.block}`);
-    return { kind: "lot", atBlock: block, lot, state: model.registry.lotAt(lot, blockEnd(block)) };
+    const lot = lotIdOf(target.lot);
+    if (!model.lotId.has(lot)) throw new TraceInputError("unknown-lot", `unknown lot ${target.lot === lot ? lot : `"${target.lot}" (id ${lot})`} up to block ${model.tip.block}`);
+    const state = model.registry.lotAt(lot, blockEnd(block));
+    const expired = state.status === "none" ? false : time.time === null ? null : Math.floor(time.time / 86_400) >= Math.floor(state.expiresAt / 86_400);
+    return { kind: "lot", atBlock: block, lot, state, expired, time: time.time, timeNote: time.reason };
   }
   const w = walletNumber(model, target.wallet);
-  return { kind: "wallet", atBlock: block, wallet: describe(model, model.address[w]!, blockEnd(block), timeAt(model, block)) };
+  return { kind: "wallet", atBlock: block, wallet: describe(model, model.address[w]!, blockEnd(block), time) };
 }

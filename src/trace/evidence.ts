@@ -22,7 +22,16 @@ export const PACK_FORMAT = "goods-ledger-evidence/1";
  * The version of the query semantics (time-respecting rules, taint and provenance policies, alert definitions).
  * Bump it whenever a query can answer differently on the same history.
  */
-export const POLICY_VERSION = "goods-ledger-trace/1";
+export const POLICY_VERSION = "goods-ledger-trace/2";
+
+/** The CLI command that answers a query again (for the message that refuses an older pack). */
+export function rerunCommand(query: TraceQuery, block: number): string {
+  const q = query as Record<string, unknown>;
+  const at = ["provenance", "exposure", "alerts"].includes(query.kind) ? ` --at-block ${q.atBlock ?? block}` : query.kind === "asof" ? ` --block ${q.block ?? block}` : "";
+  const subject = query.kind === "path" ? `${q.from} ${q.to}` : query.kind === "alerts" ? "" : String(q.wallet ?? q.transfer ?? "");
+  const policy = typeof q.policy === "string" ? ` --policy ${q.policy}` : "";
+  return `goods-ledger trace ${query.kind}${subject === "" ? "" : ` ${subject}`}${policy}${at} --evidence <new-pack.json>`;
+}
 
 /** One evidence file: the query, its policy, the chain state it was computed at, the code, the results, a digest. */
 export interface EvidencePack {
@@ -104,6 +113,15 @@ export async function verifyPack(pack: EvidencePack, rpcUrl: string, options: { 
   const done = () => ({ ok: checks.every((c) => c.ok), checks });
   checks.push({ check: "format", ok: pack.format === PACK_FORMAT, detail: pack.format === PACK_FORMAT ? PACK_FORMAT : `unknown format "${pack.format}", expected ${PACK_FORMAT}` });
   if (!checks[0]!.ok) return done();
+  // A pack of another semantics version cannot be re-checked by this code: refuse it before asking the chain.
+  checks.push({
+    check: "policy-version", ok: pack.policy.version === POLICY_VERSION,
+    detail: pack.policy.version === POLICY_VERSION
+      ? POLICY_VERSION
+      : `pack computed under ${pack.policy.version}, this code implements ${POLICY_VERSION} (exact amounts and the written conventions of docs/TRACE.md), so its results cannot be re-checked; ` +
+        `re-run the query on an index that holds block ${pack.chain.block.number} to make a ${POLICY_VERSION} pack: ${rerunCommand(pack.query, pack.chain.block.number)}`,
+  });
+  if (!checks[1]!.ok) return done();
   const digest = packDigest(pack);
   checks.push({ check: "digest", ok: digest === pack.sha256, detail: digest === pack.sha256 ? `sha256 ${digest}` : `content hashes to ${digest}, the pack says ${pack.sha256}: the pack was altered` });
   const rpc = new JsonRpc(rpcUrl);
@@ -116,7 +134,6 @@ export async function verifyPack(pack: EvidencePack, rpcUrl: string, options: { 
     check: "block-hash", ok: sameBlock,
     detail: sameBlock ? `block ${pack.chain.block.number} is ${hash}` : `block ${pack.chain.block.number} is ${hash ?? "missing"} on the chain, the pack says ${pack.chain.block.hash}`,
   });
-  checks.push({ check: "policy-version", ok: pack.policy.version === POLICY_VERSION, detail: pack.policy.version === POLICY_VERSION ? POLICY_VERSION : `pack computed under ${pack.policy.version}, this code implements ${POLICY_VERSION}` });
   if (!checks.every((c) => c.ok)) return done();
 
   let store = options.store;

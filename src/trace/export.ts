@@ -55,7 +55,8 @@ export function toCsv(q: QueryResult): string {
     case "path":
       return csv([...EDGE_COLUMNS, "path_length"], q.result.edges.map((e) => [...edgeCells(e), e.pathLength]));
     case "alerts":
-      return csv(["alert", "type", "wallet", "at", "summary", ...EDGE_COLUMNS], q.result.flatMap((a, i) => a.evidence.map((e) => [i + 1, a.type, a.wallet, a.at, a.summary, ...edgeCells(e)])));
+      return csv(["alert", "type", "wallet", "at", "summary", ...EDGE_COLUMNS], q.result.flatMap((a, i) =>
+        a.evidence.length === 0 ? [[i + 1, a.type, a.wallet ?? "", a.at, a.summary, ...EDGE_COLUMNS.map(() => "")]] : a.evidence.map((e) => [i + 1, a.type, a.wallet ?? "", a.at, a.summary, ...edgeCells(e)])));
     case "provenance":
       return csv(["wallet", "policy", "at_block", "lot", "amount", "share", "lot_status", "expired"], q.result.lots.map((l) => [q.result.wallet, q.result.policy, q.result.atBlock, l.lot ?? "(no lot)", l.amount, l.share, l.status, l.expired]));
     case "exposure": {
@@ -108,7 +109,7 @@ function graphOf(q: QueryResult): Graph {
       const all = q.result.flatMap((a) => a.evidence);
       const unique = [...new Map(all.map((e) => [e.id, e])).values()];
       const flagged = new Map<string, string[]>();
-      for (const a of q.result) flagged.set(a.wallet, [...(flagged.get(a.wallet) ?? []), a.type]);
+      for (const a of q.result) if (a.wallet !== null) flagged.set(a.wallet, [...(flagged.get(a.wallet) ?? []), a.type]);
       return edgeGraph(unique, (a) => ({ alerts: [...new Set(flagged.get(a) ?? [])].join(" ") }));
     }
     case "provenance": {

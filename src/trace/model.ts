@@ -10,7 +10,10 @@ import { RegistryTimeline } from "./registry.js";
  *   times, so "funds leave a wallet only after they arrived" is `seq(out) > seq(in)`.
  * - Wallets are numbered; wallet 0 is the zero address (the counterpart of mints and burns).
  * - `outSeq[outStart[w] .. outStart[w+1])` are the seqs of wallet w's outgoing transfers, ascending;
- *   `inSeq` / `inStart` the same for incoming ones (a CSR adjacency).
+ *   `inSeq` / `inStart` the same for incoming ones (a CSR adjacency). Self-transfers (from = to) are left out
+ *   of the adjacency: they move nothing (docs/TRACE.md, rule S1), so no walk, replay, degree or alert sees them.
+ * - `blockTimes` holds the timestamp of every block the model knows one for (blocks holding a transfer or an
+ *   event, and every stored header), so as-of facts use the queried block's own time (rule T1).
  *
  * A model is immutable once built; build a new one when the store moves.
  */
@@ -29,8 +32,6 @@ export interface TraceModel {
   readonly to: Int32Array;
   /** Exact amount, by seq. */
   readonly amount: readonly bigint[];
-  /** Amount as a float (for proportions), by seq. */
-  readonly amountF: Float64Array;
   /** Block number, by seq (non-decreasing). */
   readonly block: Float64Array;
   /** Timestamp in seconds, by seq (non-decreasing). */
@@ -59,11 +60,56 @@ export interface TraceModel {
   readonly inSeq: Int32Array;
   /** Wallet and lot state over time, from the registry and reserve events. */
   readonly registry: RegistryTimeline;
+  /** Seqs of the self-transfers (from = to), ascending: listed in a wallet's history, moving nothing. */
+  readonly selfSeq: Int32Array;
+  /** Blocks with a known timestamp, ascending, and their timestamps (same index). */
+  readonly blockTimes: { readonly block: Float64Array; readonly time: Float64Array };
+  /** Reserve coverage events (ReserveShortfall / ReserveShortfallRecovered), in checkpoint order. */
+  readonly coverage: readonly LedgerEventRow[];
 }
 
-/** Number of transfers (in and out) that touch wallet `w`: the degree used for hub skipping. */
-export function degree(model: TraceModel, w: number): number {
-  return model.outStart[w + 1]! - model.outStart[w]! + model.inStart[w + 1]! - model.inStart[w]!;
+/**
+ * The timestamp of a block, from the block itself (a transfer, an event or a stored header of that block),
+ * never from a neighbour (rule T1).
+ * @returns the time, or null with the reason when the model holds nothing of that block.
+ */
+export function blockTime(model: TraceModel, block: number): { time: number; reason: null } | { time: null; reason: string } {
+  const b = model.blockTimes.block;
+  let lo = 0;
+  let hi = b.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (b[mid]! < block) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo < b.length && b[lo] === block) return { time: model.blockTimes.time[lo]!, reason: null };
+  return { time: null, reason: `block ${block} holds no indexed event and its header is not in the store (the CLI and the server fetch it from the node; a model built without a store cannot know it)` };
+}
+
+/** First index in `list[from..to)` (ascending) with value ≥ x, or `to`. */
+export function lowerBound(list: ArrayLike<number>, from: number, to: number, x: number): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Number of transfers (in and out, self-transfers excluded) that touch wallet `w` with seq in `lo..hi-1`:
+ * the degree used for hub skipping, counted within the query's window and up to its block (rule H1).
+ */
+export function degree(model: TraceModel, w: number, lo = 0, hi = model.size): number {
+  if (lo === 0 && hi >= model.size) return model.outStart[w + 1]! - model.outStart[w]! + model.inStart[w + 1]! - model.inStart[w]!;
+  const count = (start: Int32Array, list: Int32Array) => {
+    const a = start[w]!;
+    const b = start[w + 1]!;
+    return lowerBound(list, a, b, hi) - lowerBound(list, a, b, lo);
+  };
+  return count(model.outStart, model.outSeq) + count(model.inStart, model.inSeq);
 }
 
 /** The kind of transfer `seq`. */
@@ -101,7 +147,6 @@ export class ModelBuilder {
   readonly #lotId = new Map<Hex, number>();
   #from = new Int32Array(1024);
   #to = new Int32Array(1024);
-  #amountF = new Float64Array(1024);
   #block = new Float64Array(1024);
   #time = new Float64Array(1024);
   #kind = new Uint8Array(1024);
@@ -141,7 +186,6 @@ export class ModelBuilder {
     };
     this.#from = grow(this.#from, (k) => new Int32Array(k));
     this.#to = grow(this.#to, (k) => new Int32Array(k));
-    this.#amountF = grow(this.#amountF, (k) => new Float64Array(k));
     this.#block = grow(this.#block, (k) => new Float64Array(k));
     this.#time = grow(this.#time, (k) => new Float64Array(k));
     this.#kind = grow(this.#kind, (k) => new Uint8Array(k));
@@ -161,7 +205,6 @@ export class ModelBuilder {
     this.#from[i] = this.#wallet(row.from);
     this.#to[i] = this.#wallet(row.to);
     this.#amount.push(row.amount);
-    this.#amountF[i] = Number(row.amount);
     this.#block[i] = row.block;
     this.#time[i] = row.timestamp;
     this.#kind[i] = TRANSFER_KINDS.indexOf(row.kind);
@@ -176,8 +219,9 @@ export class ModelBuilder {
    * Finishes the model: builds the adjacency and the registry timeline.
    * @param events - registry and reserve events, in checkpoint order.
    * @param tip - the block the history ends at.
+   * @param headers - stored block headers (their timestamps join those of the rows' blocks).
    */
-  finish(events: readonly LedgerEventRow[], tip: TraceModel["tip"]): TraceModel {
+  finish(events: readonly LedgerEventRow[], tip: TraceModel["tip"], headers: readonly { number: number; timestamp: number }[] = []): TraceModel {
     const n = this.#size;
     const registry = new RegistryTimeline(events);
     for (const address of registry.wallets()) this.#wallet(address);
@@ -185,15 +229,23 @@ export class ModelBuilder {
     const wallets = this.#address.length;
     const from = this.#from.slice(0, n);
     const to = this.#to.slice(0, n);
+    // Self-transfers stay in the columns (they are listed in a wallet's history) but not in the adjacency.
     const csr = (side: Int32Array): [Int32Array, Int32Array] => {
       const start = new Int32Array(wallets + 1);
-      for (let i = 0; i < n; i++) start[side[i]! + 1]!++;
+      for (let i = 0; i < n; i++) if (from[i] !== to[i]) start[side[i]! + 1]!++;
       for (let w = 0; w < wallets; w++) start[w + 1]! += start[w]!;
       const fill = start.slice(0, wallets);
-      const list = new Int32Array(n);
-      for (let i = 0; i < n; i++) list[fill[side[i]!]!++] = i; // ascending i, so each slice is sorted
+      const list = new Int32Array(start[wallets]!);
+      for (let i = 0; i < n; i++) if (from[i] !== to[i]) list[fill[side[i]!]!++] = i; // ascending i, so each slice is sorted
       return [start, list];
     };
+    const times = new Map<number, number>();
+    for (const h of headers) times.set(h.number, h.timestamp);
+    for (const e of events) times.set(e.block, e.timestamp);
+    for (let i = 0; i < n; i++) times.set(this.#block[i]!, this.#time[i]!);
+    if (tip.timestamp !== null) times.set(tip.block, tip.timestamp);
+    const known = [...times.keys()].sort((x, y) => x - y);
+    const blockTimes = { block: Float64Array.from(known), time: Float64Array.from(known, (b) => times.get(b)!) };
     const [outStart, outSeq] = csr(from);
     const [inStart, inSeq] = csr(to);
     return {
@@ -204,7 +256,6 @@ export class ModelBuilder {
       from,
       to,
       amount: this.#amount,
-      amountF: this.#amountF.slice(0, n),
       block: this.#block.slice(0, n),
       time: this.#time.slice(0, n),
       kind: this.#kind.slice(0, n),
@@ -219,6 +270,9 @@ export class ModelBuilder {
       inStart,
       inSeq,
       registry,
+      blockTimes,
+      selfSeq: Int32Array.from({ length: n }, (_, i) => i).filter((i) => from[i] === to[i]),
+      coverage: events.filter((e) => e.name === "ReserveShortfall" || e.name === "ReserveShortfallRecovered"),
     };
   }
 }
@@ -229,11 +283,16 @@ export class ModelBuilder {
  * @param events - in checkpoint order.
  * @param tip - the block the history ends at (default: the last row's block).
  */
-export function buildModel(transfers: readonly TransferRow[], events: readonly LedgerEventRow[] = [], tip?: TraceModel["tip"]): TraceModel {
+export function buildModel(
+  transfers: readonly TransferRow[],
+  events: readonly LedgerEventRow[] = [],
+  tip?: TraceModel["tip"],
+  headers: readonly { number: number; timestamp: number }[] = [],
+): TraceModel {
   const builder = new ModelBuilder();
   for (const row of transfers) builder.addTransfer(row);
   const last = Math.max(transfers.at(-1)?.block ?? 0, events.at(-1)?.block ?? 0);
-  return builder.finish(events, tip ?? { block: last, hash: null, timestamp: null });
+  return builder.finish(events, tip ?? { block: last, hash: null, timestamp: null }, headers);
 }
 
 const PAGE = 50_000;
@@ -265,6 +324,7 @@ export async function loadModel(store: Store, options: { toBlock?: number } = {}
     if (rows.length < PAGE) break;
     after = rows.at(-1)!.checkpoint;
   }
-  const [header] = await store.headers(toBlock, toBlock);
-  return builder.finish(events, { block: toBlock, hash: header?.hash ?? null, timestamp: header?.timestamp ?? null });
+  const headers = await store.headers(0, toBlock);
+  const header = headers.at(-1)?.number === toBlock ? headers.at(-1) : undefined;
+  return builder.finish(events, { block: toBlock, hash: header?.hash ?? null, timestamp: header?.timestamp ?? null }, headers);
 }

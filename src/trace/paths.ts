@@ -42,9 +42,10 @@ export function findPaths(model: TraceModel, from: string, to: string, options: 
   const b = walletNumber(model, to);
   const k = settings.hops;
   const common = { window, hubDegree: settings.hubDegree, maxEdges: null, exempt: [a, b] };
-  const back = search(model, { ...common, direction: "backward", starts: [{ wallet: b, bound: model.size }], hops: k - 1 });
+  // A path ends at its first arrival at `to` (rule P1): `to` is never an intermediate wallet.
+  const back = search(model, { ...common, direction: "backward", starts: [{ wallet: b, bound: model.size }], hops: k - 1, follow: (w) => w !== b });
   // Intermediate wallets must be followable: not the zero address, not a hub (the two ends excepted).
-  const followable = (v: number): boolean => v === a || v === b || (v !== 0 && degree(model, v) <= settings.hubDegree);
+  const followable = (v: number): boolean => v === a || v === b || (v !== 0 && degree(model, v, window.lo, window.hi) <= settings.hubDegree);
   // h2(v, s): fewest hops from v to b leaving after seq s (0 when v is b; Infinity through a hub).
   const toTarget = (v: number, s: number): number => (v === b ? 0 : followable(v) ? firstLevel(back, v, s, "backward") : Infinity);
   const fwd = search(model, {
@@ -52,12 +53,13 @@ export function findPaths(model: TraceModel, from: string, to: string, options: 
     direction: "forward",
     starts: [{ wallet: a, bound: -1 }],
     hops: k,
-    follow: (w, hop, bound) => w === b || bestAt(back, w, k - hop, "backward") > bound,
+    follow: (w, hop, bound) => w !== b && bestAt(back, w, k - hop, "backward") > bound,
   });
   const found: { seq: number; hop: number; length: number }[] = [];
   for (let i = 0; i < fwd.edges.length; i++) {
     const s = fwd.edges[i]!;
     const hop = fwd.hops[i]!;
+    if (model.amount[s] === 0n) continue; // zero-value transfers carry nothing to `to` (rule Z1)
     const length = hop + toTarget(model.to[s]!, s);
     if (length <= k) found.push({ seq: s, hop, length });
   }
@@ -78,7 +80,8 @@ export function findPaths(model: TraceModel, from: string, to: string, options: 
         if (s >= window.hi) break;
         if ((window.minAmount !== undefined && model.amount[s]! < window.minAmount) || (window.maxAmount !== undefined && model.amount[s]! > window.maxAmount)) continue;
         const v = model.to[s]!;
-        if (left === 0 ? v !== b : toTarget(v, s) > left) continue;
+        if (model.amount[s] === 0n) continue;
+        if (left === 0 ? v !== b : v === b || toTarget(v, s) > left) continue;
         example.push(traceEdge(model, s, step));
         u = v;
         bound = s;
@@ -91,7 +94,7 @@ export function findPaths(model: TraceModel, from: string, to: string, options: 
     to,
     options: { ...options, ...settings },
     edges,
-    wallets: edgeWallets(model, edges, [model.address[a]!, model.address[b]!], settings.hubDegree),
+    wallets: edgeWallets(model, edges, [model.address[a]!, model.address[b]!], settings.hubDegree, window),
     shortest,
     example,
     truncated,

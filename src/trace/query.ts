@@ -4,7 +4,7 @@ import { asOf } from "./asof.js";
 import type { AsOfResult } from "./asof.js";
 import { TraceInputError } from "./errors.js";
 import { exposure } from "./exposure.js";
-import type { ExposureResult, SourceReason } from "./exposure.js";
+import type { ExposureResult, FlagInput, SourceReason } from "./exposure.js";
 import type { TraceModel } from "./model.js";
 import type { WindowOptions } from "./options.js";
 import { findPaths } from "./paths.js";
@@ -39,7 +39,7 @@ export type TraceQuery =
   | ({ kind: "forward" | "backward"; wallet?: string; transfer?: string } & TraceParams)
   | ({ kind: "path"; from: string; to: string } & TraceParams)
   | { kind: "provenance"; wallet: string; policy: string; atBlock?: number }
-  | { kind: "exposure"; wallet: string; policy: string; atBlock?: number; flagged?: string[]; reasons?: string[] }
+  | { kind: "exposure"; wallet: string; policy: string; atBlock?: number; flagged?: FlagInput[]; reasons?: string[] }
   | { kind: "alerts"; wallet?: string; types?: string[]; atBlock?: number; rules?: { [K in keyof AlertRules]?: Record<string, number | string> } }
   | { kind: "asof"; wallet?: string; transfer?: string; lot?: string; block?: number };
 

@@ -1,4 +1,4 @@
-import { degree } from "./model.js";
+import { degree, lowerBound } from "./model.js";
 import type { TraceModel } from "./model.js";
 import type { SeqWindow } from "./options.js";
 
@@ -26,6 +26,8 @@ export interface SearchParams {
   exempt?: readonly number[];
   /** Optional extra rule: may wallet `w`, reached after `hop` hops with bound `bound`, be followed? */
   follow?: (w: number, hop: number, bound: number) => boolean;
+  /** Only ordinary transfers (kind `transfer`) are listed and followed (alerts, rule A1). */
+  ordinaryOnly?: boolean;
 }
 
 /**
@@ -45,17 +47,7 @@ export interface SearchResult {
   recPrev: number[];
 }
 
-/** First index in `list[from..to)` (ascending) with value ≥ x, or `to`. */
-export function lowerBound(list: ArrayLike<number>, from: number, to: number, x: number): number {
-  let lo = from;
-  let hi = to;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (list[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+export { lowerBound };
 
 /**
  * Layered time-respecting search (a hop-bounded earliest-arrival / latest-departure sweep).
@@ -71,6 +63,8 @@ export function search(model: TraceModel, p: SearchParams): SearchResult {
   const list = forward ? model.outSeq : model.inSeq;
   const other = forward ? model.to : model.from;
   const amount = model.amount;
+  const kind = model.kind;
+  const ordinaryOnly = p.ordinaryOnly === true;
   const { lo, hi, minAmount, maxAmount } = p.window;
   const wallets = model.address.length;
   const none = forward ? Infinity : -Infinity;
@@ -124,12 +118,14 @@ export function search(model: TraceModel, p: SearchParams): SearchResult {
         const s = list[i]!;
         if (minAmount !== undefined && amount[s]! < minAmount) continue;
         if (maxAmount !== undefined && amount[s]! > maxAmount) continue;
+        if (ordinaryOnly && kind[s] !== 0) continue;
         if (probing) {
           truncated = true;
           break scan;
         }
         edges.push(s);
         hops.push(hop);
+        if (amount[s] === 0n) continue; // zero-value: listed, carries nothing, not followed (rule Z1)
         const v = other[s]!;
         const c = cand[v]!;
         if (c === none) touched.push(v);
@@ -144,7 +140,7 @@ export function search(model: TraceModel, p: SearchParams): SearchResult {
       if (forward ? c < best[v]! : c > best[v]!) {
         best[v] = c;
         record(v, hop, c);
-        const followable = v !== 0 && (isStart[v] === 1 || degree(model, v) <= p.hubDegree) && (p.follow === undefined || p.follow(v, hop, c));
+        const followable = v !== 0 && (isStart[v] === 1 || degree(model, v, lo, hi) <= p.hubDegree) && (p.follow === undefined || p.follow(v, hop, c));
         if (followable) next.push(v);
       }
     }

@@ -1,3 +1,4 @@
+import { ZERO_ADDRESS } from "../indexer/types.js";
 import type { Address, Hex, TransferKind } from "../indexer/types.js";
 import { TraceInputError } from "./errors.js";
 import { degree, kindOf } from "./model.js";
@@ -39,6 +40,8 @@ export interface TraceEdge {
   to: Address;
   /** Base units. */
   amount: bigint;
+  /** True for a zero-amount transfer: listed, but it carries nothing and is not followed (rule Z1). */
+  zeroValue: boolean;
   block: number;
   timestamp: number;
   txHash: Hex;
@@ -88,24 +91,25 @@ export function traceEdge(model: TraceModel, seq: number, hop: number): TraceEdg
   };
   const lot = model.lot[seq]!;
   return {
-    id: cp, hop, from, to, amount: model.amount[seq]!, block: model.block[seq]!, timestamp: model.time[seq]!, txHash: model.txHash[seq]!,
+    id: cp, hop, from, to, amount: model.amount[seq]!, zeroValue: model.amount[seq] === 0n, block: model.block[seq]!, timestamp: model.time[seq]!, txHash: model.txHash[seq]!,
     kind: kindOf(model, seq), lot: lot < 0 ? null : model.lots[lot]!, reference: model.reference[seq]!, fromState: party(from), toState: party(to),
   };
 }
 
 /** The wallets of a set of edges with their smallest hop (shared by trace and path results). */
-export function edgeWallets(model: TraceModel, edges: readonly TraceEdge[], starts: readonly Address[], hubDegree: number): TraceWallet[] {
+export function edgeWallets(model: TraceModel, edges: readonly TraceEdge[], starts: readonly Address[], hubDegree: number, window: { lo: number; hi: number } = { lo: 0, hi: model.size }): TraceWallet[] {
   const hopOf = new Map<Address, number>();
   for (const a of starts) hopOf.set(a, 0);
   for (const e of edges) {
     for (const a of [e.from, e.to]) {
+      if (a === ZERO_ADDRESS) continue; // the zero address is never a wallet (rule W1): mints and burns say so by kind
       const h = hopOf.get(a);
       if (h === undefined || e.hop < h) hopOf.set(a, e.hop);
     }
   }
   return [...hopOf]
     .map(([address, hop]) => {
-      const d = degree(model, model.walletId.get(address)!);
+      const d = degree(model, model.walletId.get(address)!, window.lo, window.hi);
       return { address, hop, hub: d > hubDegree, degree: d };
     })
     .sort((a, b) => a.hop - b.hop || (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
@@ -140,10 +144,14 @@ function trace(model: TraceModel, direction: Direction, start: TraceStart, optio
   } else {
     throw new TraceInputError("bad-parameter", "a trace starts from { wallet } or { transfer }");
   }
+  // The start transfer is always listed (rule P2) and takes one place under the cap; with no place left the
+  // search only probes whether anything lies downstream, so `truncated` is true only when something was cut.
   const cap = settings.maxEdges - (first === null ? 0 : 1);
-  const r = cap > 0
+  // A zero-value or self-transfer start carries nothing onward (rules Z1, S1): it is listed alone.
+  const followStart = first === null || (model.amount[first] !== 0n && model.from[first] !== model.to[first]);
+  const r = followStart
     ? search(model, { direction, starts: [{ wallet, bound }], hops: settings.hops, window, hubDegree: settings.hubDegree, maxEdges: cap })
-    : { edges: new Int32Array(0), hops: new Uint8Array(0), truncated: true };
+    : { edges: new Int32Array(0), hops: new Uint8Array(0), truncated: false };
   const edges: TraceEdge[] = [];
   if (first !== null) edges.push(traceEdge(model, first, 0));
   for (let i = 0; i < r.edges.length; i++) edges.push(traceEdge(model, r.edges[i]!, r.hops[i]!));
@@ -153,7 +161,7 @@ function trace(model: TraceModel, direction: Direction, start: TraceStart, optio
     start,
     options: { ...options, ...settings },
     edges,
-    wallets: edgeWallets(model, edges, starts, settings.hubDegree),
+    wallets: edgeWallets(model, edges, starts, settings.hubDegree, window),
     truncated: r.truncated,
     atBlock: model.tip.block,
   };

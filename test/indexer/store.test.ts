@@ -1,14 +1,17 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { blockEnd, encodeCheckpoint } from "../../src/indexer/checkpoint.js";
+import { encodeCheckpoint } from "../../src/indexer/checkpoint.js";
 import { StoreError } from "../../src/indexer/store/store.js";
 import type { Store } from "../../src/indexer/store/store.js";
 import type { Address, BlockHeader, Hex, LedgerEventRow, SyncBatch, TransferRow } from "../../src/indexer/types.js";
 import { loadModel } from "../../src/trace/model.js";
 import { provenance } from "../../src/trace/provenance.js";
 import { traceForward } from "../../src/trace/trace.js";
+import { exposure } from "../../src/trace/exposure.js";
+import { refExposureHaircut, refProvenanceHaircut, refTrace } from "../trace/reference.js";
 import { commitHistory, historyArbitrary, modelOf } from "../trace/history.js";
 import { onEachStore } from "./stores.js";
+import { propertyParams } from "../support/seed.js";
 
 const hash = (n: number): Hex => `0x${n.toString(16).padStart(64, "0")}` as Hex;
 const header = (n: number): BlockHeader => ({ number: n, hash: hash(n), parentHash: hash(n - 1), timestamp: 1_700_000_000 + n * 12 });
@@ -130,6 +133,17 @@ describe("Store › the same suite on every implementation", function () {
       expect(((await one.commit(batch(2, 2)).catch((e: unknown) => e)) as StoreError).code).to.equal("gap");
     });
 
+    it("saveHeaders › stores a header fetched outside a batch (at or below the position), refuses one above it", async function () {
+      const store = await factory().open();
+      await store.commit({ ...batch(1, 5), headers: [header(5)] });
+      expect(await store.headers(3, 3)).to.deep.equal([]);
+      await store.saveHeaders([header(3)]);
+      expect(await store.headers(1, 5)).to.deep.equal([header(3), header(5)]);
+      const above = (await store.saveHeaders([header(6)]).catch((e: unknown) => e)) as StoreError;
+      expect([above.code, above.message]).to.deep.equal(["gap", "header of block 6 lies above the store's position 5"]);
+      expect(await store.headers(6, 6)).to.deep.equal([]);
+    });
+
     it("metadata and flags › set, read, replace, remove", async function () {
       const store = await factory().open();
       expect(await store.getMeta("deployment")).to.equal(null);
@@ -137,11 +151,13 @@ describe("Store › the same suite on every implementation", function () {
       await store.setMeta("deployment", "y");
       expect(await store.getMeta("deployment")).to.equal("y");
       await store.setFlag({ wallet: B, reason: "case 1", createdAt: "2026-01-01T00:00:00.000Z" });
-      await store.setFlag({ wallet: A, reason: "case 2", createdAt: "2026-01-02T00:00:00.000Z" });
+      await store.setFlag({ wallet: A, reason: "case 2", createdAt: "2026-01-02T00:00:00.000Z", block: 7 });
+      await store.commit(batch(1, 3));
       await store.setFlag({ wallet: B, reason: "case 3", createdAt: "2026-01-03T00:00:00.000Z" });
+      // A flag is stored with the block it counts from (docs/TRACE.md F1): the one given, else the position.
       expect(await store.flags()).to.deep.equal([
-        { wallet: A, reason: "case 2", createdAt: "2026-01-02T00:00:00.000Z" },
-        { wallet: B, reason: "case 3", createdAt: "2026-01-03T00:00:00.000Z" },
+        { wallet: A, reason: "case 2", createdAt: "2026-01-02T00:00:00.000Z", block: 7 },
+        { wallet: B, reason: "case 3", createdAt: "2026-01-03T00:00:00.000Z", block: 3 },
       ]);
       expect(await store.removeFlag(A)).to.equal(true);
       expect(await store.removeFlag(A)).to.equal(false);
@@ -168,11 +184,29 @@ describe("Store › the same suite on every implementation", function () {
           if (wallet !== undefined) {
             expect(traceForward(fromStore, { wallet }, { hops: 3 })).to.deep.equal({ ...traceForward(inMemory, { wallet }, { hops: 3 }), atBlock: h.tip });
             expect(provenance(fromStore, wallet, { policy: "fifo" })).to.deep.equal(provenance(inMemory, wallet, { policy: "fifo" }));
+            // The model read back from this store agrees with the brute-force references of docs/TRACE.md too.
+            const edges = traceForward(fromStore, { wallet }, { hops: 3 }).edges.map((e) => [h.transfers.findIndex((t) => t.checkpoint === e.id), e.hop]);
+            expect(edges).to.deep.equal(refTrace(h.transfers, "forward", { wallet }, 3, {}, 1_000).slice(0, 10_000));
+            expect(new Map(provenance(fromStore, wallet, { policy: "haircut" }).lots.map((l) => [l.lot, l.amount]))).to.deep.equal(refProvenanceHaircut(h.transfers, wallet));
+            const flagged = h.wallets[2]!;
+            const receiver = h.transfers.find((t) => t.kind === "transfer" && t.to !== flagged)?.to;
+            if (receiver !== undefined && fromStore.walletId.has(flagged)) {
+              const x = exposure(fromStore, receiver, { policy: "haircut", flagged: [flagged], reasons: ["flagged"] });
+              const ref = refExposureHaircut(h.transfers, receiver, new Map(receiver === flagged ? [] : [[flagged, 0]]));
+              expect(x.byHops.map((b) => [b.hops, b.exactAmount])).to.deep.equal([...ref.byHops].sort((a, b) => a[0] - b[0]).map(([k, v]) => [k, v.toString()]));
+            }
           }
-          expect(fromStore.tip).to.deep.equal({ block: h.tip, hash: hash(h.tip), timestamp: header(h.tip).timestamp });
-          expect(blockEnd(h.tip) >= (h.transfers.at(-1)?.checkpoint ?? "")).to.equal(true);
+          expect(fromStore.tip).to.deep.equal({ block: h.tip, hash: hash(h.tip), timestamp: h.times[h.tip] });
+          // The store itself: its position is the tip, nothing lies after the last transfer and event, and it
+          // holds the header of every batch end with the block's time.
+          expect(await reopened.position()).to.deep.equal({ block: h.tip, hash: hash(h.tip) });
+          expect(await reopened.transfers({ after: h.transfers.at(-1)?.checkpoint, limit: 10 })).to.deep.equal([]);
+          expect(await reopened.events({ after: h.events.at(-1)?.checkpoint, limit: 10 })).to.deep.equal([]);
+          const stored = await reopened.headers(0, h.tip);
+          expect(stored.at(-1)).to.deep.equal({ number: h.tip, hash: hash(h.tip), parentHash: hash(h.tip - 1), timestamp: h.times[h.tip] });
+          for (const x of stored) expect(x.timestamp).to.equal(h.times[x.number]);
         }),
-        { numRuns: 25 },
+        propertyParams("store random histories", 25),
       );
     });
   });

@@ -107,7 +107,7 @@ describe("serve › HTTP API with bearer tokens and a read-only analyst role", f
       expect(pack.sha256).to.equal(packDigest(pack));
       expect(pack.query).to.deep.equal(query);
       expect(pack.chain.block.number).to.equal(served.history.tip);
-      expect(pack.policy).to.deep.equal({ version: "goods-ledger-trace/1", name: "fifo" });
+      expect(pack.policy).to.deep.equal({ version: "goods-ledger-trace/2", name: "fifo" });
       expect(packDigest({ ...pack, results: { tampered: true } })).to.not.equal(pack.sha256);
     });
 

@@ -1,12 +1,14 @@
 import { expect } from "chai";
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SqliteStore } from "../../src/indexer/store/sqlite.js";
 import { packDigest, type EvidencePack } from "../../src/trace/evidence.js";
 import { plain } from "../../src/trace/export.js";
+import { lotIdOf } from "../../src/trace/asof.js";
+import { encodeCheckpoint } from "../../src/indexer/checkpoint.js";
 import { loadModel } from "../../src/trace/model.js";
 import { runQuery } from "../../src/trace/query.js";
 import { sampleHistory } from "../server/fixture.js";
@@ -85,7 +87,49 @@ describe("goods-ledger trace (the real binary) › over an index, no chain neede
     expect(listed.flags.map((f) => [f.wallet, f.reason])).to.deep.equal([[wallet, "case 9"]]);
     const receiver = h.transfers.find((t) => t.from === wallet && t.kind === "transfer")!.to;
     const x = JSON.parse((await cli(["trace", "exposure", receiver, "--policy", "poison", "--sources", "flagged", "--store", store, "--json"])).stdout);
-    expect(x.result.sources).to.deep.equal([{ wallet, reasons: ["flagged"] }]);
+    // The flag counts from the block it was set at (the index's position, the tip): nothing the receiver got before.
+    expect(x.result.sources).to.deep.equal([{ wallet, reasons: ["flagged"], fromBlock: h.tip }]);
+    expect(x.result.exposed).to.equal("0");
     expect((await cli(["trace", "unflag", wallet, "--store", store])).stdout).to.equal(`unflagged ${wallet}\n`);
+  });
+
+  it("known defects › a mistyped --store is an error (no empty index made); a repeated --flagged wallet is one source; the source count matches the list; amounts in tokens; a lot by label", async function () {
+    const typo = join(dir, "indx");
+    const missing = await cli(["trace", "forward", wallet, "--store", typo]);
+    expect([missing.code, missing.stderr]).to.deep.equal([1, `error: no index at ${typo} (no index.sqlite there): check --store, or run \`goods-ledger index --store ${typo}\` first\n`]);
+    expect(existsSync(typo)).to.equal(false);
+    const receiver = h.transfers.find((t) => t.from === wallet && t.kind === "transfer")!.to;
+    const twice = JSON.parse((await cli(["trace", "exposure", receiver, "--policy", "poison", "--sources", "flagged", "--flagged", `${wallet},${wallet.toUpperCase().replace("0X", "0x")}`, "--store", store, "--json"])).stdout);
+    expect(twice.result.sources).to.deep.equal([{ wallet, reasons: ["flagged"], fromBlock: 0 }]);
+    const text = await cli(["trace", "exposure", receiver, "--policy", "poison", "--sources", "flagged", "--flagged", wallet, "--store", store]);
+    const sources = twice.result.bySource.length;
+    expect(text.stdout).to.match(new RegExp(`traces to ${sources} source\\(s\\) under poison \\(of 1 considered\\)`));
+    // Amounts for people are tokens (6 decimals): the inflow in base units appears as a decimal string.
+    const inflow = BigInt(twice.result.inflow);
+    expect(text.stdout).to.include(`received ${(Number(inflow) / 1e6).toString()}`);
+    const lot = await cli(["trace", "asof", "--lot", "WR-none", "--store", store]);
+    expect([lot.code, lot.stderr]).to.satisfy(([code, err]: [number, string]) => code === 1 && /^error: unknown lot "WR-none" \(id 0x[0-9a-f]{64}\) up to block \d+\n$/.test(err));
+  });
+
+  it("lot labels › `trace label` teaches the index a label; provenance and asof then name the lot by it; asof --lot takes the label (runs last: it adds a block)", async function () {
+    const id = lotIdOf("WR-0001");
+    const s = new SqliteStore(join(store, "index.sqlite"));
+    const next = h.tip + 1;
+    await s.commit({
+      fromBlock: next, toBlock: next, toHash: `0x${next.toString(16).padStart(64, "0")}`,
+      headers: [{ number: next, hash: `0x${next.toString(16).padStart(64, "0")}`, parentHash: `0x${h.tip.toString(16).padStart(64, "0")}`, timestamp: h.times[h.tip]! + 12 }],
+      transfers: [{ checkpoint: encodeCheckpoint({ block: next, txIndex: 0, logIndex: 0 }), block: next, txIndex: 0, logIndex: 0, txHash: `0x${"ee".repeat(32)}`, timestamp: h.times[h.tip]! + 12,
+        from: "0x0000000000000000000000000000000000000000", to: wallet as `0x${string}`, amount: 7_000_000n, kind: "issue", lot: id, reference: null }],
+      events: [],
+    });
+    await s.close();
+    const taught = await cli(["trace", "label", "WR-0001", "WR-9999", "--store", store]);
+    expect([taught.code, taught.stdout]).to.deep.equal([0, `WR-0001 = ${id}\nWR-9999 = ${lotIdOf("WR-9999")} (no such lot indexed yet)\n`]);
+    const prov = await cli(["trace", "provenance", wallet, "--store", store]);
+    expect(prov.stdout).to.match(/\n\s*WR-0001\s+7(\.0+)?\s/);
+    const listed = JSON.parse((await cli(["trace", "labels", "--store", store, "--json"])).stdout) as { labels: { label: string; lot: string }[] };
+    expect(listed.labels).to.deep.include({ label: "WR-0001", lot: id });
+    const asof = await cli(["trace", "asof", "--lot", "WR-0001", "--store", store]);
+    expect([asof.code, asof.stdout]).to.satisfy(([code, out]: [number, string]) => code === 0 && out.startsWith(`at block ${next}, lot WR-0001 (${id}): none`));
   });
 });

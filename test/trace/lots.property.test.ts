@@ -1,19 +1,21 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { MAX_CHECKPOINT } from "../../src/indexer/checkpoint.js";
 import type { Address } from "../../src/indexer/types.js";
 import { exposure } from "../../src/trace/exposure.js";
 import { provenance } from "../../src/trace/provenance.js";
+import { propertyParams } from "../support/seed.js";
 import { historyArbitrary, modelOf } from "./history.js";
 import type { History } from "./history.js";
-import { refExposureFifo, refExposureHaircut, refExposurePoison, refProvenanceFifo, refProvenanceHaircut, refState } from "./reference.js";
+import { Frac, refExposureFifo, refExposureHaircut, refExposurePoison, refProvenanceFifo, refProvenanceHaircut, refStateAtBlock, roundingBounds } from "./reference.js";
 import type { RefExposure } from "./reference.js";
 
-const RUNS = 250;
-const close = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
+const RUNS = 200;
 
-/** A wallet of the history, and a prefix of it (to query at an earlier block). */
-const pick = fc.record({ wallet: fc.nat(), cut: fc.integer({ min: 0, max: 100 }), flagged: fc.array(fc.nat(), { maxLength: 2 }) });
+/** A wallet of the history, a prefix of it (to query at an earlier block), flags with the block each was set at. */
+const pick = fc.record({
+  wallet: fc.nat(), cut: fc.integer({ min: 0, max: 100 }),
+  flagged: fc.array(fc.record({ wallet: fc.nat(), at: fc.integer({ min: 0, max: 100 }) }), { maxLength: 3 }),
+});
 
 /** The model, the picked wallet, and the block and transfers of the picked prefix. */
 function setup(h: History, p: { wallet: number; cut: number }) {
@@ -24,76 +26,104 @@ function setup(h: History, p: { wallet: number; cut: number }) {
   return { model, wallet, block, rows: h.transfers.filter((t) => t.block <= block) };
 }
 
-describe("lot provenance and exposure › against brute-force references on random histories", function () {
-  this.timeout(240_000);
+/** Largest remainder holds: every part is its exact value rounded down or up, and the parts add up to the total. */
+function checkAllotment(parts: { amount: bigint; exact: Frac }[], total: bigint): void {
+  for (const p of parts) expect(p.amount).to.be.oneOf(roundingBounds(p.exact));
+  expect(parts.reduce((x, p) => x + p.amount, 0n)).to.equal(total);
+}
 
-  it("provenance fifo › equals moving labelled units one by one, at the tip and at an earlier block", function () {
-    fc.assert(
-      fc.property(historyArbitrary(), pick, (h, p) => {
-        const { model, wallet, block, rows } = setup(h, p);
-        const result = provenance(model, wallet, { policy: "fifo", atBlock: block });
-        const ref = refProvenanceFifo(rows, wallet);
-        const got = new Map(result.lots.map((l) => [l.lot, l.amount]));
-        expect(got).to.deep.equal(new Map([...ref].filter(([, n]) => n > 0n)));
-        const balance = [...ref.values()].reduce((x, y) => x + y, 0n);
-        expect(result.balance).to.equal(balance);
-        const f = result.flows;
-        expect(f.issued + f.received + f.seizedIn + f.recoveredIn - f.sent - f.redeemed - f.seizedOut - f.recoveredOut).to.equal(balance);
-      }),
-      { numRuns: RUNS },
-    );
-  });
+/** "n/d" → Frac. */
+const frac = (s: string) => {
+  const [n, d] = s.split("/");
+  return new Frac(BigInt(n!), BigInt(d ?? "1"));
+};
 
-  it("provenance haircut › equals exact-fraction propagation (shares within 1e-6)", function () {
-    fc.assert(
-      fc.property(historyArbitrary(), pick, (h, p) => {
-        const { model, wallet, block, rows } = setup(h, p);
-        const result = provenance(model, wallet, { policy: "haircut", atBlock: block });
-        const ref = refProvenanceHaircut(rows, wallet);
-        const significant = [...ref].filter(([, share]) => share > 1e-6);
-        for (const [lot, share] of significant) {
-          const got = result.lots.find((l) => l.lot === lot);
-          expect(got, `lot ${lot}`).to.not.equal(undefined);
-          expect(close(got!.share, share), `lot ${lot}: ${got!.share} vs ${share}`).to.equal(true);
-        }
-        expect(result.lots.filter((l) => l.share > 1e-6).length).to.equal(significant.length);
-      }),
-      { numRuns: RUNS },
-    );
-  });
+for (const [label, size] of [["amounts up to 40 units", {}], ["amounts between 2^53 and 2^64 units", { huge: true }]] as const) {
+  describe(`lot provenance and exposure › against brute-force references on random histories (${label})`, function () {
+    this.timeout(400_000);
 
-  for (const policy of ["poison", "fifo", "haircut"] as const) {
-    it(`exposure ${policy} › equals the reference by hop count and by source, direct and indirect`, function () {
+    it("provenance fifo › equals moving labelled units, at the tip and at an earlier block; no lot at 0 units", function () {
       fc.assert(
-        fc.property(historyArbitrary(), pick, (h, p) => {
+        fc.property(historyArbitrary(size), pick, (h, p) => {
           const { model, wallet, block, rows } = setup(h, p);
-          const flagged = p.flagged.map((i) => h.wallets[i % h.wallets.length]!);
-          const result = exposure(model, wallet, { policy, atBlock: block, flagged });
-          const sources = new Set<Address>(flagged);
-          const events = h.events.filter((e) => e.block <= block);
-          const accounts = new Set(events.flatMap((e) => [e.args.account, e.args.replacement].filter((x): x is string => typeof x === "string")));
-          for (const account of accounts as Set<Address>) {
-            const s = refState(events, account, MAX_CHECKPOINT);
-            if (s.status === "frozen" || s.denylisted) sources.add(account);
+          const result = provenance(model, wallet, { policy: "fifo", atBlock: block });
+          const ref = refProvenanceFifo(rows, wallet);
+          expect(new Map(result.lots.map((l) => [l.lot, l.amount]))).to.deep.equal(ref);
+          const balance = [...ref.values()].reduce((x, y) => x + y, 0n);
+          expect(result.balance).to.equal(balance);
+          for (const l of result.lots) {
+            expect(l.amount > 0n).to.equal(true);
+            expect(frac(l.shareFraction)).to.deep.equal(new Frac(l.amount, balance));
           }
-          expect(new Set(result.sources.map((s) => s.wallet))).to.deep.equal(new Set([...sources].filter((a) => model.walletId.has(a))));
-          const ref: RefExposure = (policy === "poison" ? refExposurePoison : policy === "fifo" ? refExposureFifo : refExposureHaircut)(rows, wallet, sources);
-          const refHops = [...ref.byHops].filter(([, a]) => a > 1e-9).sort((x, y) => x[0] - y[0]);
-          expect(result.byHops.map((x) => x.hops)).to.deep.equal(refHops.map(([hh]) => hh));
-          result.byHops.forEach((x, i) => expect(Math.abs(Number(x.amount) - refHops[i]![1]) <= 0.5 + 1e-6).to.equal(true));
-          const refSources = [...ref.bySource].filter(([, [a]]) => a > 1e-9);
-          expect(new Set(result.bySource.map((s) => s.source))).to.deep.equal(new Set(refSources.map(([s]) => s)));
-          for (const s of result.bySource) {
-            const [amount, minHops] = ref.bySource.get(s.source)!;
-            expect(Math.abs(Number(s.amount) - amount) <= 0.5 + 1e-6, `${s.source}: ${s.amount} vs ${amount}`).to.equal(true);
-            expect(s.minHops).to.equal(minHops);
-          }
-          const total = refHops.reduce((x, [, a]) => x + a, 0);
-          expect(Math.abs(Number(result.exposed) - total) <= 0.5 + 1e-6).to.equal(true);
-          expect(Math.abs(Number(result.direct) - (ref.byHops.get(1) ?? 0)) <= 0.5 + 1e-6).to.equal(true);
+          const f = result.flows;
+          expect(f.issued + f.received + f.seizedIn + f.recoveredIn - f.sent - f.redeemed - f.seizedOut - f.recoveredOut).to.equal(balance);
+          expect(f.selfTransfers.count).to.equal(rows.filter((t) => t.from === wallet && t.to === wallet).length);
         }),
-        { numRuns: RUNS },
+        propertyParams(`provenance fifo (${label})`, RUNS),
       );
     });
-  }
-});
+
+    it("provenance haircut › equals proportional propagation in whole units (largest remainder per transfer); the lots add up to the balance", function () {
+      fc.assert(
+        fc.property(historyArbitrary(size), pick, (h, p) => {
+          const { model, wallet, block, rows } = setup(h, p);
+          const result = provenance(model, wallet, { policy: "haircut", atBlock: block });
+          const ref = refProvenanceHaircut(rows, wallet);
+          expect(new Map(result.lots.map((l) => [l.lot, l.amount]))).to.deep.equal(ref);
+          const balance = [...ref.values()].reduce((x, y) => x + y, 0n);
+          expect(result.balance).to.equal(balance);
+          for (const l of result.lots) {
+            expect([l.amount > 0n, l.exactAmount]).to.deep.equal([true, l.amount.toString()]);
+            expect(frac(l.shareFraction)).to.deep.equal(new Frac(l.amount, balance));
+          }
+        }),
+        propertyParams(`provenance haircut (${label})`, RUNS),
+      );
+    });
+
+    for (const policy of ["poison", "fifo", "haircut"] as const) {
+      it(`exposure ${policy} › equals the reference exactly, by hop count and by source, direct and indirect; flags count from their block; no self-exposure`, function () {
+        fc.assert(
+          fc.property(historyArbitrary(size), pick, (h, p) => {
+            const { model, wallet, block, rows } = setup(h, p);
+            const flagged = p.flagged.map((f) => ({ wallet: h.wallets[f.wallet % h.wallets.length]!, block: Math.round((h.tip * f.at) / 100) }));
+            const result = exposure(model, wallet, { policy, atBlock: block, flagged: [...flagged, ...flagged] });
+            // Sources by the rules: flags set at or before the block count from their block (F1); frozen or
+            // denylisted at the block from the start (E0); never the wallet itself (E1).
+            const sources = new Map<Address, number>();
+            const firstIndexAt = (b: number) => {
+              const i = rows.findIndex((t) => t.block >= b);
+              return i < 0 ? rows.length : i;
+            };
+            for (const f of flagged) {
+              if (f.block > block || !model.walletId.has(f.wallet)) continue;
+              sources.set(f.wallet, Math.min(sources.get(f.wallet) ?? Infinity, firstIndexAt(f.block)));
+            }
+            const events = h.events.filter((e) => e.block <= block);
+            const accounts = new Set(events.flatMap((e) => [e.args.account, e.args.replacement].filter((x): x is string => typeof x === "string")));
+            for (const account of accounts as Set<Address>) {
+              const s = refStateAtBlock(h.events, account, block);
+              if (s.status === "frozen" || s.denylisted) sources.set(account, 0);
+            }
+            sources.delete(wallet);
+            expect(result.sources.map((s) => s.wallet)).to.deep.equal([...sources.keys()].filter((a) => model.walletId.has(a)).sort());
+            const ref: RefExposure = (policy === "poison" ? refExposurePoison : policy === "fifo" ? refExposureFifo : refExposureHaircut)(rows, wallet, sources);
+            const refHops = [...ref.byHops].filter(([, a]) => !a.zero).sort((x, y) => x[0] - y[0]);
+            expect(result.byHops.map((x) => [x.hops, x.exactAmount])).to.deep.equal(refHops.map(([hh, a]) => [hh, a.toString()]));
+            let total = new Frac(0n);
+            for (const [, a] of refHops) total = total.add(a);
+            expect(result.exposedExact).to.equal(total.toString());
+            expect(result.exposed).to.be.oneOf(roundingBounds(total));
+            if (policy !== "poison" || refHops.length > 0) checkAllotment(result.byHops.map((x) => ({ amount: x.amount, exact: frac(x.exactAmount) })), result.exposed);
+            const refSources = [...ref.bySource].filter(([, [a]]) => !a.zero);
+            expect(result.bySource.map((s) => [s.source, s.exactAmount, s.minHops]).sort()).to.deep.equal(refSources.map(([s, [a, h2]]) => [s, a.toString(), h2]).sort());
+            if (policy !== "poison") checkAllotment(result.bySource.map((s) => ({ amount: s.amount, exact: frac(s.exactAmount) })), result.exposed);
+            expect(result.direct + result.indirect).to.equal(result.exposed);
+            expect(result.direct).to.equal(result.byHops.find((x) => x.hops === 1)?.amount ?? 0n);
+          }),
+          propertyParams(`exposure ${policy} (${label})`, RUNS),
+        );
+      });
+    }
+  });
+}

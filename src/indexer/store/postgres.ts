@@ -24,6 +24,7 @@ CREATE TABLE IF NOT EXISTS events (
   tx_hash TEXT NOT NULL, timestamp BIGINT NOT NULL, contract TEXT NOT NULL, name TEXT NOT NULL, args JSONB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS flags (wallet TEXT PRIMARY KEY, reason TEXT NOT NULL, created_at TEXT NOT NULL);
+ALTER TABLE flags ADD COLUMN IF NOT EXISTS block BIGINT;
 `;
 
 const TRANSFER_COLUMNS = "checkpoint, block, tx_index, log_index, tx_hash, timestamp, from_addr, to_addr, amount::text AS amount, kind, lot, reference";
@@ -263,15 +264,31 @@ export class PostgresStore implements Store {
     await this.#pool.query("INSERT INTO meta VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, value]);
   }
 
+  async saveHeaders(headers: readonly BlockHeader[]): Promise<void> {
+    await this.#transaction(async (client) => {
+      const position = await PostgresStore.#position(client);
+      for (const h of headers) {
+        if (position === null || h.number > position.block) {
+          throw new StoreError("gap", `header of block ${h.number} lies above the store's position ${position?.block ?? "(empty)"}`);
+        }
+        await client.query(
+          "INSERT INTO headers VALUES ($1, $2, $3, $4) ON CONFLICT (number) DO UPDATE SET hash = excluded.hash, parent_hash = excluded.parent_hash, timestamp = excluded.timestamp",
+          [h.number, h.hash, h.parentHash, h.timestamp],
+        );
+      }
+    });
+  }
+
   async flags(): Promise<Flag[]> {
-    const { rows } = await this.#pool.query<{ wallet: Address; reason: string; created_at: string }>("SELECT * FROM flags ORDER BY wallet");
-    return rows.map((r) => ({ wallet: r.wallet, reason: r.reason, createdAt: r.created_at }));
+    const { rows } = await this.#pool.query<{ wallet: Address; reason: string; created_at: string; block: number | null }>("SELECT wallet, reason, created_at, block FROM flags ORDER BY wallet");
+    return rows.map((r) => ({ wallet: r.wallet, reason: r.reason, createdAt: r.created_at, block: r.block === null ? null : Number(r.block) }));
   }
 
   async setFlag(flag: Flag): Promise<void> {
+    const block = flag.block ?? (await PostgresStore.#position(this.#pool))?.block ?? 0;
     await this.#pool.query(
-      "INSERT INTO flags VALUES ($1, $2, $3) ON CONFLICT (wallet) DO UPDATE SET reason = excluded.reason, created_at = excluded.created_at",
-      [flag.wallet, flag.reason, flag.createdAt],
+      "INSERT INTO flags (wallet, reason, created_at, block) VALUES ($1, $2, $3, $4) ON CONFLICT (wallet) DO UPDATE SET reason = excluded.reason, created_at = excluded.created_at, block = excluded.block",
+      [flag.wallet, flag.reason, flag.createdAt, block],
     );
   }
 

@@ -25,7 +25,7 @@ CREATE TABLE IF NOT EXISTS events (
   checkpoint TEXT PRIMARY KEY, block INTEGER NOT NULL, tx_index INTEGER NOT NULL, log_index INTEGER NOT NULL,
   tx_hash TEXT NOT NULL, timestamp INTEGER NOT NULL, contract TEXT NOT NULL, name TEXT NOT NULL, args TEXT NOT NULL
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS flags (wallet TEXT PRIMARY KEY, reason TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS flags (wallet TEXT PRIMARY KEY, reason TEXT NOT NULL, created_at TEXT NOT NULL, block INTEGER);
 `;
 
 /** A transfers row as stored: wallets by id (see the `wallets` table). */
@@ -82,6 +82,9 @@ export class SqliteStore implements Store {
       throw new StoreError("schema", `SQLite store ${file} has schema ${version}, this code needs ${SCHEMA_VERSION}: index into a new data directory`);
     }
     this.#db.exec(DDL);
+    // Flags set before they carried a block: add the column (null reads as block 0).
+    const flagColumns = this.#db.prepare("SELECT name FROM pragma_table_info('flags')").pluck().all() as string[];
+    if (!flagColumns.includes("block")) this.#db.exec("ALTER TABLE flags ADD COLUMN block INTEGER");
     this.#db.exec(WALLET_INDEXES);
     const db = this.#db;
     this.#stmts = {
@@ -108,8 +111,8 @@ export class SqliteStore implements Store {
       counts: db.prepare("SELECT (SELECT count(*) FROM transfers), (SELECT count(*) FROM events), (SELECT count(*) FROM headers)").raw(),
       getMeta: db.prepare("SELECT value FROM meta WHERE key = ?").pluck(),
       setMeta: db.prepare("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
-      flags: db.prepare("SELECT wallet, reason, created_at FROM flags ORDER BY wallet").raw(),
-      setFlag: db.prepare("INSERT INTO flags VALUES (?, ?, ?) ON CONFLICT (wallet) DO UPDATE SET reason = excluded.reason, created_at = excluded.created_at"),
+      flags: db.prepare("SELECT wallet, reason, created_at, block FROM flags ORDER BY wallet").raw(),
+      setFlag: db.prepare("INSERT INTO flags (wallet, reason, created_at, block) VALUES (?, ?, ?, ?) ON CONFLICT (wallet) DO UPDATE SET reason = excluded.reason, created_at = excluded.created_at, block = excluded.block"),
       removeFlag: db.prepare("DELETE FROM flags WHERE wallet = ?"),
     };
     if (version === undefined) this.#stmts.setMeta.run("schema", SCHEMA_VERSION);
@@ -256,12 +259,24 @@ export class SqliteStore implements Store {
     this.#stmts.setMeta.run(key, value);
   }
 
+  async saveHeaders(headers: readonly BlockHeader[]): Promise<void> {
+    this.#db.transaction(() => {
+      const position = this.#position();
+      for (const h of headers) {
+        if (position === null || h.number > position.block) {
+          throw new StoreError("gap", `header of block ${h.number} lies above the store's position ${position?.block ?? "(empty)"}`);
+        }
+        this.#stmts.upsertHeader.run(h.number, h.hash, h.parentHash, h.timestamp);
+      }
+    })();
+  }
+
   async flags(): Promise<Flag[]> {
-    return (this.#stmts.flags.all() as [Address, string, string][]).map(([wallet, reason, createdAt]) => ({ wallet, reason, createdAt }));
+    return (this.#stmts.flags.all() as [Address, string, string, number | null][]).map(([wallet, reason, createdAt, block]) => ({ wallet, reason, createdAt, block }));
   }
 
   async setFlag(flag: Flag): Promise<void> {
-    this.#stmts.setFlag.run(flag.wallet, flag.reason, flag.createdAt);
+    this.#stmts.setFlag.run(flag.wallet, flag.reason, flag.createdAt, flag.block ?? this.#position()?.block ?? 0);
   }
 
   async removeFlag(wallet: Address): Promise<boolean> {

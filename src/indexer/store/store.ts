@@ -78,9 +78,16 @@ export interface Store {
   /** Sets a metadata value. */
   setMeta(key: string, value: string): Promise<void>;
 
-  /** Analyst flags, ordered by wallet. */
+  /**
+   * Stores block headers fetched outside a batch (a block the trace engine needs the time of, that holds no
+   * event). Only blocks at or below the position; an existing header of the same block is replaced.
+   * @throws StoreError (`gap`) for a header above the position.
+   */
+  saveHeaders(headers: readonly BlockHeader[]): Promise<void>;
+
+  /** Analyst flags, ordered by wallet, each with the block it counts from. */
   flags(): Promise<Flag[]>;
-  /** Adds or replaces a flag. */
+  /** Adds or replaces a flag; without `block` it is stored with the store's position (0 for an empty store). */
   setFlag(flag: Flag): Promise<void>;
   /** Removes a flag; returns whether one existed. */
   removeFlag(wallet: Address): Promise<boolean>;

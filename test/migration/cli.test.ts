@@ -96,4 +96,21 @@ describe("goods-ledger migrate (CLI)", function () {
     expect(target.migratedFrom.blockHash).to.equal(doc.snapshot.blockHash);
     expect(target.migratedFrom.token).to.equal(v1.token);
   });
+
+  it("trace commands on the migrated network follow into v1's history: the v2 balance keeps its lot", async function () {
+    const target = JSON.parse(readFileSync(join(sandbox.dir, "deployments", "v2.json"), "utf8")) as { migratedFrom: { blockNumber: number } };
+    const v1Index = join(sandbox.dir, "v1-index");
+    const v2Index = join(sandbox.dir, "v2-index");
+    expect((await sandbox.run(["-n", "v1", "index", "--store", v1Index, "--to-block", String(target.migratedFrom.blockNumber), "-q"])).code).to.equal(0);
+    expect((await sandbox.run(["-n", "v2", "index", "--store", v2Index, "-q"])).code).to.equal(0);
+    const missing = await sandbox.run(["-n", "v2", "trace", "provenance", addr(8), "--store", v2Index, "-q"], { env: { GOODS_LEDGER_V1_STORE: join(sandbox.dir, "nowhere") } });
+    expect(missing.code).to.not.equal(0);
+    expect(missing.stderr).to.match(/was migrated from "v1" at block \d+: its history starts in v1's index/);
+    const run = await sandbox.run(["-n", "v2", "trace", "provenance", addr(8), "--store", v2Index, "--json"], { env: { GOODS_LEDGER_V1_STORE: v1Index } });
+    expect(run.code, run.stderr).to.equal(0);
+    const doc = run.json<{ result?: { balance: string; lots: { lot: string; amount: string }[] }; balance?: string; lots?: { lot: string; amount: string }[] }>();
+    const result = doc.result ?? doc;
+    expect(result.balance).to.equal((150n * U).toString());
+    expect(result.lots!.map((l) => [l.lot, l.amount])).to.deep.equal([[id("LOT-1"), (150n * U).toString()]]);
+  });
 });

@@ -74,7 +74,7 @@ const open: Record<"token" | "reserveRegistry", Record<string, string>> = {
     acceptDefaultAdminTransfer: "the pending admin only, after the delay (AccessControlInvalidDefaultAdmin: admin-rules.test.ts)",
     recordIssue: "token only (ReserveRegistryCallerNotToken, ReserveRegistry.test.ts)",
     recordRedemption: "token only (ReserveRegistryCallerNotToken, ReserveRegistry.test.ts)",
-    importLots: "token only (ReserveRegistryCallerNotToken, test/migration/import.test.ts)",
+    importLots: "token only (ReserveRegistryCallerNotToken, test/contracts/migration-import.test.ts)",
   },
 };
 

@@ -12,6 +12,20 @@ const TYPEHASH = { noAction: "an EIP-712 type hash: signPayment and cancelAuthor
 const PENDING_V2 = { noAction: "contracts v2 (issue 8): not reached by the SDK yet; the SDK engineer adds its action" } as const;
 /** The migration's import path (docs/DESIGN.md §5): driven by `goods-ledger migrate` (scripts/lib/migrate), not an SDK action. */
 const MIGRATION = { noAction: "the v1 → v2 migration's import (goods-ledger migrate drives it; docs/DESIGN.md §5)" } as const;
+/** OpenZeppelin AccessControlDefaultAdminRules, on both contracts (contracts v2). */
+const ADMIN_RULES = {
+  acceptDefaultAdminTransfer: PENDING_V2,
+  beginDefaultAdminTransfer: PENDING_V2,
+  cancelDefaultAdminTransfer: PENDING_V2,
+  changeDefaultAdminDelay: PENDING_V2,
+  rollbackDefaultAdminDelay: PENDING_V2,
+  defaultAdmin: PENDING_V2,
+  defaultAdminDelay: PENDING_V2,
+  defaultAdminDelayIncreaseWait: PENDING_V2,
+  pendingDefaultAdmin: PENDING_V2,
+  pendingDefaultAdminDelay: PENDING_V2,
+  owner: PENDING_V2,
+} as const;
 const TOKEN_ONLY = { noAction: "only the token may call it (issue and redeem record through it)" } as const;
 
 /**
@@ -80,17 +94,7 @@ export const tokenFunctionActions = {
   payWithAuthorization: PENDING_V2,
   batchTransferPartial: PENDING_V2,
   paymentReference: PENDING_V2,
-  acceptDefaultAdminTransfer: PENDING_V2,
-  beginDefaultAdminTransfer: PENDING_V2,
-  cancelDefaultAdminTransfer: PENDING_V2,
-  changeDefaultAdminDelay: PENDING_V2,
-  rollbackDefaultAdminDelay: PENDING_V2,
-  defaultAdmin: PENDING_V2,
-  defaultAdminDelay: PENDING_V2,
-  defaultAdminDelayIncreaseWait: PENDING_V2,
-  pendingDefaultAdmin: PENDING_V2,
-  pendingDefaultAdminDelay: PENDING_V2,
-  owner: PENDING_V2,
+  ...ADMIN_RULES,
   COMPLIANCE_ROLE: ROLE_CONSTANT,
   DEFAULT_ADMIN_ROLE: ROLE_CONSTANT,
   ISSUER_ROLE: ROLE_CONSTANT,
@@ -135,17 +139,7 @@ export const reserveFunctionActions = {
   validReserves: "getValidReserves",
   coverage: PENDING_V2,
   reassignLotCustodian: PENDING_V2,
-  acceptDefaultAdminTransfer: PENDING_V2,
-  beginDefaultAdminTransfer: PENDING_V2,
-  cancelDefaultAdminTransfer: PENDING_V2,
-  changeDefaultAdminDelay: PENDING_V2,
-  rollbackDefaultAdminDelay: PENDING_V2,
-  defaultAdmin: PENDING_V2,
-  defaultAdminDelay: PENDING_V2,
-  defaultAdminDelayIncreaseWait: PENDING_V2,
-  pendingDefaultAdmin: PENDING_V2,
-  pendingDefaultAdminDelay: PENDING_V2,
-  owner: PENDING_V2,
+  ...ADMIN_RULES,
   AUDITOR_ROLE: ROLE_CONSTANT,
   CUSTODIAN_ROLE: ROLE_CONSTANT,
   DEFAULT_ADMIN_ROLE: ROLE_CONSTANT,

@@ -158,13 +158,19 @@ describe("reserve shortfall is visible (issue 8 scope 2)", function () {
   });
 });
 
+/** The funded ledger plus a lot valid for 5,000 days, and bob's KYC (one year in the fixture) outliving the idle time. */
+async function idleLedger() {
+  const l = await networkHelpers.loadFixture(fundedLedgerFixture);
+  const now = BigInt(await networkHelpers.time.latest());
+  const lasting = ethers.id("LOT-LASTING");
+  await (await l.reserveRegistry.connect(l.custodian).attestLot(lasting, attestation(ethers, "SALT", 10_000n, 10_000_000n * UNIT, now + 5_000n * DAY))).wait();
+  await (await l.token.connect(l.registrar).updateWallet(l.bob.address, WalletRole.Individual, 2, 2, 2, now / DAY + 5_000n, REF)).wait();
+  return { l, now, lasting };
+}
+
 describe("bounded expiry cost (issue 8 scope 3)", function () {
   it("settling grows with the buckets that expire, not with the idle days: 32 expiries over 1,000 days cost about 32 × one expiry", async function () {
-    const l = await networkHelpers.loadFixture(fundedLedgerFixture);
-    const now = BigInt(await networkHelpers.time.latest());
-    const lasting = ethers.id("LOT-LASTING");
-    await (await l.reserveRegistry.connect(l.custodian).attestLot(lasting, attestation(ethers, "SALT", 10_000n, 10_000_000n * UNIT, now + 5_000n * DAY))).wait();
-    await (await l.token.connect(l.registrar).updateWallet(l.bob.address, WalletRole.Individual, 2, 2, 2, now / DAY + 5_000n, REF)).wait();
+    const { l, now, lasting } = await idleLedger();
     // Lots expiring on 30 different days in between (plus the fixture's lots A and B), as a busy registry would have.
     for (let i = 0n; i < 30n; i++) {
       await (await l.reserveRegistry.connect(l.custodian).attestLot(ethers.id(`LOT-SHORT-${i}`), attestation(ethers, "BEANS", 10n, 10n * UNIT, now + (40n + 29n * i) * DAY))).wait();
@@ -182,12 +188,7 @@ describe("bounded expiry cost (issue 8 scope 3)", function () {
   });
 
   it("the first issue after 1,000 idle days with no expiry in between costs about what the first issue of a day costs", async function () {
-    const l = await networkHelpers.loadFixture(fundedLedgerFixture);
-    const now = BigInt(await networkHelpers.time.latest());
-    const lasting = ethers.id("LOT-LASTING");
-    await (await l.reserveRegistry.connect(l.custodian).attestLot(lasting, attestation(ethers, "SALT", 10_000n, 10_000_000n * UNIT, now + 5_000n * DAY))).wait();
-    // Bob's KYC (one year in the fixture) outlives the idle time.
-    await (await l.token.connect(l.registrar).updateWallet(l.bob.address, WalletRole.Individual, 2, 2, 2, now / DAY + 5_000n, REF)).wait();
+    const { l, lasting } = await idleLedger();
     await networkHelpers.time.increase(DAY);
     const oneDay = (await (await l.token.connect(l.issuer).issue(lasting, l.bob.address, UNIT, REF)).wait())!.gasUsed;
     await networkHelpers.time.increase(1_000n * DAY);

@@ -122,14 +122,8 @@ export interface SignedPayment {
   signature: Signature;
 }
 
-const PAYMENT_FIELDS: TypedDataField[] = [
-  { name: "from", type: "address" },
-  { name: "to", type: "address" },
-  { name: "value", type: "uint256" },
-  { name: "validAfter", type: "uint256" },
-  { name: "validBefore", type: "uint256" },
-  { name: "requestId", type: "bytes32" },
-];
+/** PaymentAuthorization: EIP-3009's fields with `requestId` in place of `nonce`. */
+const PAYMENT_FIELDS: TypedDataField[] = [...AUTHORIZATION_FIELDS.slice(0, 5), { name: "requestId", type: "bytes32" }];
 
 /**
  * Signs a PaymentAuthorization (payWithAuthorization). Defaults: valid from 0 to one hour after the chain's latest

@@ -368,6 +368,7 @@ export function register(program: Command, ctx: CliContext): void {
     .command("labels")
     .description("list the lot labels the index knows")
     .addOption(storeOption())
+    .addHelpText("after", examples("trace labels", "trace labels --json"))
     .action(async (o: { store?: string }) => {
       const store = await openIndex(ctx, o.store, { mustExist: true });
       try {

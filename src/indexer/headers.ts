@@ -1,5 +1,6 @@
 import { JsonRpc, numberToHex } from "./rpc.js";
 import type { Store } from "./store/store.js";
+import { indexedDeployment } from "./sync.js";
 
 /**
  * Makes sure the store holds the header (hence the timestamp) of `block`: sync stores the header of every
@@ -18,7 +19,14 @@ export async function ensureBlockHeader(store: Store, rpcUrl: string, block: num
   if (position === null || block > position.block) return { unknown: `block ${block} is above the indexed position ${position?.block ?? "(empty)"}` };
   let raw: { number: string; hash: string; parentHash: string; timestamp: string } | null;
   try {
-    raw = await new JsonRpc(rpcUrl, { timeoutMs: 10_000 }).call("eth_getBlockByNumber", [numberToHex(block), false]);
+    const rpc = new JsonRpc(rpcUrl, { timeoutMs: 10_000 });
+    // Only the indexed chain's own header will do: a node of another chain has another block N.
+    const deployment = await indexedDeployment(store);
+    if (deployment !== null) {
+      const chainId = Number.parseInt(await rpc.call<string>("eth_chainId"), 16);
+      if (chainId !== deployment.chainId) return { unknown: `the node at ${rpcUrl} is chain ${chainId}, the index is of chain ${deployment.chainId}` };
+    }
+    raw = await rpc.call("eth_getBlockByNumber", [numberToHex(block), false]);
   } catch (error) {
     return { unknown: `the header of block ${block} is not stored and the node could not be asked: ${(error as Error).message}` };
   }

@@ -66,6 +66,8 @@ export interface TraceModel {
   readonly blockTimes: { readonly block: Float64Array; readonly time: Float64Array };
   /** Reserve coverage events (ReserveShortfall / ReserveShortfallRecovered), in checkpoint order. */
   readonly coverage: readonly LedgerEventRow[];
+  /** The registry and reserve events the model was built from, in checkpoint order (kept to extend it). */
+  readonly events: readonly LedgerEventRow[];
 }
 
 /**
@@ -156,6 +158,50 @@ export class ModelBuilder {
   readonly #txHash: Hex[] = [];
   readonly #reference: (Hex | null)[] = [];
   #size = 0;
+
+  /**
+   * A builder holding a copy of `model`'s transfers, to append newer ones (the model itself stays as it is).
+   */
+  static from(model: TraceModel): ModelBuilder {
+    const b = new ModelBuilder();
+    b.#address.length = 0;
+    b.#walletId.clear();
+    for (let i = 0; i < model.address.length; i++) {
+      b.#address.push(model.address[i]!);
+      b.#walletId.set(model.address[i]!, i);
+    }
+    for (let i = 0; i < model.lots.length; i++) {
+      b.#lots.push(model.lots[i]!);
+      b.#lotId.set(model.lots[i]!, i);
+    }
+    const n = model.size;
+    const cap = Math.max(1024, n * 2);
+    const i32 = (src: Int32Array) => {
+      const a = new Int32Array(cap);
+      a.set(src.subarray(0, n));
+      return a;
+    };
+    const f64 = (src: Float64Array) => {
+      const a = new Float64Array(cap);
+      a.set(src.subarray(0, n));
+      return a;
+    };
+    b.#from = i32(model.from);
+    b.#to = i32(model.to);
+    b.#block = f64(model.block);
+    b.#time = f64(model.time);
+    b.#kind = new Uint8Array(cap);
+    b.#kind.set(model.kind.subarray(0, n));
+    b.#lot = i32(model.lot);
+    b.#amount.push(...model.amount.slice(0, n));
+    for (let i = 0; i < n; i++) {
+      b.#checkpoint.push(model.checkpoint[i]!);
+      b.#txHash.push(model.txHash[i]!);
+      b.#reference.push(model.reference[i]!);
+    }
+    b.#size = n;
+    return b;
+  }
 
   #wallet(address: Address): number {
     let id = this.#walletId.get(address);
@@ -271,6 +317,7 @@ export class ModelBuilder {
       inSeq,
       registry,
       blockTimes,
+      events,
       selfSeq: Int32Array.from({ length: n }, (_, i) => i).filter((i) => from[i] === to[i]),
       coverage: events.filter((e) => e.name === "ReserveShortfall" || e.name === "ReserveShortfallRecovered"),
     };
@@ -296,6 +343,41 @@ export function buildModel(
 }
 
 const PAGE = 50_000;
+
+/**
+ * Brings a model up to the store's position without reading the history again: only the rows after the
+ * model's tip are read and appended to a copy of its columns (live use: `index --follow`, a server). When the
+ * store no longer holds the model's tip block with the same hash (a reorg rolled it back), or the model was not
+ * built from a store, the model is rebuilt from the store.
+ * @returns the model itself when the store has not moved, else a new model.
+ */
+export async function extendModel(model: TraceModel, store: Store): Promise<TraceModel> {
+  const position = await store.position();
+  if (position === null) throw new RangeError(`the store ${store.location} is empty: run \`goods-ledger index\` first`);
+  const [tipHeader] = await store.headers(model.tip.block, model.tip.block);
+  if (model.tip.hash === null || tipHeader?.hash !== model.tip.hash || position.block < model.tip.block) return loadModel(store);
+  if (position.block === model.tip.block) return model;
+  const builder = ModelBuilder.from(model);
+  let after = model.checkpoint[model.size - 1];
+  for (;;) {
+    const rows = await store.transfers({ after, toBlock: position.block, limit: PAGE });
+    for (const row of rows) builder.addTransfer(row);
+    if (rows.length < PAGE) break;
+    after = rows.at(-1)!.checkpoint;
+  }
+  const events = [...model.events];
+  let afterEvent = events.at(-1)?.checkpoint;
+  for (;;) {
+    const rows = await store.events({ after: afterEvent, toBlock: position.block, limit: PAGE });
+    events.push(...rows);
+    if (rows.length < PAGE) break;
+    afterEvent = rows.at(-1)!.checkpoint;
+  }
+  const known = Array.from(model.blockTimes.block, (number, i) => ({ number, timestamp: model.blockTimes.time[i]! }));
+  const headers = [...known, ...(await store.headers(model.tip.block + 1, position.block))];
+  const [top] = await store.headers(position.block, position.block);
+  return builder.finish(events, { block: position.block, hash: top?.hash ?? null, timestamp: top?.timestamp ?? null }, headers);
+}
 
 /**
  * Loads a model from a store, up to `toBlock` (default: the store's position).

@@ -23,10 +23,11 @@ describe("indexer › the header of a block with no event, fetched on demand (do
       req.on("data", (d: Buffer) => (body += d.toString()));
       req.on("end", () => {
         const call = JSON.parse(body) as { id: number; method: string; params: [string, boolean] };
+        res.setHeader("content-type", "application/json");
+        if (call.method === "eth_chainId") return res.end(JSON.stringify({ jsonrpc: "2.0", id: call.id, result: "0x7a69" }));
         const n = Number.parseInt(call.params[0], 16);
         asked.push(n);
         const result = n > 20 ? null : { number: call.params[0], hash: hash(n), parentHash: hash(n - 1), timestamp: `0x${time(n).toString(16)}` };
-        res.setHeader("content-type", "application/json");
         res.end(JSON.stringify({ jsonrpc: "2.0", id: call.id, result }));
       });
     });
@@ -53,6 +54,10 @@ describe("indexer › the header of a block with no event, fetched on demand (do
     expect(asked).to.deep.equal([6]);
     expect(await ensureBlockHeader(store, url, 12)).to.deep.equal({ unknown: "block 12 is above the indexed position 10" });
     expect(await ensureBlockHeader(store, "http://127.0.0.1:1", 7)).to.satisfy((r: { unknown?: string }) => /^the header of block 7 is not stored and the node could not be asked: cannot reach/.test(r.unknown ?? ""));
+    // A node of another chain is not asked for the block: its block 8 is not this chain's.
+    await store.setMeta("deployment", JSON.stringify({ chainId: 1, token: "0x00000000000000000000000000000000000000aa", reserveRegistry: "0x00000000000000000000000000000000000000bb", startBlock: 1 }));
+    expect(await ensureBlockHeader(store, url, 8)).to.deep.equal({ unknown: `the node at ${url} is chain 31337, the index is of chain 1` });
+    expect(asked).to.deep.equal([6]);
     await store.close();
   });
 });

@@ -49,6 +49,7 @@ describe("trace conventions (docs/TRACE.md, goods-ledger-trace/2)", function () 
     expect(back.edges.some((e) => e.from === MINT)).to.equal(true);
     expect(back.wallets.map((w) => w.address)).to.deep.equal([W(2), W(1)]);
     expect(() => provenance(model, MINT, { policy: "fifo" })).to.throw("the zero address is not a wallet");
+    expect(() => exposure(model, W(2), { policy: "poison", flagged: [MINT] })).to.throw("the zero address is not a wallet");
   });
 
   it("T1 › as-of facts at a block that holds only a registry event use that block's own time (an expired lot reads expired, a KYC-expired wallet cannot move)", function () {

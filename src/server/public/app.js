@@ -97,6 +97,18 @@ function draw(result) {
   const colWidth = 190;
   const rowHeight = 46;
   for (const [hop, list] of columns) list.forEach((w, i) => pos.set(w.address, { x: 80 + hop * colWidth, y: 50 + i * rowHeight }));
+  // The zero address is never a wallet (docs/TRACE.md W1): mints and burns get an endpoint marker of their own
+  // (not a wallet node), placed beside the transfer's other party.
+  const ZERO = /^0x0{40}$/;
+  const endpoints = [];
+  for (const e of result.edges) {
+    for (const [end, other, dx] of [[e.from, e.to, -colWidth / 2], [e.to, e.from, colWidth / 2]]) {
+      if (!ZERO.test(end) || !pos.has(other) || pos.has(`${end}|${other}`)) continue;
+      const p = { x: pos.get(other).x + dx, y: pos.get(other).y + rowHeight / 2 };
+      pos.set(`${end}|${other}`, p);
+      endpoints.push({ p, label: end === e.from ? "mint" : "burn" });
+    }
+  }
   const bad = new Set();
   for (const e of result.edges) {
     if (e.toState.status === "frozen" || e.toState.denylisted) bad.add(e.to);
@@ -111,8 +123,8 @@ function draw(result) {
   const maxAmount = Math.max(1, ...[...pairs.values()].map((l) => Number(l.reduce((s, e) => s + BigInt(e.amount), 0n))));
   for (const [key, list] of pairs) {
     const [from, to] = key.split(">");
-    const a = pos.get(from);
-    const b = pos.get(to);
+    const a = pos.get(from) ?? pos.get(`${from}|${to}`);
+    const b = pos.get(to) ?? pos.get(`${to}|${from}`);
     if (!a || !b) continue;
     const total = list.reduce((s, e) => s + BigInt(e.amount), 0n);
     const path = document.createElementNS(SVG, "path");
@@ -156,6 +168,15 @@ function draw(result) {
       $("target").value = "";
       runTrace();
     });
+    nodes.append(g);
+  }
+  for (const { p, label } of endpoints) {
+    const g = document.createElementNS(SVG, "g");
+    g.setAttribute("class", "endpoint");
+    g.setAttribute("transform", `translate(${p.x},${p.y})`);
+    const t = document.createElementNS(SVG, "text");
+    t.textContent = label;
+    g.append(t);
     nodes.append(g);
   }
   resetView([...pos.values()]);

@@ -1,9 +1,10 @@
 /**
- * Property: for any v1 ledger state (lots with random attestation figures, status and expiry; balances that may or
- * may not add up), the migration's import either refuses with the rule a model predicts or yields a v2 ledger on
- * which the money invariants of docs/DESIGN.md §3 hold (supply = Σ balances = Σ outstanding; per lot
- * released ≤ quantity, outstanding ≤ reserve value ≤ goods in custody × unit value; valid reserves = Σ reserve
- * value of active, unexpired lots), and keep holding for issues and redemptions after the seal.
+ * Property (1,000 runs by default, seeded by test/support/seed.ts): for any v1 ledger state (lots with random
+ * attestation figures, status and expiry; balances that may or may not add up), the migration's import either
+ * refuses with the rule a model predicts or yields a v2 ledger on which the money invariants of docs/DESIGN.md §3
+ * hold (supply = Σ balances = Σ outstanding; per lot released ≤ quantity, outstanding ≤ reserve value ≤ goods in
+ * custody × unit value; valid reserves = Σ reserve value of active, unexpired lots), and keep holding for issues
+ * and redemptions after the seal.
  */
 import { expect } from "chai";
 import type { Contract } from "ethers";
@@ -152,7 +153,7 @@ describe("migration import (property)", function () {
           }
         },
       ),
-      propertyParams("migration import: model and invariants", 150),
+      propertyParams("migration import: model and invariants", 1000),
     );
     // Every branch of the property ran (a generator that only ever refuses would prove nothing).
     expect(outcomes.refused, JSON.stringify(outcomes)).to.be.greaterThan(0);

@@ -28,6 +28,8 @@ contract GoodsToken is IGoodsToken, WalletRegistry, EIP712, Nonces {
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
     /// @inheritdoc IGoodsToken
     bytes32 public constant ISSUER_ROLE = keccak256("ISSUER_ROLE");
+    /// @inheritdoc IGoodsToken
+    bytes32 public constant MIGRATOR_ROLE = keccak256("MIGRATOR_ROLE");
 
     /// @inheritdoc IERC3009
     bytes32 public constant TRANSFER_WITH_AUTHORIZATION_TYPEHASH = keccak256(
@@ -54,6 +56,8 @@ contract GoodsToken is IGoodsToken, WalletRegistry, EIP712, Nonces {
     /// one slot per reference records both "the payee was paid with it" and "the payer's authorization nonce `ref`
     /// is used": a QR payment writes one fresh slot, not two.
     mapping(bytes32 ref => address payer) private _paymentPayers;
+    /// @dev The migration's import: lotsOutstanding 0–95 | balances 96–191 | started bit 192 | sealed bit 193.
+    uint256 private _migration;
 
     /// @param name_ Token name (also the EIP-712 domain name; version "1").
     /// @param symbol_ Token symbol.
@@ -82,8 +86,65 @@ contract GoodsToken is IGoodsToken, WalletRegistry, EIP712, Nonces {
     /// @inheritdoc IGoodsToken
     function unpause() external onlyRole(PAUSER_ROLE) {
         if (!_isPaused()) revert GoodsTokenNotPaused();
+        uint256 migration = _migration;
+        if (migration & (3 << 192) == 1 << 192) {
+            revert GoodsTokenMigrationUnbalanced(migration & BALANCE_MASK, (migration >> 96) & BALANCE_MASK);
+        }
         _setPaused(false);
         emit Unpaused(msg.sender);
+    }
+
+    // ----------------------------------------------------------------------------------------------------------
+    // Migrator (v1 → v2, docs/DESIGN.md §5)
+    // ----------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IGoodsToken
+    function importWallets(WalletImport[] calldata wallets) external onlyRole(MIGRATOR_ROLE) {
+        uint256 migration = _openImport();
+        uint256 balances = (migration >> 96) & BALANCE_MASK;
+        for (uint256 i; i < wallets.length; ++i) {
+            balances += _importWallet(wallets[i]);
+        }
+        if (balances > BALANCE_MASK) revert GoodsTokenMigrationUnbalanced(migration & BALANCE_MASK, balances);
+        _migration = (migration & ~(BALANCE_MASK << 96)) | (balances << 96);
+    }
+
+    /// @inheritdoc IGoodsToken
+    function importLots(IReserveRegistry.LotImport[] calldata lots) external onlyRole(MIGRATOR_ROLE) {
+        uint256 migration = _openImport();
+        // The registry caps the outstanding supply at 2^96 − 1, so the imported part fits its field.
+        uint256 outstanding = (migration & BALANCE_MASK) + _reserveRegistry.importLots(lots);
+        _migration = (migration & ~BALANCE_MASK) | outstanding;
+    }
+
+    /// @inheritdoc IGoodsToken
+    function sealMigration(bytes32 sourceBlockHash, uint256 sourceBlockNumber) external onlyRole(MIGRATOR_ROLE) {
+        uint256 migration = _migration;
+        if (migration & (1 << 193) != 0) revert GoodsTokenMigrationSealed();
+        uint256 outstanding = migration & BALANCE_MASK;
+        uint256 balances = (migration >> 96) & BALANCE_MASK;
+        if (outstanding != balances) revert GoodsTokenMigrationUnbalanced(outstanding, balances);
+        _migration = migration | (1 << 193);
+        emit MigrationSealed(sourceBlockHash, sourceBlockNumber, _reserveRegistry.outstandingSupply());
+    }
+
+    /// @inheritdoc IGoodsToken
+    function migrationState()
+        external
+        view
+        returns (uint256 lotsOutstanding, uint256 balances, bool started, bool isSealed)
+    {
+        uint256 migration = _migration;
+        return (migration & BALANCE_MASK, (migration >> 96) & BALANCE_MASK, migration & (1 << 192) != 0,
+            migration & (1 << 193) != 0);
+    }
+
+    /// @dev The migration word, after checking the import window (paused, not sealed), marked started.
+    function _openImport() private view returns (uint256 migration) {
+        if (!_isPaused()) revert GoodsTokenNotPaused();
+        migration = _migration;
+        if (migration & (1 << 193) != 0) revert GoodsTokenMigrationSealed();
+        migration |= 1 << 192;
     }
 
     // ----------------------------------------------------------------------------------------------------------

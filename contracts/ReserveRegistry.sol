@@ -301,6 +301,79 @@ contract ReserveRegistry is AccessControlDefaultAdminRules, IReserveRegistry {
     }
 
     // ----------------------------------------------------------------------------------------------------------
+    // Migration (called by the token's importLots; docs/DESIGN.md §5)
+    // ----------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IReserveRegistry
+    function importLots(LotImport[] calldata lots) external returns (uint256 outstanding) {
+        if (msg.sender != _token) revert ReserveRegistryCallerNotToken(msg.sender);
+        uint256 today = _today();
+        uint256 stored = _aggregate;
+        uint256 aggregate = _settled(stored, today);
+        for (uint256 i; i < lots.length; ++i) {
+            (uint256 lotOutstanding, uint256 counted, uint256 expiresAt) = _importLot(lots[i], today);
+            if (counted != 0) aggregate = _addReserves(aggregate, expiresAt, counted);
+            outstanding += lotOutstanding;
+        }
+        if (outstanding > MASK96 - (aggregate & MASK96)) revert ReserveRegistryReservesOverflow(aggregate & MASK96, outstanding);
+        _store(stored, aggregate + outstanding);
+    }
+
+    /// @dev Checks and writes one imported lot; returns its outstanding amount and what it counts in reserves now.
+    function _importLot(LotImport calldata l, uint256 today)
+        private
+        returns (uint256 outstanding, uint256 counted, uint256 expiresAt)
+    {
+        LotId lot = l.lot;
+        if (LotId.unwrap(lot) == bytes32(0)) revert ReserveRegistryInvalidLotId(lot);
+        if (_lotStates[lot] != 0) revert ReserveRegistryLotExists(lot);
+        uint256 quantity = l.quantity;
+        if (quantity == 0) revert ReserveRegistryInvalidQuantity(lot);
+        if (l.attestationHash == bytes32(0)) revert ReserveRegistryInvalidAttestationHash(lot);
+        if (!hasRole(CUSTODIAN_ROLE, l.custodian)) revert ReserveRegistryInvalidCustodian(l.custodian);
+        if (l.status == LotStatus.None) revert ReserveRegistryUnknownLot(lot);
+        if (l.redeemed > l.issued) revert ReserveRegistryRedemptionExceedsOutstanding(lot, l.issued, l.redeemed);
+        if (l.released > quantity) revert ReserveRegistryReleasedExceedsQuantity(lot, quantity, l.released);
+        outstanding = l.issued - l.redeemed;
+        if (l.status == LotStatus.Released && outstanding != 0) revert ReserveRegistryLotOutstanding(lot, outstanding);
+        uint256 unitValue = l.valuation / quantity;
+        // The reserve value never exceeds the goods still in custody at the latest price (invariant 2), nor what v1
+        // counted (valuation − redeemed).
+        uint256 reserveValue = (quantity - l.released) * unitValue;
+        uint256 v1Reserves = l.valuation > l.redeemed ? l.valuation - l.redeemed : 0;
+        if (v1Reserves < reserveValue) reserveValue = v1Reserves;
+        if (outstanding > reserveValue) revert ReserveRegistryValuationBelowOutstanding(lot, outstanding, reserveValue);
+        expiresAt = l.expiresAt;
+        if (l.status == LotStatus.Active && today < expiresAt / 1 days) counted = reserveValue;
+        _lotStates[lot] = reserveValue | (outstanding << OUTSTANDING_SHIFT) | (expiresAt << EXPIRES_SHIFT)
+            | (uint256(l.status) << STATUS_SHIFT);
+        _lotDetails[lot] = LotDetails({
+            custodian: l.custodian,
+            valuation: l.valuation,
+            quantity: l.quantity,
+            released: l.released,
+            redeemed: l.redeemed,
+            unitValue: uint96(unitValue),
+            attestedAt: l.attestedAt,
+            classCode: l.classCode,
+            unit: l.unit,
+            location: l.location,
+            attestationHash: l.attestationHash,
+            attestationURI: l.attestationURI
+        });
+        _emitLotImported(l, reserveValue);
+    }
+
+    /// @dev Emits {LotAttested} and {LotImported} for an imported lot (in its own frame, for the stack).
+    function _emitLotImported(LotImport calldata l, uint256 reserveValue) private {
+        emit LotAttested(
+            l.lot, l.custodian, l.classCode, l.quantity, l.unit, l.valuation, l.location, l.attestationHash,
+            l.attestationURI, l.expiresAt
+        );
+        emit LotImported(l.lot, l.issued, l.redeemed, l.released, reserveValue);
+    }
+
+    // ----------------------------------------------------------------------------------------------------------
     // Views
     // ----------------------------------------------------------------------------------------------------------
 

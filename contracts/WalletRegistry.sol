@@ -51,6 +51,8 @@ abstract contract WalletRegistry is PackedERC20, AccessControlDefaultAdminRules,
     uint256 internal constant STATUS_FROZEN = 2;
     uint256 internal constant STATUS_CLOSED = 3;
 
+    /// @dev The reason code of the status events a migration's import emits.
+    bytes32 internal constant MIGRATION_REASON = "MIGRATION";
     uint256 private constant TIER_PAUSED = 1 << 255;
     uint256 private constant TIER_LIMITS = (1 << 192) - 1;
 
@@ -498,6 +500,40 @@ abstract contract WalletRegistry is PackedERC20, AccessControlDefaultAdminRules,
     /// @dev The status bits of an account word.
     function _status(uint256 word) internal pure returns (uint256) {
         return (word >> STATUS_SHIFT) & 3;
+    }
+
+    // ----------------------------------------------------------------------------------------------------------
+    // Migration (GoodsToken's importWallets; docs/DESIGN.md §5)
+    // ----------------------------------------------------------------------------------------------------------
+
+    /// @dev Writes an unregistered wallet's whole record and balance as v1 had them, with the events an indexer
+    /// rebuilds it from ({WalletRegistered}, then {WalletFrozen} / {WalletClosed} / {WalletDenylisted} with reason
+    /// `MIGRATION`, {AliasLinked}, and the balance's `Transfer` from the zero address). Returns the balance.
+    function _importWallet(WalletImport calldata w) internal returns (uint256 balance) {
+        address account = w.account;
+        if (account == address(0)) revert WalletRegistryInvalidAccount(account);
+        if (_accounts[account] != 0) revert WalletRegistryWalletAlreadyRegistered(account);
+        uint256 status = w.status;
+        if (status == STATUS_UNREGISTERED || status > STATUS_CLOSED) revert WalletRegistryInvalidStatus(account, w.status);
+        if (w.role == uint8(WalletRole.None) || w.role > uint8(WalletRole.Institution)) {
+            revert WalletRegistryInvalidRole(w.role);
+        }
+        if (_tiers[w.tier] & TIER_LIMITS == 0) revert WalletRegistryUnknownTier(w.tier);
+        balance = w.balance;
+        _accounts[account] = balance | (uint256(w.kycExpiryDay) << KYC_SHIFT) | (uint256(w.tier) << TIER_SHIFT)
+            | (status << STATUS_SHIFT) | (uint256(w.role) << ROLE_SHIFT) | (w.denylisted ? DENYLIST_BIT : 0)
+            | (uint256(w.region) << REGION_SHIFT) | (uint256(w.institution) << INSTITUTION_SHIFT);
+        emit WalletRegistered(account, msg.sender, WalletRole(w.role), w.tier, w.region, w.institution, w.kycExpiryDay);
+        if (status == STATUS_FROZEN) emit WalletFrozen(account, msg.sender, MIGRATION_REASON);
+        else if (status == STATUS_CLOSED) emit WalletClosed(account, msg.sender, MIGRATION_REASON);
+        if (w.denylisted) emit WalletDenylisted(account, msg.sender, MIGRATION_REASON);
+        bytes32 aliasCommitment = w.aliasCommitment;
+        if (aliasCommitment != bytes32(0)) {
+            address holder = _walletByAlias[aliasCommitment];
+            if (holder != address(0)) revert WalletRegistryAliasTaken(aliasCommitment, holder);
+            _linkAlias(account, aliasCommitment);
+        }
+        if (balance != 0) emit Transfer(address(0), account, balance);
     }
 
     // ----------------------------------------------------------------------------------------------------------

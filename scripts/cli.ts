@@ -34,6 +34,7 @@ export const commandGroupModules: { commands: string[]; load: () => Promise<Comm
   { commands: ["serve"], load: () => import("./commands/serve.js") },
   { commands: ["role", "admin", "pause", "unpause"], load: () => import("./commands/governance.js") },
   { commands: ["payout"], load: () => import("./commands/payout.js") },
+  { commands: ["migrate"], load: () => import("./commands/migrate.js") },
 ];
 
 /** Global options that take a value (so their value is not mistaken for the command's name). */

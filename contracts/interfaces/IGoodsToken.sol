@@ -99,6 +99,13 @@ interface IGoodsToken is IERC20Metadata, IERC20Permit, IERC3009, IWalletRegistry
     /// `WalletRegistryBalanceLimitExceeded`); the SDK decodes it by name.
     event BatchLegSkipped(uint256 indexed index, address indexed to, uint256 amount, bytes4 reason);
 
+    /// @notice A migration's import was sealed ({sealMigration}): the imported balances equal the imported lots'
+    /// outstanding amounts, and no import can ever happen again.
+    /// @param sourceBlockHash The hash of the v1 block the snapshot was pinned to.
+    /// @param sourceBlockNumber Its number.
+    /// @param supply The outstanding supply after the import.
+    event MigrationSealed(bytes32 indexed sourceBlockHash, uint256 sourceBlockNumber, uint256 supply);
+
     // ----------------------------------------------------------------------------------------------------------
     // Errors
     // ----------------------------------------------------------------------------------------------------------
@@ -134,6 +141,13 @@ interface IGoodsToken is IERC20Metadata, IERC20Permit, IERC3009, IWalletRegistry
     /// @param authorizer The signer (`from`).
     /// @param nonce The authorization's nonce (for {payWithAuthorization}: the payment reference).
     error GoodsTokenZeroValueAuthorization(address authorizer, bytes32 nonce);
+    /// @notice The migration's import is sealed: no wallet or lot can be imported any more.
+    error GoodsTokenMigrationSealed();
+    /// @notice The imported balances differ from the imported lots' outstanding amounts ({sealMigration}), or
+    /// {unpause} was called while an import is open and not sealed.
+    /// @param lotsOutstanding Σ (issued − redeemed) over the imported lots.
+    /// @param balances Σ imported balances.
+    error GoodsTokenMigrationUnbalanced(uint256 lotsOutstanding, uint256 balances);
 
     // ----------------------------------------------------------------------------------------------------------
     // Pauser
@@ -358,4 +372,45 @@ interface IGoodsToken is IERC20Metadata, IERC20Permit, IERC3009, IWalletRegistry
     /// @param ref The reference.
     /// @return True if used.
     function paymentReferenceUsed(address payee, bytes32 ref) external view returns (bool);
+
+    // ----------------------------------------------------------------------------------------------------------
+    // Migration v1 → v2 (docs/DESIGN.md §5)
+    // ----------------------------------------------------------------------------------------------------------
+
+    /// @notice Imports wallets as a v1 ledger recorded them: record, status, denylist flag, alias and balance.
+    /// @dev Requirements: the caller has MIGRATOR_ROLE; the token is paused; the migration is not sealed
+    /// ({GoodsTokenMigrationSealed}); each account is non-zero and unregistered, its status Active, Frozen or Closed,
+    /// its role valid, its tier configured, its alias free. The balances are credited without the transfer checks
+    /// (a frozen wallet keeps its balance) and count against the imported lots at {sealMigration}.
+    /// Emits per wallet {WalletRegistered}, then {WalletFrozen} / {WalletClosed} / {WalletDenylisted} (reason
+    /// `MIGRATION`), {AliasLinked} and `Transfer(0, account, balance)`.
+    /// @param wallets The wallets.
+    function importWallets(WalletImport[] calldata wallets) external;
+
+    /// @notice Imports lots with their v1 figures (see {IReserveRegistry-importLots} for the per-lot rules).
+    /// @dev Requirements: the caller has MIGRATOR_ROLE; the token is paused; the migration is not sealed.
+    /// @param lots The lots.
+    function importLots(IReserveRegistry.LotImport[] calldata lots) external;
+
+    /// @notice Closes the import for ever once the imported balances equal the imported lots' outstanding amounts.
+    /// @dev Requirements: the caller has MIGRATOR_ROLE; not sealed; Σ imported balances = Σ imported outstanding
+    /// ({GoodsTokenMigrationUnbalanced} otherwise). {unpause} refuses an import that is open and not sealed.
+    /// Emits {MigrationSealed}.
+    /// @param sourceBlockHash The hash of the v1 block the snapshot was pinned to.
+    /// @param sourceBlockNumber Its number.
+    function sealMigration(bytes32 sourceBlockHash, uint256 sourceBlockNumber) external;
+
+    /// @notice The migration's import totals and state.
+    /// @return lotsOutstanding Σ (issued − redeemed) over the imported lots.
+    /// @return balances Σ imported balances.
+    /// @return started Whether anything was imported.
+    /// @return isSealed Whether the import is sealed.
+    function migrationState()
+        external
+        view
+        returns (uint256 lotsOutstanding, uint256 balances, bool started, bool isSealed);
+
+    /// @notice The role id of a migration's importer: `keccak256("MIGRATOR_ROLE")`.
+    /// @return The role id.
+    function MIGRATOR_ROLE() external view returns (bytes32);
 }

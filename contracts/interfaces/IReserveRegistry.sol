@@ -88,9 +88,48 @@ interface IReserveRegistry {
         bytes32 ref;
     }
 
+    /// @notice A lot as a v1 ledger recorded it, imported by a migration ({importLots}; docs/DESIGN.md §5).
+    /// @param lot The lot id (the same as in v1).
+    /// @param custodian The lot's custodian; must hold CUSTODIAN_ROLE here.
+    /// @param status Active, Disputed or Released.
+    /// @param attestedAt When the latest v1 attestation was recorded (unix seconds).
+    /// @param expiresAt When the attestation expires (unix seconds); an expired lot is imported but not counted.
+    /// @param valuation The latest attested valuation of the lot's `quantity`, in token units.
+    /// @param quantity The quantity attested.
+    /// @param issued Cumulative amount issued against the lot.
+    /// @param redeemed Cumulative amount redeemed against the lot.
+    /// @param released Goods released by the lot's redemptions (whole units).
+    struct LotImport {
+        LotId lot;
+        address custodian;
+        LotStatus status;
+        uint40 attestedAt;
+        uint40 expiresAt;
+        uint96 valuation;
+        uint128 quantity;
+        uint96 issued;
+        uint96 redeemed;
+        uint128 released;
+        bytes32 classCode;
+        bytes32 unit;
+        bytes32 location;
+        bytes32 attestationHash;
+        string attestationURI;
+    }
+
     // ----------------------------------------------------------------------------------------------------------
     // Events
     // ----------------------------------------------------------------------------------------------------------
+
+    /// @notice A migration imported a lot with its v1 figures ({importLots}); {LotAttested} precedes it with the
+    /// attestation.
+    /// @param lot The lot id.
+    /// @param issued Cumulative amount issued against the lot in v1.
+    /// @param redeemed Cumulative amount redeemed against the lot in v1.
+    /// @param released Goods released in v1.
+    /// @param reserveValue What the lot counts in reserves here: min(valuation − redeemed, (quantity − released) ×
+    /// ⌊valuation / quantity⌋).
+    event LotImported(LotId indexed lot, uint256 issued, uint256 redeemed, uint256 released, uint256 reserveValue);
 
     /// @notice A custodian attested a new lot.
     /// @param lot The lot id.
@@ -243,6 +282,11 @@ interface IReserveRegistry {
     error ReserveRegistryRedemptionExceedsOutstanding(LotId lot, uint256 outstanding, uint256 amount);
     /// @notice A lot with tokens outstanding against it cannot be released.
     error ReserveRegistryLotOutstanding(LotId lot, uint256 outstanding);
+    /// @notice An imported lot's released goods exceed its quantity ({importLots}).
+    /// @param lot The lot.
+    /// @param quantity The quantity attested.
+    /// @param released The goods released.
+    error ReserveRegistryReleasedExceedsQuantity(LotId lot, uint256 quantity, uint256 released);
     /// @notice Total reserves would exceed what the aggregate can hold (`type(uint96).max`).
     error ReserveRegistryReservesOverflow(uint256 validReserves, uint256 added);
 
@@ -377,6 +421,17 @@ interface IReserveRegistry {
     /// Emits {GoodsReleased}, and {ReserveShortfall} / {ReserveShortfallRecovered} if settling expiry changes
     /// coverage.
     function recordRedemption(LotId lot, uint256 amount, bytes32 ref) external returns (uint256 releaseId);
+
+    /// @notice Imports lots with their v1 figures during a migration; called by the token's {IGoodsToken-importLots}
+    /// only, which keeps the import window (paused, not sealed).
+    /// @dev Per lot: the id is new; quantity > 0; a non-zero attestation hash; the custodian holds CUSTODIAN_ROLE;
+    /// status is not None; redeemed ≤ issued; released ≤ quantity; a released lot has nothing outstanding; the
+    /// outstanding amount (issued − redeemed) ≤ the reserve value min(valuation − redeemed, (quantity − released) ×
+    /// ⌊valuation / quantity⌋). An active, unexpired lot counts its reserve value. The outstanding amounts are added
+    /// to the outstanding supply. Emits {LotAttested} and {LotImported} per lot.
+    /// @param lots The lots.
+    /// @return outstanding Σ (issued − redeemed) over `lots`.
+    function importLots(LotImport[] calldata lots) external returns (uint256 outstanding);
 
     // ----------------------------------------------------------------------------------------------------------
     // Views

@@ -51,6 +51,22 @@ interface IWalletRegistry {
         bytes32 aliasCommitment;
     }
 
+    /// @notice One wallet as a v1 ledger recorded it, imported by a migration ({IGoodsToken-importWallets}).
+    /// `role` is a {WalletRole} value and `status` a {WalletStatus} value (Active, Frozen or Closed), as uint8.
+    /// `kycExpiryDay` may be in the past (an expired KYC stays expired). `aliasCommitment` 0 means no alias.
+    struct WalletImport {
+        address account;
+        uint8 role;
+        uint8 tier;
+        uint8 status;
+        bool denylisted;
+        uint16 region;
+        uint16 institution;
+        uint24 kycExpiryDay;
+        uint96 balance;
+        bytes32 aliasCommitment;
+    }
+
     /// @notice One entry of {registerWallets}. `role` is a {WalletRole} value as uint8.
     struct WalletRegistration {
         address account;
@@ -201,6 +217,10 @@ interface IWalletRegistry {
     error WalletRegistryBalanceNotZero(address account, uint256 balance);
     /// @notice A batch registration with no entries.
     error WalletRegistryEmptyBatch();
+    /// @notice An imported wallet's status is not Active, Frozen or Closed.
+    /// @param account The wallet address.
+    /// @param status The status given.
+    error WalletRegistryInvalidStatus(address account, uint8 status);
     /// @notice The amount is over the sender's tier's maximum single transfer.
     error WalletRegistryTransferLimitExceeded(address account, uint8 tier, uint256 maxTransfer, uint256 amount);
     /// @notice The amount is over what is left of the sender's daily outflow limit today.

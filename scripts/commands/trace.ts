@@ -17,7 +17,6 @@ import { ALERT_TYPES } from "../../src/trace/alerts.js";
 import { EXPOSURE_POLICIES, SOURCE_REASONS } from "../../src/trace/exposure.js";
 import { buildPack, verifyPack, type EvidencePack } from "../../src/trace/evidence.js";
 import { exportResult, plain, type ExportFormat } from "../../src/trace/export.js";
-import { loadModel } from "../../src/trace/model.js";
 import { DEFAULT_HUB_DEGREE, DEFAULT_MAX_EDGES, MAX_HOPS } from "../../src/trace/options.js";
 import { PROVENANCE_POLICIES } from "../../src/trace/provenance.js";
 import { queryBlock, runQuery, type QueryResult, type TraceParams, type TraceQuery } from "../../src/trace/query.js";
@@ -25,6 +24,7 @@ import { ensureBlockHeader } from "../../src/indexer/headers.js";
 import type { TraceEdge } from "../../src/trace/trace.js";
 import type { CliContext } from "../lib/context.js";
 import { CliError, invalidInput } from "../lib/errors.js";
+import { loadNetworkModel } from "../lib/migrate/model.js";
 import { examples } from "../lib/options.js";
 import { table } from "../lib/output.js";
 import { parseExistingFile, parseInteger } from "../lib/validate.js";
@@ -209,7 +209,7 @@ async function answer(ctx: CliContext, query: TraceQuery, o: OutputOptions): Pro
         // No node configured: the answer then says the time is unknown, and why.
       }
     }
-    const model = await runIndexer(() => loadModel(store));
+    const model = await runIndexer(() => loadNetworkModel(ctx, store));
     const result = await runIndexer(async () => runQuery(model, query));
     lotLabels = await loadLabels(store);
     if (query.kind === "asof" && query.lot !== undefined && result.kind === "asof" && result.result.kind === "lot" && !query.lot.startsWith("0x")) {
@@ -355,7 +355,7 @@ export function register(program: Command, ctx: CliContext): void {
       const store = await openIndex(ctx, o.store, { mustExist: true });
       try {
         const known = await loadLabels(store);
-        const model = await runIndexer(() => loadModel(store));
+        const model = await runIndexer(() => loadNetworkModel(ctx, store));
         const added = labels.map((label) => ({ label, lot: lotIdOf(label), indexed: model.lotId.has(lotIdOf(label)) }));
         for (const a of added) known.set(a.lot, a.label);
         await saveLabels(store, known);

@@ -11,6 +11,8 @@ const TYPEHASH = { noAction: "an EIP-712 type hash: signPayment and cancelAuthor
 const EIP3009_PLAIN = { noAction: "standard EIP-3009 with a random nonce, for wallets that speak it; QR payments use payWithAuthorization (submitPayment)" } as const;
 /** Contract surface of contracts v2 (issue 8) that the SDK does not reach yet: the SDK/QR engineer maps each to its action. */
 const PENDING_V2 = { noAction: "contracts v2 (issue 8): not reached by the SDK yet; the SDK engineer adds its action" } as const;
+/** The migration's import path (docs/DESIGN.md §5): driven by `goods-ledger migrate` (scripts/lib/migrate), not an SDK action. */
+const MIGRATION = { noAction: "the v1 → v2 migration's import (goods-ledger migrate drives it; docs/DESIGN.md §5)" } as const;
 /** OpenZeppelin AccessControlDefaultAdminRules, on both contracts: each function's action. */
 const DEFAULT_ADMIN_RULES = {
   acceptDefaultAdminTransfer: "acceptDefaultAdminTransfer",
@@ -99,6 +101,11 @@ export const tokenFunctionActions = {
   ISSUER_ROLE: ROLE_CONSTANT,
   PAUSER_ROLE: ROLE_CONSTANT,
   REGISTRAR_ROLE: ROLE_CONSTANT,
+  MIGRATOR_ROLE: ROLE_CONSTANT,
+  importWallets: MIGRATION,
+  importLots: MIGRATION,
+  sealMigration: MIGRATION,
+  migrationState: MIGRATION,
 } as const satisfies Record<ContractFunctionName<typeof goodsTokenAbi>, FunctionCoverage>;
 
 /**
@@ -122,6 +129,7 @@ export const reserveFunctionActions = {
   outstandingSupply: "getOutstandingSupply",
   recordIssue: TOKEN_ONLY,
   recordRedemption: TOKEN_ONLY,
+  importLots: TOKEN_ONLY,
   releaseLot: "releaseLot",
   renewAttestation: "renewAttestation",
   renounceRole: "renounceRole",

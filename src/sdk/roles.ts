@@ -18,6 +18,7 @@ export const roles = {
   ISSUER_ROLE: keccak256(stringToHex("ISSUER_ROLE")),
   CUSTODIAN_ROLE: keccak256(stringToHex("CUSTODIAN_ROLE")),
   AUDITOR_ROLE: keccak256(stringToHex("AUDITOR_ROLE")),
+  MIGRATOR_ROLE: keccak256(stringToHex("MIGRATOR_ROLE")),
 } as const satisfies Record<string, Hex>;
 
 /** A role's name, e.g. `"ISSUER_ROLE"`. */

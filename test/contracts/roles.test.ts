@@ -53,6 +53,9 @@ const restricted: Restricted[] = [
   { contract: "reserveRegistry", fn: "cancelDefaultAdminTransfer", role: "DEFAULT_ADMIN_ROLE", args: () => [] },
   { contract: "reserveRegistry", fn: "changeDefaultAdminDelay", role: "DEFAULT_ADMIN_ROLE", args: () => [3n * 86_400n] },
   { contract: "reserveRegistry", fn: "rollbackDefaultAdminDelay", role: "DEFAULT_ADMIN_ROLE", args: () => [] },
+  { contract: "token", fn: "importWallets", role: "MIGRATOR_ROLE", args: () => [[]] },
+  { contract: "token", fn: "importLots", role: "MIGRATOR_ROLE", args: () => [[]] },
+  { contract: "token", fn: "sealMigration", role: "MIGRATOR_ROLE", args: () => [R, 1n] },
   { contract: "reserveRegistry", fn: "reassignLotCustodian", role: "DEFAULT_ADMIN_ROLE", args: (l) => [l.lotA, l.custodian.address] },
 ];
 
@@ -71,14 +74,15 @@ const open: Record<"token" | "reserveRegistry", Record<string, string>> = {
     acceptDefaultAdminTransfer: "the pending admin only, after the delay (AccessControlInvalidDefaultAdmin: admin-rules.test.ts)",
     recordIssue: "token only (ReserveRegistryCallerNotToken, ReserveRegistry.test.ts)",
     recordRedemption: "token only (ReserveRegistryCallerNotToken, ReserveRegistry.test.ts)",
+    importLots: "token only (ReserveRegistryCallerNotToken, test/contracts/migration-import.test.ts)",
   },
 };
 
 const holders = (l: FundedLedger) =>
-  ({ admin: l.admin, pauser: l.pauser, registrar: l.registrar, compliance: l.compliance, issuer: l.issuer, custodian: l.custodian, auditor: l.auditor, holder: l.alice });
+  ({ admin: l.admin, pauser: l.pauser, registrar: l.registrar, compliance: l.compliance, issuer: l.issuer, custodian: l.custodian, auditor: l.auditor, holder: l.alice, migrator: l.others[5] });
 const holderOf: Record<RoleName, keyof ReturnType<typeof holders>> = {
   DEFAULT_ADMIN_ROLE: "admin", PAUSER_ROLE: "pauser", REGISTRAR_ROLE: "registrar", COMPLIANCE_ROLE: "compliance",
-  ISSUER_ROLE: "issuer", CUSTODIAN_ROLE: "custodian", AUDITOR_ROLE: "auditor",
+  ISSUER_ROLE: "issuer", CUSTODIAN_ROLE: "custodian", AUDITOR_ROLE: "auditor", MIGRATOR_ROLE: "migrator",
 };
 
 describe("roles: separated as USDC separates them", function () {

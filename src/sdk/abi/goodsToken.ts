@@ -271,6 +271,27 @@ export const goodsTokenAbi = [
   },
   {
     "inputs": [],
+    "name": "GoodsTokenMigrationSealed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "lotsOutstanding",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "balances",
+        "type": "uint256"
+      }
+    ],
+    "name": "GoodsTokenMigrationUnbalanced",
+    "type": "error"
+  },
+  {
+    "inputs": [],
     "name": "GoodsTokenNotPaused",
     "type": "error"
   },
@@ -511,6 +532,22 @@ export const goodsTokenAbi = [
       }
     ],
     "name": "WalletRegistryInvalidRole",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "internalType": "uint8",
+        "name": "status",
+        "type": "uint8"
+      }
+    ],
+    "name": "WalletRegistryInvalidStatus",
     "type": "error"
   },
   {
@@ -929,6 +966,31 @@ export const goodsTokenAbi = [
       }
     ],
     "name": "Issued",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "sourceBlockHash",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "sourceBlockNumber",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "supply",
+        "type": "uint256"
+      }
+    ],
+    "name": "MigrationSealed",
     "type": "event"
   },
   {
@@ -1501,6 +1563,19 @@ export const goodsTokenAbi = [
   },
   {
     "inputs": [],
+    "name": "MIGRATOR_ROLE",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "PAUSER_ROLE",
     "outputs": [
       {
@@ -2035,6 +2110,161 @@ export const goodsTokenAbi = [
   {
     "inputs": [
       {
+        "components": [
+          {
+            "internalType": "LotId",
+            "name": "lot",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "address",
+            "name": "custodian",
+            "type": "address"
+          },
+          {
+            "internalType": "enum IReserveRegistry.LotStatus",
+            "name": "status",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint40",
+            "name": "attestedAt",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint40",
+            "name": "expiresAt",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint96",
+            "name": "valuation",
+            "type": "uint96"
+          },
+          {
+            "internalType": "uint128",
+            "name": "quantity",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint96",
+            "name": "issued",
+            "type": "uint96"
+          },
+          {
+            "internalType": "uint96",
+            "name": "redeemed",
+            "type": "uint96"
+          },
+          {
+            "internalType": "uint128",
+            "name": "released",
+            "type": "uint128"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "classCode",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "unit",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "location",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "attestationHash",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "string",
+            "name": "attestationURI",
+            "type": "string"
+          }
+        ],
+        "internalType": "struct IReserveRegistry.LotImport[]",
+        "name": "lots",
+        "type": "tuple[]"
+      }
+    ],
+    "name": "importLots",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "account",
+            "type": "address"
+          },
+          {
+            "internalType": "uint8",
+            "name": "role",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint8",
+            "name": "tier",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint8",
+            "name": "status",
+            "type": "uint8"
+          },
+          {
+            "internalType": "bool",
+            "name": "denylisted",
+            "type": "bool"
+          },
+          {
+            "internalType": "uint16",
+            "name": "region",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "institution",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint24",
+            "name": "kycExpiryDay",
+            "type": "uint24"
+          },
+          {
+            "internalType": "uint96",
+            "name": "balance",
+            "type": "uint96"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "aliasCommitment",
+            "type": "bytes32"
+          }
+        ],
+        "internalType": "struct IWalletRegistry.WalletImport[]",
+        "name": "wallets",
+        "type": "tuple[]"
+      }
+    ],
+    "name": "importWallets",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "LotId",
         "name": "lot",
         "type": "bytes32"
@@ -2076,6 +2306,34 @@ export const goodsTokenAbi = [
     "name": "linkAlias",
     "outputs": [],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "migrationState",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "lotsOutstanding",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "balances",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bool",
+        "name": "started",
+        "type": "bool"
+      },
+      {
+        "internalType": "bool",
+        "name": "isSealed",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {
@@ -2610,6 +2868,24 @@ export const goodsTokenAbi = [
   {
     "inputs": [],
     "name": "rollbackDefaultAdminDelay",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "sourceBlockHash",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "sourceBlockNumber",
+        "type": "uint256"
+      }
+    ],
+    "name": "sealMigration",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"

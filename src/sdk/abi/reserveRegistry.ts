@@ -348,6 +348,27 @@ export const reserveRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "LotId",
+        "name": "lot",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "quantity",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "released",
+        "type": "uint256"
+      }
+    ],
+    "name": "ReserveRegistryReleasedExceedsQuantity",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "validReserves",
         "type": "uint256"
@@ -701,6 +722,43 @@ export const reserveRegistryAbi = [
       }
     ],
     "name": "LotDisputed",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "LotId",
+        "name": "lot",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "issued",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "redeemed",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "released",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "reserveValue",
+        "type": "uint256"
+      }
+    ],
+    "name": "LotImported",
     "type": "event"
   },
   {
@@ -1211,6 +1269,102 @@ export const reserveRegistryAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "components": [
+          {
+            "internalType": "LotId",
+            "name": "lot",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "address",
+            "name": "custodian",
+            "type": "address"
+          },
+          {
+            "internalType": "enum IReserveRegistry.LotStatus",
+            "name": "status",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint40",
+            "name": "attestedAt",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint40",
+            "name": "expiresAt",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint96",
+            "name": "valuation",
+            "type": "uint96"
+          },
+          {
+            "internalType": "uint128",
+            "name": "quantity",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint96",
+            "name": "issued",
+            "type": "uint96"
+          },
+          {
+            "internalType": "uint96",
+            "name": "redeemed",
+            "type": "uint96"
+          },
+          {
+            "internalType": "uint128",
+            "name": "released",
+            "type": "uint128"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "classCode",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "unit",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "location",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "attestationHash",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "string",
+            "name": "attestationURI",
+            "type": "string"
+          }
+        ],
+        "internalType": "struct IReserveRegistry.LotImport[]",
+        "name": "lots",
+        "type": "tuple[]"
+      }
+    ],
+    "name": "importLots",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "outstanding",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {

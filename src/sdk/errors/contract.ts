@@ -154,6 +154,10 @@ export type BalanceNotZeroError = InstanceType<typeof BalanceNotZeroError>;
 export const RegistrationBatchEmptyError = defineError("WalletRegistryEmptyBatch", "RegistrationBatchEmptyError", () => "the registration batch is empty");
 /** Instance type of {@link RegistrationBatchEmptyError}. */
 export type RegistrationBatchEmptyError = InstanceType<typeof RegistrationBatchEmptyError>;
+/** An imported wallet's status is not active, frozen or closed. @example `catch (e) { if (e instanceof InvalidWalletStatusError) … }` */
+export const InvalidWalletStatusError = defineError("WalletRegistryInvalidStatus", "InvalidWalletStatusError", (a) => `wallet ${a.account} cannot be imported with status ${a.status}: only active (1), frozen (2) or closed (3)`);
+/** Instance type of {@link InvalidWalletStatusError}. */
+export type InvalidWalletStatusError = InstanceType<typeof InvalidWalletStatusError>;
 /** Over the tier's single-transfer limit. @example `catch (e) { if (e instanceof TransferLimitExceededError) … }` */
 export const TransferLimitExceededError = defineError("WalletRegistryTransferLimitExceeded", "TransferLimitExceededError", (a) => `single-transfer limit of tier ${a.tier} exceeded: at most ${money(a.maxTransfer)} per transfer, asked ${money(a.amount)}`);
 /** Instance type of {@link TransferLimitExceededError}. */
@@ -225,6 +229,14 @@ export type PermitExpiredError = InstanceType<typeof PermitExpiredError>;
 export const ZeroValueAuthorizationError = defineError("GoodsTokenZeroValueAuthorization", "ZeroValueAuthorizationError", (a) => `an authorization of value 0 is refused (${a.authorizer}, nonce ${a.nonce}): it would spend the nonce or the payment request for nothing`);
 /** Instance type of {@link ZeroValueAuthorizationError}. */
 export type ZeroValueAuthorizationError = InstanceType<typeof ZeroValueAuthorizationError>;
+/** The migration's import is sealed: nothing can be imported any more. @example `catch (e) { if (e instanceof MigrationSealedError) … }` */
+export const MigrationSealedError = defineError("GoodsTokenMigrationSealed", "MigrationSealedError", () => "the migration's import is sealed: no wallet or lot can be imported any more");
+/** Instance type of {@link MigrationSealedError}. */
+export type MigrationSealedError = InstanceType<typeof MigrationSealedError>;
+/** The imported balances differ from the imported lots' outstanding amounts (seal), or an open import blocks unpause. @example `catch (e) { if (e instanceof MigrationUnbalancedError) … }` */
+export const MigrationUnbalancedError = defineError("GoodsTokenMigrationUnbalanced", "MigrationUnbalancedError", (a) => `the migration's import is open and unsealed: imported balances ${money(a.balances)} against ${money(a.lotsOutstanding)} outstanding on the imported lots (seal needs them equal)`);
+/** Instance type of {@link MigrationUnbalancedError}. */
+export type MigrationUnbalancedError = InstanceType<typeof MigrationUnbalancedError>;
 
 // ---- reserve registry ---------------------------------------------------------------------------------------
 
@@ -320,6 +332,10 @@ export type LotOutstandingError = InstanceType<typeof LotOutstandingError>;
 export const ReservesOverflowError = defineError("ReserveRegistryReservesOverflow", "ReservesOverflowError", (a) => `adding ${money(a.added)} would overflow the reserves total (${money(a.validReserves)})`);
 /** Instance type of {@link ReservesOverflowError}. */
 export type ReservesOverflowError = InstanceType<typeof ReservesOverflowError>;
+/** An imported lot's released goods exceed its quantity. @example `catch (e) { if (e instanceof ReleasedExceedsQuantityError) … }` */
+export const ReleasedExceedsQuantityError = defineError("ReserveRegistryReleasedExceedsQuantity", "ReleasedExceedsQuantityError", (a) => `lot ${a.lot} cannot be imported: ${a.released} goods units released of ${a.quantity} attested`);
+/** Instance type of {@link ReleasedExceedsQuantityError}. */
+export type ReleasedExceedsQuantityError = InstanceType<typeof ReleasedExceedsQuantityError>;
 
 // ---- inherited from OpenZeppelin -----------------------------------------------------------------------------
 
@@ -411,6 +427,7 @@ export const contractErrors = {
   WalletRegistryAliasTaken: AliasTakenError,
   WalletRegistryBalanceNotZero: BalanceNotZeroError,
   WalletRegistryEmptyBatch: RegistrationBatchEmptyError,
+  WalletRegistryInvalidStatus: InvalidWalletStatusError,
   WalletRegistryTransferLimitExceeded: TransferLimitExceededError,
   WalletRegistryDailyLimitExceeded: DailyLimitExceededError,
   WalletRegistryBalanceLimitExceeded: BalanceLimitExceededError,
@@ -428,6 +445,8 @@ export const contractErrors = {
   GoodsTokenPaymentReferenceUsed: PaymentReferenceUsedError,
   GoodsTokenPermitExpired: PermitExpiredError,
   GoodsTokenZeroValueAuthorization: ZeroValueAuthorizationError,
+  GoodsTokenMigrationSealed: MigrationSealedError,
+  GoodsTokenMigrationUnbalanced: MigrationUnbalancedError,
   ReserveRegistryCallerNotToken: CallerNotTokenError,
   ReserveRegistryInvalidAdmin: ReserveInvalidAdminError,
   ReserveRegistryInvalidLotId: InvalidLotIdError,
@@ -451,6 +470,7 @@ export const contractErrors = {
   ReserveRegistryRedemptionExceedsOutstanding: RedemptionExceedsOutstandingError,
   ReserveRegistryLotOutstanding: LotOutstandingError,
   ReserveRegistryReservesOverflow: ReservesOverflowError,
+  ReserveRegistryReleasedExceedsQuantity: ReleasedExceedsQuantityError,
   AccessControlUnauthorizedAccount: UnauthorizedAccountError,
   AccessControlBadConfirmation: BadConfirmationError,
   AccessControlEnforcedDefaultAdminRules: EnforcedDefaultAdminRulesError,

@@ -60,8 +60,8 @@ export const DEFAULT_TIER_LIMITS = [
  */
 const LedgerModule = buildModule("Ledger", (m) => {
   const admin = m.getAccount(DEFAULT_ROLE_ACCOUNTS.admin);
-  const name = m.getParameter("name", "Goods Naira");
-  const symbol = m.getParameter("symbol", "GNGN");
+  const name = m.getParameter("name", "Goods Ledger Token");
+  const symbol = m.getParameter("symbol", "GLT");
   const adminDelay = m.getParameter("adminDelay", DEFAULT_ADMIN_DELAY);
   // Required, without an account default: Ignition checks an account default against the connection's accounts
   // even when the parameter is given, which would stop a deploy from a single key to a remote chain.

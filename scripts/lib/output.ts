@@ -72,8 +72,8 @@ export function table(rows: string[][]): string[] {
  *
  * @param amount - A decimal string in token units, as the SDK returns it (e.g. "250000.5").
  * @param symbol - The token symbol to append, if any.
- * @returns e.g. "250,000.50 GNGN".
- * @example money("1200", "GNGN") // "1,200.00 GNGN"
+ * @returns e.g. "250,000.50 GLT".
+ * @example money("1200", "GLT") // "1,200.00 GLT"
  */
 export function money(amount: string, symbol?: string): string {
   const [whole = "0", fraction = ""] = amount.replace(/^-/, "").split(".");

@@ -19,8 +19,8 @@ describe("GoodsToken", function () {
       const l = await networkHelpers.loadFixture(deployLedgerFixture);
       expect(await l.token.reserveRegistry()).to.equal(await l.reserveRegistry.getAddress());
       expect(await l.reserveRegistry.token()).to.equal(await l.token.getAddress());
-      expect(await l.token.name()).to.equal("Goods Naira");
-      expect(await l.token.symbol()).to.equal("GNGN");
+      expect(await l.token.name()).to.equal("Goods Ledger Token");
+      expect(await l.token.symbol()).to.equal("GLT");
       expect(await l.token.decimals()).to.equal(6n);
       expect(await l.token.totalSupply()).to.equal(0n);
       expect(await l.token.paused()).to.equal(false);
@@ -54,7 +54,7 @@ describe("GoodsToken", function () {
       expect(await l.token.CANCEL_AUTHORIZATION_TYPEHASH()).to.equal(ethers.id("CancelAuthorization(address authorizer,bytes32 nonce)"));
       const { chainId } = await ethers.provider.getNetwork();
       expect(await l.token.DOMAIN_SEPARATOR()).to.equal(
-        ethers.TypedDataEncoder.hashDomain({ name: "Goods Naira", version: "1", chainId, verifyingContract: await l.token.getAddress() }),
+        ethers.TypedDataEncoder.hashDomain({ name: "Goods Ledger Token", version: "1", chainId, verifyingContract: await l.token.getAddress() }),
       );
     });
   });

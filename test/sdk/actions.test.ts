@@ -63,7 +63,7 @@ describe("sdk actions (in-process Hardhat network)", function () {
       expect(await l.reader.getBalance({ account: stranger })).to.equal("0");
       expect(await l.reader.getTotalSupply()).to.equal("1000000");
       expect(await l.reader.getOutstandingSupply()).to.equal("1000000");
-      expect(await l.reader.getTokenMetadata()).to.deep.equal({ name: "Goods Naira", symbol: "GNGN", decimals: 6 });
+      expect(await l.reader.getTokenMetadata()).to.deep.equal({ name: "Goods Ledger Token", symbol: "GLT", decimals: 6 });
     });
 
     it("reads at a given block", async function () {
@@ -95,7 +95,7 @@ describe("sdk actions (in-process Hardhat network)", function () {
 
     it("getTokenDomain reads the EIP-712 domain and checks it against DOMAIN_SEPARATOR", async function () {
       const domain = await l.reader.getTokenDomain();
-      expect(domain).to.include({ name: "Goods Naira", version: "1", chainId: 31337, verifyingContract: l.deployment.contracts.token });
+      expect(domain).to.include({ name: "Goods Ledger Token", version: "1", chainId: 31337, verifyingContract: l.deployment.contracts.token });
       expect(domain.separator).to.equal(await l.token.DOMAIN_SEPARATOR());
     });
 

@@ -22,7 +22,7 @@ export type GetTokenDomainErrorType = ReadErrorType;
  * @throws {LedgerError} when the two disagree (the domain would yield signatures the token rejects).
  * @example
  * ```ts
- * const domain = await getTokenDomain(client); // { name: "Goods Naira", version: "1", … }
+ * const domain = await getTokenDomain(client); // { name: "Goods Ledger Token", version: "1", … }
  * ```
  */
 export async function getTokenDomain(client: LedgerBaseClient): Promise<GetTokenDomainReturnType> {

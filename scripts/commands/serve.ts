@@ -97,7 +97,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--insecure-http", "allow plain HTTP on a non-loopback --host (only behind a TLS-terminating reverse proxy)")
     .option("--institutions <file>", "JSON mapping institution ids to names for the page: { \"1\": \"Amani Bank\" }")
     .option("--lot-labels <file>", "lot labels the page shows instead of lot ids: one label a line, as issued (e.g. WR-NBO-0001)")
-    .option("--symbol <symbol>", "the token's symbol, shown with amounts on the page", "GNGN")
+    .option("--symbol <symbol>", "the token's symbol, shown with amounts on the page", "GLT")
     .addOption(new Option("--deadline-ms <ms>", "a query running longer is stopped (504)").argParser(parseInteger("--deadline-ms", 100, 600_000)).default(SERVER_DEFAULTS.deadlineMs))
     .addOption(new Option("--workers <n>", "query worker threads (each holds the trace model)").argParser(parseInteger("--workers", 1, 64)).default(SERVER_DEFAULTS.workers))
     .addOption(new Option("--rate <n>", "requests per second per token (burst: twice that)").argParser(parseInteger("--rate", 1, 100_000)).default(SERVER_DEFAULTS.limits.ratePerSecond))
@@ -131,7 +131,7 @@ ${examples("serve token add alice --role analyst --expires 30d", "serve --port 8
       if (tokensOf(o.tokens).tokens.length === 0) {
         throw new CliError(`no API tokens in ${o.tokens}: create one with \`goods-ledger serve token add <name> --role analyst\``, { code: "no-tokens" });
       }
-      const store = await openIndex(ctx, o.store);
+      const store = await openIndex(ctx, o.store, { mustExist: true });
       let rpc: JsonRpc | null = null;
       try {
         rpc = new JsonRpc(ctx.rpcUrl());

@@ -2,7 +2,7 @@ import { lotId } from "../sdk/lots.js";
 
 /** What the analyst page shows instead of bare ids: the token's symbol, lot labels, institution names. */
 export interface PageLabels {
-  /** The token's symbol and decimals (amounts on the page are shown in tokens with this symbol). Default GNGN, 6. */
+  /** The token's symbol and decimals (amounts on the page are shown in tokens with this symbol). Default GLT, 6 (the deploy default: "Goods Ledger Token", GLT). */
   token?: { symbol: string; decimals: number };
   /** Lot labels as issued (e.g. the warehouse receipt "WR-NBO-0001"); the page shows them for `keccak256(label)`. */
   lots?: readonly string[];
@@ -19,7 +19,7 @@ export interface PageLabels {
 export function labelsRoute(route: string, labels: PageLabels = {}): unknown {
   if (route === "labels") {
     return {
-      token: labels.token ?? { symbol: "GNGN", decimals: 6 },
+      token: labels.token ?? { symbol: "GLT", decimals: 6 },
       lots: Object.fromEntries((labels.lots ?? []).map((label) => [lotId(label), label])),
     };
   }

@@ -156,7 +156,17 @@ function jsonQuery(kind: string): Schema {
   const properties: Record<string, Schema> = { kind: { type: "string", enum: [kind] } };
   for (const [name, schema] of Object.entries(q.properties)) properties[name] = schema;
   if (kind === "exposure") {
-    properties.flagged = listOf({ type: "string", pattern: ADDRESS });
+    // A flagged wallet counts from block 0 as a bare address, or from the block given with it (docs/TRACE.md F1):
+    // the server lists the index's flags with their blocks, so a pack it makes records them that way.
+    properties.flagged = listOf({
+      anyOf: [
+        { type: "string", pattern: ADDRESS },
+        {
+          type: "object", additionalProperties: false, required: ["wallet"],
+          properties: { wallet: { type: "string", pattern: ADDRESS }, block: { anyOf: [{ type: "integer", minimum: 0 }, { type: "null" }] } },
+        },
+      ],
+    });
     properties.reasons = listOf({ type: "string", enum: [...SOURCE_REASONS] });
   }
   if (kind === "alerts") {

@@ -12,6 +12,7 @@ import { SQLITE_FILE } from "../indexer/store/open.js";
 import { indexedDeployment } from "../indexer/sync.js";
 import { toAddress } from "../indexer/types.js";
 import type { EvidencePack, PackCheck } from "../trace/evidence.js";
+import type { FlagInput } from "../trace/exposure.js";
 import { QUERY_KINDS, type TraceQuery } from "../trace/query.js";
 import { authenticate, type Role, type TokenEntry, type TokenFile } from "./auth.js";
 import { labelsRoute, type PageLabels } from "./labels.js";
@@ -413,8 +414,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
   };
   const exposureFlags = async (q: Record<string, unknown>) => {
-    // The index's flag list is always among the sources, for GET and for evidence packs alike.
-    if (q.kind === "exposure") q.flagged = [...new Set([...(await store.flags()).map((f) => f.wallet), ...((q.flagged as string[] | undefined) ?? []).map((w) => w.toLowerCase())])];
+    // The index's flag list is always among the sources, for GET and for evidence packs alike, each flag with the
+    // block it was set at (docs/TRACE.md F1: it counts from there). The caller's extra wallets (bare addresses
+    // count from block 0) follow; a wallet in both is listed once, as the index's flag.
+    if (q.kind !== "exposure") return;
+    const flagged: FlagInput[] = (await store.flags()).map((f) => ({ wallet: f.wallet.toLowerCase(), block: f.block ?? null }));
+    const listed = new Set(flagged.map((f) => (f as { wallet: string }).wallet));
+    for (const f of (q.flagged as FlagInput[] | undefined) ?? []) {
+      const wallet = (typeof f === "string" ? f : f.wallet).toLowerCase();
+      if (listed.has(wallet)) continue;
+      listed.add(wallet);
+      flagged.push(typeof f === "string" ? wallet : { wallet, block: f.block ?? null });
+    }
+    q.flagged = flagged;
   };
 
   for (const kind of QUERY_KINDS) {

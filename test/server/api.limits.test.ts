@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request as httpsRequest } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -351,6 +351,12 @@ describe("serve › limits: bodies, headers, HTTPS, loopback, rate, concurrency,
         expect([again.code, again.json<{ error: { code: string } }>().error.code]).to.deep.equal([1, "unknown-token"]);
         const half = await sandbox.run(["serve", "--json", "--store", join(dir, "tls"), "--tokens", served.tokensFile, "--host", "0.0.0.0", "--tls-cert", "cert.pem"]);
         expect([half.code, half.json<{ error: { message: string } }>().error.message]).to.deep.equal([1, "--tls-key: HTTPS needs both --tls-cert and --tls-key"]);
+        // A mistyped --store is an error naming the path, not a new empty index served.
+        const typo = join(dir, "no-such-index");
+        const missing = await sandbox.run(["serve", "--json", "--store", typo, "--tokens", served.tokensFile, "--port", "0"]);
+        expect([missing.code, missing.json<{ error: { code: string } }>().error.code], missing.stderr).to.deep.equal([1, "open"]);
+        expect(missing.json<{ error: { message: string } }>().error.message).to.contain(`no index at ${typo}`);
+        expect(existsSync(typo), "no empty index created").to.equal(false);
       } finally {
         await sandbox.dispose();
       }

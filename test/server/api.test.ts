@@ -116,7 +116,7 @@ describe("serve › HTTP API with bearer tokens and a read-only analyst role", f
       }
     });
 
-    it("flags › the analyst may read but not change them (403); the admin may, and exposure counts a flagged wallet as a source", async function () {
+    it("flags › the analyst may read but not change them (403); the admin may, and exposure counts the flag from the block it was set at", async function () {
       const w = served.busiest;
       const put = (token: string) => call(`/api/flags/${w}`, token, { method: "PUT", body: JSON.stringify({ reason: "case 42" }) });
       const denied = await put(served.analyst);
@@ -124,16 +124,55 @@ describe("serve › HTTP API with bearer tokens and a read-only analyst role", f
       expect((await call(`/api/flags/${w}`, served.analyst, { method: "DELETE" })).status).to.equal(403);
       expect((await put(served.admin)).status).to.equal(200);
       expect((await call("/api/flags", served.analyst)).json().flags.map((f: { wallet: string; reason: string }) => [f.wallet, f.reason])).to.deep.equal([[w, "case 42 (by boss)"]]);
+      // The flag set through the API is stored at the index's position (the tip): it counts from there (TRACE.md
+      // F1), so it is a source considered, but what w sent before does not make its receiver exposed to it.
+      expect((await store.flags()).map((f) => [f.wallet, f.block])).to.deep.equal([[w, served.history.tip]]);
       const receiver = served.history.transfers.find((t) => t.from === w && t.kind === "transfer")!.to;
       const x = (await call(`/api/exposure?wallet=${receiver}&policy=poison`, served.analyst)).json().result;
       expect(x.sources.map((s: { wallet: string; reasons: string[] }) => s.wallet)).to.include(w);
-      expect(x.bySource.find((s: { source: string }) => s.source === w)).to.deep.include({ minHops: 1, reasons: ["flagged"] });
-      // An evidence pack for exposure counts the index's flag list too, and records it in its query (so it re-runs the same).
+      expect(x.bySource.map((s: { source: string }) => s.source)).to.not.include(w);
+      // An evidence pack for exposure counts the index's flag list too, and records it, with its block, in its query (so it re-runs the same).
       const sealed = (await call("/api/evidence", served.analyst, { method: "POST", body: JSON.stringify({ query: { kind: "exposure", wallet: receiver, policy: "poison" } }) })).json();
-      expect(sealed.query.flagged).to.deep.equal([w]);
+      expect(sealed.query.flagged).to.deep.equal([{ wallet: w, block: served.history.tip }]);
       expect(sealed.results.sources.map((s: { wallet: string }) => s.wallet)).to.include(w);
       expect(sealed.results).to.deep.equal(x);
       expect((await call(`/api/flags/${w}`, served.admin, { method: "DELETE" })).json()).to.deep.equal({ wallet: w, removed: true });
+    });
+
+    it("exposure › a wallet flagged at block B is no source for what it sent before B (TRACE.md F1), even named again as a bare address; the pack records the flag's block and verifies", async function () {
+      // A wallet whose every outflow comes before B: flagged at B, nothing it sent is tainted by the flag.
+      const ordinary = served.history.transfers.filter((t) => t.kind === "transfer" && t.from !== t.to && t.amount > 0n && t.from !== served.history.wallets[0]);
+      const lastOut = (w: string) => Math.max(...served.history.transfers.filter((t) => t.from === w).map((t) => t.block));
+      const t = ordinary.find((x) => lastOut(x.from) < served.history.tip)!;
+      const [w, receiver, B] = [t.from, t.to, lastOut(t.from) + 1];
+      const model = await loadModel(store);
+      const asBare = runQuery(model, { kind: "exposure", wallet: receiver, policy: "poison", flagged: [w] }).result as { bySource: { source: string; minHops: number }[] };
+      expect(asBare.bySource.find((s) => s.source === w), "counted from block 0, w would be a direct source").to.deep.include({ minHops: 1 });
+      await store.setFlag({ wallet: w, reason: "case 7", createdAt: "2026-11-20T10:00:00.000Z", block: B });
+      try {
+        const expected = plain(runQuery(model, { kind: "exposure", wallet: receiver, policy: "poison", flagged: [{ wallet: w, block: B }] }).result);
+        // The caller names w again as a bare address (from block 0): the stored flag wins, listed once.
+        const x = (await call(`/api/exposure?wallet=${receiver}&policy=poison&flagged=${w}`, served.analyst)).json().result;
+        expect(x).to.deep.equal(expected);
+        expect(x.sources.filter((s: { wallet: string }) => s.wallet === w)).to.have.length(1);
+        expect(x.bySource.map((s: { source: string }) => s.source)).to.not.include(w);
+        const other = served.history.wallets.find((a) => a !== w && a !== receiver)!;
+        const body = { query: { kind: "exposure", wallet: receiver, policy: "poison", flagged: [w, other] } };
+        const sealed = await call("/api/evidence", served.analyst, { method: "POST", body: JSON.stringify(body) });
+        expect(sealed.status, sealed.text).to.equal(200);
+        const pack = sealed.json() as EvidencePack;
+        expect((pack.query as { flagged: unknown[] }).flagged).to.deep.equal([{ wallet: w, block: B }, other]);
+        const verified = (await call("/api/evidence/verify", served.analyst, { method: "POST", body: JSON.stringify({ pack }) })).json();
+        expect(verified.checks.filter((c: { ok: boolean }) => !c.ok)).to.deep.equal([]);
+        expect(verified.ok).to.equal(true);
+        // The schema takes { wallet, block } items and refuses anything else in them.
+        const extra = await call("/api/evidence", served.analyst, { method: "POST", body: JSON.stringify({ query: { ...body.query, flagged: [{ wallet: other, block: 3, note: "x" }] } }) });
+        expect(extra.status).to.equal(400);
+        const negative = await call("/api/evidence", served.analyst, { method: "POST", body: JSON.stringify({ query: { ...body.query, flagged: [{ wallet: other, block: -1 }] } }) });
+        expect(negative.status).to.equal(400);
+      } finally {
+        await store.removeFlag(w);
+      }
     });
 
     it("evidence › POST /api/evidence returns a pack pinned to the indexed block that verifies; a tampered one fails on the check that was broken", async function () {

@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SqliteStore } from "../../src/indexer/store/sqlite.js";
+import { labelsRoute } from "../../src/server/labels.js";
 import { lotId } from "../../src/sdk/lots.js";
 import { COFFEE, INSTITUTIONS, MAIZE, serveStory, who, type ServedStory } from "./story.js";
 
@@ -46,6 +47,8 @@ describe("serve › the analyst page's routes (vendor scripts, labels, instituti
 
   it("GET /api/labels names the token and the configured lots; GET /api/institutions the configured institutions; both need a token", async function () {
     expect(await (await get("/api/labels")).json()).to.deep.equal({ token: { symbol: "GNGN", decimals: 6 }, lots: { [lotId(COFFEE)]: COFFEE, [lotId(MAIZE)]: MAIZE } });
+    // Without configured labels: the deploy default's symbol (GLT), no lots, no institutions.
+    expect([labelsRoute("labels"), labelsRoute("institutions")]).to.deep.equal([{ token: { symbol: "GLT", decimals: 6 }, lots: {} }, {}]);
     expect(await (await get("/api/institutions")).json()).to.deep.equal(INSTITUTIONS);
     expect((await get("/api/labels", null)).status).to.equal(401);
     expect((await get("/api/institutions", null)).status).to.equal(401);

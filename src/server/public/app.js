@@ -1,18 +1,17 @@
 // The analyst page over the goods-ledger HTTP API: views for trace and path, wallet, exposure, alerts, and flags
 // and cases. The view and its inputs live in the URL's hash, so a reload or a shared link shows the same thing.
-import { EDGE_KINDS, FlowGraph, NODE_STATUSES, edgeKind } from "./graph.js";
+import { EDGE_KINDS, FlowGraph, NODE_STATUSES, ZERO, edgeKind } from "./graph.js";
 
 const $ = (id) => document.getElementById(id);
 const PALETTE = ["#0b6bcb", "#2e7d32", "#b26a00", "#8e24aa", "#00838f", "#c62828", "#5d4037", "#546e7a", "#ad1457", "#33691e"];
-const ZERO = "0x0000000000000000000000000000000000000000";
 const VIEWS = ["trace", "wallet", "exposure", "alerts", "cases"];
-const ALERT_TYPES = ["structuring", "velocity", "fan-in", "round-trip", "pass-through"];
+const ALERT_TYPES = ["structuring", "velocity", "fan-in", "round-trip", "pass-through", "reserve-shortfall"];
 /** How many wallets of a graph get their registry record (role, institution, status now) fetched. */
 const NODE_INFO_LIMIT = 200;
 
 let token = sessionStorage.getItem("goods-ledger-token");
 /** Who is signed in, the token's symbol and decimals, lot labels, institution names, flags. */
-const ctx = { role: null, name: null, tip: null, symbol: "GNGN", decimals: 6, lots: {}, institutions: {}, flags: new Map() };
+const ctx = { role: null, name: null, tip: null, symbol: "GLT", decimals: 6, lots: {}, institutions: {}, flags: new Map() };
 /** The query behind what is on screen (for exports and evidence packs), or null. */
 let current = null;
 let lastPack = null;
@@ -50,7 +49,7 @@ function money(v, symbol = true) {
   return `${neg ? "−" : ""}${whole}.${frac}${symbol ? ` ${ctx.symbol}` : ""}`;
 }
 
-const short = (a) => (a === ZERO ? "mint / burn" : `${a.slice(0, 6)}…${a.slice(-4)}`);
+const short = (a) => `${a.slice(0, 6)}…${a.slice(-4)}`;
 const pct = (share) => `${(share * 100).toFixed(2)}%`;
 /** Unix seconds → "2026-11-14 22:13 UTC" (or without the zone when `bare`). */
 const when = (ts, bare = false) => (ts ? `${new Date(ts * 1000).toISOString().slice(0, 16).replace("T", " ")}${bare ? "" : " UTC"}` : "–");
@@ -80,7 +79,13 @@ function el(tag, attrs = {}, ...children) {
   return e;
 }
 const tag = (text, kind = "") => el("span", { class: `tag ${kind}` }, text);
-const walletLink = (address) => el("a", { href: link({ view: "wallet", wallet: address }), class: "mono", title: address }, short(address));
+/**
+ * A link to a wallet's view; the zero address is no wallet (docs/TRACE.md W1): the other end of a mint or burn is
+ * shown as the transfer's kind, e.g. "(issue (against a lot))", "(redemption)".
+ */
+const walletLink = (address, kind = null) => (address === ZERO
+  ? el("span", { class: "muted" }, `(${kind ? kindLabel(kind) : "mint / burn"})`)
+  : el("a", { href: link({ view: "wallet", wallet: address }), class: "mono", title: address }, short(address)));
 function table(head, rows, attrs = {}) {
   return el("table", attrs, el("thead", {}, el("tr", {}, head.map((h) => el("th", { scope: "col" }, h)))), el("tbody", {}, rows));
 }
@@ -211,7 +216,6 @@ async function loadFlags() {
 const graph = new FlowGraph($("graph"), {
   onSelect: (address) => selectWallet(address),
   onOpen: (address) => {
-    if (address === ZERO) return;
     const s = state();
     go({ view: "trace", dir: s.view === "trace" ? s.dir : "forward", start: address, hops: s.hops ?? 3 });
   },
@@ -238,7 +242,6 @@ function clearError() {
 
 /** One node's label: the wallet, its role and institution, and its status. */
 function nodeLabel(address, info, hub) {
-  if (address === ZERO) return "mint / burn\n(issues and redemptions)";
   const lines = [short(address)];
   if (info) lines.push(`${info.state.role} · ${institutionName(info.state.institution)}`);
   const status = [];
@@ -256,7 +259,7 @@ function nodeLabel(address, info, hub) {
  */
 async function drawGraph(wallets, edges, { block = null, extra = {}, selected, starts = true, backward = false } = {}) {
   const addresses = wallets.map((w) => w.address);
-  const infos = await pool(addresses.slice(0, NODE_INFO_LIMIT), RECORDS_AT_ONCE, (a) => (a === ZERO ? Promise.resolve(null) : walletState(a, block)));
+  const infos = await pool(addresses.slice(0, NODE_INFO_LIMIT), RECORDS_AT_ONCE, (a) => walletState(a, block));
   const info = new Map(addresses.slice(0, NODE_INFO_LIMIT).map((a, i) => [a, infos[i]]));
   // Wallets without a fetched record take their state from the transfers (as they were then).
   const seen = new Map();
@@ -268,7 +271,6 @@ async function drawGraph(wallets, edges, { block = null, extra = {}, selected, s
     const i = info.get(w.address);
     const st = i?.state ?? seen.get(w.address);
     const classes = [];
-    if (w.address === ZERO) classes.push("mint");
     if (starts && w.hop === 0) classes.push("start");
     if (w.hub) classes.push("hub");
     if (st?.status === "frozen") classes.push("frozen");
@@ -297,7 +299,7 @@ async function drawGraph(wallets, edges, { block = null, extra = {}, selected, s
 /** The drawn edges as a table (for keyboards, screen readers and copying). */
 function fillEdgeTable() {
   const rows = graph.groups.slice(0, 500).map((g, i) => el("tr", { dataset: { ids: g.transfers.map((t) => t.id).join(",") } },
-    el("td", {}, walletLink(g.from)), el("td", {}, walletLink(g.to)), el("td", {}, kindLabel(g.kind)), el("td", { class: "num" }, String(g.transfers.length)),
+    el("td", {}, walletLink(g.from, g.kind)), el("td", {}, walletLink(g.to, g.kind)), el("td", {}, kindLabel(g.kind)), el("td", { class: "num" }, String(g.transfers.length)),
     el("td", { class: "num" }, money(g.total)), el("td", {}, `${when(g.first)}${g.last !== g.first ? ` → ${when(g.last)}` : ""}`),
     el("td", {}, el("button", { type: "button", class: "plain small", onclick: () => showEdge(graph.groups[i]) }, "details"))));
   $("edge-rows").replaceChildren(...rows);
@@ -308,7 +310,7 @@ function showEdge(g) {
   if (!g) return;
   $("side").replaceChildren(
     el("h2", {}, `${kindLabel(g.kind)}: ${g.transfers.length} transfer(s), ${money(g.total)}`),
-    el("p", {}, walletLink(g.from), " → ", walletLink(g.to)),
+    el("p", {}, walletLink(g.from, g.kind), " → ", walletLink(g.to, g.kind)),
     table(["time", "amount", "lot / reference", "id"], g.transfers.map((t) => el("tr", {},
       el("td", {}, when(t.timestamp)), el("td", { class: "num" }, money(t.amount)),
       el("td", {}, t.lot ? lotName(t.lot) : t.reference ? codeText(t.reference) : "–"), el("td", { class: "mono" }, t.id)))),
@@ -319,7 +321,6 @@ function showEdge(g) {
 async function selectWallet(address) {
   graph.select(address);
   note({ sel: address });
-  if (address === ZERO) return;
   const panel = $("side");
   const head = [el("h2", {}, "Wallet"), el("div", { class: "mono", id: "wallet-address" }, address)];
   panel.replaceChildren(...head);
@@ -514,7 +515,7 @@ async function renderWallet(s, seq) {
       el("p", { id: "flows", class: "muted" }, flows.map(([n, v, sign]) => `${n} ${sign > 0 ? "+" : "−"}${money(v, false)}`).join(" · "), ` = balance ${money(net)}`)),
     el("section", { class: "card" }, el("h2", {}, `Flows over time: ${moves.length} movement(s)`), timeline(moves),
       table(["time", "", "counterparty", "kind", "amount", "lot"], moves.map(({ e, dir }) => el("tr", { class: dir, dataset: { id: e.id } },
-        el("td", {}, when(e.timestamp)), el("td", {}, dir === "in" ? "in ←" : "out →"), el("td", {}, walletLink(dir === "in" ? e.from : e.to)),
+        el("td", {}, when(e.timestamp)), el("td", {}, dir === "in" ? "in ←" : "out →"), el("td", {}, walletLink(dir === "in" ? e.from : e.to, edgeKind(e))),
         el("td", {}, kindLabel(edgeKind(e))), el("td", { class: "num" }, `${dir === "in" ? "+" : "−"}${money(e.amount)}`), el("td", {}, e.lot ? lotName(e.lot) : ""))), { id: "timeline-rows" })),
   );
 }
@@ -605,15 +606,16 @@ async function renderAlerts(s, seq) {
   current = q;
   const from = s.since ? Date.parse(`${s.since}T00:00:00Z`) / 1000 : -Infinity;
   const to = s.until ? Date.parse(`${s.until}T23:59:59Z`) / 1000 : Infinity;
-  const time = (a) => Math.max(...a.evidence.map((e) => e.timestamp));
-  alertsShown = list.filter((a) => time(a) >= from && time(a) <= to);
+  // A reserve shortfall is about the ledger (no wallet) and may carry no transfer: it has no time of its own here.
+  const time = (a) => (a.evidence.length ? Math.max(...a.evidence.map((e) => e.timestamp)) : null);
+  alertsShown = list.filter((a) => (time(a) === null ? !s.since && !s.until : time(a) >= from && time(a) <= to));
   const keyOf = (a) => `${a.type}:${a.wallet}:${a.at}`;
   out.replaceChildren(
     el("p", { class: "muted" }, `${alertsShown.length} of ${list.length} alert(s)${s.since || s.until ? " in the time window" : ""}`),
     el("ul", { class: "alerts", id: "alert-list" }, alertsShown.map((a) => el("li", {},
       el("button", { type: "button", class: `alert${s.alert === keyOf(a) ? " active" : ""}`, dataset: { alert: keyOf(a) }, "aria-pressed": String(s.alert === keyOf(a)),
         onclick: () => go({ ...state(), alert: keyOf(a), sel: undefined }) },
-        el("strong", {}, a.type), " ", el("span", { class: "mono" }, short(a.wallet)), " · ", when(time(a)), el("br"),
+        el("strong", {}, a.type), " ", (a.wallet ? el("span", { class: "mono" }, short(a.wallet)) : "the ledger"), " · ", when(time(a)), el("br"),
         el("span", {}, `${a.evidence.length} transfer(s), ${money(a.evidence.reduce((t, e) => t + toUnits(e.amount), 0n))} in all`), el("br"),
         el("span", { class: "summary" }, a.summary))))),
   );
@@ -626,15 +628,16 @@ async function renderAlerts(s, seq) {
     $("summary").textContent = alertsShown.length ? "Choose an alert to draw its evidence transfers." : "No alerts.";
     return;
   }
-  // The evidence transfers on the graph, each wallet in the column of its first appearance.
-  const hopOf = new Map([[chosen.wallet, 0]]);
+  // The evidence transfers on the graph, each wallet in the column of its first appearance (the zero address of a
+  // mint or burn is no wallet: the graph draws it as a marker of the transfer's kind).
+  const hopOf = new Map(chosen.wallet ? [[chosen.wallet, 0]] : []);
   chosen.evidence.forEach((e, i) => {
-    if (!hopOf.has(e.from)) hopOf.set(e.from, i);
-    if (!hopOf.has(e.to)) hopOf.set(e.to, i + 1);
+    if (!hopOf.has(e.from) && e.from !== ZERO) hopOf.set(e.from, i);
+    if (!hopOf.has(e.to) && e.to !== ZERO) hopOf.set(e.to, i + 1);
   });
   const wallets = [...hopOf].map(([address, hop]) => ({ address, hop, hub: false }));
-  await drawGraph(wallets, chosen.evidence.map((e) => ({ ...e, hop: hopOf.get(e.to) ?? 0 })), { extra: { [chosen.wallet]: ["source"] }, selected: s.sel, starts: false });
-  $("summary").textContent = `${chosen.type} alert on ${short(chosen.wallet)}: ${chosen.evidence.length} evidence transfer(s)`;
+  await drawGraph(wallets, chosen.evidence.map((e) => ({ ...e, hop: hopOf.get(e.to) ?? 0 })), { extra: chosen.wallet ? { [chosen.wallet]: ["source"] } : {}, selected: s.sel, starts: false });
+  $("summary").textContent = `${chosen.type} alert on ${chosen.wallet ? short(chosen.wallet) : "the ledger"}: ${chosen.evidence.length} evidence transfer(s)`;
 }
 
 async function renderCases() {

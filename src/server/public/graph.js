@@ -13,6 +13,11 @@ const LABEL_LIMIT = 150;
 
 const NODE_W = 200;
 const NODE_H = 58;
+/** The size of a mint or burn marker (the zero address is never a wallet: rule W1 of docs/TRACE.md). */
+const MARK_W = 120;
+const MARK_H = 34;
+/** The zero address: the counterpart of mints and burns, drawn as a marker of the transfer's kind. */
+export const ZERO = "0x0000000000000000000000000000000000000000";
 
 /** The kinds of movement on the graph, with their legend label and colour. */
 export const EDGE_KINDS = {
@@ -52,7 +57,13 @@ const STYLE = [
       "font-size": 13, "font-family": "system-ui, sans-serif", color: "#1d2733", "min-zoomed-font-size": 6,
     },
   },
-  { selector: "node.mint", style: { "background-color": "#f1f8e9", "border-color": "#2e7d32", "border-style": "dashed" } },
+  {
+    selector: "node.endpoint",
+    style: {
+      shape: "tag", width: MARK_W, height: MARK_H, "background-color": "#f5f5f5", "border-color": "data(color)", "border-style": "dashed", "border-width": 2,
+      "font-size": 12, color: "#37474f", "text-max-width": MARK_W - 8,
+    },
+  },
   { selector: "node.start", style: { "background-color": "#e3f0fd", "border-width": 4 } },
   { selector: "node.hub", style: { "background-color": "#f3e5f5", "border-color": "#7b1fa2", "border-style": "double", "border-width": 6 } },
   { selector: "node.closed", style: { "background-color": "#eeeeee", "border-color": "#757575", "border-style": "dashed", color: "#616161" } },
@@ -164,15 +175,32 @@ export class FlowGraph {
     // open the table for its amounts.
     const huge = groups.length > LARGE;
     const maxTotal = groups.reduce((m, g) => (g.total > m ? g.total : m), 1n);
+    // A mint or burn has no wallet at its other end (the zero address is never a wallet, TRACE.md W1): it starts
+    // (issue, mint) or ends (redemption, burn) at a marker of its kind, one per drawn edge, a hop before or after
+    // its wallet in the direction funds flow.
+    const hopOf = new Map(nodes.map((n) => [n.id, n.hop]));
+    const markers = [];
+    for (const g of groups) {
+      const mintSide = g.from === ZERO;
+      if (!mintSide && g.to !== ZERO) continue;
+      const wallet = mintSide ? g.to : g.from;
+      const id = `${mintSide ? "from" : "to"}:${g.kind}:${wallet}`;
+      if (mintSide) g.source = id;
+      else g.target = id;
+      const step = (mintSide ? -1 : 1) * (backward ? -1 : 1);
+      markers.push({ id, hop: (hopOf.get(wallet) ?? 0) + step, kind: g.kind, label: `(${EDGE_KINDS[g.kind].label})` });
+    }
+    this.markers = markers;
     const elements = [
       ...nodes.map((n) => ({ group: "nodes", data: { id: n.id, label: n.label, hop: n.hop }, classes: ["wallet", ...n.classes].join(" ") })),
+      ...markers.map((m) => ({ group: "nodes", data: { id: m.id, label: m.label, hop: m.hop, color: EDGE_KINDS[m.kind].color }, classes: `endpoint ${m.kind}`, grabbable: true })),
       ...groups.map((g, index) => {
         const k = EDGE_KINDS[g.kind];
         const share = Number((g.total * 10_000n) / maxTotal) / 10_000;
         return {
           group: "edges",
           data: {
-            id: `e${index}`, index, source: g.from, target: g.to, color: k.color, line: k.line, width: 1.5 + 5 * Math.sqrt(share),
+            id: `e${index}`, index, source: g.source ?? g.from, target: g.target ?? g.to, color: k.color, line: k.line, width: 1.5 + 5 * Math.sqrt(share),
             label: huge ? "" : fmt.edgeLabel(g), count: g.transfers.length, kind: g.kind, total: g.total.toString(), ids: g.transfers.map((t) => t.id).join(","),
             distances: [0], weights: [0.5],
           },
@@ -187,7 +215,8 @@ export class FlowGraph {
     this.cy.add(elements);
     this.cy.endBatch();
     const t1 = performance.now();
-    const how = groups.length > ELK_LIMIT ? this.#columns(nodes) : await this.#elk(nodes, groups);
+    const placed = [...nodes, ...markers.map((m) => ({ ...m, marker: true }))];
+    const how = groups.length > ELK_LIMIT ? this.#columns(placed) : await this.#elk(placed, groups);
     const t2 = performance.now();
     this.fit(selected);
     /** How long the last drawing took (ms): adding the elements, the layout, fitting (the first frame follows). */
@@ -216,17 +245,17 @@ export class FlowGraph {
         "elk.layered.edgeLabels.sideSelection": "SMART_DOWN",
         "elk.spacing.edgeLabel": "3",
       },
-      children: nodes.map((n) => ({ id: n.id, width: NODE_W, height: NODE_H, layoutOptions: { "elk.partitioning.partition": String(n.hop) } })),
+      children: nodes.map((n) => ({ id: n.id, width: n.marker ? MARK_W : NODE_W, height: n.marker ? MARK_H : NODE_H, layoutOptions: { "elk.partitioning.partition": String(n.hop) } })),
       edges: groups.map((g, i) => ({ g, i })).filter(({ g }) => g.from !== g.to).map(({ g, i }) => {
         const text = this.cy.getElementById(`e${i}`).data("label");
         const lines = text.split("\n");
         const width = Math.ceil(Math.max(...lines.map((l) => l.length)) * 6.4) + 6;
-        return { id: `g${i}`, sources: [g.from], targets: [g.to], labels: [{ id: `l${i}`, text, width, height: lines.length * 15 + 4 }] };
+        return { id: `g${i}`, sources: [g.source ?? g.from], targets: [g.target ?? g.to], labels: [{ id: `l${i}`, text, width, height: lines.length * 15 + 4 }] };
       }),
     };
     const out = await layoutEngine().layout(graph);
     this.cy.startBatch();
-    for (const c of out.children) this.cy.getElementById(c.id).position({ x: c.x + NODE_W / 2, y: c.y + NODE_H / 2 });
+    for (const c of out.children) this.cy.getElementById(c.id).position({ x: c.x + c.width / 2, y: c.y + c.height / 2 });
     // ELK leaves room for each edge's label beside the edge; the label is drawn there as a small node of its own.
     const labels = [];
     for (const e of out.edges) {
@@ -282,8 +311,9 @@ export class FlowGraph {
     const row = new Map();
     const senders = new Map();
     for (const g of this.groups) {
-      if (!senders.has(g.to)) senders.set(g.to, []);
-      senders.get(g.to).push(g.from);
+      const [from, to] = [g.source ?? g.from, g.target ?? g.to];
+      if (!senders.has(to)) senders.set(to, []);
+      senders.get(to).push(from);
     }
     const hops = [...byHop.keys()].sort((a, b) => a - b);
     let height = 0;
@@ -307,8 +337,8 @@ export class FlowGraph {
     let lane = 0;
     for (const [i, g] of this.groups.entries()) {
       if (g.from === g.to) continue;
-      const a = pos(g.from);
-      const b = pos(g.to);
+      const a = pos(g.source ?? g.from);
+      const b = pos(g.target ?? g.to);
       if (b.x - a.x === colW) continue; // neighbouring columns: a straight line crosses no node
       const gapA = a.x + colW / 2 + ((lane % 40) - 20) * 1.5;
       const gapB = b.x - colW / 2 + ((lane % 40) - 20) * 1.5;

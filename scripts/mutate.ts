@@ -65,8 +65,8 @@ function countOccurrences(text: string, find: string): number {
 /** Runs a mutant's tests; true when they pass. */
 function runTests(m: Pick<Mutant, "runner" | "tests">): { passed: boolean; tail: string; seconds: number } {
   const started = Date.now();
-  const args = m.runner === "solidity" ? ["hardhat", "test", "solidity", ...m.tests] : ["hardhat", "test", "mocha", ...m.tests];
-  const r = spawnSync(join(ROOT, "node_modules/.bin/npx"), args, {
+  const args = m.runner === "solidity" ? ["test", "solidity", ...m.tests] : ["test", "mocha", ...m.tests];
+  const r = spawnSync(join(ROOT, "node_modules/.bin/hardhat"), args, {
     cwd: ROOT,
     encoding: "utf8",
     timeout: TIMEOUT_MS,
@@ -74,6 +74,7 @@ function runTests(m: Pick<Mutant, "runner" | "tests">): { passed: boolean; tail:
     maxBuffer: 64 * 1024 * 1024,
   });
   const out = `${r.stdout ?? ""}${r.stderr ?? ""}`;
+  if (r.error !== undefined && (r.error as NodeJS.ErrnoException).code !== "ETIMEDOUT") throw new Error(`could not run the tests: ${r.error.message}`);
   const tail = out.trimEnd().split("\n").filter((l) => /failing|passing|Error|AssertionError|expected|✗|\d+\)/.test(l)).slice(0, 12).join("\n");
   const timedOut = r.error !== undefined && (r.error as NodeJS.ErrnoException).code === "ETIMEDOUT";
   return { passed: r.status === 0 && !timedOut, tail: timedOut ? `timed out after ${TIMEOUT_MS / 1000} s` : tail, seconds: (Date.now() - started) / 1000 };

@@ -49,7 +49,7 @@ export const MUTANTS: readonly Mutant[] = [
     file: "contracts/WalletRegistry.sol",
     find: "if (spender != owner) _requireCanMove(spender, _accounts[spender], block.timestamp / 1 days);",
     replace: "// mutant: the spender's can-move check is skipped",
-    tests: COMPLIANCE,
+    tests: [...COMPLIANCE, "test/contracts/GoodsToken.test.ts"],
   },
   {
     id: "haircut-rounding-reversed",

@@ -19,14 +19,16 @@ const queryArbitrary = fc.record({
   startPick: fc.nat(),
   otherPick: fc.nat(),
   byTransfer: fc.boolean(),
-  window: fc.record(
+  // Half the queries have no window at all: a window drawn on every query filters most walks away (amount bounds
+  // of tens of units against amounts up to 2^64), and a search bug then hides behind empty answers.
+  window: fc.oneof(fc.constant({}), fc.record(
     {
       fromBlock: fc.integer({ min: 0, max: 30 }), toBlock: fc.integer({ min: 5, max: 60 }),
       fromTime: fc.integer({ min: T0, max: T0 + 400_000 }), toTime: fc.integer({ min: T0 + 100, max: T0 + 1_500_000 }),
       minAmount: fc.bigInt({ min: 0n, max: 10n }), maxAmount: fc.bigInt({ min: 5n, max: 40n }),
     },
     { requiredKeys: [] },
-  ),
+  )),
 });
 
 function consistent(w: RefWindow): boolean {

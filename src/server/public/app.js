@@ -647,6 +647,8 @@ async function renderCases() {
   $("flag-note").textContent = admin ? "" : `Signed in as ${ctx.name} (${ctx.role}): flagging and unflagging need the admin role.`;
   $("flag-rows").replaceChildren(...[...ctx.flags.values()].map((f) => el("tr", { dataset: { wallet: f.wallet } },
     el("td", {}, walletLink(f.wallet)), el("td", {}, f.reason), el("td", {}, f.createdAt.slice(0, 16).replace("T", " ")),
+    // A flag counts as an exposure source from the block it was set at (docs/TRACE.md F1); null: from block 0.
+    el("td", { class: "num" }, String(f.block ?? 0)),
     el("td", {}, el("button", { type: "button", class: "plain small", disabled: !admin, onclick: () => unflag(f.wallet) }, "Unflag")))));
   showPack();
 }
@@ -725,6 +727,7 @@ function legend() {
   const items = [
     ...Object.entries(EDGE_KINDS).filter(([k]) => k !== "mint" && k !== "burn").map(([k, v]) => el("li", {}, el("span", { class: `swatch edge ${v.line}`, style: `border-color:${v.color}` }), v.label)),
     ...Object.entries(NODE_STATUSES).map(([k, v]) => el("li", {}, el("span", { class: `swatch node ${k}` }), v)),
+    el("li", {}, el("span", { class: "swatch node endpoint" }), "(issue) / (redemption): where minted or burned funds start or end, no wallet"),
     el("li", {}, "arrow: direction of funds · label: total, count ×n, kind, first → last time (UTC)"),
   ];
   $("legend").replaceChildren(el("ul", {}, items));

@@ -6,6 +6,7 @@ import { TraceInputError } from "./errors.js";
 import { traceEdge } from "./trace.js";
 import type { TraceEdge } from "./trace.js";
 import type { TraceModel } from "./model.js";
+import { amountOf, checkpointOf } from "./model.js";
 import { checkRange, seqWindow, walletNumber } from "./options.js";
 import { search } from "./search.js";
 
@@ -112,7 +113,7 @@ function sides(model: TraceModel, w: number, hi: number, out: boolean): number[]
   const r: number[] = [];
   for (let i = start[w]!; i < start[w + 1]! && list[i]! < hi; i++) {
     const s = list[i]!;
-    if (model.kind[s] === TRANSFER && model.amount[s] !== 0n) r.push(s);
+    if (model.kind[s] === TRANSFER && amountOf(model, s) !== 0n) r.push(s);
   }
   return r;
 }
@@ -130,14 +131,14 @@ function passThrough(model: TraceModel, w: number, hi: number, rule: AlertRules[
   let p = 0n;
   for (let i = model.inStart[w]!; i < model.inStart[w + 1]! && model.inSeq[i]! < hi; i++) {
     const s = model.inSeq[i]!;
-    ins.push({ seq: s, pos: p, amount: model.amount[s]! });
-    p += model.amount[s]!;
+    ins.push({ seq: s, pos: p, amount: amountOf(model, s) });
+    p += amountOf(model, s);
   }
   p = 0n;
   for (let i = model.outStart[w]!; i < model.outStart[w + 1]! && model.outSeq[i]! < hi; i++) {
     const s = model.outSeq[i]!;
-    outs.push({ seq: s, pos: p, amount: model.amount[s]! });
-    p += model.amount[s]!;
+    outs.push({ seq: s, pos: p, amount: amountOf(model, s) });
+    p += amountOf(model, s);
   }
   let k0 = 0;
   for (const inflow of ins) {
@@ -193,7 +194,7 @@ export function alerts(model: TraceModel, options: AlertOptions = {}): Alert[] {
   const out: Alert[] = [];
   const edges = (seqs: readonly number[]) => seqs.map((s) => traceEdge(model, s, 0));
   const add = (type: AlertType, w: number, at: number, summary: string, evidence: TraceEdge[]) =>
-    out.push({ type, wallet: model.address[w]!, at: model.checkpoint[at]!, summary, evidence });
+    out.push({ type, wallet: model.address[w]!, at: checkpointOf(model, at), summary, evidence });
 
   for (const w of wallets) {
     const sent = sides(model, w, hi, true);
@@ -202,10 +203,10 @@ export function alerts(model: TraceModel, options: AlertOptions = {}): Alert[] {
       const { windowSeconds, minCount, margin } = rules.structuring;
       const floor = ratioOf(1 - margin);
       const near = sent.filter((s) => {
-        const state = model.registry.walletAt(model.address[w]!, model.checkpoint[s]!);
-        const limit = model.registry.tierAt(state.tier, model.checkpoint[s]!)?.maxTransfer;
+        const state = model.registry.walletAt(model.address[w]!, checkpointOf(model, s));
+        const limit = model.registry.tierAt(state.tier, checkpointOf(model, s))?.maxTransfer;
         if (state.status === "unregistered" || limit === undefined || limit === 0n || limit >= UNLIMITED) return false;
-        return atLeast(model.amount[s]!, floor, limit) && model.amount[s]! <= limit;
+        return atLeast(amountOf(model, s), floor, limit) && amountOf(model, s) <= limit;
       });
       risingWindows(model, near, windowSeconds, (g) => g.length >= minCount, (g) =>
         add("structuring", w, g.at(-1)!, `${g.length} transfers within ${margin * 100}% under the tier's single-transfer limit in ${windowSeconds} s`, edges(g)));
@@ -222,7 +223,7 @@ export function alerts(model: TraceModel, options: AlertOptions = {}): Alert[] {
       // History starts at the wallet's first inflow of any kind (rule AL3).
       let firstIn = -1;
       for (let i = model.inStart[w]!; i < model.inStart[w + 1]!; i++) {
-        if (model.amount[model.inSeq[i]!] !== 0n) {
+        if (amountOf(model, model.inSeq[i]!) !== 0n) {
           firstIn = model.inSeq[i]!;
           break;
         }
@@ -235,7 +236,7 @@ export function alerts(model: TraceModel, options: AlertOptions = {}): Alert[] {
         list.push(s);
         byDay.set(d, list);
       }
-      const total = (seqs: readonly number[]) => seqs.reduce((x, s) => x + model.amount[s]!, 0n);
+      const total = (seqs: readonly number[]) => seqs.reduce((x, s) => x + amountOf(model, s), 0n);
       for (const [d, seqs] of byDay) {
         if (firstSeen > d - lookbackDays) continue;
         let before = 0n;
@@ -307,7 +308,7 @@ function roundTrips(
     let back = -1;
     for (let i = 0; i < found.edges.length; i++) {
       const s = found.edges[i]!;
-      if (model.amount[s] === 0n) continue; // listed by the search, but carries nothing
+      if (amountOf(model, s) === 0n) continue; // listed by the search, but carries nothing
       hopOf.set(s, found.hops[i]!);
       if (model.to[s] === w && (back < 0 || s < back)) back = s;
     }

@@ -2,7 +2,7 @@ import { blockEnd } from "../indexer/checkpoint.js";
 import type { Address, Hex } from "../indexer/types.js";
 import { TraceInputError } from "./errors.js";
 import { keccak256, stringToHex } from "viem";
-import { blockTime } from "./model.js";
+import { blockTime, checkpointOf } from "./model.js";
 import type { TraceModel } from "./model.js";
 import { transferSeq, walletNumber } from "./options.js";
 import type { LotState, TierLimits, WalletState } from "./registry.js";
@@ -69,7 +69,7 @@ export function asOf(model: TraceModel, target: { wallet: string; block?: number
     const seq = transferSeq(model, target.transfer);
     const edge = traceEdge(model, seq, 0);
     // Records are read at the transfer's own checkpoint: every registry event before it, none after.
-    const cp = model.checkpoint[seq]!;
+    const cp = checkpointOf(model, seq);
     const time = { time: edge.timestamp, reason: null };
     return { kind: "transfer", transfer: edge, from: describe(model, edge.from, cp, time), to: describe(model, edge.to, cp, time) };
   }

@@ -2,6 +2,7 @@ import type { Address } from "../indexer/types.js";
 import { blockEnd } from "../indexer/checkpoint.js";
 import { TraceInputError } from "./errors.js";
 import type { TraceModel } from "./model.js";
+import { amountOf } from "./model.js";
 import { seqWindow, walletNumber } from "./options.js";
 import { Fraction, allot, decimal, splitUnits, toNumber } from "./exact.js";
 import { lowerBound } from "./search.js";
@@ -162,7 +163,7 @@ function tallyFifo(model: TraceModel, want: (t: number) => boolean, hi: number, 
   for (let s = 0; s < hi; s++) {
     const f = model.from[s]!;
     const t = model.to[s]!;
-    const a = model.amount[s]!;
+    const a = amountOf(model, s);
     if (f === t || a === 0n) continue; // moves nothing (rules S1, Z1)
     carried.length = 0;
     carriedAmount.length = 0;
@@ -243,7 +244,7 @@ function tallyHaircut(model: TraceModel, want: (t: number) => boolean, hi: numbe
   for (let s = 0; s < hi; s++) {
     const f = model.from[s]!;
     const t = model.to[s]!;
-    const a = model.amount[s]!;
+    const a = amountOf(model, s);
     if (f === t || a === 0n) continue; // moves nothing (rules S1, Z1)
     carried.clear();
     const src = sources.get(f);
@@ -304,7 +305,7 @@ function poisonSummaries(model: TraceModel, want: (t: number) => boolean, hi: nu
   for (let s = 0; s < hi; s++) {
     const f = model.from[s]!;
     const t = model.to[s]!;
-    const a = model.amount[s]!;
+    const a = amountOf(model, s);
     if (f === t || a === 0n) continue; // moves nothing (rules S1, Z1)
     const src = sources.get(f);
     const inherited = poisoned.get(f);
@@ -416,7 +417,7 @@ export function exposure(model: TraceModel, wallet: string, options: ExposureOpt
   const hi = seqWindow(model, { toBlock: atBlock }).hi;
   const sources = taintSources(model, atBlock, options.flagged ?? [], options.reasons ?? SOURCE_REASONS);
   let inflow = 0n;
-  for (let i = model.inStart[w]!; i < model.inStart[w + 1]! && model.inSeq[i]! < hi; i++) inflow += model.amount[model.inSeq[i]!]!;
+  for (let i = model.inStart[w]!; i < model.inStart[w + 1]! && model.inSeq[i]! < hi; i++) inflow += amountOf(model, model.inSeq[i]!);
   let summary: Summary;
   if (sources.has(w)) {
     // No self-exposure (rule E1): this wallet's own source set lacks it, so it gets a replay of its own.

@@ -114,6 +114,31 @@ export function degree(model: TraceModel, w: number, lo = 0, hi = model.size): n
   return count(model.outStart, model.outSeq) + count(model.inStart, model.inSeq);
 }
 
+/**
+ * Per-transfer accessors. Query code reads amounts, ids, hashes and references only through these, never through
+ * the model's columns, so the resident representation can change (compact columns, store look-ups) without
+ * touching the queries.
+ */
+/** The exact amount of transfer `seq`, in base units. */
+export function amountOf(model: TraceModel, seq: number): bigint {
+  return model.amount[seq]!;
+}
+
+/** The encoded checkpoint (the transfer's id) of transfer `seq`. */
+export function checkpointOf(model: TraceModel, seq: number): string {
+  return model.checkpoint[seq]!;
+}
+
+/** The transaction hash of transfer `seq`. */
+export function txHashOf(model: TraceModel, seq: number): Hex {
+  return model.txHash[seq]!;
+}
+
+/** The payment or issue reference of transfer `seq`, or null. */
+export function referenceOf(model: TraceModel, seq: number): Hex | null {
+  return model.reference[seq]!;
+}
+
 /** The kind of transfer `seq`. */
 export function kindOf(model: TraceModel, seq: number): TransferKind {
   return TRANSFER_KINDS[model.kind[seq]!]!;
@@ -121,20 +146,20 @@ export function kindOf(model: TraceModel, seq: number): TransferKind {
 
 /** Rebuilds a {@link TransferRow} from the model. */
 export function transferRow(model: TraceModel, seq: number): TransferRow {
-  const cp = model.checkpoint[seq]!;
+  const cp = checkpointOf(model, seq);
   return {
     checkpoint: cp,
     block: model.block[seq]!,
     txIndex: Number(cp.slice(16, 24)),
     logIndex: Number(cp.slice(24)),
-    txHash: model.txHash[seq]!,
+    txHash: txHashOf(model, seq),
     timestamp: model.time[seq]!,
     from: model.address[model.from[seq]!]!,
     to: model.address[model.to[seq]!]!,
-    amount: model.amount[seq]!,
+    amount: amountOf(model, seq),
     kind: kindOf(model, seq),
     lot: model.lot[seq]! < 0 ? null : model.lots[model.lot[seq]!]!,
-    reference: model.reference[seq]!,
+    reference: referenceOf(model, seq),
   };
 }
 

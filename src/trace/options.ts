@@ -3,6 +3,7 @@ import { ZERO_ADDRESS, isAddress } from "../indexer/types.js";
 import type { Address } from "../indexer/types.js";
 import { TraceInputError } from "./errors.js";
 import type { TraceModel } from "./model.js";
+import { checkpointOf, txHashOf } from "./model.js";
 import { lowerBound } from "./search.js";
 
 /** Hop counts a trace or path query accepts. */
@@ -118,7 +119,7 @@ export function transferSeq(model: TraceModel, id: string): number {
     const hash = m[1]!.toLowerCase();
     const logIndex = Number(m[2]);
     for (let i = 0; i < model.size; i++) {
-      if (model.txHash[i] === hash && decodeCheckpoint(model.checkpoint[i]!).logIndex === logIndex) return i;
+      if (txHashOf(model, i) === hash && decodeCheckpoint(checkpointOf(model, i)).logIndex === logIndex) return i;
     }
     throw new TraceInputError("unknown-transfer", `unknown transfer ${id} up to block ${model.tip.block}`);
   }
@@ -126,10 +127,10 @@ export function transferSeq(model: TraceModel, id: string): number {
   let hi = model.size;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (model.checkpoint[mid]! < target) lo = mid + 1;
+    if (checkpointOf(model, mid) < target) lo = mid + 1;
     else hi = mid;
   }
-  if (lo === model.size || model.checkpoint[lo] !== target) {
+  if (lo === model.size || checkpointOf(model, lo) !== target) {
     throw new TraceInputError("unknown-transfer", `unknown transfer ${id} up to block ${model.tip.block}`);
   }
   return lo;

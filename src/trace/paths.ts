@@ -4,7 +4,7 @@ import type { TraceModel } from "./model.js";
 import { seqWindow, walletNumber } from "./options.js";
 import type { WindowOptions } from "./options.js";
 import { bestAt, firstLevel, lowerBound, search } from "./search.js";
-import { degree } from "./model.js";
+import { amountOf, degree } from "./model.js";
 
 /** One transfer on a path: `hop` is its position from the source, `pathLength` the shortest walk through it. */
 export interface PathEdge extends TraceEdge {
@@ -59,7 +59,7 @@ export function findPaths(model: TraceModel, from: string, to: string, options: 
   for (let i = 0; i < fwd.edges.length; i++) {
     const s = fwd.edges[i]!;
     const hop = fwd.hops[i]!;
-    if (model.amount[s] === 0n) continue; // zero-value transfers carry nothing to `to` (rule Z1)
+    if (amountOf(model, s) === 0n) continue; // zero-value transfers carry nothing to `to` (rule Z1)
     const length = hop + toTarget(model.to[s]!, s);
     if (length <= k) found.push({ seq: s, hop, length });
   }
@@ -78,9 +78,9 @@ export function findPaths(model: TraceModel, from: string, to: string, options: 
       for (let i = lowerBound(model.outSeq, model.outStart[u]!, end, Math.max(bound + 1, window.lo)); i < end; i++) {
         const s = model.outSeq[i]!;
         if (s >= window.hi) break;
-        if ((window.minAmount !== undefined && model.amount[s]! < window.minAmount) || (window.maxAmount !== undefined && model.amount[s]! > window.maxAmount)) continue;
+        if ((window.minAmount !== undefined && amountOf(model, s) < window.minAmount) || (window.maxAmount !== undefined && amountOf(model, s) > window.maxAmount)) continue;
         const v = model.to[s]!;
-        if (model.amount[s] === 0n) continue;
+        if (amountOf(model, s) === 0n) continue;
         if (left === 0 ? v !== b : v === b || toTarget(v, s) > left) continue;
         example.push(traceEdge(model, s, step));
         u = v;

@@ -5,7 +5,7 @@ import { seqWindow, walletNumber } from "./options.js";
 import type { LotStatus } from "./registry.js";
 import { blockEnd } from "../indexer/checkpoint.js";
 import { Fraction, allot, decimal, splitUnits, toNumber } from "./exact.js";
-import { blockTime } from "./model.js";
+import { amountOf, blockTime } from "./model.js";
 
 /** How value is attributed to lots as it moves. */
 export type ProvenancePolicy = "fifo" | "haircut";
@@ -154,7 +154,7 @@ function replay(model: TraceModel, hi: number, policy: ProvenancePolicy): Holdin
     const compAmount: bigint[] = [];
     for (let s = 0; s < hi; s++) {
       compStart[s] = compLot.length;
-      const a = model.amount[s]!;
+      const a = amountOf(model, s);
       const f = from[s]!;
       const t = to[s]!;
       if (f === t || a === 0n) continue; // a self-transfer or a zero amount moves nothing (rules S1, Z1)
@@ -189,7 +189,7 @@ function replay(model: TraceModel, hi: number, policy: ProvenancePolicy): Holdin
     compStart[s] = compLot.length;
     const f = from[s]!;
     const t = to[s]!;
-    const a = model.amount[s]!;
+    const a = amountOf(model, s);
     if (f === t || a === 0n) continue; // a self-transfer or a zero amount moves nothing (rules S1, Z1)
     moving.clear();
     if (f === 0) add(kind[s] === ISSUE ? lotOf[s]! : NO_LOT, new Fraction(a));
@@ -221,7 +221,7 @@ function walletHoldings(model: TraceModel, w: number, hi: number, policy: Proven
     const sj = j < outs.end ? model.outSeq[j]! : Infinity;
     const s = Math.min(si, sj);
     if (s >= hi) break;
-    const a = model.amount[s]!;
+    const a = amountOf(model, s);
     if (s === si) {
       i++;
       if (a === 0n) continue;
@@ -345,7 +345,7 @@ export function provenance(model: TraceModel, wallet: string, options: { policy:
   let balance = 0n;
   for (let i = model.inStart[w]!; i < model.inStart[w + 1]! && model.inSeq[i]! < hi; i++) {
     const s = model.inSeq[i]!;
-    const a = model.amount[s]!;
+    const a = amountOf(model, s);
     balance += a;
     const k = model.kind[s];
     if (k === ISSUE) flows.issued += a;
@@ -355,7 +355,7 @@ export function provenance(model: TraceModel, wallet: string, options: { policy:
   }
   for (let i = model.outStart[w]!; i < model.outStart[w + 1]! && model.outSeq[i]! < hi; i++) {
     const s = model.outSeq[i]!;
-    const a = model.amount[s]!;
+    const a = amountOf(model, s);
     balance -= a;
     const k = model.kind[s];
     if (k === REDEEM) flows.redeemed += a;
@@ -367,7 +367,7 @@ export function provenance(model: TraceModel, wallet: string, options: { policy:
     if (s >= hi) break;
     if (model.from[s] === w) {
       flows.selfTransfers.count++;
-      flows.selfTransfers.amount += model.amount[s]!;
+      flows.selfTransfers.amount += amountOf(model, s);
     }
   }
   // Ties of the largest-remainder allotment go to the smaller lot id (value no issue explains first).

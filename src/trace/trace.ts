@@ -1,7 +1,7 @@
 import { ZERO_ADDRESS } from "../indexer/types.js";
 import type { Address, Hex, TransferKind } from "../indexer/types.js";
 import { TraceInputError } from "./errors.js";
-import { degree, kindOf } from "./model.js";
+import { amountOf, checkpointOf, degree, kindOf, referenceOf, txHashOf } from "./model.js";
 import type { TraceModel } from "./model.js";
 import {
   DEFAULT_HUB_DEGREE, DEFAULT_MAX_EDGES, MAX_HOPS, MAX_MAX_EDGES, MIN_HOPS, checkRange, seqWindow, transferSeq, walletNumber,
@@ -82,7 +82,7 @@ export interface TraceResult {
 
 /** Builds one result edge from a seq (shared by every query that returns transfers). */
 export function traceEdge(model: TraceModel, seq: number, hop: number): TraceEdge {
-  const cp = model.checkpoint[seq]!;
+  const cp = checkpointOf(model, seq);
   const from = model.address[model.from[seq]!]!;
   const to = model.address[model.to[seq]!]!;
   const party = (a: Address): PartyState => {
@@ -91,8 +91,8 @@ export function traceEdge(model: TraceModel, seq: number, hop: number): TraceEdg
   };
   const lot = model.lot[seq]!;
   return {
-    id: cp, hop, from, to, amount: model.amount[seq]!, zeroValue: model.amount[seq] === 0n, block: model.block[seq]!, timestamp: model.time[seq]!, txHash: model.txHash[seq]!,
-    kind: kindOf(model, seq), lot: lot < 0 ? null : model.lots[lot]!, reference: model.reference[seq]!, fromState: party(from), toState: party(to),
+    id: cp, hop, from, to, amount: amountOf(model, seq), zeroValue: amountOf(model, seq) === 0n, block: model.block[seq]!, timestamp: model.time[seq]!, txHash: txHashOf(model, seq),
+    kind: kindOf(model, seq), lot: lot < 0 ? null : model.lots[lot]!, reference: referenceOf(model, seq), fromState: party(from), toState: party(to),
   };
 }
 
@@ -148,7 +148,7 @@ function trace(model: TraceModel, direction: Direction, start: TraceStart, optio
   // search only probes whether anything lies downstream, so `truncated` is true only when something was cut.
   const cap = settings.maxEdges - (first === null ? 0 : 1);
   // A zero-value or self-transfer start carries nothing onward (rules Z1, S1): it is listed alone.
-  const followStart = first === null || (model.amount[first] !== 0n && model.from[first] !== model.to[first]);
+  const followStart = first === null || (amountOf(model, first) !== 0n && model.from[first] !== model.to[first]);
   const r = followStart
     ? search(model, { direction, starts: [{ wallet, bound }], hops: settings.hops, window, hubDegree: settings.hubDegree, maxEdges: cap })
     : { edges: new Int32Array(0), hops: new Uint8Array(0), truncated: false };

@@ -75,6 +75,69 @@ export default new Proxy(function () {}, {
   },
 };
 
+/**
+ * Node's built-in modules, taken with `process.getBuiltinModule` (Node >= 22.3) instead of an ES `import`. An ES
+ * import of a built-in makes Node read every one of its exports, lazy getters included: `import "node:http"`
+ * loads undici (for `http.WebSocket`) and `import "node:crypto"` the Web Crypto classes, 20-30 ms of start-up
+ * for nothing. Each import becomes a CommonJS module of one line, whose properties are read where they are
+ * used.
+ */
+const nodeBuiltins = {
+  name: "node-builtins",
+  setup(b) {
+    b.onResolve({ filter: /^node:/ }, (args) => ({ path: args.path, namespace: "node-builtin" }));
+    b.onLoad({ filter: /.*/, namespace: "node-builtin" }, (args) => ({
+      contents: `module.exports = process.getBuiltinModule(${JSON.stringify(args.path)});`,
+      loader: "js",
+    }));
+  },
+};
+
+/** viem's entry points ("barrels") whose named imports are pointed at the file that defines each name. */
+const VIEM_BARRELS = { viem: "index.js", "viem/actions": "actions/index.js", "viem/accounts": "accounts/index.js", "viem/utils": "utils/index.js" };
+let viemExports;
+
+/** Each name a viem barrel exports: the file that defines it and its name there. */
+function viemExportMap() {
+  if (viemExports) return viemExports;
+  viemExports = {};
+  const base = join(root, "node_modules", "viem", "_esm");
+  for (const [spec, file] of Object.entries(VIEM_BARRELS)) {
+    const map = (viemExports[spec] = new Map());
+    const text = readFileSync(join(base, file), "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
+    for (const m of text.matchAll(/export\s*\{([^}]*)\}\s*from\s*['"]([^'"]+)['"]/g)) {
+      const target = m[2].startsWith(".") ? join(dirname(join(base, file)), m[2]) : m[2]; // or a package (abitype)
+      for (const item of m[1].split(",").map((x) => x.trim()).filter(Boolean)) {
+        const [, original, alias] = /^(?:type\s+)?([\w$]+)(?:\s+as\s+([\w$]+))?$/.exec(item) ?? [];
+        if (original) map.set(alias ?? original, { file: target, name: original });
+      }
+    }
+  }
+  return viemExports;
+}
+
+/**
+ * Rewrites `import { a, b } from "viem"` (and viem/actions, /accounts, /utils) into one import per name from the
+ * file that defines it. With code splitting, esbuild puts in a command's chunks every file its imports reach,
+ * and a barrel reaches every viem file that any command uses: `balance` loaded viem's wallet and ENS actions
+ * because `deploy` uses them. Names the map does not know stay on the barrel.
+ */
+function deepViemImports(source) {
+  return source.replace(/import\s*\{([^}]*)\}\s*from\s*"(viem(?:\/actions|\/accounts|\/utils)?)";/g, (whole, names, spec) => {
+    const map = viemExportMap()[spec];
+    const kept = [];
+    const deep = [];
+    for (const item of names.split(",").map((x) => x.trim()).filter(Boolean)) {
+      if (item.startsWith("type ")) continue; // erased by TypeScript
+      const [, name, local] = /^([\w$]+)(?:\s+as\s+([\w$]+))?$/.exec(item) ?? [];
+      const found = name && map.get(name);
+      if (found) deep.push(`import { ${found.name} as ${local ?? name} } from ${JSON.stringify(found.file)};`);
+      else kept.push(item);
+    }
+    return [...deep, ...(kept.length > 0 ? [`import { ${kept.join(", ")} } from "${spec}";`] : [])].join(" ") || "";
+  });
+}
+
 /** Packages loaded from node_modules at run time: every dependency but viem's family and commander (each
  * external package costs a module resolution per chunk that imports it), and ws's native extras. */
 function externals() {
@@ -93,7 +156,7 @@ export async function build() {
     name: "source-import-meta-url",
     setup(b) {
       b.onLoad({ filter: /\.ts$/ }, (args) => {
-        const source = readFileSync(args.path, "utf8");
+        const source = deepViemImports(readFileSync(args.path, "utf8"));
         const rel = relative(outDir, args.path).split("\\").join("/");
         const contents = source.includes("import.meta.url")
           ? source.replaceAll("import.meta.url", `new URL(${JSON.stringify(rel)}, import.meta.url).href`)
@@ -120,10 +183,10 @@ export async function build() {
     outExtension: { ".js": ".mjs" },
     splitting: true,
     // Bundled CommonJS (commander) requires Node's built-in modules.
-    banner: { js: 'import { createRequire as __goodsLedgerCreateRequire } from "node:module"; const require = __goodsLedgerCreateRequire(import.meta.url);' },
+    banner: { js: 'const require = process.getBuiltinModule("node:module").createRequire(import.meta.url);' },
     metafile: true,
     logLevel: "error",
-    plugins: [importMetaUrl, lazyPackages],
+    plugins: [importMetaUrl, lazyPackages, nodeBuiltins],
   });
   const inputs = {};
   for (const file of Object.keys(result.metafile.inputs)) {
@@ -135,6 +198,8 @@ export async function build() {
   }
   inputs["package-lock.json"] = stamp(join(root, "package-lock.json"));
   inputs["bin/build.js"] = stamp(fileURLToPath(import.meta.url));
+  // What each output file holds and imports (for `npm run build -- --analyze` and the start-up test).
+  writeFileSync(join(tmp, "esbuild-meta.json"), JSON.stringify(result.metafile));
   writeFileSync(join(tmp, "meta.json"), `${JSON.stringify({ builtAt: new Date().toISOString(), inputs }, null, 1)}\n`);
   // rename() cannot replace a non-empty folder: move the old one aside first. A CLI starting in between finds
   // no build and builds one itself.
@@ -144,6 +209,9 @@ export async function build() {
   } catch {}
   renameSync(tmp, outDir);
   rmSync(old, { recursive: true, force: true });
+  // The compile cache (bin/goods-ledger.js) holds code of the old build: empty it, so it never grows without end.
+  rmSync(join(root, "node_modules", ".cache", "goods-ledger"), { recursive: true, force: true });
+  rmSync(join(root, "dist", ".compile-cache"), { recursive: true, force: true }); // where it lived before
   return Object.keys(inputs).length;
 }
 

@@ -18,6 +18,31 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const [major, minor] = process.versions.node.split(".").map(Number);
 
+/**
+ * Node's compile cache (V8 code cache, Node >= 22.1): the CLI's code is compiled once, not at every start. The
+ * cache lives in node_modules/.cache/goods-ledger (it goes with the install, and git never sees it), else, when
+ * that cannot be written, in $XDG_CACHE_HOME/goods-ledger or ~/.cache/goods-ledger; without a writable place the
+ * CLI runs without it. GOODS_LEDGER_COMPILE_CACHE=<dir> picks the folder, =off turns it off; Node's own
+ * NODE_COMPILE_CACHE and NODE_DISABLE_COMPILE_CACHE win over both. Each build (bin/build.js) empties it.
+ */
+function enableCompileCache() {
+  const choice = process.env.GOODS_LEDGER_COMPILE_CACHE;
+  if (choice === "off" || process.env.NODE_DISABLE_COMPILE_CACHE || process.env.NODE_COMPILE_CACHE) return;
+  const module = process.getBuiltinModule("node:module");
+  for (const dir of choice ? [choice] : compileCacheDirs()) {
+    // FAILED (a folder it cannot create or write) is a status, not an exception: try the next place.
+    const { status } = module.enableCompileCache?.(dir) ?? {};
+    if (status !== module.constants?.compileCacheStatus?.FAILED) return;
+  }
+}
+
+/** Where the compile cache may live, in order of preference (see enableCompileCache). */
+function compileCacheDirs() {
+  const home = process.env.HOME || process.env.USERPROFILE;
+  const userCache = process.env.XDG_CACHE_HOME || (home ? join(home, ".cache") : undefined);
+  return [join(root, "node_modules", ".cache", "goods-ledger"), ...(userCache ? [join(userCache, "goods-ledger")] : [])];
+}
+
 if (major < 22 || (major === 22 && minor < 13)) {
   const node22 = join(root, "node_modules", "node", "bin", "node");
   if (!existsSync(node22)) {
@@ -57,8 +82,7 @@ if (major < 22 || (major === 22 && minor < 13)) {
       entry = join(root, "scripts", "cli.ts");
     }
   }
-  // V8's code cache: the bundle is compiled once, not at every start (Node >= 22.1).
-  (await import("node:module")).enableCompileCache?.(join(root, "dist", ".compile-cache"));
+  enableCompileCache();
   const { main } = await import(pathToFileURL(entry).href);
   await main(process.argv);
 }

@@ -3,6 +3,8 @@
  */
 import { InvalidArgumentError, type Command } from "commander";
 import type { Address } from "viem";
+import { getBalance } from "../../src/sdk/actions/getBalance.js";
+import { getTokenMetadata } from "../../src/sdk/actions/getTokenMetadata.js";
 import type { Limit } from "../../src/sdk/wallets.js";
 import type { CliContext } from "../lib/context.js";
 import { examples, fromOption } from "../lib/options.js";
@@ -18,7 +20,7 @@ export function register(program: Command, ctx: CliContext): void {
     .argument("<address>", "the wallet", parseAddress)
     .addHelpText("after", examples("balance 0x7099…79C8", "balance 0x7099…79C8 --json"))
     .action(async (account: Address) => {
-      const [balance, { symbol }] = await ctx.read((client) => Promise.all([client.getBalance({ account }), client.getTokenMetadata()]));
+      const [balance, { symbol }] = await ctx.read((client) => Promise.all([getBalance(client, { account }), getTokenMetadata(client)]));
       ctx.out.result({ account, balance, symbol }, `${money(balance, symbol)}`);
     });
 

@@ -5,6 +5,7 @@
  */
 import { InvalidArgumentError, Option, type Command } from "commander";
 import type { Address } from "viem";
+import { getBlock } from "viem/actions";
 import type { LedgerClient } from "../../src/sdk/client.js";
 import type { LedgerContract } from "../../src/sdk/internal/contracts.js";
 import { resolveRole } from "../../src/sdk/internal/roles.js";
@@ -141,7 +142,7 @@ Beginning again replaces a pending transfer.${examples("admin transfer 0x90F79bf
     .action(async (o: { contract: AdminContracts; from: string }) => {
       const { client, signer } = await ctx.writer(o.from);
       const me = signer.account.address;
-      const now = BigInt((await ctx.publicClient().getBlock({ blockTag: "latest" })).timestamp);
+      const now = BigInt((await getBlock(ctx.publicClient(), { blockTag: "latest" })).timestamp);
       for (const contract of o.contract) {
         const state = await client.getDefaultAdmin({ contract });
         if (state.pendingAdmin === undefined || state.pendingAdmin.toLowerCase() !== me.toLowerCase()) {

@@ -5,6 +5,8 @@ import { InvalidArgumentError, type Command } from "commander";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { isHex, type Hex } from "viem";
+import { getAvailableToIssue } from "../../src/sdk/actions/getAvailableToIssue.js";
+import { getLot } from "../../src/sdk/actions/getLot.js";
 import type { CliContext } from "../lib/context.js";
 import { CliError, invalidInput } from "../lib/errors.js";
 import { officerCommand } from "../lib/officer.js";
@@ -68,7 +70,7 @@ export function register(program: Command, ctx: CliContext): void {
     .argument("<lot>", LOT_ARG, parseLotId)
     .addHelpText("after", examples("lot show WR-2026-0001", "lot show WR-2026-0001 --json"))
     .action(async (id: Hex) => {
-      const [record, available] = await ctx.read((client) => Promise.all([client.getLot({ lot: id }), client.getAvailableToIssue({ lot: id })]));
+      const [record, available] = await ctx.read((client) => Promise.all([getLot(client, { lot: id }), getAvailableToIssue(client, { lot: id })]));
       if (record.status === "none") throw new CliError(`lot ${id} does not exist (never attested)`, { code: "unknown-lot" });
       const date = (seconds: bigint) => new Date(Number(seconds) * 1000).toISOString().slice(0, 10);
       ctx.out.result(

@@ -3,6 +3,9 @@
  */
 import type { Command } from "commander";
 import type { Address } from "viem";
+import { getLimitLeftToday } from "../../src/sdk/actions/getLimitLeftToday.js";
+import { getTokenMetadata } from "../../src/sdk/actions/getTokenMetadata.js";
+import { getWallet } from "../../src/sdk/actions/getWallet.js";
 import type { RegistrableRole } from "../../src/sdk/wallets.js";
 import type { CliContext } from "../lib/context.js";
 import { CliError, ExitCode } from "../lib/errors.js";
@@ -83,7 +86,7 @@ wallets.csv:
     .addHelpText("after", examples("wallet show 0x70997970C51812dc3A010C7d01b50e0d17dc79C8", "wallet show 0x7099…79C8 --json"))
     .action(async (account: Address) => {
       const [record, limits, { symbol }] = await ctx.read((client) =>
-        Promise.all([client.getWallet({ account }), client.getLimitLeftToday({ account }), client.getTokenMetadata()]),
+        Promise.all([getWallet(client, { account }), getLimitLeftToday(client, { account }), getTokenMetadata(client)]),
       );
       if (record.status === "unregistered") {
         throw new CliError(`${account} is not a registered wallet${record.denylisted ? " (it is denylisted)" : ""}`, {

@@ -4,14 +4,16 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createPublicClient, getAddress, http, type Address, type Client, type Hash, type Hex, type PublicClient, type TransactionReceipt } from "viem";
+import { createClient, getAddress, type Address, type Client, type Hash, type Hex, type TransactionReceipt } from "viem";
 import { getChainId, getCode } from "viem/actions";
-import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
-import { createLedgerClient, type LedgerClient } from "../../src/sdk/client.js";
+import type { PrivateKeyAccount } from "viem/accounts";
+import { createLedgerBaseClient } from "../../src/sdk/baseClient.js";
+import type { LedgerBaseClient, LedgerClient } from "../../src/sdk/client.js";
 import { CliError } from "./errors.js";
 import { Keystore, LOCAL_CHAIN_ID, defaultKeystoreDir, devAccounts, keystorePassword } from "./keystore.js";
 import { Output } from "./output.js";
 import { projectRootDir } from "./paths.js";
+import { rpcTransport } from "./rpc-transport.js";
 
 /** The global options, after commander's parsing. */
 export interface GlobalOptions {
@@ -69,7 +71,7 @@ export class CliContext {
   readonly version: string = (JSON.parse(readFileSync(join(projectRootDir, "package.json"), "utf8")) as { version: string }).version;
   #options: GlobalOptions = { network: "localhost" };
   #deployment: DeploymentFile | undefined;
-  #client: PublicClient | undefined;
+  #client: Client | undefined;
 
   /** Called before each command with its options merged with the global ones. */
   configure(options: GlobalOptions): void {
@@ -127,9 +129,9 @@ export class CliContext {
     return this.#deployment;
   }
 
-  /** A viem public client on {@link CliContext.rpcUrl}. */
-  publicClient(): PublicClient {
-    this.#client ??= createPublicClient({ transport: http(this.rpcUrl(), { retryCount: 0 }) });
+  /** A viem client on {@link CliContext.rpcUrl}, for viem's standalone actions (`getBlock(ctx.publicClient(), …)`). */
+  publicClient(): Client {
+    this.#client ??= createClient({ transport: rpcTransport(this.rpcUrl(), { retryCount: 0 }) });
     return this.#client;
   }
 
@@ -191,7 +193,7 @@ export class CliContext {
       if (devIndex >= 0) refuseDevKeyOffLocalChain(`keystore key ${entry.name} (dev key #${devIndex})`, chainId);
       const password = await keystorePassword(`Password for key ${entry.name} (${entry.address})`);
       const privateKey = await keystore.unlock(entry, password);
-      return { account: privateKeyToAccount(privateKey), privateKey, source: `keystore key ${entry.name}` };
+      return { account: await accountOf(privateKey), privateKey, source: `keystore key ${entry.name}` };
     }
     if (address !== undefined) {
       const index = devAccounts().findIndex((k) => k.address === address);
@@ -209,23 +211,25 @@ export class CliContext {
    */
   async reader(): Promise<LedgerClient> {
     const deployment = this.deployment();
-    const client = createLedgerClient({ deployment, rpcUrl: this.rpcUrl(), pollingInterval: RECEIPT_POLL_MS });
+    const { createLedgerClient } = await import("../../src/sdk/client.js");
+    const client = createLedgerClient({ deployment, ...this.#ledgerTransport(), pollingInterval: RECEIPT_POLL_MS });
     await this.verifyDeployment(client);
     return client;
   }
 
   /**
-   * Runs a command's reads on a read-only ledger client while checking the deployment
+   * Runs a command's reads on a read-only ledger client (the SDK's base client: the reads call the SDK's
+   * standalone actions, so a run loads only the actions it uses) while checking the deployment
    * ({@link CliContext.verifyDeployment}) in the same JSON-RPC batch: one round trip instead of two. A failed
    * check wins over the reads' result or error (reads against a reset chain mean nothing).
    *
    * @param reads - The command's reads.
    * @returns What `reads` returned.
-   * @example const balance = await ctx.read((client) => client.getBalance({ account }));
+   * @example const balance = await ctx.read((client) => getBalance(client, { account }));
    */
-  async read<T>(reads: (client: LedgerClient) => Promise<T>): Promise<T> {
+  async read<T>(reads: (client: LedgerBaseClient) => Promise<T>): Promise<T> {
     const deployment = this.deployment();
-    const client = createLedgerClient({ deployment, rpcUrl: this.rpcUrl(), pollingInterval: RECEIPT_POLL_MS });
+    const client = createLedgerBaseClient({ deployment, ...this.#ledgerTransport(), pollingInterval: RECEIPT_POLL_MS });
     const [verified, result] = await Promise.allSettled([this.verifyDeployment(client), reads(client)]);
     if (verified.status === "rejected") throw verified.reason;
     if (result.status === "rejected") throw result.reason;
@@ -243,7 +247,8 @@ export class CliContext {
     const spec = who ?? defaultRole;
     if (spec === undefined) throw new CliError("--from is required: a keystore key name or address, a role, or dev:<n> on the local chain", { code: "invalid-input" });
     const signer = await this.signer(spec, deployment.chainId);
-    return { client: createLedgerClient({ deployment, rpcUrl: this.rpcUrl(), account: signer.account, pollingInterval: RECEIPT_POLL_MS }), signer };
+    const { createLedgerClient } = await import("../../src/sdk/client.js");
+    return { client: createLedgerClient({ deployment, ...this.#ledgerTransport(), account: signer.account, pollingInterval: RECEIPT_POLL_MS }), signer };
   }
 
   /**
@@ -261,12 +266,24 @@ export class CliContext {
     return client.waitForTransaction({ hash });
   }
 
-  #devSigner(privateKey: Hex, index: number, label: string, chainId: number): Signer {
+  /** The SDK client's transport: batched as the SDK's own default (`http(url, { batch })`), over node:http. */
+  #ledgerTransport() {
+    const rpcUrl = this.rpcUrl();
+    return { rpcUrl, transport: rpcTransport(rpcUrl, { batch: { batchSize: 100, wait: 0 } }) };
+  }
+
+  async #devSigner(privateKey: Hex, index: number, label: string, chainId: number): Promise<Signer> {
     refuseDevKeyOffLocalChain(label, chainId);
-    const account = privateKeyToAccount(privateKey);
+    const account = await accountOf(privateKey);
     this.out.note(`note: signing as ${account.address} with Hardhat's well-known dev key #${index}: public, accepted only on the local chain (chain id ${LOCAL_CHAIN_ID})`);
     return { account, privateKey, source: label === `dev account #${index}` ? label : `${label} (dev key #${index})` };
   }
+}
+
+/** The signing account of a private key (viem's accounts, with their curve code, load only when a command signs). */
+async function accountOf(privateKey: Hex): Promise<PrivateKeyAccount> {
+  const { privateKeyToAccount } = await import("viem/accounts");
+  return privateKeyToAccount(privateKey);
 }
 
 /**

@@ -6,12 +6,10 @@
  * The well-known Hardhat dev keys (public, from the "test test … junk" mnemonic) are allowed only on the
  * local chain (chain id 31337), and the CLI says so on stderr each time it uses one.
  */
-import { pbkdf2Sync } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { getAddress, toHex, type Address, type Hex } from "viem";
-import { HDKey, privateKeyToAddress } from "viem/accounts";
+import { getAddress, type Address, type Hex } from "viem";
 import { CliError } from "./errors.js";
 import { readSecret } from "./prompt.js";
 
@@ -121,25 +119,32 @@ export async function keystorePassword(prompt: string, isNew = false): Promise<s
 }
 
 /** The public mnemonic behind Hardhat's and anvil's default accounts. */
-const DEV_MNEMONIC = "test test test test test test test test test test test junk";
+export const DEV_MNEMONIC = "test test test test test test test test test test test junk";
 /** How many dev accounts every local node funds (anvil funds 10, Hardhat 20). */
 export const DEV_ACCOUNT_COUNT = 10;
 
-let devKeys: { address: Address; privateKey: Hex }[] | undefined;
+/**
+ * The first {@link DEV_ACCOUNT_COUNT} accounts of {@link DEV_MNEMONIC} (BIP-44 m/44'/60'/0'/0/i), written out:
+ * deriving them costs a BIP-32 derivation and a public key per account at every run that signs.
+ * test/cli/startup.test.ts derives them again and compares.
+ */
+const DEV_KEYS: readonly { address: Address; privateKey: Hex }[] = [
+  { address: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", privateKey: "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80" },
+  { address: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", privateKey: "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d" },
+  { address: "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC", privateKey: "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a" },
+  { address: "0x90F79bf6EB2c4f870365E785982E1f101E93b906", privateKey: "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6" },
+  { address: "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65", privateKey: "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a" },
+  { address: "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc", privateKey: "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba" },
+  { address: "0x976EA74026E726554dB657fA54763abd0C3a0aa9", privateKey: "0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e" },
+  { address: "0x14dC79964da2C08b23698B3D3cc7Ca32193d9955", privateKey: "0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356" },
+  { address: "0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f", privateKey: "0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97" },
+  { address: "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720", privateKey: "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6" },
+];
 
 /**
  * The local chain's well-known dev accounts, by index. Public knowledge: never use them anywhere but
  * chain 31337.
  */
 export function devAccounts(): { address: Address; privateKey: Hex }[] {
-  if (devKeys === undefined) {
-    // BIP-39 seed (PBKDF2-HMAC-SHA512, 2048 rounds, salt "mnemonic"), then BIP-44 m/44'/60'/0'/0/i.
-    const seed = pbkdf2Sync(DEV_MNEMONIC.normalize("NFKD"), "mnemonic", 2048, 64, "sha512");
-    const parent = HDKey.fromMasterSeed(seed).derive("m/44'/60'/0'/0");
-    devKeys = Array.from({ length: DEV_ACCOUNT_COUNT }, (_, i) => {
-      const privateKey = toHex(parent.deriveChild(i).privateKey!);
-      return { address: privateKeyToAddress(privateKey), privateKey };
-    });
-  }
-  return devKeys;
+  return DEV_KEYS.map((k) => ({ ...k }));
 }

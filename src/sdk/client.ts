@@ -1,20 +1,7 @@
-import {
-  createClient,
-  defineChain,
-  getAddress,
-  http,
-  isAddress,
-  type Account,
-  type Address,
-  type Chain,
-  type Client,
-  type Transport,
-} from "viem";
-import { TOKEN_DECIMALS } from "./amounts.js";
+import type { Account, Address, Chain, Client, Transport } from "viem";
+import { createLedgerBaseClient } from "./baseClient.js";
 import { ledgerActions, type LedgerActions } from "./decorator.js";
-import { readTransactionCount } from "./endpoints.js";
-import { LedgerError } from "./errors/base.js";
-import { NonceAllocator } from "./nonces.js";
+import type { NonceAllocator } from "./nonces.js";
 
 /**
  * What the SDK needs from a deployment file (docs/DESIGN.md §6): the chain and the contracts. A whole
@@ -93,43 +80,6 @@ export type CreateLedgerClientParameters<account extends Account | undefined = u
 export function createLedgerClient<account extends Account | undefined = undefined>(
   parameters: CreateLedgerClientParameters<account>,
 ): LedgerClient<account> {
-  const { deployment } = parameters;
-  if (!Number.isSafeInteger(deployment?.chainId) || deployment.chainId <= 0) throw new LedgerError("deployment.chainId must be a positive integer");
-  for (const name of ["token", "reserveRegistry"] as const) {
-    const address = deployment.contracts?.[name];
-    if (typeof address !== "string" || !isAddress(address, { strict: false })) throw new LedgerError(`deployment.contracts.${name} must be an address`);
-  }
-  const url = parameters.rpcUrl ?? deployment.rpcUrl;
-  const transport = parameters.transport ?? (url ? http(url, { batch: { batchSize: 100, wait: 0 } }) : undefined);
-  if (!transport) throw new LedgerError("createLedgerClient needs a transport, an rpcUrl, or a deployment with rpcUrl");
-  const chain = ledgerChain(deployment, url);
-  const base = createClient({
-    chain,
-    transport,
-    account: parameters.account,
-    pollingInterval: parameters.pollingInterval ?? 1_000,
-    name: "Goods Ledger Client",
-    type: "ledgerClient",
-  });
-  const account = base.account as Account | undefined;
-  const ledger: LedgerConfig = {
-    chainId: deployment.chainId,
-    token: getAddress(deployment.contracts.token),
-    reserveRegistry: getAddress(deployment.contracts.reserveRegistry),
-    decimals: deployment.decimals ?? TOKEN_DECIMALS,
-    nonces:
-      account?.type === "local"
-        ? new NonceAllocator(() => readTransactionCount(base, account.address, "pending"))
-        : undefined,
-  };
-  return base.extend(() => ({ ledger })).extend(ledgerActions) as unknown as LedgerClient<account>;
-}
-
-function ledgerChain(deployment: LedgerDeployment, url: string | undefined): Chain {
-  return defineChain({
-    id: deployment.chainId,
-    name: deployment.network ?? `ledger-${deployment.chainId}`,
-    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-    rpcUrls: { default: { http: url ? [url] : [] } },
-  });
+  const base = createLedgerBaseClient(parameters) as LedgerBaseClient;
+  return base.extend(ledgerActions as (client: Client) => LedgerActions) as unknown as LedgerClient<account>;
 }

@@ -86,6 +86,7 @@ export * from "./actions/waitForTransaction.js";
 export * from "./amounts.js";
 export * from "./bytes32.js";
 export * from "./client.js";
+export * from "./baseClient.js";
 export * from "./contractFunctions.js";
 export * from "./decorator.js";
 export * from "./errors/account.js";

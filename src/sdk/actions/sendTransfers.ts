@@ -1,4 +1,4 @@
-import { numberToHex, pad, toEventSelector, type Account, type Address, type Chain, type Client, type Hex, type Transport } from "viem";
+import { numberToHex, pad, type Account, type Address, type Chain, type Client, type Hex, type Transport } from "viem";
 import { formatAmount, toBaseUnits, type Amount } from "../amounts.js";
 import type { LedgerBaseClient } from "../client.js";
 import type { LedgerError } from "../errors/base.js";
@@ -18,7 +18,8 @@ import { sendPipelined, type PipelineFees, type PipelineOptions, type PipelineOu
  */
 export const TRANSFER_GAS_LIMIT = 100_000n;
 
-const TRANSFER_TOPIC = toEventSelector("Transfer(address,address,uint256)");
+/** The topic of Transfer(address,address,uint256), written out (test/cli/startup.test.ts checks it). */
+const TRANSFER_TOPIC = "0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef";
 
 /** One transfer of a pipeline. */
 export type PipelinedTransfer = {

@@ -1,8 +1,10 @@
-import { isAddress, isHex, toFunctionSelector, type Address, type Hex } from "viem";
+import { isAddress, isHex, type Address, type Hex } from "viem";
 import { LedgerError } from "../errors/base.js";
 
-const TRANSFER = toFunctionSelector("transfer(address,uint256)");
-const TRANSFER_WITH_REFERENCE = toFunctionSelector("transferWithReference(address,uint256,bytes32)");
+// The selectors of transfer(address,uint256) and transferWithReference(address,uint256,bytes32), written out (not
+// hashed at start-up); test/cli/startup.test.ts checks them against toFunctionSelector.
+const TRANSFER = "0xa9059cbb";
+const TRANSFER_WITH_REFERENCE = "0xe2233eb8";
 
 const word = (hex: string) => hex.padStart(64, "0");
 

@@ -2,7 +2,7 @@
 // the constants written out instead of hashed at start-up are right, `balance` loads none of the heavy modules
 // (the build's esbuild metafile), and Node's compile cache lives where the docs say and never blocks a run.
 import { expect } from "chai";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -92,6 +92,30 @@ describe("cli: start-up", function () {
       expect(loaded).to.include("scripts/lib/rpc-transport.ts");
       expect(loaded).to.include("src/sdk/actions/getBalance.ts");
       console.log(`      balance loads ${loaded.length} modules, ${Math.round(bytes / 1024)} KiB of JavaScript`);
+    });
+  });
+
+  describe("the precompiled build", function () {
+    it("is current after a build, names a source that changed, and the next run rebuilds before it runs", async function () {
+      const { build, buildState } = (await import(join(root, "bin/build.js"))) as { build: () => Promise<number>; buildState: () => string };
+      if (buildState() !== "current") await build();
+      expect(buildState()).to.equal("current");
+      const source = join(root, "scripts/commands/balance.ts");
+      const { atime, mtime } = statSync(source);
+      utimesSync(source, atime, new Date(mtime.getTime() + 5_000));
+      try {
+        expect(buildState()).to.equal("scripts/commands/balance.ts changed");
+        const sandbox = new CliSandbox();
+        try {
+          const run = await sandbox.run(["key", "list", "--json"]);
+          expect(run.code, run.stderr).to.equal(0);
+          expect(buildState(), "the run rebuilt first").to.equal("current");
+        } finally {
+          await sandbox.dispose();
+        }
+      } finally {
+        utimesSync(source, atime, mtime);
+      }
     });
   });
 

@@ -95,6 +95,36 @@ function reconcileLines(r: ReconcileReport): string[] {
   ];
 }
 
+/** With `--follow`: checks the deployment, waiting while the node cannot be reached (`rpc-unreachable`, `rpc-timeout`). */
+async function untilReachable<T>(work: () => Promise<T>, warn: (line: string) => void): Promise<T> {
+  for (;;) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!(error instanceof CliError && (error.code === "rpc-unreachable" || error.code === "rpc-timeout"))) throw error;
+      warn(`${error.message}; retrying`);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
+}
+
+/**
+ * The first catch-up of `--follow`: a node that cannot be reached (or another retryable failure) is waited for,
+ * as the follow loop does, so a follower restarted during a node outage keeps trying instead of exiting.
+ */
+async function firstSync(syncer: Syncer, onRetry: (e: Error) => void, metrics: IndexerMetrics | null): Promise<SyncReport> {
+  for (;;) {
+    try {
+      return await syncer.syncOnce();
+    } catch (error) {
+      if (!((error instanceof IndexerRpcError || error instanceof IndexerError) && error.retryable)) throw error;
+      metrics?.error(error instanceof IndexerRpcError ? `rpc-${error.failure}` : error.code);
+      onRetry(error);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
+}
+
 /** Registers `index`. */
 export function register(program: Command, ctx: CliContext): void {
   const command = program
@@ -118,7 +148,7 @@ export function register(program: Command, ctx: CliContext): void {
       "index --follow --metrics-port 9601 --health-file .data/index-health.json",
     ))
     .action(async (options: IndexOptions) => {
-      const deployment = await ctx.verifyDeployment();
+      const deployment = await (options.follow ? untilReachable(() => ctx.verifyDeployment(), (m) => ctx.out.warn(m)) : ctx.verifyDeployment());
       const target: SyncTarget = {
         rpcUrl: ctx.rpcUrl(), chainId: deployment.chainId, token: deployment.contracts.token,
         reserveRegistry: deployment.contracts.reserveRegistry, startBlock: deployment.startBlock,
@@ -140,7 +170,7 @@ export function register(program: Command, ctx: CliContext): void {
           },
           onReorg: (r) => ctx.out.warn(`reorg: block ${r.from} is no longer on the chain; rolled back ${r.depth} block(s) to ${r.to}`),
         });
-        const report = await runIndexer(() => syncer.syncOnce(options.toBlock));
+        const report = await runIndexer(() => (options.follow ? firstSync(syncer, (e) => ctx.out.warn(`${e.message}; retrying`), metrics) : syncer.syncOnce(options.toBlock)));
         bar?.finish();
         const check = options.reconcile ? await runIndexer(() => reconcile(store, syncer.rpc, target.token)) : undefined;
         const position = await store.position();

@@ -9,14 +9,16 @@ import { join } from "node:path";
 import { openStore } from "../../src/indexer/store/open.js";
 import type { Store } from "../../src/indexer/store/store.js";
 import { StoreError } from "../../src/indexer/store/store.js";
+import { IndexerMetrics, headReader, writeHealthFile } from "../../src/indexer/metrics.js";
 import { reconcile, type ReconcileReport } from "../../src/indexer/reconcile.js";
-import { IndexerRpcError } from "../../src/indexer/rpc.js";
+import { IndexerRpcError, JsonRpc } from "../../src/indexer/rpc.js";
 import { IndexerError, Syncer, type SyncReport, type SyncTarget } from "../../src/indexer/sync.js";
 import { formatAmount, TOKEN_DECIMALS } from "../../src/sdk/amounts.js";
 import { TraceInputError } from "../../src/trace/errors.js";
 import type { EvidencePack } from "../../src/trace/evidence.js";
 import type { CliContext } from "../lib/context.js";
 import { CliError } from "../lib/errors.js";
+import { addMetricsOptions, startMetricsEndpoint, type MetricsCliOptions } from "../lib/metrics.js";
 import { examples } from "../lib/options.js";
 import { projectRootDir } from "../lib/paths.js";
 import { ProgressBar } from "../lib/progress.js";
@@ -65,7 +67,9 @@ export function codeVersion(version: string): EvidencePack["code"] {
   return { name: "goods-ledger", version, commit };
 }
 
-interface IndexOptions {
+interface IndexOptions extends MetricsCliOptions {
+  healthFile?: string;
+  readyLag: number;
   store?: string;
   follow?: boolean;
   toBlock?: number;
@@ -91,9 +95,39 @@ function reconcileLines(r: ReconcileReport): string[] {
   ];
 }
 
+/** With `--follow`: checks the deployment, waiting while the node cannot be reached (`rpc-unreachable`, `rpc-timeout`). */
+async function untilReachable<T>(work: () => Promise<T>, warn: (line: string) => void): Promise<T> {
+  for (;;) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!(error instanceof CliError && (error.code === "rpc-unreachable" || error.code === "rpc-timeout"))) throw error;
+      warn(`${error.message}; retrying`);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
+}
+
+/**
+ * The first catch-up of `--follow`: a node that cannot be reached (or another retryable failure) is waited for,
+ * as the follow loop does, so a follower restarted during a node outage keeps trying instead of exiting.
+ */
+async function firstSync(syncer: Syncer, onRetry: (e: Error) => void, metrics: IndexerMetrics | null): Promise<SyncReport> {
+  for (;;) {
+    try {
+      return await syncer.syncOnce();
+    } catch (error) {
+      if (!((error instanceof IndexerRpcError || error instanceof IndexerError) && error.retryable)) throw error;
+      metrics?.error(error instanceof IndexerRpcError ? `rpc-${error.failure}` : error.code);
+      onRetry(error);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
+}
+
 /** Registers `index`. */
 export function register(program: Command, ctx: CliContext): void {
-  program
+  const command = program
     .command("index")
     .description("index the deployment's transfers, registry and reserve events (eth_getLogs), then reconcile with the chain")
     .addOption(storeOption())
@@ -104,21 +138,29 @@ export function register(program: Command, ctx: CliContext): void {
     .addOption(new Option("--max-batch-blocks <n>", "largest eth_getLogs block range (for nodes that limit it)").argParser(parseInteger("--max-batch-blocks", 1, 10_000_000)).default(100_000))
     .option("--reconcile", "after indexing, compare every indexed balance with balanceOf and the total with totalSupply (non-zero exit on a difference)")
     .addOption(new Option("--poll-ms <n>", "with --follow: wait between polls").argParser(parseInteger("--poll-ms", 50, 600_000)).default(1_000))
+    .option("--health-file <file>", "with --follow: write the health state (ready, indexed block, head, lag, reasons) to this JSON file after every poll, atomically")
+    .addOption(new Option("--ready-lag <blocks>", "with --follow: ready while the index is within this many blocks of the chain head").argParser(parseInteger("--ready-lag", 0, 1e9)).default(5));
+  addMetricsOptions(command)
     .addHelpText("after", examples(
       "index                              # SQLite in .data/index/localhost",
       "index --reconcile --json",
       "index --follow --store postgres://indexer@db.bank.example/ledger",
+      "index --follow --metrics-port 9601 --health-file .data/index-health.json",
     ))
     .action(async (options: IndexOptions) => {
-      const deployment = await ctx.verifyDeployment();
+      const deployment = await (options.follow ? untilReachable(() => ctx.verifyDeployment(), (m) => ctx.out.warn(m)) : ctx.verifyDeployment());
       const target: SyncTarget = {
         rpcUrl: ctx.rpcUrl(), chainId: deployment.chainId, token: deployment.contracts.token,
         reserveRegistry: deployment.contracts.reserveRegistry, startBlock: deployment.startBlock,
       };
       const store = await openIndex(ctx, options.store);
+      // Metrics and the health file only where they mean something: a process that keeps following.
+      const metrics = options.follow ? new IndexerMetrics({ store, head: headReader(new JsonRpc(target.rpcUrl, { timeoutMs: 5_000 })), readyLagBlocks: options.readyLag }) : null;
+      const endpoint = metrics === null ? null : await startMetricsEndpoint(metrics, options);
+      if (endpoint !== null) ctx.out.note(`metrics on ${endpoint.url}/metrics`);
       try {
         let bar: ProgressBar | undefined;
-        const syncer = new Syncer(store, target, {
+        const syncer = new Syncer(metrics === null ? store : metrics.instrument(store), target, {
           finalityDepth: options.finality,
           initialRange: options.batchBlocks,
           maxRange: options.maxBatchBlocks,
@@ -128,7 +170,7 @@ export function register(program: Command, ctx: CliContext): void {
           },
           onReorg: (r) => ctx.out.warn(`reorg: block ${r.from} is no longer on the chain; rolled back ${r.depth} block(s) to ${r.to}`),
         });
-        const report = await runIndexer(() => syncer.syncOnce(options.toBlock));
+        const report = await runIndexer(() => (options.follow ? firstSync(syncer, (e) => ctx.out.warn(`${e.message}; retrying`), metrics) : syncer.syncOnce(options.toBlock)));
         bar?.finish();
         const check = options.reconcile ? await runIndexer(() => reconcile(store, syncer.rpc, target.token)) : undefined;
         const position = await store.position();
@@ -144,6 +186,15 @@ export function register(program: Command, ctx: CliContext): void {
           process.once("SIGINT", onSignal);
           process.once("SIGTERM", onSignal);
           ctx.out.note(`following new blocks every ${options.pollMs} ms (Ctrl-C to stop)…`);
+          const health = async () => {
+            if (options.healthFile === undefined) return;
+            try {
+              writeHealthFile(options.healthFile, await metrics!.health());
+            } catch (error) {
+              ctx.out.warn(`cannot write the health file ${options.healthFile}: ${(error as Error).message}`);
+            }
+          };
+          await health();
           try {
             await runIndexer(() =>
               syncer.follow(
@@ -151,8 +202,13 @@ export function register(program: Command, ctx: CliContext): void {
                 options.pollMs,
                 (r) => {
                   if (r.toBlock >= r.fromBlock) ctx.out.note(summary(r));
+                  void health();
                 },
-                (e) => ctx.out.warn(`${e.message}; retrying`),
+                (e) => {
+                  metrics!.error(e instanceof IndexerRpcError ? `rpc-${e.failure}` : (e as IndexerError).code);
+                  ctx.out.warn(`${e.message}; retrying`);
+                  void health();
+                },
               ),
             );
           } finally {
@@ -162,6 +218,7 @@ export function register(program: Command, ctx: CliContext): void {
           ctx.out.note(`stopped at block ${(await store.position())?.block ?? "-"}`);
         }
       } finally {
+        await endpoint?.close();
         await store.close();
       }
     });

@@ -8,9 +8,12 @@ import { isIP } from "node:net";
 import { join } from "node:path";
 import { JsonRpc } from "../../src/indexer/rpc.js";
 import { ROLES, addToken, readTokens, revokeToken, type Role } from "../../src/server/auth.js";
+import { headReader } from "../../src/indexer/metrics.js";
+import { ServerMetrics } from "../../src/server/metrics.js";
 import { SERVER_DEFAULTS, startServer } from "../../src/server/server.js";
 import type { CliContext } from "../lib/context.js";
 import { CliError, invalidInput } from "../lib/errors.js";
+import { addMetricsOptions, startMetricsEndpoint, type MetricsCliOptions } from "../lib/metrics.js";
 import { examples } from "../lib/options.js";
 import { table } from "../lib/output.js";
 import { projectRootDir } from "../lib/paths.js";
@@ -57,7 +60,7 @@ function expiryOf(value: string, now = Date.now()): Date {
   return at;
 }
 
-interface ServeOptions {
+interface ServeOptions extends MetricsCliOptions {
   store?: string;
   tokens: string;
   host: string;
@@ -103,7 +106,8 @@ export function register(program: Command, ctx: CliContext): void {
     .addOption(new Option("--rate <n>", "requests per second per token (burst: twice that)").argParser(parseInteger("--rate", 1, 100_000)).default(SERVER_DEFAULTS.limits.ratePerSecond))
     .addOption(new Option("--max-in-flight <n>", "queries per token waiting or running at once").argParser(parseInteger("--max-in-flight", 1, 1_000)).default(SERVER_DEFAULTS.limits.maxInFlight))
     .addOption(new Option("--max-scan-transfers <n>", "refuse an all-wallet alerts scan over more transfers").argParser(parseInteger("--max-scan-transfers", 0, 1e12)).default(SERVER_DEFAULTS.maxScanTransfers))
-    .addOption(new Option("--ready-lag <blocks>", "/readyz wants the index within this many blocks of the chain head").argParser(parseInteger("--ready-lag", 0, 1e9)).default(SERVER_DEFAULTS.readyLagBlocks))
+    .addOption(new Option("--ready-lag <blocks>", "/readyz wants the index within this many blocks of the chain head").argParser(parseInteger("--ready-lag", 0, 1e9)).default(SERVER_DEFAULTS.readyLagBlocks));
+  addMetricsOptions(serve)
     .addHelpText("after", `
 The page is at the root URL; every /api call needs "Authorization: Bearer <token>" (the API is described at
 /api/openapi.json). The analyst role reads (queries, exports, evidence packs); the admin role may also change
@@ -112,7 +116,7 @@ another process: the server follows when the index moves.
 
 Loopback only by default. To serve a network, give a certificate (HTTPS), or run behind a TLS-terminating
 reverse proxy on the same host and keep --host 127.0.0.1 (see the README, "Serving a network").
-${examples("serve token add alice --role analyst --expires 30d", "serve --port 8600", "serve --lot-labels lots.txt --symbol GNGN --institutions institutions.json", "serve --store postgres://reader@db.bank.example/ledger --host 10.0.0.5 --tls-cert cert.pem --tls-key key.pem", "serve token revoke alice")}`)
+${examples("serve token add alice --role analyst --expires 30d", "serve --port 8600", "serve --metrics-port 9600   # Prometheus: http://127.0.0.1:9600/metrics", "serve --lot-labels lots.txt --symbol GNGN --institutions institutions.json", "serve --store postgres://reader@db.bank.example/ledger --host 10.0.0.5 --tls-cert cert.pem --tls-key key.pem", "serve token revoke alice")}`)
     .action(async (o: ServeOptions) => {
       if ((o.tlsCert === undefined) !== (o.tlsKey === undefined)) throw invalidInput(o.tlsCert === undefined ? "--tls-cert" : "--tls-key", "HTTPS needs both --tls-cert and --tls-key");
       if (!isLoopback(o.host) && o.tlsCert === undefined && o.insecureHttp !== true) {
@@ -138,6 +142,8 @@ ${examples("serve token add alice --role analyst --expires 30d", "serve --port 8
       } catch {
         rpc = null; // no node known: /readyz does not check the lag
       }
+      const head = rpc === null ? undefined : headReader(rpc);
+      const metrics = new ServerMetrics({ store, head, readyLagBlocks: o.readyLag });
       const running = await startServer({
         store, storeSpec: o.store ?? join(projectRootDir, ".data", "index", ctx.options.network),
         host: o.host, port: o.port, tls, tokens: () => tokensOf(o.tokens), code: codeVersion(ctx.version),
@@ -145,15 +151,25 @@ ${examples("serve token add alice --role analyst --expires 30d", "serve --port 8
         deadlineMs: o.deadlineMs, workers: o.workers, maxScanTransfers: o.maxScanTransfers, readyLagBlocks: o.readyLag,
         limits: { ratePerSecond: o.rate, burst: 2 * o.rate, maxInFlight: o.maxInFlight },
         head: rpc === null ? undefined : async () => Number.parseInt(await rpc.call<string>("eth_blockNumber"), 16),
+        metrics,
       }).catch(async (error: unknown) => {
         await store.close();
         throw new CliError(`cannot listen on ${o.host}:${o.port}: ${(error as Error).message}`, { code: "port-in-use" });
       });
-      ctx.out.result({ url: running.url, store: store.location }, [`analyst page and API on ${running.url} (index: ${store.location}); Ctrl-C to stop`]);
+      const endpoint = await startMetricsEndpoint(metrics, o).catch(async (error: unknown) => {
+        await running.close();
+        await store.close();
+        throw error;
+      });
+      ctx.out.result(
+        { url: running.url, store: store.location, metricsUrl: endpoint === null ? null : `${endpoint.url}/metrics`, pid: process.pid },
+        [`analyst page and API on ${running.url} (index: ${store.location}); Ctrl-C to stop`, ...(endpoint === null ? [] : [`metrics on ${endpoint.url}/metrics`])],
+      );
       await new Promise<void>((resolve) => {
         process.once("SIGINT", resolve);
         process.once("SIGTERM", resolve);
       });
+      await endpoint?.close();
       await running.close();
       await store.close();
     });

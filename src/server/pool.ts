@@ -20,6 +20,8 @@ export interface PoolOptions {
   maxRunningPerOwner?: number;
   /** The all-wallet alerts scan is refused above this many transfers. */
   maxScanTransfers: number;
+  /** Called when a worker has loaded the model of a block (for metrics). */
+  onLoaded?: ((block: number, ms: number, transfers: number) => void) | undefined;
 }
 
 /** A refusal or failure of a job, with the HTTP status and the rule's code. */
@@ -135,6 +137,7 @@ export class QueryPool {
     if (!slot.alive) return;
     if (reply.type === "loaded") {
       slot.loaded = reply.block;
+      this.#options.onLoaded?.(reply.block, reply.ms, reply.transfers);
       return;
     }
     if (reply.type === "load-failed") return;

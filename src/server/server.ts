@@ -17,6 +17,7 @@ import { QUERY_KINDS, type TraceQuery } from "../trace/query.js";
 import { authenticate, type Role, type TokenEntry, type TokenFile } from "./auth.js";
 import { labelsRoute, type PageLabels } from "./labels.js";
 import { TokenLimits, type LimitOptions } from "./limits.js";
+import type { ServerMetrics } from "./metrics.js";
 import { PoolError, QueryPool, type PoolStats } from "./pool.js";
 import { ERROR, EVIDENCE_BODY, FLAG_BODY, FLAG_PARAMS, NO_PARAMS, QUERY_STRINGS, VERIFY_BODY, queryStringSchema } from "./schemas.js";
 import { precheckPack } from "./verify.js";
@@ -72,6 +73,8 @@ export interface ServerOptions {
   readyLagBlocks?: number;
   /** Where denied requests and server errors are logged, one line each (default stderr). Never given a token. */
   log?: (line: string) => void;
+  /** Prometheus series to record requests, queries, model loads and errors in (served elsewhere: `serveMetrics`). */
+  metrics?: ServerMetrics;
 }
 
 /** A running server. */
@@ -197,6 +200,14 @@ function specOf(store: Store): string {
   throw new Error(`startServer: give storeSpec (the worker threads open the index by it) for ${store.kind} store ${store.location}`);
 }
 
+/** Counts every answered request by route pattern, method and status, with its latency (`ServerMetrics`). */
+function instrument(app: FastifyInstance, metrics: ServerMetrics | undefined): void {
+  if (metrics === undefined) return;
+  app.addHook("onResponse", async (request, reply) => {
+    metrics.request(request.routeOptions.url ?? "unmatched", request.method, reply.statusCode, reply.elapsedTime / 1000);
+  });
+}
+
 declare module "fastify" {
   interface FastifyRequest {
     caller?: TokenEntry;
@@ -231,7 +242,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     deadlineMs,
     queueWaitMs: deadlineMs,
     maxScanTransfers: options.maxScanTransfers ?? SERVER_DEFAULTS.maxScanTransfers,
+    onLoaded: options.metrics === undefined ? undefined : (block, ms, transfers) => options.metrics!.modelLoaded(block, ms, transfers),
   });
+  if (options.metrics !== undefined) options.metrics.pool = pool;
   const limits = new TokenLimits({ ...SERVER_DEFAULTS.limits, ...options.limits });
   const files = staticFiles(PUBLIC, log);
   const https = options.tls !== undefined;
@@ -291,6 +304,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     request.caller = found;
   });
 
+  instrument(app, options.metrics);
+
   app.setErrorHandler((error: FastifyError | HttpError | PoolError, request, reply) => {
     let e: HttpError;
     if (error instanceof HttpError) e = error;
@@ -305,6 +320,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       log(`goods-ledger serve: ${request.method} ${request.url.split("?")[0]}: ${error.stack ?? String(error)}`);
       e = new HttpError(500, "internal", "internal error (logged on the server)");
     }
+    options.metrics?.error(e.code);
     reply.headers(SECURITY_HEADERS);
     if (e.retryAfter !== undefined) reply.header("retry-after", String(e.retryAfter));
     return reply.code(e.status).type("application/json").send({ error: { code: e.code, message: e.message, ...(e.field === undefined ? {} : { field: e.field }) } });
@@ -441,7 +457,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       const q: Record<string, unknown> = { kind, ...params };
       for (const name of ["flagged", "reasons", "types"]) if (typeof q[name] === "string") q[name] = (q[name] as string).split(",");
       await exposureFlags(q);
+      const timed = options.metrics?.querySeconds.startTimer({ kind });
       const body = await work(request, reply, { op: "query", query: withDefaults(q), format: format as "json" | "csv" | "graphml" });
+      timed?.();
       return reply.type(FORMAT_TYPES[format as string]!).send(body);
     });
   }

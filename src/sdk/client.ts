@@ -71,7 +71,7 @@ export type CreateLedgerClientParameters<account extends Account | undefined = u
  * @throws {LedgerError} when the deployment lacks a chain id or a contract address, or no transport is given.
  * @example
  * ```ts
- * import { createLedgerClient } from "goods-ledger/sdk";
+ * import { createLedgerClient } from "@goods-ledger/sdk";
  * import { privateKeyToAccount } from "viem/accounts";
  * const client = createLedgerClient({ deployment, rpcUrl: "http://127.0.0.1:8545", account: privateKeyToAccount(key) });
  * const { balance } = await client.getWallet({ account: client.account.address });

@@ -84,77 +84,149 @@ import { waitForTransaction } from "./actions/waitForTransaction.js";
  */
 export function ledgerActions(client: LedgerBaseClient) {
   return {
+    /** {@link approve}, bound to this client. */
     approve: (parameters: Parameters<typeof approve>[1]) => approve(client, parameters),
+    /** {@link attestLot}, bound to this client. */
     attestLot: (parameters: Parameters<typeof attestLot>[1]) => attestLot(client, parameters),
+    /** {@link batchTransfer}, bound to this client. */
     batchTransfer: (parameters: Parameters<typeof batchTransfer>[1]) => batchTransfer(client, parameters),
+    /** {@link batchTransferPartial}, bound to this client. */
     batchTransferPartial: (parameters: Parameters<typeof batchTransferPartial>[1]) => batchTransferPartial(client, parameters),
+    /** {@link cancelAuthorization}, bound to this client. */
     cancelAuthorization: (parameters: Parameters<typeof cancelAuthorization>[1]) => cancelAuthorization(client, parameters),
+    /** {@link checkTransfer}, bound to this client. */
     checkTransfer: (parameters: Parameters<typeof checkTransfer>[1]) => checkTransfer(client, parameters),
+    /** {@link closeWallet}, bound to this client. */
     closeWallet: (parameters: Parameters<typeof closeWallet>[1]) => closeWallet(client, parameters),
+    /** {@link createPaymentRequest}, bound to this client. */
     createPaymentRequest: (parameters: Parameters<typeof createPaymentRequest>[1]) => createPaymentRequest(client, parameters),
+    /** {@link denylist}, bound to this client. */
     denylist: (parameters: Parameters<typeof denylist>[1]) => denylist(client, parameters),
+    /** {@link disputeLot}, bound to this client. */
     disputeLot: (parameters: Parameters<typeof disputeLot>[1]) => disputeLot(client, parameters),
+    /** {@link freezeWallet}, bound to this client. */
     freezeWallet: (parameters: Parameters<typeof freezeWallet>[1]) => freezeWallet(client, parameters),
+    /** {@link getAllowance}, bound to this client. */
     getAllowance: (parameters: Parameters<typeof getAllowance>[1]) => getAllowance(client, parameters),
+    /** {@link getAuthorizationState}, bound to this client. */
     getAuthorizationState: (parameters: Parameters<typeof getAuthorizationState>[1]) => getAuthorizationState(client, parameters),
+    /** {@link getAvailableToIssue}, bound to this client. */
     getAvailableToIssue: (parameters: Parameters<typeof getAvailableToIssue>[1]) => getAvailableToIssue(client, parameters),
+    /** {@link getBalance}, bound to this client. */
     getBalance: (parameters: Parameters<typeof getBalance>[1]) => getBalance(client, parameters),
+    /** {@link getCurrentDay}, bound to this client. */
     getCurrentDay: (parameters?: Parameters<typeof getCurrentDay>[1]) => getCurrentDay(client, parameters),
+    /** {@link getGoodsRelease}, bound to this client. */
     getGoodsRelease: (parameters: Parameters<typeof getGoodsRelease>[1]) => getGoodsRelease(client, parameters),
+    /** {@link getGoodsReleaseCount}, bound to this client. */
     getGoodsReleaseCount: (parameters?: Parameters<typeof getGoodsReleaseCount>[1]) => getGoodsReleaseCount(client, parameters),
+    /** {@link getLimitLeftToday}, bound to this client. */
     getLimitLeftToday: (parameters: Parameters<typeof getLimitLeftToday>[1]) => getLimitLeftToday(client, parameters),
+    /** {@link getLot}, bound to this client. */
     getLot: (parameters: Parameters<typeof getLot>[1]) => getLot(client, parameters),
+    /** {@link getOutstandingSupply}, bound to this client. */
     getOutstandingSupply: (parameters?: Parameters<typeof getOutstandingSupply>[1]) => getOutstandingSupply(client, parameters),
+    /** {@link getPermitNonce}, bound to this client. */
     getPermitNonce: (parameters: Parameters<typeof getPermitNonce>[1]) => getPermitNonce(client, parameters),
+    /** {@link getRemainingDailyOutflow}, bound to this client. */
     getRemainingDailyOutflow: (parameters: Parameters<typeof getRemainingDailyOutflow>[1]) => getRemainingDailyOutflow(client, parameters),
+    /** {@link getRoleAdmin}, bound to this client. */
     getRoleAdmin: (parameters: Parameters<typeof getRoleAdmin>[1]) => getRoleAdmin(client, parameters),
+    /** {@link getRoleMembers}, bound to this client. */
     getRoleMembers: (parameters?: Parameters<typeof getRoleMembers>[1]) => getRoleMembers(client, parameters),
+    /** {@link getDefaultAdmin}, bound to this client. */
     getDefaultAdmin: (parameters?: Parameters<typeof getDefaultAdmin>[1]) => getDefaultAdmin(client, parameters),
+    /** {@link beginDefaultAdminTransfer}, bound to this client. */
     beginDefaultAdminTransfer: (parameters: Parameters<typeof beginDefaultAdminTransfer>[1]) => beginDefaultAdminTransfer(client, parameters),
+    /** {@link acceptDefaultAdminTransfer}, bound to this client. */
     acceptDefaultAdminTransfer: (parameters?: Parameters<typeof acceptDefaultAdminTransfer>[1]) => acceptDefaultAdminTransfer(client, parameters),
+    /** {@link cancelDefaultAdminTransfer}, bound to this client. */
     cancelDefaultAdminTransfer: (parameters?: Parameters<typeof cancelDefaultAdminTransfer>[1]) => cancelDefaultAdminTransfer(client, parameters),
+    /** {@link changeDefaultAdminDelay}, bound to this client. */
     changeDefaultAdminDelay: (parameters: Parameters<typeof changeDefaultAdminDelay>[1]) => changeDefaultAdminDelay(client, parameters),
+    /** {@link rollbackDefaultAdminDelay}, bound to this client. */
     rollbackDefaultAdminDelay: (parameters?: Parameters<typeof rollbackDefaultAdminDelay>[1]) => rollbackDefaultAdminDelay(client, parameters),
+    /** {@link getTierLimits}, bound to this client. */
     getTierLimits: (parameters: Parameters<typeof getTierLimits>[1]) => getTierLimits(client, parameters),
+    /** {@link getTokenDomain}, bound to this client. */
     getTokenDomain: () => getTokenDomain(client),
+    /** {@link getTokenMetadata}, bound to this client. */
     getTokenMetadata: () => getTokenMetadata(client),
+    /** {@link getTotalSupply}, bound to this client. */
     getTotalSupply: (parameters?: Parameters<typeof getTotalSupply>[1]) => getTotalSupply(client, parameters),
+    /** {@link getValidReserves}, bound to this client. */
     getValidReserves: (parameters?: Parameters<typeof getValidReserves>[1]) => getValidReserves(client, parameters),
+    /** {@link getWallet}, bound to this client. */
     getWallet: (parameters: Parameters<typeof getWallet>[1]) => getWallet(client, parameters),
+    /** {@link getWalletByAlias}, bound to this client. */
     getWalletByAlias: (parameters: Parameters<typeof getWalletByAlias>[1]) => getWalletByAlias(client, parameters),
+    /** {@link grantRole}, bound to this client. */
     grantRole: (parameters: Parameters<typeof grantRole>[1]) => grantRole(client, parameters),
+    /** {@link hasRole}, bound to this client. */
     hasRole: (parameters: Parameters<typeof hasRole>[1]) => hasRole(client, parameters),
+    /** {@link isPaused}, bound to this client. */
     isPaused: (parameters?: Parameters<typeof isPaused>[1]) => isPaused(client, parameters),
+    /** {@link isPaymentReferenceUsed}, bound to this client. */
     isPaymentReferenceUsed: (parameters: Parameters<typeof isPaymentReferenceUsed>[1]) => isPaymentReferenceUsed(client, parameters),
+    /** {@link issue}, bound to this client. */
     issue: (parameters: Parameters<typeof issue>[1]) => issue(client, parameters),
+    /** {@link linkAlias}, bound to this client. */
     linkAlias: (parameters: Parameters<typeof linkAlias>[1]) => linkAlias(client, parameters),
+    /** {@link parsePaymentRequest}, bound to this client. */
     parsePaymentRequest: (parameters: Parameters<typeof parsePaymentRequest>[1]) => parsePaymentRequest(client, parameters),
+    /** {@link pause}, bound to this client. */
     pause: () => pause(client),
+    /** {@link permit}, bound to this client. */
     permit: (parameters: Parameters<typeof permit>[1]) => permit(client, parameters),
+    /** {@link recoverWallet}, bound to this client. */
     recoverWallet: (parameters: Parameters<typeof recoverWallet>[1]) => recoverWallet(client, parameters),
+    /** {@link reconcileTransfers}, bound to this client. */
     reconcileTransfers: (parameters: Parameters<typeof reconcileTransfers>[1]) => reconcileTransfers(client, parameters),
+    /** {@link redeem}, bound to this client. */
     redeem: (parameters: Parameters<typeof redeem>[1]) => redeem(client, parameters),
+    /** {@link registerWallet}, bound to this client. */
     registerWallet: (parameters: Parameters<typeof registerWallet>[1]) => registerWallet(client, parameters),
+    /** {@link registerWallets}, bound to this client. */
     registerWallets: (parameters: Parameters<typeof registerWallets>[1]) => registerWallets(client, parameters),
+    /** {@link releaseLot}, bound to this client. */
     releaseLot: (parameters: Parameters<typeof releaseLot>[1]) => releaseLot(client, parameters),
+    /** {@link removeFromDenylist}, bound to this client. */
     removeFromDenylist: (parameters: Parameters<typeof removeFromDenylist>[1]) => removeFromDenylist(client, parameters),
+    /** {@link renewAttestation}, bound to this client. */
     renewAttestation: (parameters: Parameters<typeof renewAttestation>[1]) => renewAttestation(client, parameters),
+    /** {@link renounceRole}, bound to this client. */
     renounceRole: (parameters: Parameters<typeof renounceRole>[1]) => renounceRole(client, parameters),
+    /** {@link resolveDispute}, bound to this client. */
     resolveDispute: (parameters: Parameters<typeof resolveDispute>[1]) => resolveDispute(client, parameters),
+    /** {@link revokeRole}, bound to this client. */
     revokeRole: (parameters: Parameters<typeof revokeRole>[1]) => revokeRole(client, parameters),
+    /** {@link seize}, bound to this client. */
     seize: (parameters: Parameters<typeof seize>[1]) => seize(client, parameters),
+    /** {@link sendTransfers}, bound to this client. */
     sendTransfers: (parameters: Parameters<typeof sendTransfers>[1]) => sendTransfers(client, parameters),
+    /** {@link setTierLimits}, bound to this client. */
     setTierLimits: (parameters: Parameters<typeof setTierLimits>[1]) => setTierLimits(client, parameters),
+    /** {@link signPayment}, bound to this client. */
     signPayment: (parameters: Parameters<typeof signPayment>[1]) => signPayment(client, parameters),
+    /** {@link signPermit}, bound to this client. */
     signPermit: (parameters: Parameters<typeof signPermit>[1]) => signPermit(client, parameters),
+    /** {@link signTransfers}, bound to this client. */
     signTransfers: (parameters: Parameters<typeof signTransfers>[1]) => signTransfers(client, parameters),
+    /** {@link submitPayment}, bound to this client. */
     submitPayment: (parameters: Parameters<typeof submitPayment>[1]) => submitPayment(client, parameters),
+    /** {@link supportsInterface}, bound to this client. */
     supportsInterface: (parameters: Parameters<typeof supportsInterface>[1]) => supportsInterface(client, parameters),
+    /** {@link transfer}, bound to this client. */
     transfer: (parameters: Parameters<typeof transfer>[1]) => transfer(client, parameters),
+    /** {@link transferFrom}, bound to this client. */
     transferFrom: (parameters: Parameters<typeof transferFrom>[1]) => transferFrom(client, parameters),
+    /** {@link unfreezeWallet}, bound to this client. */
     unfreezeWallet: (parameters: Parameters<typeof unfreezeWallet>[1]) => unfreezeWallet(client, parameters),
+    /** {@link unpause}, bound to this client. */
     unpause: () => unpause(client),
+    /** {@link updateWallet}, bound to this client. */
     updateWallet: (parameters: Parameters<typeof updateWallet>[1]) => updateWallet(client, parameters),
+    /** {@link waitForTransaction}, bound to this client. */
     waitForTransaction: (parameters: Parameters<typeof waitForTransaction>[1]) => waitForTransaction(client, parameters),
   };
 }

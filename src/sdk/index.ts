@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { createLedgerClient } from "./src/sdk/index.js";
+ * import { createLedgerClient } from "@goods-ledger/sdk";
  * const client = createLedgerClient({ deployment, rpcUrl, account });
  * await client.transfer({ to, amount: "12.50" });
  * ```
@@ -98,6 +98,10 @@ export * from "./errors/qr.js";
 export * from "./errors/rpc.js";
 export * from "./errors/toLedgerError.js";
 export * from "./errors/types.js";
+export type { LedgerContract, ReadAt } from "./internal/contracts.js";
+export type { DefaultAdminTarget } from "./internal/defaultAdmin.js";
+export { resolveRole, type RoleInput } from "./internal/roles.js";
+export type { LotOfficerParameters, RoleAdminParameters, WalletOfficerParameters } from "./internal/shapes.js";
 export * from "./lots.js";
 export * from "./nonces.js";
 export * from "./pipeline.js";

@@ -7,7 +7,7 @@ import { zeroHash, type Hex } from "viem";
  *
  * @example
  * ```ts
- * import { roles } from "goods-ledger/sdk";
+ * import { roles } from "@goods-ledger/sdk";
  * await client.hasRole({ role: roles.ISSUER_ROLE, account });
  * ```
  */

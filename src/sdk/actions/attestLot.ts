@@ -55,7 +55,8 @@ export type AttestLotErrorType = WriteErrorType<
  *   valuation: "10000000", location: "NG-KN-WH01", attestationHash, attestationURI: "ipfs://…", expiresAt });
  * ```
  */
-export function attestLot(client: LedgerBaseClient, p: AttestLotParameters): Promise<AttestLotReturnType> {
+export function attestLot(client: LedgerBaseClient, parameters: AttestLotParameters): Promise<AttestLotReturnType> {
+  const p = parameters;
   return writeReserve(client, "attestLot", [
     p.lot,
     {

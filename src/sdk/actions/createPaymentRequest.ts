@@ -59,7 +59,8 @@ export type CreatePaymentRequestErrorType =
  * // later: await client.isPaymentReferenceUsed({ payee: shop, reference: reference! })
  * ```
  */
-export function createPaymentRequest(client: LedgerBaseClient, p: CreatePaymentRequestParameters): CreatePaymentRequestReturnType {
+export function createPaymentRequest(client: LedgerBaseClient, parameters: CreatePaymentRequestParameters): CreatePaymentRequestReturnType {
+  const p = parameters;
   const requestId = (p.requestId ?? randomRequestId()).toLowerCase() as Hex;
   const amount = p.amount === undefined ? undefined : toBaseUnits(p.amount, client.ledger.decimals);
   const payload = encodePaymentRequest(

@@ -45,7 +45,8 @@ const roleRevoked = getAbiItem({ abi: goodsTokenAbi, name: "RoleRevoked" });
  * for (const r of roles) console.log(r.contract, r.role, r.members.join(", "));
  * ```
  */
-export async function getRoleMembers(client: LedgerBaseClient, p: GetRoleMembersParameters = {}): Promise<GetRoleMembersReturnType> {
+export async function getRoleMembers(client: LedgerBaseClient, parameters: GetRoleMembersParameters = {}): Promise<GetRoleMembersReturnType> {
+  const p = parameters;
   let blockNumber: bigint;
   try {
     blockNumber = p.blockNumber ?? (await getBlockNumber(client, { cacheTime: 0 }));

@@ -39,7 +39,8 @@ export type ReconcileTransfersErrorType = AccountRequiredError | LocalAccountReq
  * const later = await reconcileTransfers(bank, { transactions: unknown.map((o) => o.error.raw) });
  * ```
  */
-export async function reconcileTransfers(client: LedgerBaseClient, p: ReconcileTransfersParameters): Promise<ReconcileTransfersReturnType> {
+export async function reconcileTransfers(client: LedgerBaseClient, parameters: ReconcileTransfersParameters): Promise<ReconcileTransfersReturnType> {
+  const p = parameters;
   const account = requireAccount(client);
   const nonces = requireNonces(client);
   return reconcileSigned(client as Client<Transport, Chain, Account>, p.transactions, {

@@ -49,6 +49,7 @@ export type RegisterWalletErrorType = WriteErrorType<RegistrationErrorName>;
  *   kycExpiryDay: dayNumber(new Date("2028-01-01")) });
  * ```
  */
-export function registerWallet(client: LedgerBaseClient, wallet: RegisterWalletParameters): Promise<RegisterWalletReturnType> {
+export function registerWallet(client: LedgerBaseClient, parameters: RegisterWalletParameters): Promise<RegisterWalletReturnType> {
+  const wallet = parameters;
   return writeToken(client, "registerWallet", [wallet.account, roleValue(wallet.role), wallet.tier, wallet.region, wallet.institution, wallet.kycExpiryDay]);
 }

@@ -50,7 +50,8 @@ export type RenewAttestationErrorType = WriteErrorType<
  * await renewAttestation(client, { lot, quantity: 400_000n, valuation: "9500000", attestationHash, attestationURI, expiresAt });
  * ```
  */
-export function renewAttestation(client: LedgerBaseClient, p: RenewAttestationParameters): Promise<RenewAttestationReturnType> {
+export function renewAttestation(client: LedgerBaseClient, parameters: RenewAttestationParameters): Promise<RenewAttestationReturnType> {
+  const p = parameters;
   const valuation = toBaseUnits(p.valuation, client.ledger.decimals, { max: maxUint96 });
   return writeReserve(client, "renewAttestation", [p.lot, p.quantity, valuation, p.attestationHash, p.attestationURI, Number(p.expiresAt)]);
 }

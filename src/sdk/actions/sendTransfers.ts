@@ -96,7 +96,8 @@ export type SendTransfersErrorType = LocalAccountRequiredError | AccountRequired
  * const failed = outcomes.filter((o) => o.status !== "success");
  * ```
  */
-export async function sendTransfers(client: LedgerBaseClient, p: SendTransfersParameters): Promise<SendTransfersReturnType> {
+export async function sendTransfers(client: LedgerBaseClient, parameters: SendTransfersParameters): Promise<SendTransfersReturnType> {
+  const p = parameters;
   const account = requireAccount(client);
   const nonces = requireNonces(client);
   const prepared = "signed" in p ? undefined : prepareTransfers(client, p.transfers, p.gas);

@@ -90,7 +90,8 @@ export type SignPaymentErrorType =
  * console.log(`you pay ${formatAmount(authorization.value, 6)} to ${authorization.to}`);
  * ```
  */
-export async function signPayment(client: LedgerBaseClient, p: SignPaymentParameters): Promise<SignPaymentReturnType> {
+export async function signPayment(client: LedgerBaseClient, parameters: SignPaymentParameters): Promise<SignPaymentReturnType> {
+  const p = parameters;
   const account = requireAccount(client);
   const { request } = p;
   const { decimals } = client.ledger;

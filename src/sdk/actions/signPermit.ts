@@ -42,7 +42,8 @@ export type SignPermitErrorType = ReadErrorType;
  * const signed = await signPermit(client, { spender, amount: "100", deadline: now + 3600n });
  * ```
  */
-export async function signPermit(client: LedgerBaseClient, p: SignPermitParameters): Promise<SignPermitReturnType> {
+export async function signPermit(client: LedgerBaseClient, parameters: SignPermitParameters): Promise<SignPermitReturnType> {
+  const p = parameters;
   const account = requireAccount(client);
   const value = toBaseUnits(p.amount, client.ledger.decimals);
   const [domain, nonce] = await Promise.all([p.domain ?? getTokenDomain(client), p.nonce ?? getPermitNonce(client, { owner: account.address })]);

@@ -39,7 +39,8 @@ export type SignTransfersErrorType = AccountRequiredError | LocalAccountRequired
  * const outcomes = await sendTransfers(bank, { signed });
  * ```
  */
-export async function signTransfers(client: LedgerBaseClient, p: SignTransfersParameters): Promise<SignTransfersReturnType> {
+export async function signTransfers(client: LedgerBaseClient, parameters: SignTransfersParameters): Promise<SignTransfersReturnType> {
+  const p = parameters;
   const nonces = requireNonces(client);
   const { calls, transfers } = prepareTransfers(client, p.transfers, p.gas ?? TRANSFER_GAS_LIMIT);
   const signed = await signCalls(client as Client<Transport, Chain, Account>, calls, { nonces, fees: p.fees });

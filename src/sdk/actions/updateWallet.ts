@@ -30,6 +30,7 @@ export type UpdateWalletErrorType = WriteErrorType<RegistrationErrorName | "Wall
  * await updateWallet(client, { ...record, tier: 2, reasonCode: "KYC_UPGRADE" });
  * ```
  */
-export function updateWallet(client: LedgerBaseClient, w: UpdateWalletParameters): Promise<UpdateWalletReturnType> {
+export function updateWallet(client: LedgerBaseClient, parameters: UpdateWalletParameters): Promise<UpdateWalletReturnType> {
+  const w = parameters;
   return writeToken(client, "updateWallet", [w.account, roleValue(w.role), w.tier, w.region, w.institution, w.kycExpiryDay, toBytes32(w.reasonCode, "reasonCode")]);
 }

@@ -14,7 +14,7 @@ export type LedgerErrorParameters = {
  *
  * @example
  * ```ts
- * import { LedgerError } from "goods-ledger/sdk";
+ * import { LedgerError } from "@goods-ledger/sdk";
  * try { await client.transfer({ to, amount: "10" }); }
  * catch (e) { if (e instanceof LedgerError) console.error(e.shortMessage); }
  * ```

@@ -21,7 +21,8 @@ export type LedgerErrorAbi = typeof ledgerErrorsAbi;
 /** Name of a Solidity custom error of the ledger, e.g. `"WalletRegistryWalletFrozen"`. */
 export type LedgerContractErrorName = ContractErrorName<LedgerErrorAbi>;
 
-type ErrorItem<name extends LedgerContractErrorName> = Extract<LedgerErrorAbi[number], { name: name }>;
+/** The ABI item of the contracts' custom error `name` (its inputs give {@link ContractErrorArgs}). */
+export type ErrorItem<name extends LedgerContractErrorName> = Extract<LedgerErrorAbi[number], { name: name }>;
 
 /** A custom error's arguments by name, e.g. `{ account: Address }` for `WalletRegistryWalletFrozen`. */
 export type ContractErrorArgs<name extends LedgerContractErrorName> = {

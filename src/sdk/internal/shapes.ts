@@ -50,7 +50,7 @@ export function lotOfficerAction(functionName: "releaseLot" | "disputeLot" | "re
     writeReserve(client, functionName, [lot, toBytes32(reasonCode, "reasonCode")]);
 }
 
-/** Parameters of {@link roleAdminAction}'s actions (grant, revoke). */
+/** Parameters of the role actions an admin takes (grantRole, revokeRole). */
 export type RoleAdminParameters = {
   /** The role, by name or id. */
   role: RoleInput;

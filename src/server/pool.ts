@@ -9,6 +9,8 @@
  * much lower scheduling priority than a cheap-lane one ({@link LANE_NICE}), so on a machine with few cores a
  * heavy query yields the CPU to a cheap one and to the event loop instead of sharing it.
  */
+import { readdirSync } from "node:fs";
+import { getPriority, setPriority } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { Job, WorkerData, WorkerReply, WorkerRequest } from "./worker.js";
 
@@ -46,6 +48,30 @@ export type CostClass = "cheap" | "heavy";
  * cheap query at once instead of splitting it).
  */
 export const LANE_NICE: Record<CostClass, number> = { cheap: 1, heavy: 10 };
+
+/**
+ * The priority offset of the process's helper threads (V8's garbage-collection helpers, libuv's pool): between the
+ * lanes. They are shared by every thread, and a heavy query's large heap keeps them busy with concurrent marking;
+ * at the event loop's priority they would take the core a waking cheap query needs.
+ */
+export const HELPER_NICE = 5;
+
+let helpersLowered = false;
+/**
+ * Lowers the priority of the threads this process has before the pool starts any (Linux nice values are per
+ * thread; elsewhere, or when not allowed, nothing changes). Once per process: later threads are the pool's own.
+ */
+function lowerHelperThreads(): void {
+  if (helpersLowered) return;
+  helpersLowered = true;
+  try {
+    for (const tid of readdirSync("/proc/self/task").map(Number)) {
+      if (tid !== process.pid) setPriority(tid, Math.min(19, getPriority(tid) + HELPER_NICE));
+    }
+  } catch {
+    // Not Linux, or not allowed: the helpers keep the server's priority.
+  }
+}
 
 /** A job's answer, with where its time went (sent to the client as Server-Timing). */
 export interface PoolAnswer {
@@ -135,6 +161,7 @@ export class QueryPool {
     this.#options = options;
     this.#maxRunning = options.maxRunningPerOwner ?? Math.max(1, options.workers - 1);
     const cheap = Math.min(options.cheapWorkers ?? (options.workers >= 2 ? 1 : 0), options.workers - 1);
+    lowerHelperThreads();
     for (let i = 0; i < options.workers; i++) this.#slots.push(this.#spawn(i < cheap ? "cheap" : "heavy"));
   }
 

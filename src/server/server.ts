@@ -478,13 +478,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
   }
 
+  /** The schema of a POST route whose work runs on the query pool: its body's schema, no query string. */
+  const pooledPost = (summary: string, body: object, answer: string) => ({
+    summary, querystring: NO_PARAMS, body,
+    response: { 200: { description: answer, ...anyJson }, ...errors, ...tooLarge, ...pooled },
+  });
+
   app.post("/api/evidence", {
     config: auth,
-    schema: {
-      summary: "answer a query and seal it in an evidence pack (sha256 over canonical JSON, pinned to the indexed block)",
-      querystring: NO_PARAMS, body: EVIDENCE_BODY,
-      response: { 200: { description: "the evidence pack", ...anyJson }, ...errors, ...tooLarge, ...pooled },
-    },
+    schema: pooledPost("answer a query and seal it in an evidence pack (sha256 over canonical JSON, pinned to the indexed block)", EVIDENCE_BODY, "the evidence pack"),
   }, async (request, reply) => {
     const q = { ...(request.body as { query: Record<string, unknown> }).query };
     await exposureFlags(q);
@@ -496,11 +498,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   app.post("/api/asof/wallets", {
     config: auth,
-    schema: {
-      summary: "registry records of many wallets as of one block (what GET /api/asof?wallet= gives, one per wallet, in order; null for a wallet the index does not know)",
-      querystring: NO_PARAMS, body: WALLETS_BODY,
-      response: { 200: { description: "{ kind: \"wallets\", atBlock, records: [record | null] }", ...anyJson }, ...errors, ...tooLarge, ...pooled },
-    },
+    schema: pooledPost(
+      "registry records of many wallets as of one block (what GET /api/asof?wallet= gives, one per wallet, in order; null for a wallet the index does not know)",
+      WALLETS_BODY, "{ kind: \"wallets\", atBlock, records: [record | null] }",
+    ),
   }, async (request, reply) => {
     const { wallets, block } = request.body as { wallets: string[]; block?: number };
     const body = await work(request, reply, { op: "wallets", wallets, ...(block === undefined ? {} : { block }) });
@@ -509,11 +510,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   app.post("/api/evidence/verify", {
     config: auth,
-    schema: {
-      summary: "verify an evidence pack against this index: format, digest, deployment, block hash, policy version, and the query run again at the pack's block",
-      querystring: NO_PARAMS, body: VERIFY_BODY,
-      response: { 200: { description: "{ ok, checks: [{ check, ok, detail }] }", ...anyJson }, ...errors, ...tooLarge, ...pooled },
-    },
+    schema: pooledPost(
+      "verify an evidence pack against this index: format, digest, deployment, block hash, policy version, and the query run again at the pack's block",
+      VERIFY_BODY, "{ ok, checks: [{ check, ok, detail }] }",
+    ),
   }, async (request, reply) => {
     const { pack } = request.body as { pack: EvidencePack };
     // The index-only checks here; the query run again (a model of the pack's block) on the pool, with its deadline.

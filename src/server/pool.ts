@@ -5,7 +5,7 @@
  *
  * Two lanes (README, "Limits"). Every job has a cost class, given by the route ({@link CostClass}). The first
  * `cheapWorkers` threads (default 1 when there are 2 or more) take cheap jobs only, so a cheap query never
- * queues behind a heavy one; the other threads take both kinds, cheap first. A heavy-lane thread also runs at a
+ * queues behind a heavy one; the other threads take both kinds, oldest first. A heavy-lane thread also runs at a
  * much lower scheduling priority than a cheap-lane one ({@link LANE_NICE}), so on a machine with few cores a
  * heavy query yields the CPU to a cheap one and to the event loop instead of sharing it.
  */

@@ -1,5 +1,5 @@
 /**
- * Shared by bench/ingest.ts and bench/trace.ts: both write one file, bench/results/trace.json, each its own
+ * Shared by bench/ingest.ts, bench/trace.ts and bench/scale.ts: all write one file, bench/results/trace.json, each its own
  * top-level key, keeping the other's.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -12,10 +12,10 @@ const FILE = join(dirname(fileURLToPath(import.meta.url)), "..", "results", "tra
  * Sets `key` in bench/results/trace.json, keeping the other keys.
  * @returns the file's path.
  */
-export function mergeResults(key: "ingest" | "trace", value: unknown): string {
+export function mergeResults(key: "ingest" | "trace" | "scale", value: unknown): string {
   mkdirSync(dirname(FILE), { recursive: true });
   const current = existsSync(FILE) ? (JSON.parse(readFileSync(FILE, "utf8")) as Record<string, unknown>) : {};
-  const next = { ingest: current.ingest, trace: current.trace, [key]: value };
+  const next = { ...current, [key]: value };
   writeFileSync(FILE, `${JSON.stringify(next, null, 2)}\n`);
   return FILE;
 }

@@ -1,3 +1,4 @@
+import { encodeCheckpoint } from "../indexer/checkpoint.js";
 import type { Store } from "../indexer/store/store.js";
 import { TRANSFER_KINDS, ZERO_ADDRESS } from "../indexer/types.js";
 import type { Address, Hex, LedgerEventRow, TransferKind, TransferRow } from "../indexer/types.js";
@@ -8,14 +9,22 @@ import { RegistryTimeline } from "./registry.js";
  *
  * - Transfers are numbered by their position in checkpoint order (`seq`, 0-based): comparing seqs compares
  *   times, so "funds leave a wallet only after they arrived" is `seq(out) > seq(in)`.
- * - Wallets are numbered; wallet 0 is the zero address (the counterpart of mints and burns).
+ * - Wallets are numbered in order of first appearance, block by block (a block's transfers, then its registry
+ *   events); wallet 0 is the zero address (the counterpart of mints and burns).
  * - `outSeq[outStart[w] .. outStart[w+1])` are the seqs of wallet w's outgoing transfers, ascending;
  *   `inSeq` / `inStart` the same for incoming ones (a CSR adjacency). Self-transfers (from = to) are left out
  *   of the adjacency: they move nothing (docs/TRACE.md, rule S1), so no walk, replay, degree or alert sees them.
  * - `blockTimes` holds the timestamp of every block the model knows one for (blocks holding a transfer or an
  *   event, and every stored header), so as-of facts use the queried block's own time (rule T1).
  *
- * A model is immutable once built; build a new one when the store moves.
+ * Compact (docs/TRACE.md, "Model and snapshot"): no per-transfer string or bigint is resident. Amounts are two
+ * 32-bit words (amounts ≥ 2^64 in a sparse map), transaction hashes 32 packed bytes, checkpoints are derived from
+ * the block, transaction index and log index columns, references are sparse. Read per-transfer values through
+ * {@link amountOf}, {@link checkpointOf}, {@link txHashOf} and {@link referenceOf}.
+ *
+ * A model is a view: its columns are fixed-length windows on growable shared buffers that the live model
+ * ({@link ModelBuilder}) appends to in place, so a view never sees a later block half-written. A rollback
+ * rewrites the region after the fork: after one, use the view the builder hands out, not an older one.
  */
 export interface TraceModel {
   /** The block the model was built at (its last block), with hash and timestamp when known. */
@@ -30,22 +39,28 @@ export interface TraceModel {
   readonly from: Int32Array;
   /** Recipient wallet number, by seq. */
   readonly to: Int32Array;
-  /** Exact amount, by seq. */
-  readonly amount: readonly bigint[];
+  /** Low 32 bits of the amount, by seq (read amounts with {@link amountOf}). */
+  readonly amountLo: Uint32Array;
+  /** Bits 32–63 of the amount, by seq. */
+  readonly amountHi: Uint32Array;
+  /** Amounts of 2^64 or more, by seq (their words hold 2^64 - 1). */
+  readonly wideAmounts: ReadonlyMap<number, bigint>;
   /** Block number, by seq (non-decreasing). */
-  readonly block: Float64Array;
+  readonly block: Uint32Array;
   /** Timestamp in seconds, by seq (non-decreasing). */
-  readonly time: Float64Array;
+  readonly time: Uint32Array;
+  /** Transaction index within the block, by seq. */
+  readonly txIndex: Uint32Array;
+  /** Log index within the block, by seq. */
+  readonly logIndex: Uint32Array;
   /** Index into {@link TRANSFER_KINDS}, by seq. */
   readonly kind: Uint8Array;
   /** Lot number (index into `lots`) of an issue or redemption, else -1, by seq. */
   readonly lot: Int32Array;
-  /** Encoded checkpoint (the transfer's id), by seq. */
-  readonly checkpoint: readonly string[];
-  /** Transaction hash, by seq. */
-  readonly txHash: readonly Hex[];
-  /** Payment or issue reference, by seq. */
-  readonly reference: readonly (Hex | null)[];
+  /** Transaction hashes, 32 bytes per seq (read with {@link txHashOf}). */
+  readonly txHashes: Uint8Array;
+  /** Payment or issue references, by seq, for the transfers that have one. */
+  readonly references: ReadonlyMap<number, Hex>;
   /** Lot ids by lot number. */
   readonly lots: readonly Hex[];
   /** Lot number by lot id. */
@@ -66,10 +81,13 @@ export interface TraceModel {
   readonly blockTimes: { readonly block: Float64Array; readonly time: Float64Array };
   /** Reserve coverage events (ReserveShortfall / ReserveShortfallRecovered), in checkpoint order. */
   readonly coverage: readonly LedgerEventRow[];
-  /** The registry and reserve events the model was built from, in checkpoint order (kept to extend it). */
+  /**
+   * The registry and reserve events, in checkpoint order. Shared with the live model: a view handed out before
+   * an append also lists the later blocks' events (filter by `tip.block`); `address` and `walletId` likewise may
+   * hold later wallets (a view's own wallets are the first `outStart.length - 1`).
+   */
   readonly events: readonly LedgerEventRow[];
 }
-
 /**
  * The timestamp of a block, from the block itself (a transfer, an event or a stored header of that block),
  * never from a neighbour (rule T1).
@@ -121,22 +139,34 @@ export function degree(model: TraceModel, w: number, lo = 0, hi = model.size): n
  */
 /** The exact amount of transfer `seq`, in base units. */
 export function amountOf(model: TraceModel, seq: number): bigint {
-  return model.amount[seq]!;
+  const hi = model.amountHi[seq]!;
+  const lo = model.amountLo[seq]!;
+  if (hi < 0x20_0000) return BigInt(hi * 0x1_0000_0000 + lo); // below 2^53: one exact double
+  if (hi === 0xffff_ffff && lo === 0xffff_ffff) {
+    const wide = model.wideAmounts.get(seq);
+    if (wide !== undefined) return wide;
+  }
+  return (BigInt(hi) << 32n) | BigInt(lo);
 }
 
 /** The encoded checkpoint (the transfer's id) of transfer `seq`. */
 export function checkpointOf(model: TraceModel, seq: number): string {
-  return model.checkpoint[seq]!;
+  return encodeCheckpoint({ block: model.block[seq]!, txIndex: model.txIndex[seq]!, logIndex: model.logIndex[seq]! });
 }
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
 /** The transaction hash of transfer `seq`. */
 export function txHashOf(model: TraceModel, seq: number): Hex {
-  return model.txHash[seq]!;
+  const b = model.txHashes;
+  let s = "0x";
+  for (let i = seq * 32, end = i + 32; i < end; i++) s += HEX[b[i]!]!;
+  return s as Hex;
 }
 
 /** The payment or issue reference of transfer `seq`, or null. */
 export function referenceOf(model: TraceModel, seq: number): Hex | null {
-  return model.reference[seq]!;
+  return model.references.get(seq) ?? null;
 }
 
 /** The kind of transfer `seq`. */
@@ -146,12 +176,11 @@ export function kindOf(model: TraceModel, seq: number): TransferKind {
 
 /** Rebuilds a {@link TransferRow} from the model. */
 export function transferRow(model: TraceModel, seq: number): TransferRow {
-  const cp = checkpointOf(model, seq);
   return {
-    checkpoint: cp,
+    checkpoint: checkpointOf(model, seq),
     block: model.block[seq]!,
-    txIndex: Number(cp.slice(16, 24)),
-    logIndex: Number(cp.slice(24)),
+    txIndex: model.txIndex[seq]!,
+    logIndex: model.logIndex[seq]!,
     txHash: txHashOf(model, seq),
     timestamp: model.time[seq]!,
     from: model.address[model.from[seq]!]!,
@@ -163,189 +192,565 @@ export function transferRow(model: TraceModel, seq: number): TransferRow {
   };
 }
 
+/** Most transfers a model holds: its columns reserve address space for this many and commit memory as they fill. */
+export const MAX_TRANSFERS = 2 ** 28;
+/** Most wallets a model holds. */
+export const MAX_WALLETS = 2 ** 27;
+const MAX_BLOCKS = 2 ** 28;
+
+type Typed = Int32Array | Uint32Array | Uint8Array | Float64Array;
+interface TypedCtor<A extends Typed> {
+  new (buffer: ArrayBufferLike, byteOffset?: number, length?: number): A;
+  readonly BYTES_PER_ELEMENT: number;
+}
+const GrowableSAB = SharedArrayBuffer as unknown as new (length: number, options: { maxByteLength: number }) => SharedArrayBuffer;
+const grow = (buffer: SharedArrayBuffer, bytes: number) => (buffer as unknown as { grow(n: number): void }).grow(bytes);
+
 /**
- * Collects transfers (in checkpoint order) and events into a {@link TraceModel}.
+ * A column of fixed-width items on a growable SharedArrayBuffer. It grows in place up to the address space it
+ * reserved (views made on it stay valid, and worker threads holding the buffer see the growth); past that it
+ * moves once to a buffer reserving 8 times more (earlier views keep the old buffer).
+ */
+export class Column<A extends Typed> {
+  readonly #ctor: TypedCtor<A>;
+  readonly #itemBytes: number;
+  readonly #maxItems: number;
+  #buffer: SharedArrayBuffer;
+  #all: A;
+
+  /**
+   * @param ctor - the typed array class.
+   * @param width - elements per item (32 for a hash in a Uint8Array).
+   * @param maxItems - the most items it can ever hold.
+   * @param reserve - items to reserve address space for now (memory is committed only as it fills).
+   * @param buffer - an existing buffer to attach to (a buffer from another thread).
+   */
+  constructor(ctor: TypedCtor<A>, readonly width: number, maxItems: number, reserve: number, buffer?: SharedArrayBuffer) {
+    this.#ctor = ctor;
+    this.#itemBytes = width * ctor.BYTES_PER_ELEMENT;
+    this.#maxItems = maxItems;
+    this.#buffer = buffer ?? new GrowableSAB(0, { maxByteLength: Math.min(maxItems, Math.max(reserve, 1024)) * this.#itemBytes });
+    this.#all = new ctor(this.#buffer);
+  }
+
+  /** The buffer holding the column now. */
+  get buffer(): SharedArrayBuffer {
+    return this.#buffer;
+  }
+
+  /** Items the buffer can hold now. */
+  get capacity(): number {
+    return Math.floor(this.#buffer.byteLength / this.#itemBytes);
+  }
+
+  /** The whole buffer as one array (items beyond the model's size are not part of it). */
+  get all(): A {
+    return this.#all;
+  }
+
+  /** Makes room for `items` items. @throws RangeError past the column's maximum. */
+  ensure(items: number): A {
+    if (items <= this.capacity) return this.#all;
+    if (items > this.#maxItems) throw new RangeError(`model: more than ${this.#maxItems} items in one column`);
+    const reserved = (this.#buffer as unknown as { maxByteLength: number }).maxByteLength / this.#itemBytes;
+    const next = Math.min(this.#maxItems, Math.max(items, Math.ceil(this.capacity * 1.25) + 1024));
+    if (next > reserved) {
+      const moved = new GrowableSAB(next * this.#itemBytes, { maxByteLength: Math.min(this.#maxItems, Math.max(next, reserved * 8)) * this.#itemBytes });
+      new Uint8Array(moved).set(new Uint8Array(this.#buffer));
+      this.#buffer = moved;
+    } else grow(this.#buffer, next * this.#itemBytes);
+    this.#all = new this.#ctor(this.#buffer);
+    return this.#all;
+  }
+
+  /** A fixed-length view of the first `items` items. */
+  view(items: number): A {
+    return new this.#ctor(this.#buffer, 0, items * this.width);
+  }
+}
+
+/** Stored headers (hash known) a model remembers, newest last: a reorg's fork is looked for among them. */
+const RECENT_TIPS = 1024;
+
+const shared = (n: number) => new Int32Array(new SharedArrayBuffer(Math.max(1, n) * 4), 0, n);
+
+/**
+ * Adds transfers `lo..hi-1` to a CSR adjacency (`side` names the wallet whose list a transfer joins), returning new
+ * arrays (readers of the old ones are undisturbed). Old segments are moved as whole runs, so the cost is one copy
+ * of the list plus a pass over the wallets.
+ */
+function appendCsr(
+  start: Int32Array | null, list: Int32Array | null, wallets: number,
+  side: Int32Array, from: Int32Array, to: Int32Array, lo: number, hi: number,
+): [Int32Array, Int32Array] {
+  const oldW = start === null ? 0 : start.length - 1;
+  const oldE = start === null ? 0 : start[oldW]!;
+  const add = new Int32Array(wallets + 1);
+  const touched: number[] = [];
+  let total = 0;
+  for (let s = lo; s < hi; s++) {
+    if (from[s] === to[s]) continue;
+    const w = side[s]!;
+    if (add[w]++ === 0) touched.push(w);
+    total++;
+  }
+  const newStart = shared(wallets + 1);
+  const newList = shared(oldE + total);
+  let shift = 0;
+  for (let w = 0; w < wallets; w++) {
+    newStart[w] = (w < oldW ? start![w]! : oldE) + shift;
+    shift += add[w]!;
+  }
+  newStart[wallets] = oldE + total;
+  if (touched.length * 8 > wallets) {
+    touched.length = 0;
+    for (let w = 0; w < wallets; w++) if (add[w]! > 0) touched.push(w);
+  } else touched.sort((a, b) => a - b);
+  let copied = 0;
+  shift = 0;
+  for (const w of touched) {
+    const oldEnd = w < oldW ? start![w + 1]! : oldE;
+    if (oldEnd > copied) newList.set(list!.subarray(copied, oldEnd), copied + shift);
+    const n = add[w]!;
+    add[w] = oldEnd + shift; // now: where w's next new entry goes
+    shift += n;
+    copied = oldEnd;
+  }
+  if (oldE > copied) newList.set(list!.subarray(copied, oldE), copied + shift);
+  for (let s = lo; s < hi; s++) if (from[s] !== to[s]) newList[add[side[s]!]!++] = s; // ascending s: sorted
+  return [newStart, newList];
+}
+
+/** A CSR adjacency cut to its first `wallets` wallets and to seqs below `size` (a rollback). */
+function truncateCsr(start: Int32Array, list: Int32Array, wallets: number, size: number): [Int32Array, Int32Array] {
+  const newStart = shared(wallets + 1);
+  let n = 0;
+  for (let w = 0; w < wallets; w++) {
+    newStart[w] = n;
+    n += lowerBound(list, start[w]!, start[w + 1]!, size) - start[w]!;
+  }
+  newStart[wallets] = n;
+  const newList = shared(n);
+  for (let w = 0; w < wallets; w++) newList.set(list.subarray(start[w]!, start[w]! + newStart[w + 1]! - newStart[w]!), newStart[w]!);
+  return [newStart, newList];
+}
+
+const hexBytes = (hex: string, out: Uint8Array, at: number, bytes: number) => {
+  for (let i = 0; i < bytes; i++) out[at + i] = parseInt(hex.substr(2 + i * 2, 2), 16);
+};
+
+const TWO64 = 1n << 64n;
+
+/** The columns of a model, by name: what a snapshot writes and a worker thread attaches to. */
+export interface ModelColumns {
+  from: Column<Int32Array>;
+  to: Column<Int32Array>;
+  amountLo: Column<Uint32Array>;
+  amountHi: Column<Uint32Array>;
+  block: Column<Uint32Array>;
+  time: Column<Uint32Array>;
+  txIndex: Column<Uint32Array>;
+  logIndex: Column<Uint32Array>;
+  kind: Column<Uint8Array>;
+  lot: Column<Int32Array>;
+  txHashes: Column<Uint8Array>;
+  selfSeq: Column<Int32Array>;
+  timesBlock: Column<Float64Array>;
+  timesTime: Column<Float64Array>;
+  walletBlock: Column<Uint32Array>;
+}
+
+/** Makes empty columns, or attaches to existing buffers. */
+export function makeColumns(transfers = 0, buffers?: Record<keyof ModelColumns, SharedArrayBuffer>): ModelColumns {
+  const b = buffers ?? ({} as Partial<Record<keyof ModelColumns, SharedArrayBuffer>>);
+  const t = Math.ceil(transfers * 1.5);
+  const w = Math.ceil(t / 4);
+  return {
+    from: new Column(Int32Array, 1, MAX_TRANSFERS, t, b.from),
+    to: new Column(Int32Array, 1, MAX_TRANSFERS, t, b.to),
+    amountLo: new Column(Uint32Array, 1, MAX_TRANSFERS, t, b.amountLo),
+    amountHi: new Column(Uint32Array, 1, MAX_TRANSFERS, t, b.amountHi),
+    block: new Column(Uint32Array, 1, MAX_TRANSFERS, t, b.block),
+    time: new Column(Uint32Array, 1, MAX_TRANSFERS, t, b.time),
+    txIndex: new Column(Uint32Array, 1, MAX_TRANSFERS, t, b.txIndex),
+    logIndex: new Column(Uint32Array, 1, MAX_TRANSFERS, t, b.logIndex),
+    kind: new Column(Uint8Array, 1, MAX_TRANSFERS, t, b.kind),
+    lot: new Column(Int32Array, 1, MAX_TRANSFERS, t, b.lot),
+    txHashes: new Column(Uint8Array, 32, MAX_TRANSFERS, t, b.txHashes),
+    selfSeq: new Column(Int32Array, 1, MAX_TRANSFERS, t, b.selfSeq),
+    timesBlock: new Column(Float64Array, 1, MAX_BLOCKS, t, b.timesBlock),
+    timesTime: new Column(Float64Array, 1, MAX_BLOCKS, t, b.timesTime),
+    walletBlock: new Column(Uint32Array, 1, MAX_WALLETS, w, b.walletBlock),
+  };
+}
+
+/** How many builds from rows, appends and rollbacks this process has done (tests count them: "appended, not rebuilt"). */
+export const modelCounters = { builds: 0, appends: 0, rollbacks: 0, snapshotLoads: 0 };
+
+/** The builder (live model) behind each model view it handed out. */
+const owners = new WeakMap<TraceModel, ModelBuilder>();
+
+/** The live model a view came from, if it is still that builder's current view. */
+export function liveBuilder(model: TraceModel): ModelBuilder | null {
+  const b = owners.get(model);
+  return b !== undefined && b.current === model ? b : null;
+}
+
+/**
+ * The live model: compact columns that grow in place as blocks arrive ({@link ModelBuilder.append}), roll back on a
+ * reorg ({@link ModelBuilder.rollback}), and hand out a consistent {@link TraceModel} view after each step.
  * @example const b = new ModelBuilder(); rows.forEach((r) => b.addTransfer(r)); const model = b.finish(events, tip);
  */
 export class ModelBuilder {
+  /** The columns (shared buffers). */
+  readonly columns: ModelColumns;
   readonly #address: Address[] = [ZERO_ADDRESS];
   readonly #walletId = new Map<Address, number>([[ZERO_ADDRESS, 0]]);
   readonly #lots: Hex[] = [];
   readonly #lotId = new Map<Hex, number>();
-  #from = new Int32Array(1024);
-  #to = new Int32Array(1024);
-  #block = new Float64Array(1024);
-  #time = new Float64Array(1024);
-  #kind = new Uint8Array(1024);
-  #lot = new Int32Array(1024);
-  readonly #amount: bigint[] = [];
-  readonly #checkpoint: string[] = [];
-  readonly #txHash: Hex[] = [];
-  readonly #reference: (Hex | null)[] = [];
+  readonly #lotBlock: number[] = [];
+  readonly #wide = new Map<number, bigint>();
+  readonly #refs = new Map<number, Hex>();
+  #events: LedgerEventRow[] = [];
+  #registry = new RegistryTimeline([]);
+  #coverage: LedgerEventRow[] = [];
   #size = 0;
+  #selfSize = 0;
+  #timesSize = 0;
+  readonly #pendingTimes = new Map<number, number>();
+  #csr: { outStart: Int32Array; outSeq: Int32Array; inStart: Int32Array; inSeq: Int32Array; size: number } | null = null;
+  #tip: TraceModel["tip"] = { block: 0, hash: null, timestamp: null };
+  /** Recent tips with their hashes (newest last): where a reorg's fork is looked for. */
+  readonly #recent: { block: number; hash: Hex }[] = [];
+  #current: TraceModel | null = null;
 
-  /**
-   * A builder holding a copy of `model`'s transfers, to append newer ones (the model itself stays as it is).
-   */
-  static from(model: TraceModel): ModelBuilder {
-    const b = new ModelBuilder();
-    b.#address.length = 0;
-    b.#walletId.clear();
-    for (let i = 0; i < model.address.length; i++) {
-      b.#address.push(model.address[i]!);
-      b.#walletId.set(model.address[i]!, i);
-    }
-    for (let i = 0; i < model.lots.length; i++) {
-      b.#lots.push(model.lots[i]!);
-      b.#lotId.set(model.lots[i]!, i);
-    }
-    const n = model.size;
-    const cap = Math.max(1024, n * 2);
-    const i32 = (src: Int32Array) => {
-      const a = new Int32Array(cap);
-      a.set(src.subarray(0, n));
-      return a;
-    };
-    const f64 = (src: Float64Array) => {
-      const a = new Float64Array(cap);
-      a.set(src.subarray(0, n));
-      return a;
-    };
-    b.#from = i32(model.from);
-    b.#to = i32(model.to);
-    b.#block = f64(model.block);
-    b.#time = f64(model.time);
-    b.#kind = new Uint8Array(cap);
-    b.#kind.set(model.kind.subarray(0, n));
-    b.#lot = i32(model.lot);
-    b.#amount.push(...model.amount.slice(0, n));
-    for (let i = 0; i < n; i++) {
-      b.#checkpoint.push(model.checkpoint[i]!);
-      b.#txHash.push(model.txHash[i]!);
-      b.#reference.push(model.reference[i]!);
-    }
-    b.#size = n;
-    return b;
+  /** @param columns - columns to start from, or `transfers`: about how many transfers to reserve room for. */
+  constructor(columns?: ModelColumns | { transfers: number }) {
+    this.columns = columns === undefined || "transfers" in columns ? makeColumns(columns?.transfers ?? 0) : columns;
+    this.columns.walletBlock.ensure(1)[0] = 0;
   }
 
-  #wallet(address: Address): number {
+  /** Number of transfers added so far. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** The last view handed out (null before the first {@link finish} or {@link append}). */
+  get current(): TraceModel | null {
+    return this.#current;
+  }
+
+  #wallet(address: Address, block: number): number {
     let id = this.#walletId.get(address);
     if (id === undefined) {
       id = this.#address.length;
       this.#address.push(address);
       this.#walletId.set(address, id);
+      this.columns.walletBlock.ensure(id + 1)[id] = block;
     }
     return id;
   }
 
-  #lotNumber(lot: Hex): number {
+  #lotNumber(lot: Hex, block: number): number {
     let id = this.#lotId.get(lot);
     if (id === undefined) {
       id = this.#lots.length;
       this.#lots.push(lot);
       this.#lotId.set(lot, id);
+      this.#lotBlock.push(block);
     }
     return id;
   }
 
-  #grow(): void {
-    const n = this.#from.length * 2;
-    const grow = <T extends Int32Array | Float64Array | Uint8Array>(a: T, make: (n: number) => T): T => {
-      const b = make(n);
-      b.set(a);
-      return b;
-    };
-    this.#from = grow(this.#from, (k) => new Int32Array(k));
-    this.#to = grow(this.#to, (k) => new Int32Array(k));
-    this.#block = grow(this.#block, (k) => new Float64Array(k));
-    this.#time = grow(this.#time, (k) => new Float64Array(k));
-    this.#kind = grow(this.#kind, (k) => new Uint8Array(k));
-    this.#lot = grow(this.#lot, (k) => new Int32Array(k));
-  }
-
   /**
-   * Appends one transfer.
+   * Appends one transfer to the columns (the adjacency follows at {@link finish} or {@link append}).
    * @throws RangeError when `row` does not come strictly after the previous one in checkpoint order.
    */
   addTransfer(row: TransferRow): void {
     const i = this.#size;
-    if (i > 0 && row.checkpoint <= this.#checkpoint[i - 1]!) {
-      throw new RangeError(`model: transfer ${row.checkpoint} does not come after ${this.#checkpoint[i - 1]}`);
+    const c = this.columns;
+    if (i > 0) {
+      const pb = c.block.all[i - 1]!;
+      const pt = c.txIndex.all[i - 1]!;
+      const pl = c.logIndex.all[i - 1]!;
+      if (row.block < pb || (row.block === pb && (row.txIndex < pt || (row.txIndex === pt && row.logIndex <= pl)))) {
+        throw new RangeError(`model: transfer ${row.checkpoint} does not come after ${encodeCheckpoint({ block: pb, txIndex: pt, logIndex: pl })}`);
+      }
     }
-    if (i === this.#from.length) this.#grow();
-    this.#from[i] = this.#wallet(row.from);
-    this.#to[i] = this.#wallet(row.to);
-    this.#amount.push(row.amount);
-    this.#block[i] = row.block;
-    this.#time[i] = row.timestamp;
-    this.#kind[i] = TRANSFER_KINDS.indexOf(row.kind);
-    this.#lot[i] = row.lot === null ? -1 : this.#lotNumber(row.lot);
-    this.#checkpoint.push(row.checkpoint);
-    this.#txHash.push(row.txHash);
-    this.#reference.push(row.reference);
+    if (i >= c.from.capacity) for (const col of [c.from, c.to, c.amountLo, c.amountHi, c.block, c.time, c.txIndex, c.logIndex, c.kind, c.lot, c.txHashes]) col.ensure(i + 1);
+    const from = this.#wallet(row.from, row.block);
+    const to = this.#wallet(row.to, row.block);
+    c.from.all[i] = from;
+    c.to.all[i] = to;
+    const amount = row.amount;
+    if (amount < 0n) throw new RangeError(`model: transfer ${row.checkpoint} has a negative amount`);
+    if (amount >= TWO64) {
+      this.#wide.set(i, amount);
+      c.amountLo.all[i] = 0xffff_ffff;
+      c.amountHi.all[i] = 0xffff_ffff;
+    } else if (amount <= 0x1f_ffff_ffff_ffffn) {
+      const n = Number(amount);
+      c.amountLo.all[i] = n >>> 0;
+      c.amountHi.all[i] = Math.floor(n / 0x1_0000_0000);
+    } else {
+      c.amountLo.all[i] = Number(amount & 0xffff_ffffn);
+      c.amountHi.all[i] = Number(amount >> 32n);
+    }
+    if (i === 0 || c.block.all[i - 1] !== row.block) this.#pendingTimes.set(row.block, row.timestamp);
+    c.block.all[i] = row.block;
+    c.time.all[i] = row.timestamp;
+    c.txIndex.all[i] = row.txIndex;
+    c.logIndex.all[i] = row.logIndex;
+    c.kind.all[i] = TRANSFER_KINDS.indexOf(row.kind);
+    c.lot.all[i] = row.lot === null ? -1 : this.#lotNumber(row.lot, row.block);
+    hexBytes(row.txHash, c.txHashes.all, i * 32, 32);
+    if (row.reference !== null) this.#refs.set(i, row.reference);
+    if (from === to) c.selfSeq.ensure(this.#selfSize + 1)[this.#selfSize++] = i;
     this.#size = i + 1;
   }
 
+  #addEvent(e: LedgerEventRow): void {
+    const last = this.#events.at(-1);
+    if (last !== undefined && e.checkpoint <= last.checkpoint) throw new RangeError(`model: event ${e.checkpoint} does not come after ${last.checkpoint}`);
+    this.#events.push(e);
+    const touched = this.#registry.apply(e);
+    if (touched.wallet !== undefined) this.#wallet(touched.wallet, e.block);
+    if (touched.lot !== undefined) this.#lotNumber(touched.lot, e.block);
+    if (e.name === "ReserveShortfall" || e.name === "ReserveShortfallRecovered") this.#coverage.push(e);
+    this.#pendingTimes.set(e.block, e.timestamp);
+  }
+
   /**
-   * Finishes the model: builds the adjacency and the registry timeline.
+   * Adds transfers and events block by block (a block's transfers, then its events), so wallets are numbered in
+   * the same order however the history is cut into batches. The adjacency follows at the next {@link append}
+   * (which may add nothing more): a view never shows rows added this way before then. A batch may end inside a
+   * block only if the block's events come with the next batch.
+   */
+  addRows(transfers: readonly TransferRow[], events: readonly LedgerEventRow[]): void {
+    let j = 0;
+    for (const t of transfers) {
+      while (j < events.length && events[j]!.block < t.block) this.#addEvent(events[j++]!);
+      this.addTransfer(t);
+    }
+    while (j < events.length) this.#addEvent(events[j++]!);
+  }
+
+  /** Records block times, builds the adjacency of the new transfers, sets the tip and hands out the new view. */
+  #seal(tip: TraceModel["tip"], headers: readonly { number: number; timestamp: number; hash?: Hex }[]): TraceModel {
+    for (const h of headers) this.#pendingTimes.set(h.number, h.timestamp);
+    if (tip.timestamp !== null) this.#pendingTimes.set(tip.block, tip.timestamp);
+    this.#mergeTimes();
+    const c = this.columns;
+    const n = this.#size;
+    const wallets = this.#address.length;
+    const from = c.from.view(n);
+    const to = c.to.view(n);
+    const old = this.#csr;
+    if (old === null || old.size !== n || old.outStart.length !== wallets + 1) {
+      const lo = old?.size ?? 0;
+      const [outStart, outSeq] = appendCsr(old?.outStart ?? null, old?.outSeq ?? null, wallets, from, from, to, lo, n);
+      const [inStart, inSeq] = appendCsr(old?.inStart ?? null, old?.inSeq ?? null, wallets, to, from, to, lo, n);
+      this.#csr = { outStart, outSeq, inStart, inSeq, size: n };
+    }
+    this.#tip = tip;
+    const known = [...headers.filter((x): x is { number: number; timestamp: number; hash: Hex } => typeof (x as { hash?: unknown }).hash === "string").map((x) => ({ block: x.number, hash: x.hash }))];
+    if (tip.hash !== null) known.push({ block: tip.block, hash: tip.hash });
+    for (const k of known.sort((a, b) => a.block - b.block)) {
+      while (this.#recent.length > 0 && this.#recent.at(-1)!.block >= k.block) this.#recent.pop();
+      this.#recent.push(k);
+    }
+    if (this.#recent.length > RECENT_TIPS) this.#recent.splice(0, this.#recent.length - RECENT_TIPS);
+    return this.#view();
+  }
+
+  #mergeTimes(): void {
+    if (this.#pendingTimes.size === 0) return;
+    const c = this.columns;
+    const k = this.#timesSize;
+    const lastKnown = k === 0 ? -1 : c.timesBlock.all[k - 1]!;
+    const blocks = [...this.#pendingTimes.keys()].sort((a, b) => a - b);
+    if (blocks[0]! > lastKnown) {
+      c.timesBlock.ensure(k + blocks.length);
+      c.timesTime.ensure(k + blocks.length);
+      blocks.forEach((b, i) => {
+        c.timesBlock.all[k + i] = b;
+        c.timesTime.all[k + i] = this.#pendingTimes.get(b)!;
+      });
+      this.#timesSize = k + blocks.length;
+    } else {
+      // A header of an older block (fetched on demand): merge.
+      const all = new Map<number, number>();
+      for (let i = 0; i < k; i++) all.set(c.timesBlock.all[i]!, c.timesTime.all[i]!);
+      for (const [b, t] of this.#pendingTimes) all.set(b, t);
+      const sorted = [...all.keys()].sort((a, b) => a - b);
+      c.timesBlock.ensure(sorted.length);
+      c.timesTime.ensure(sorted.length);
+      sorted.forEach((b, i) => {
+        c.timesBlock.all[i] = b;
+        c.timesTime.all[i] = all.get(b)!;
+      });
+      this.#timesSize = sorted.length;
+    }
+    this.#pendingTimes.clear();
+  }
+
+  #view(): TraceModel {
+    const c = this.columns;
+    const n = this.#size;
+    const csr = this.#csr!;
+    const model: TraceModel = {
+      tip: this.#tip,
+      address: this.#address,
+      walletId: this.#walletId,
+      size: n,
+      from: c.from.view(n),
+      to: c.to.view(n),
+      amountLo: c.amountLo.view(n),
+      amountHi: c.amountHi.view(n),
+      wideAmounts: this.#wide,
+      block: c.block.view(n),
+      time: c.time.view(n),
+      txIndex: c.txIndex.view(n),
+      logIndex: c.logIndex.view(n),
+      kind: c.kind.view(n),
+      lot: c.lot.view(n),
+      txHashes: c.txHashes.view(n),
+      references: this.#refs,
+      lots: this.#lots,
+      lotId: this.#lotId,
+      outStart: csr.outStart,
+      outSeq: csr.outSeq,
+      inStart: csr.inStart,
+      inSeq: csr.inSeq,
+      registry: this.#registry,
+      selfSeq: c.selfSeq.view(this.#selfSize),
+      blockTimes: { block: c.timesBlock.view(this.#timesSize), time: c.timesTime.view(this.#timesSize) },
+      coverage: [...this.#coverage],
+      events: this.#events,
+    };
+    this.#current = model;
+    owners.set(model, this);
+    return model;
+  }
+
+  /**
+   * Finishes a model from the transfers added with {@link addTransfer}: adds the events, builds the adjacency.
    * @param events - registry and reserve events, in checkpoint order.
    * @param tip - the block the history ends at.
    * @param headers - stored block headers (their timestamps join those of the rows' blocks).
    */
   finish(events: readonly LedgerEventRow[], tip: TraceModel["tip"], headers: readonly { number: number; timestamp: number }[] = []): TraceModel {
-    const n = this.#size;
-    const registry = new RegistryTimeline(events);
-    for (const address of registry.wallets()) this.#wallet(address);
-    for (const lot of registry.lotIds()) this.#lotNumber(lot);
-    const wallets = this.#address.length;
-    const from = this.#from.slice(0, n);
-    const to = this.#to.slice(0, n);
-    // Self-transfers stay in the columns (they are listed in a wallet's history) but not in the adjacency.
-    const csr = (side: Int32Array): [Int32Array, Int32Array] => {
-      const start = new Int32Array(wallets + 1);
-      for (let i = 0; i < n; i++) if (from[i] !== to[i]) start[side[i]! + 1]!++;
-      for (let w = 0; w < wallets; w++) start[w + 1]! += start[w]!;
-      const fill = start.slice(0, wallets);
-      const list = new Int32Array(start[wallets]!);
-      for (let i = 0; i < n; i++) if (from[i] !== to[i]) list[fill[side[i]!]!++] = i; // ascending i, so each slice is sorted
-      return [start, list];
-    };
-    const times = new Map<number, number>();
-    for (const h of headers) times.set(h.number, h.timestamp);
-    for (const e of events) times.set(e.block, e.timestamp);
-    for (let i = 0; i < n; i++) times.set(this.#block[i]!, this.#time[i]!);
-    if (tip.timestamp !== null) times.set(tip.block, tip.timestamp);
-    const known = [...times.keys()].sort((x, y) => x - y);
-    const blockTimes = { block: Float64Array.from(known), time: Float64Array.from(known, (b) => times.get(b)!) };
-    const [outStart, outSeq] = csr(from);
-    const [inStart, inSeq] = csr(to);
+    for (const e of events) this.#addEvent(e);
+    modelCounters.builds++;
+    return this.#seal(tip, headers);
+  }
+
+  /**
+   * Appends the rows of the blocks after the tip, in place: the columns grow, the adjacency takes the new
+   * transfers (old segments moved as whole runs), the registry applies the new events. The returned view holds
+   * every new block whole; views handed out earlier stay as they were.
+   * @param transfers - the new transfers, in checkpoint order, after every transfer already held.
+   * @param events - the new registry and reserve events, in checkpoint order.
+   * @param tip - the new tip.
+   * @param headers - headers of the new blocks (for their timestamps).
+   */
+  append(transfers: readonly TransferRow[], events: readonly LedgerEventRow[], tip: TraceModel["tip"], headers: readonly { number: number; timestamp: number }[] = []): TraceModel {
+    if (this.#current !== null && tip.block < this.#tip.block) throw new RangeError(`model: cannot append up to block ${tip.block}, below the tip ${this.#tip.block}`);
+    this.addRows(transfers, events);
+    if (this.#current !== null) modelCounters.appends++;
+    else modelCounters.builds++;
+    return this.#seal(tip, headers);
+  }
+
+  /**
+   * Rolls the model back to the end of `block` (a reorg): every transfer, event, wallet, lot and block time after
+   * it goes. In place: views handed out before are no longer valid.
+   * @param tip - the store's tip after its rollback (block `block`, with its hash).
+   */
+  rollback(tip: TraceModel["tip"]): TraceModel {
+    const block = tip.block;
+    const c = this.columns;
+    const n = lowerBound(c.block.all, 0, this.#size, block + 1);
+    for (const k of this.#wide.keys()) if (k >= n) this.#wide.delete(k);
+    for (const k of this.#refs.keys()) if (k >= n) this.#refs.delete(k);
+    this.#size = n;
+    this.#selfSize = lowerBound(c.selfSeq.all, 0, this.#selfSize, n);
+    this.#timesSize = lowerBound(c.timesBlock.all, 0, this.#timesSize, block + 1);
+    this.#pendingTimes.clear();
+    const keep = this.#events.findIndex((e) => e.block > block);
+    if (keep >= 0) {
+      this.#events = this.#events.slice(0, keep);
+      this.#registry = new RegistryTimeline(this.#events);
+      this.#coverage = this.#events.filter((e) => e.name === "ReserveShortfall" || e.name === "ReserveShortfallRecovered");
+    }
+    let wallets = this.#address.length;
+    while (wallets > 1 && c.walletBlock.all[wallets - 1]! > block) wallets--;
+    for (const a of this.#address.splice(wallets)) this.#walletId.delete(a);
+    let lots = this.#lots.length;
+    while (lots > 0 && this.#lotBlock[lots - 1]! > block) lots--;
+    for (const l of this.#lots.splice(lots)) this.#lotId.delete(l);
+    this.#lotBlock.length = lots;
+    const csr = this.#csr!;
+    const [outStart, outSeq] = truncateCsr(csr.outStart, csr.outSeq, wallets, n);
+    const [inStart, inSeq] = truncateCsr(csr.inStart, csr.inSeq, wallets, n);
+    this.#csr = { outStart, outSeq, inStart, inSeq, size: n };
+    while (this.#recent.length > 0 && this.#recent.at(-1)!.block > block) this.#recent.pop();
+    modelCounters.rollbacks++;
+    return this.#seal(tip, []);
+  }
+
+  /** Recent tips with their hashes, newest last (where a reorg's fork is looked for). */
+  get recentTips(): readonly { block: number; hash: Hex }[] {
+    return this.#recent;
+  }
+
+  /** The last event's checkpoint, or undefined. */
+  get lastEventCheckpoint(): string | undefined {
+    return this.#events.at(-1)?.checkpoint;
+  }
+
+  /** @internal The state a snapshot writes besides the columns. */
+  state() {
     return {
-      tip,
-      address: this.#address,
-      walletId: this.#walletId,
-      size: n,
-      from,
-      to,
-      amount: this.#amount,
-      block: this.#block.slice(0, n),
-      time: this.#time.slice(0, n),
-      kind: this.#kind.slice(0, n),
-      lot: this.#lot.slice(0, n),
-      checkpoint: this.#checkpoint,
-      txHash: this.#txHash,
-      reference: this.#reference,
-      lots: this.#lots,
-      lotId: this.#lotId,
-      outStart,
-      outSeq,
-      inStart,
-      inSeq,
-      registry,
-      blockTimes,
-      events,
-      selfSeq: Int32Array.from({ length: n }, (_, i) => i).filter((i) => from[i] === to[i]),
-      coverage: events.filter((e) => e.name === "ReserveShortfall" || e.name === "ReserveShortfallRecovered"),
+      size: this.#size, selfSize: this.#selfSize, timesSize: this.#timesSize, tip: this.#tip, recent: this.#recent,
+      address: this.#address, lots: this.#lots, lotBlock: this.#lotBlock, wide: this.#wide, refs: this.#refs, events: this.#events, csr: this.#csr,
     };
+  }
+
+  /** @internal Restores a builder from a snapshot's columns and state. */
+  static restore(columns: ModelColumns, s: {
+    size: number; selfSize: number; timesSize: number; tip: TraceModel["tip"]; recent: { block: number; hash: Hex }[];
+    address: Address[]; lots: Hex[]; lotBlock: number[]; wide: Map<number, bigint>; refs: Map<number, Hex>; events: LedgerEventRow[];
+    csr: { outStart: Int32Array; outSeq: Int32Array; inStart: Int32Array; inSeq: Int32Array; size: number };
+  }): ModelBuilder {
+    const b = new ModelBuilder(columns);
+    b.#address.length = 0;
+    b.#walletId.clear();
+    for (let i = 0; i < s.address.length; i++) {
+      b.#address.push(s.address[i]!);
+      b.#walletId.set(s.address[i]!, i);
+    }
+    s.lots.forEach((l, i) => {
+      b.#lots.push(l);
+      b.#lotId.set(l, i);
+      b.#lotBlock.push(s.lotBlock[i]!);
+    });
+    for (const [k, v] of s.wide) b.#wide.set(k, v);
+    for (const [k, v] of s.refs) b.#refs.set(k, v);
+    b.#events = s.events;
+    b.#registry = new RegistryTimeline(s.events);
+    b.#coverage = s.events.filter((e) => e.name === "ReserveShortfall" || e.name === "ReserveShortfallRecovered");
+    b.#size = s.size;
+    b.#selfSize = s.selfSize;
+    b.#timesSize = s.timesSize;
+    b.#csr = s.csr;
+    b.#recent.push(...s.recent);
+    return b;
+  }
+
+  /** @internal Hands out the view of a restored builder. */
+  reseal(tip: TraceModel["tip"]): TraceModel {
+    return this.#seal(tip, []);
   }
 }
 
@@ -361,77 +766,93 @@ export function buildModel(
   tip?: TraceModel["tip"],
   headers: readonly { number: number; timestamp: number }[] = [],
 ): TraceModel {
-  const builder = new ModelBuilder();
-  for (const row of transfers) builder.addTransfer(row);
   const last = Math.max(transfers.at(-1)?.block ?? 0, events.at(-1)?.block ?? 0);
-  return builder.finish(events, tip ?? { block: last, hash: null, timestamp: null }, headers);
+  return new ModelBuilder().append(transfers, events, tip ?? { block: last, hash: null, timestamp: null }, headers);
 }
 
 const PAGE = 50_000;
 
-/**
- * Brings a model up to the store's position without reading the history again: only the rows after the
- * model's tip are read and appended to a copy of its columns (live use: `index --follow`, a server). When the
- * store no longer holds the model's tip block with the same hash (a reorg rolled it back), or the model was not
- * built from a store, the model is rebuilt from the store.
- * @returns the model itself when the store has not moved, else a new model.
- */
-export async function extendModel(model: TraceModel, store: Store): Promise<TraceModel> {
-  const position = await store.position();
-  if (position === null) throw new RangeError(`the store ${store.location} is empty: run \`goods-ledger index\` first`);
-  const [tipHeader] = await store.headers(model.tip.block, model.tip.block);
-  if (model.tip.hash === null || tipHeader?.hash !== model.tip.hash || position.block < model.tip.block) return loadModel(store);
-  if (position.block === model.tip.block) return model;
-  const builder = ModelBuilder.from(model);
-  let after = model.checkpoint[model.size - 1];
+/** Reads the store's rows after the builder's last ones, up to `toBlock`, and adds them block by block. */
+async function readRows(builder: ModelBuilder, store: Store, toBlock: number, afterTransfer: string | undefined, afterEvent: string | undefined, onProgress?: (transfers: number) => void) {
+  const events: LedgerEventRow[] = [];
   for (;;) {
-    const rows = await store.transfers({ after, toBlock: position.block, limit: PAGE });
-    for (const row of rows) builder.addTransfer(row);
-    if (rows.length < PAGE) break;
-    after = rows.at(-1)!.checkpoint;
-  }
-  const events = [...model.events];
-  let afterEvent = events.at(-1)?.checkpoint;
-  for (;;) {
-    const rows = await store.events({ after: afterEvent, toBlock: position.block, limit: PAGE });
+    const rows = await store.events({ after: afterEvent, toBlock, limit: PAGE });
     events.push(...rows);
     if (rows.length < PAGE) break;
     afterEvent = rows.at(-1)!.checkpoint;
   }
-  const known = Array.from(model.blockTimes.block, (number, i) => ({ number, timestamp: model.blockTimes.time[i]! }));
-  const headers = [...known, ...(await store.headers(model.tip.block + 1, position.block))];
-  const [top] = await store.headers(position.block, position.block);
-  return builder.finish(events, { block: position.block, hash: top?.hash ?? null, timestamp: top?.timestamp ?? null }, headers);
+  let j = 0;
+  for (;;) {
+    const rows = await store.transfers({ after: afterTransfer, toBlock, limit: PAGE });
+    // Events of blocks before the page's last block go in now; those of its last block wait for the block's end.
+    const lastBlock = rows.length < PAGE ? Infinity : rows.at(-1)!.block;
+    let k = j;
+    while (k < events.length && events[k]!.block < lastBlock) k++;
+    builder.addRows(rows, events.slice(j, k));
+    j = k;
+    onProgress?.(builder.size);
+    if (rows.length < PAGE) break;
+    afterTransfer = rows.at(-1)!.checkpoint;
+  }
+  builder.addRows([], events.slice(j));
+}
+
+/**
+ * Brings a model up to the store's position in place: only the rows after the model's tip are read and appended
+ * (live use: `index --follow`, a server). When the store no longer holds the model's tip block with the same hash
+ * (a reorg), the model is rolled back to the newest recent tip the store still holds, then appended; when there
+ * is none (or the model is not the live view of a builder), it is rebuilt from the store.
+ * @returns the model itself when the store has not moved, else the new view.
+ */
+export async function extendModel(model: TraceModel, store: Store): Promise<TraceModel> {
+  const position = await store.position();
+  if (position === null) throw new RangeError(`the store ${store.location} is empty: run \`goods-ledger index\` first`);
+  const builder = liveBuilder(model);
+  if (builder === null || model.tip.hash === null) return loadModel(store);
+  let current = model;
+  const [tipHeader] = await store.headers(model.tip.block, model.tip.block);
+  if (tipHeader?.hash !== model.tip.hash || position.block < model.tip.block) {
+    let fork: { block: number; hash: Hex } | undefined;
+    for (const r of [...builder.recentTips].reverse()) {
+      if (r.block > position.block) continue;
+      const [h] = await store.headers(r.block, r.block);
+      if (h?.hash === r.hash) {
+        fork = r;
+        break;
+      }
+    }
+    if (fork === undefined) return loadModel(store);
+    const [h] = await store.headers(fork.block, fork.block);
+    current = builder.rollback({ block: fork.block, hash: fork.hash, timestamp: h?.timestamp ?? null });
+  }
+  if (position.block === current.tip.block) return current;
+  return appendFromStore(builder, store, position.block);
+}
+
+/** Appends the store's rows after the builder's tip up to `toBlock` (one step of the live model). */
+export async function appendFromStore(builder: ModelBuilder, store: Store, toBlock: number): Promise<TraceModel> {
+  const model = builder.current!;
+  await readRows(builder, store, toBlock, model.size === 0 ? undefined : checkpointOf(model, model.size - 1), builder.lastEventCheckpoint);
+  const headers = await store.headers(model.tip.block + 1, toBlock);
+  const top = headers.at(-1)?.number === toBlock ? headers.at(-1) : undefined;
+  return builder.append([], [], { block: toBlock, hash: top?.hash ?? null, timestamp: top?.timestamp ?? null }, headers);
 }
 
 /**
  * Loads a model from a store, up to `toBlock` (default: the store's position).
  * @param store - the indexer's store.
  * @param options.toBlock - the last block to include; must not be above the store's position.
+ * @param options.onProgress - called after each page of rows with the transfers read so far.
  * @throws RangeError when the store is empty or `toBlock` is above its position.
  */
-export async function loadModel(store: Store, options: { toBlock?: number } = {}): Promise<TraceModel> {
+export async function loadModel(store: Store, options: { toBlock?: number; onProgress?: (transfers: number) => void } = {}): Promise<TraceModel> {
   const position = await store.position();
   if (position === null) throw new RangeError(`the store ${store.location} is empty: run \`goods-ledger index\` first`);
   const toBlock = options.toBlock ?? position.block;
   if (toBlock > position.block) throw new RangeError(`block ${toBlock} is above the indexed position ${position.block}: index further first`);
-  const builder = new ModelBuilder();
-  let after: string | undefined;
-  for (;;) {
-    const rows = await store.transfers({ after, toBlock, limit: PAGE });
-    for (const row of rows) builder.addTransfer(row);
-    if (rows.length < PAGE) break;
-    after = rows.at(-1)!.checkpoint;
-  }
-  const events: LedgerEventRow[] = [];
-  after = undefined;
-  for (;;) {
-    const rows = await store.events({ after, toBlock, limit: PAGE });
-    events.push(...rows);
-    if (rows.length < PAGE) break;
-    after = rows.at(-1)!.checkpoint;
-  }
+  const builder = new ModelBuilder({ transfers: (await store.counts()).transfers });
+  await readRows(builder, store, toBlock, undefined, undefined, options.onProgress);
   const headers = await store.headers(0, toBlock);
   const header = headers.at(-1)?.number === toBlock ? headers.at(-1) : undefined;
-  return builder.finish(events, { block: toBlock, hash: header?.hash ?? null, timestamp: header?.timestamp ?? null }, headers);
+  return builder.append([], [], { block: toBlock, hash: header?.hash ?? null, timestamp: header?.timestamp ?? null }, headers);
 }

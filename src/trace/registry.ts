@@ -112,7 +112,7 @@ export class RegistryTimeline {
 
   /** @param events - registry and reserve events in checkpoint order (others are skipped). */
   constructor(events: readonly LedgerEventRow[]) {
-    for (const e of events) this.#apply(e);
+    for (const e of events) this.apply(e);
   }
 
   #pushWallet(account: Address, checkpoint: string, change: (s: WalletState) => WalletState): void {
@@ -129,7 +129,20 @@ export class RegistryTimeline {
     list.push({ checkpoint, state: { ...change(prev), since: checkpoint } });
   }
 
-  #apply(e: LedgerEventRow): void {
+  /**
+   * Applies one more event (after every event applied so far, in checkpoint order): the live model appends
+   * each new block's events this way.
+   * @returns the wallet or lot whose record the event changed, if any (the model numbers it).
+   */
+  apply(e: LedgerEventRow): { wallet?: Address; lot?: Hex } {
+    this.#change(e);
+    if (e.name === "WalletRecovered") return { wallet: addr(e.args.replacement) };
+    if (e.name === "TierLimitsSet" || !REGISTRY_EVENTS.includes(e.name as (typeof REGISTRY_EVENTS)[number])) return {};
+    if (e.args.account !== undefined) return { wallet: addr(e.args.account) };
+    return { lot: (e.args.lot ?? "") as Hex };
+  }
+
+  #change(e: LedgerEventRow): void {
     const a = e.args;
     const cp = e.checkpoint;
     const record = (s: WalletState): WalletState => ({

@@ -1,4 +1,4 @@
-import { degree, lowerBound } from "./model.js";
+import { amountOf, degree, lowerBound } from "./model.js";
 import type { TraceModel } from "./model.js";
 import type { SeqWindow } from "./options.js";
 
@@ -62,7 +62,8 @@ export function search(model: TraceModel, p: SearchParams): SearchResult {
   const start = forward ? model.outStart : model.inStart;
   const list = forward ? model.outSeq : model.inSeq;
   const other = forward ? model.to : model.from;
-  const amount = model.amount;
+  const amountLo = model.amountLo;
+  const amountHi = model.amountHi;
   const kind = model.kind;
   const ordinaryOnly = p.ordinaryOnly === true;
   const { lo, hi, minAmount, maxAmount } = p.window;
@@ -116,8 +117,8 @@ export function search(model: TraceModel, p: SearchParams): SearchResult {
       const i1 = lowerBound(list, i0, end, y + 1);
       for (let i = i0; i < i1; i++) {
         const s = list[i]!;
-        if (minAmount !== undefined && amount[s]! < minAmount) continue;
-        if (maxAmount !== undefined && amount[s]! > maxAmount) continue;
+        if (minAmount !== undefined && amountOf(model, s) < minAmount) continue;
+        if (maxAmount !== undefined && amountOf(model, s) > maxAmount) continue;
         if (ordinaryOnly && kind[s] !== 0) continue;
         if (probing) {
           truncated = true;
@@ -125,7 +126,7 @@ export function search(model: TraceModel, p: SearchParams): SearchResult {
         }
         edges.push(s);
         hops.push(hop);
-        if (amount[s] === 0n) continue; // zero-value: listed, carries nothing, not followed (rule Z1)
+        if (amountLo[s] === 0 && amountHi[s] === 0) continue; // zero-value: listed, carries nothing, not followed (rule Z1)
         const v = other[s]!;
         const c = cand[v]!;
         if (c === none) touched.push(v);

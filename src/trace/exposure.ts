@@ -377,6 +377,11 @@ interface ExposureCache {
   labels: Labels;
 }
 const exposureCaches = new WeakMap<TraceModel, ExposureCache>();
+
+/** The exposure replays kept for a model (benchmarks read their memory), or undefined. */
+export function exposureCacheOf(model: TraceModel): { readonly replays: ReadonlyMap<string, ExposureReplay> } | undefined {
+  return exposureCaches.get(model);
+}
 const CACHED_SOURCE_SETS = 6;
 
 const keyOf = (policy: ExposurePolicy, sources: Map<number, number>) =>

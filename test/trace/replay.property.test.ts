@@ -8,22 +8,21 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import type { Address, TransferRow } from "../../src/indexer/types.js";
-import { ExposureReplay, Labels, exposure } from "../../src/trace/exposure.js";
-import type { ExposurePolicy } from "../../src/trace/exposure.js";
+import { ExposureReplay, Labels } from "../../src/trace/exposure.js";
 import { ModelBuilder, buildModel, extensionOf } from "../../src/trace/model.js";
 import type { TraceModel } from "../../src/trace/model.js";
-import { ProvenanceReplay, provenance, provenanceReplay } from "../../src/trace/provenance.js";
+import { ProvenanceReplay, provenanceReplay } from "../../src/trace/provenance.js";
 import { seqWindow } from "../../src/trace/options.js";
 import { replayTuning } from "../../src/trace/replay.js";
 import { propertyParams } from "../support/seed.js";
 import { historyArbitrary } from "./history.js";
 import type { History } from "./history.js";
-import { refExposureFifo, refExposureHaircut, refExposurePoison, refProvenanceFifo, refProvenanceHaircut, refStateAtBlock } from "./reference.js";
+import { refProvenanceFifo, refProvenanceHaircut } from "./reference.js";
+import { checkAll, json } from "./replay-check.js";
 
 const RUNS = 60;
 /** Histories with amounts up to 40 units or between 2^53 and 2^64 (self-transfers, zero amounts and event-only blocks drawn by the generator). */
 const histories = fc.oneof(historyArbitrary({ ops: 80 }), historyArbitrary({ ops: 80, huge: true }));
-const POLICIES: readonly ExposurePolicy[] = ["poison", "fifo", "haircut"];
 
 /** Queries: a wallet, a block (percent of the model's tip), and whether to add a flag (wallet, block percent of the model's tip: often the tip, as `trace flag` sets it). */
 const queries = fc.array(
@@ -43,38 +42,6 @@ function extended(model: TraceModel, h: History, rows: readonly TransferRow[], t
   const next = b.finish(h.events.filter((e) => e.block <= tip), { block: tip, hash: null, timestamp: h.times[tip]! });
   extensionOf.set(next, model);
   return next;
-}
-
-const json = (x: unknown) => JSON.stringify(x, (_k, v) => (typeof v === "bigint" ? v.toString() : v instanceof Map ? [...v].sort((p, q) => (String(p[0]) < String(q[0]) ? -1 : 1)) : v));
-
-/** Provenance (both policies) and exposure (three policies) of `wallet` at `block` on `model`, each against the reference over the rows up to the block. */
-function checkAll(h: History, model: TraceModel, wallet: Address, block: number, flagged: { wallet: Address; block: number }[]): void {
-  const rows = h.transfers.filter((t) => t.block <= block);
-  for (const policy of ["fifo", "haircut"] as const) {
-    const got = provenance(model, wallet, { policy, atBlock: block });
-    const ref = (policy === "fifo" ? refProvenanceFifo : refProvenanceHaircut)(rows, wallet);
-    expect(new Map(got.lots.map((l) => [l.lot, l.amount])), `provenance ${policy} of ${wallet} at ${block}`).to.deep.equal(ref);
-  }
-  const sources = new Map<Address, number>();
-  const firstIndexAt = (b: number) => {
-    const i = rows.findIndex((t) => t.block >= b);
-    return i < 0 ? rows.length : i;
-  };
-  for (const f of flagged) if (f.block <= block) sources.set(f.wallet, Math.min(sources.get(f.wallet) ?? Infinity, firstIndexAt(f.block)));
-  const accounts = new Set(h.events.filter((e) => e.block <= block).flatMap((e) => [e.args.account, e.args.replacement].filter((x): x is string => typeof x === "string")));
-  for (const account of accounts as Set<Address>) {
-    const s = refStateAtBlock(h.events, account, block);
-    if (s.status === "frozen" || s.denylisted) sources.set(account, 0);
-  }
-  sources.delete(wallet);
-  for (const policy of POLICIES) {
-    const got = exposure(model, wallet, { policy, atBlock: block, flagged });
-    const ref = (policy === "poison" ? refExposurePoison : policy === "fifo" ? refExposureFifo : refExposureHaircut)(rows, wallet, sources);
-    const refHops = [...ref.byHops].filter(([, a]) => !a.zero).sort((x, y) => x[0] - y[0]);
-    expect(got.byHops.map((x) => [x.hops, x.exactAmount]), `exposure ${policy} of ${wallet} at ${block} by hops`).to.deep.equal(refHops.map(([n, a]) => [n, a.toString()]));
-    const refSources = [...ref.bySource].filter(([, [a]]) => !a.zero).map(([s, [a, n]]) => [s, a.toString(), n]);
-    expect(got.bySource.map((s) => [s.source, s.exactAmount, s.minHops]).sort(), `exposure ${policy} of ${wallet} at ${block} by source`).to.deep.equal(refSources.sort());
-  }
 }
 
 describe("incremental replays › provenance at a block and exposure without a replay per query", function () {
@@ -142,7 +109,7 @@ describe("incremental replays › provenance at a block and exposure without a r
             expect(new Map([...got].filter(([, x]) => x > 0n).map(([lot, x]) => [lot < 0 ? null : m1.lots[lot]!, x]))).to.deep.equal(ref);
           }
         }
-        for (const policy of POLICIES) {
+        for (const policy of ["poison", "fifo", "haircut"] as const) {
           const labels = new Labels();
           const r = new ExposureReplay(policy, new Map(sourceSet), labels);
           r.sync(m2);

@@ -384,6 +384,13 @@ export function makeColumns(transfers = 0, buffers?: Record<keyof ModelColumns, 
   };
 }
 
+/**
+ * For a view handed out by {@link ModelBuilder.append}, the view it extends: the same transfers with the same
+ * wallet and lot numbers, followed by newer ones. Replays kept for the older view (provenance, exposure) carry
+ * over to it and only append (src/trace/replay.ts). A rollback or a rebuild sets no link, so replays start over.
+ */
+export const extensionOf = new WeakMap<TraceModel, TraceModel>();
+
 /** How many builds from rows, appends and rollbacks this process has done (tests count them: "appended, not rebuilt"). */
 export const modelCounters = { builds: 0, appends: 0, rollbacks: 0, snapshotLoads: 0 };
 
@@ -656,10 +663,13 @@ export class ModelBuilder {
    */
   append(transfers: readonly TransferRow[], events: readonly LedgerEventRow[], tip: TraceModel["tip"], headers: readonly { number: number; timestamp: number }[] = []): TraceModel {
     if (this.#current !== null && tip.block < this.#tip.block) throw new RangeError(`model: cannot append up to block ${tip.block}, below the tip ${this.#tip.block}`);
+    const previous = this.#current;
     this.addRows(transfers, events);
-    if (this.#current !== null) modelCounters.appends++;
+    if (previous !== null) modelCounters.appends++;
     else modelCounters.builds++;
-    return this.#seal(tip, headers);
+    const next = this.#seal(tip, headers);
+    if (previous !== null && next !== previous) extensionOf.set(next, previous);
+    return next;
   }
 
   /**

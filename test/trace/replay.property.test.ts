@@ -9,7 +9,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import type { Address, TransferRow } from "../../src/indexer/types.js";
 import { ExposureReplay, Labels } from "../../src/trace/exposure.js";
-import { ModelBuilder, buildModel, extensionOf } from "../../src/trace/model.js";
+import { buildModel, extensionOf, liveBuilder } from "../../src/trace/model.js";
 import type { TraceModel } from "../../src/trace/model.js";
 import { ProvenanceReplay, provenanceReplay } from "../../src/trace/provenance.js";
 import { seqWindow } from "../../src/trace/options.js";
@@ -35,12 +35,12 @@ function prefixModel(h: History, block: number): TraceModel {
   return buildModel(h.transfers.filter((t) => t.block <= block), h.events.filter((e) => e.block <= block), { block, hash: null, timestamp: h.times[block]! });
 }
 
-/** `model` extended by `rows` (after its tip) up to `tip`, as extendModel makes it: same numbering, linked to it. */
+/** `model` extended in place by `rows` (after its tip) up to `tip`, as the live model appends a block: same numbering, linked to it. */
 function extended(model: TraceModel, h: History, rows: readonly TransferRow[], tip: number): TraceModel {
-  const b = ModelBuilder.from(model);
-  for (const r of rows) b.addTransfer(r);
-  const next = b.finish(h.events.filter((e) => e.block <= tip), { block: tip, hash: null, timestamp: h.times[tip]! });
-  extensionOf.set(next, model);
+  const b = liveBuilder(model);
+  if (b === null) throw new Error("the model is not the live view of its builder");
+  const next = b.append(rows, h.events.filter((e) => e.block > model.tip.block && e.block <= tip), { block: tip, hash: null, timestamp: h.times[tip]! });
+  expect(extensionOf.get(next)).to.equal(model);
   return next;
 }
 
@@ -80,39 +80,62 @@ describe("incremental replays › provenance at a block and exposure without a r
     fc.assert(
       fc.property(histories, fc.integer({ min: 10, max: 90 }), fc.array(fc.boolean(), { minLength: 60, maxLength: 60 }), fc.nat(), (h, cutPct, keep, pickWallet) => {
         const cut = Math.max(1, Math.round((h.tip * cutPct) / 100));
-        const m1 = prefixModel(h, cut);
         const later = h.transfers.filter((t) => t.block > cut);
-        const m2 = extended(m1, h, later, h.tip);
-        // The other branch: some of the later transfers (a sender may then send more than it holds: value no issue explains).
-        const m3 = extended(m1, h, later.filter((_, i) => keep[i % keep.length]), h.tip);
-        const sourceSet = new Map<number, number>();
-        for (let i = 0; i < 2; i++) {
-          const w = m2.walletId.get(h.wallets[(pickWallet + i) % h.wallets.length]!);
-          if (w !== undefined) sourceSet.set(w, i === 0 ? 0 : cut);
-        }
-        const wallets = h.wallets.filter((a) => m3.walletId.has(a) && m2.walletId.has(a) && m3.walletId.get(a) === m2.walletId.get(a));
+        const kept = later.filter((_, i) => keep[i % keep.length]);
+        const laterEvents = h.events.filter((e) => e.block > cut);
+        const tip = (block: number) => ({ block, hash: null, timestamp: h.times[block]! });
+        // One live model per replay: the common prefix, then the first branch appended in place, then a reorg (rolled
+        // back to the fork, the other branch appended: some of the later transfers, so a sender may then send more than
+        // it holds), then a reorg back to the common prefix.
+        const chain = () => {
+          const b = liveBuilder(prefixModel(h, cut))!;
+          const m2 = extended(b.current!, h, later, h.tip);
+          const ids = new Map(h.wallets.map((a) => [a, m2.walletId.get(a)]));
+          return {
+            m2,
+            ids,
+            other: () => {
+              b.rollback(tip(cut));
+              return b.append(kept, laterEvents, tip(h.tip));
+            },
+            back: () => b.rollback(tip(cut)),
+          };
+        };
         const blocks = [1, Math.max(1, cut - 1), cut, Math.round((cut + h.tip) / 2), h.tip];
         for (const policy of ["fifo", "haircut"] as const) {
+          const c = chain();
           const r = new ProvenanceReplay(policy);
-          r.sync(m2);
-          r.sync(m3); // reorg: the model now holds the other branch
+          r.sync(c.m2);
+          const m3 = c.other();
+          const wallets = h.wallets.filter((a) => m3.walletId.has(a) && c.ids.get(a) === m3.walletId.get(a));
+          r.sync(m3);
           const fresh = new ProvenanceReplay(policy);
           fresh.sync(m3);
           for (const a of wallets) for (const b of blocks) {
             const hi = seqWindow(m3, { toBlock: b }).hi;
             expect(json(r.holdings(m3, m3.walletId.get(a)!, hi)), `provenance ${policy} after the reorg`).to.equal(json(fresh.holdings(m3, m3.walletId.get(a)!, hi)));
           }
-          r.sync(m1); // reorg back to the common prefix
+          const m1 = c.back();
+          r.sync(m1);
           for (const a of wallets) {
+            if (!m1.walletId.has(a)) continue;
             const ref = (policy === "fifo" ? refProvenanceFifo : refProvenanceHaircut)(h.transfers.filter((t) => t.block <= cut), a);
             const got = r.holdings(m1, m1.walletId.get(a)!, m1.size);
             expect(new Map([...got].filter(([, x]) => x > 0n).map(([lot, x]) => [lot < 0 ? null : m1.lots[lot]!, x]))).to.deep.equal(ref);
           }
         }
         for (const policy of ["poison", "fifo", "haircut"] as const) {
+          const c = chain();
+          const sourceSet = new Map<number, number>();
+          for (let i = 0; i < 2; i++) {
+            const w = c.ids.get(h.wallets[(pickWallet + i) % h.wallets.length]!);
+            if (w !== undefined) sourceSet.set(w, i === 0 ? 0 : cut);
+          }
           const labels = new Labels();
           const r = new ExposureReplay(policy, new Map(sourceSet), labels);
-          r.sync(m2);
+          r.sync(c.m2);
+          const m3 = c.other();
+          const wallets = h.wallets.filter((a) => m3.walletId.has(a) && c.ids.get(a) === m3.walletId.get(a));
           r.sync(m3);
           const fresh = new ExposureReplay(policy, new Map(sourceSet), labels);
           fresh.sync(m3);

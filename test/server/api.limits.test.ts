@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SqliteStore } from "../../src/indexer/store/sqlite.js";
 import { addToken, readTokens, revokeToken } from "../../src/server/auth.js";
-import { SECURITY_HEADERS, startServer, staticFiles, type RunningServer, type ServerOptions } from "../../src/server/server.js";
+import { CHEAP_TRACE, SECURITY_HEADERS, costClass, startServer, staticFiles, type RunningServer, type ServerOptions } from "../../src/server/server.js";
 import { CliSandbox } from "../cli/helpers.js";
 import { serveHistory, type Served } from "./fixture.js";
 import { syntheticWallet, writeSyntheticLedger } from "../../bench/lib/ledger.js";
@@ -305,6 +305,21 @@ describe("serve › limits: bodies, headers, HTTPS, loopback, rate, concurrency,
       for (const a of aborters) a.abort();
       await Promise.all(held);
       await until("both heavy queries were dropped", () => server.stats().cancelled === 2);
+    });
+
+    it("cost classes › registry records and traces within the default caps are cheap; wider traces, alerts, provenance, exposure, evidence and verification are heavy", function () {
+      const w = syntheticWallet(1);
+      const q = (query: Record<string, unknown>) => costClass({ op: "query", query: query as never, format: "json" });
+      expect([
+        q({ kind: "asof", wallet: w }), costClass({ op: "wallets", wallets: [w] }),
+        q({ kind: "forward", wallet: w }), q({ kind: "backward", wallet: w, hops: CHEAP_TRACE.hops }), q({ kind: "path", from: w, to: w, hops: 2, maxEdges: 500, hubDegree: 10 }),
+      ]).to.deep.equal(["cheap", "cheap", "cheap", "cheap", "cheap"]);
+      expect([
+        q({ kind: "forward", wallet: w, hops: CHEAP_TRACE.hops + 1 }), q({ kind: "forward", wallet: w, maxEdges: CHEAP_TRACE.maxEdges + 1 }),
+        q({ kind: "backward", wallet: w, hubDegree: CHEAP_TRACE.hubDegree + 1 }), q({ kind: "alerts", wallet: w }), q({ kind: "provenance", wallet: w }),
+        q({ kind: "exposure", wallet: w }), costClass({ op: "evidence", query: { kind: "asof", wallet: w }, chain: {} as never, code: CODE }),
+        costClass({ op: "verify", pack: {} as never }),
+      ]).to.deep.equal(Array(8).fill("heavy"));
     });
 
     it("an all-wallet alerts scan over more transfers than the cap › 400 too-costly, before it runs; with a wallet it runs", async function () {

@@ -7,7 +7,7 @@ import { seqWindow, walletNumber } from "./options.js";
 import { Fraction, allot, decimal, splitUnits, toNumber } from "./exact.js";
 import { lowerBound } from "./search.js";
 import { IncrementalReplay, adoptReplays, rememberReplays } from "./replay.js";
-import type { PieceLog } from "./replay.js";
+import { PieceLog } from "./replay.js";
 
 /** How taint spreads: poison, haircut or FIFO (see {@link exposure}). */
 export type ExposurePolicy = "poison" | "haircut" | "fifo";
@@ -190,7 +190,7 @@ export class ExposureReplay extends IncrementalReplay<TaintState> {
   readonly #carriedLabel: number[] = [];
   readonly #carriedAmount: bigint[] = [];
   constructor(readonly policy: ExposurePolicy, public sources: Map<number, number>, readonly labels: Labels) {
-    super();
+    super(new PieceLog(policy === "poison", policy !== "poison"));
   }
   protected spawn(): this {
     return new ExposureReplay(this.policy, new Map(this.sources), this.labels) as this;

@@ -7,7 +7,7 @@ import { blockEnd } from "../indexer/checkpoint.js";
 import { Fraction, allot, decimal, splitUnits, toNumber } from "./exact.js";
 import { amountOf, blockTime } from "./model.js";
 import { IncrementalReplay, adoptReplays, rememberReplays } from "./replay.js";
-import type { PieceLog } from "./replay.js";
+import { PieceLog } from "./replay.js";
 
 /** How value is attributed to lots as it moves. */
 export type ProvenancePolicy = "fifo" | "haircut";
@@ -129,7 +129,7 @@ export class ProvenanceReplay extends IncrementalReplay<Holdings> {
   readonly #movedAmount: bigint[] = [];
   readonly #moving = new Map<number, bigint>();
   constructor(readonly policy: ProvenancePolicy) {
-    super();
+    super(new PieceLog(false, true));
   }
   protected spawn(): this {
     return new ProvenanceReplay(this.policy) as this;

@@ -25,7 +25,7 @@ export class BigColumn {
   }
   push(x: bigint): void {
     if (this.#length === this.#data.length) {
-      const d = new BigUint64Array(this.#data.length * 2);
+      const d = new BigUint64Array(Math.ceil(this.#data.length * 1.5));
       d.set(this.#data);
       this.#data = d;
     }
@@ -62,7 +62,7 @@ class IntColumn {
   length = 0;
   push(x: number): void {
     if (this.length === this.data.length) {
-      const d = new Int32Array(this.data.length * 2);
+      const d = new Int32Array(Math.ceil(this.data.length * 1.5));
       d.set(this.data);
       this.data = d;
     }
@@ -84,16 +84,23 @@ class IntColumn {
 export class PieceLog {
   seq = new IntColumn();
   key = new IntColumn();
+  /** Hops (poison exposure only; otherwise empty). */
   aux = new IntColumn();
+  /** Amounts (not kept for poison, whose pieces carry the transfer's whole amount). */
   amount = new BigColumn();
+  /**
+   * @param withAux - whether pieces carry a second number (poison: hops).
+   * @param withAmount - whether pieces carry an amount.
+   */
+  constructor(readonly withAux = false, readonly withAmount = true) {}
   get length(): number {
     return this.seq.length;
   }
   push(seq: number, key: number, aux: number, amount: bigint): void {
     this.seq.push(seq);
     this.key.push(key);
-    this.aux.push(aux);
-    this.amount.push(amount);
+    if (this.withAux) this.aux.push(aux);
+    if (this.withAmount) this.amount.push(amount);
   }
   /** First piece of transfer `seq` or later. */
   lowerBound(seq: number): number {
@@ -120,11 +127,11 @@ export class PieceLog {
     const n = this.lowerBound(seq);
     this.seq.length = n;
     this.key.length = n;
-    this.aux.length = n;
-    this.amount.truncate(n);
+    if (this.withAux) this.aux.length = n;
+    if (this.withAmount) this.amount.truncate(n);
   }
   clone(): PieceLog {
-    const c = new PieceLog();
+    const c = new PieceLog(this.withAux, this.withAmount);
     c.seq = this.seq.clone();
     c.key = this.key.clone();
     c.aux = this.aux.clone();
@@ -160,14 +167,16 @@ function fingerprint(model: TraceModel, s: number): string {
 export abstract class IncrementalReplay<S> {
   /** Transfers 0..processed-1 are replayed. */
   processed = 0;
-  pieces = new PieceLog();
+  pieces: PieceLog;
   protected state: S;
   #snapshots: { seq: number; state: S }[] = [];
   #ring: string[] = new Array<string>(RING);
   /** Statistics: transfers replayed in all (a full replay counts `size`), rollbacks done. */
   readonly stats = { replayed: 0, rollbacks: 0, snapshots: 0 };
 
-  constructor() {
+  /** @param pieces - the (empty) log to record into, with the columns this replay needs. */
+  constructor(pieces: PieceLog) {
+    this.pieces = pieces;
     this.state = this.emptyState();
   }
 

@@ -6,7 +6,7 @@ import { amountOf } from "./model.js";
 import { seqWindow, walletNumber } from "./options.js";
 import { Fraction, allot, decimal, splitUnits, toNumber } from "./exact.js";
 import { lowerBound } from "./search.js";
-import { IncrementalReplay, adoptReplays, rememberReplays } from "./replay.js";
+import { IncrementalReplay, adoptReplays, ensureLength, rememberReplays } from "./replay.js";
 import { PieceLog } from "./replay.js";
 
 /** How taint spreads: poison, haircut or FIFO (see {@link exposure}). */
@@ -216,6 +216,7 @@ export class ExposureReplay extends IncrementalReplay<TaintState> {
     const a = amountOf(model, s);
     if (f === t || a === 0n) return; // moves nothing (rules S1, Z1)
     const fromSource = this.#active(model, f, s);
+    if (this.policy !== "poison") ensureLength(x.balance, model.address.length, 0n);
     if (this.policy === "poison") {
       const inherited = x.poisoned.get(f);
       if ((inherited === undefined && !fromSource) || t === 0) return;

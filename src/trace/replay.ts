@@ -144,6 +144,14 @@ export class PieceLog {
   }
 }
 
+/**
+ * Grows a per-wallet array to `n` entries by pushing `fill` (kept dense: an array indexed far past its end turns
+ * into a slow dictionary in V8).
+ */
+export function ensureLength<T>(list: T[], n: number, fill: T): void {
+  while (list.length < n) list.push(fill);
+}
+
 /** How many recent transfers' fingerprints a replay keeps to find where a rolled-back model diverges. */
 const RING = 1 << 14;
 /** Snapshots kept near the tip. */
@@ -154,9 +162,41 @@ const SNAPSHOTS = 2;
  */
 export const replayTuning = { snapshotEvery: 1 << 16 };
 
-/** A transfer's content as far as any replay can tell (the same on both sides of a reorg means the same result). */
-function fingerprint(model: TraceModel, s: number): string {
-  return `${model.block[s]}:${model.from[s]}:${model.to[s]}:${model.kind[s]}:${model.lot[s]}:${amountOf(model, s)}`;
+const TWO52 = 2n ** 52n;
+
+/**
+ * The last RING transfers' content as far as any replay can tell (the same content on both sides of a reorg
+ * gives the same result), in typed columns: numbers only, so a long replay leaves no garbage for the collector.
+ */
+class Fingerprints {
+  readonly block = new Float64Array(RING);
+  readonly from = new Int32Array(RING);
+  readonly to = new Int32Array(RING);
+  readonly kindLot = new Float64Array(RING);
+  readonly amountLo = new Float64Array(RING);
+  readonly amountHi = new Float64Array(RING);
+  set(model: TraceModel, s: number): void {
+    const i = s % RING;
+    const a = amountOf(model, s);
+    this.block[i] = model.block[s]!;
+    this.from[i] = model.from[s]!;
+    this.to[i] = model.to[s]!;
+    this.kindLot[i] = model.kind[s]! * 2 ** 32 + model.lot[s]!;
+    this.amountLo[i] = Number(a % TWO52);
+    this.amountHi[i] = Number(a / TWO52);
+  }
+  same(model: TraceModel, s: number): boolean {
+    const i = s % RING;
+    if (this.block[i] !== model.block[s] || this.from[i] !== model.from[s] || this.to[i] !== model.to[s]) return false;
+    if (this.kindLot[i] !== model.kind[s]! * 2 ** 32 + model.lot[s]!) return false;
+    const a = amountOf(model, s);
+    return this.amountLo[i] === Number(a % TWO52) && this.amountHi[i] === Number(a / TWO52);
+  }
+  clone(): Fingerprints {
+    const c = new Fingerprints();
+    for (const k of ["block", "from", "to", "kindLot", "amountLo", "amountHi"] as const) (c[k] as Float64Array | Int32Array).set(this[k]);
+    return c;
+  }
 }
 
 /**
@@ -170,7 +210,7 @@ export abstract class IncrementalReplay<S> {
   pieces: PieceLog;
   protected state: S;
   #snapshots: { seq: number; state: S }[] = [];
-  #ring: string[] = new Array<string>(RING);
+  #ring = new Fingerprints();
   /** Statistics: transfers replayed in all (a full replay counts `size`), rollbacks done. */
   readonly stats = { replayed: 0, rollbacks: 0, snapshots: 0 };
 
@@ -191,7 +231,7 @@ export abstract class IncrementalReplay<S> {
   sync(model: TraceModel): void {
     let k = Math.min(this.processed, model.size);
     const floor = Math.max(0, this.processed - RING);
-    while (k > floor && this.#ring[(k - 1) % RING] !== fingerprint(model, k - 1)) k--;
+    while (k > floor && !this.#ring.same(model, k - 1)) k--;
     if (k === floor && floor > 0 && k < this.processed) k = 0; // diverged deeper than the fingerprints kept
 
     if (k < this.processed) this.rollback(model, k);
@@ -217,7 +257,7 @@ export abstract class IncrementalReplay<S> {
       if (to - s <= 2 * interval && s - (this.#snapshots.at(-1)?.seq ?? 0) >= interval) this.#snapshot(s);
       // The pieces of s are already there when re-replaying up to a rollback point.
       this.step(model, s, this.state, log);
-      this.#ring[s % RING] = fingerprint(model, s);
+      if (to - s <= RING) this.#ring.set(model, s); // only the last ones are ever compared
       this.processed = s + 1;
       this.stats.replayed++;
     }
@@ -236,7 +276,7 @@ export abstract class IncrementalReplay<S> {
     c.pieces = this.pieces.clone();
     c.state = this.cloneState(this.state);
     c.#snapshots = [...this.#snapshots]; // snapshots are never mutated (restoring clones them)
-    c.#ring = [...this.#ring];
+    c.#ring = this.#ring.clone();
     return c;
   }
 

@@ -6,8 +6,8 @@ import { amountOf } from "./model.js";
 import { seqWindow, walletNumber } from "./options.js";
 import { Fraction, allot, decimal, splitUnits, toNumber } from "./exact.js";
 import { lowerBound } from "./search.js";
-import { IncrementalReplay, adoptReplays, rememberReplays } from "./replay.js";
-import type { PieceLog } from "./replay.js";
+import { IncrementalReplay, adoptReplays, ensureLength, rememberReplays } from "./replay.js";
+import { PieceLog } from "./replay.js";
 
 /** How taint spreads: poison, haircut or FIFO (see {@link exposure}). */
 export type ExposurePolicy = "poison" | "haircut" | "fifo";
@@ -190,7 +190,7 @@ export class ExposureReplay extends IncrementalReplay<TaintState> {
   readonly #carriedLabel: number[] = [];
   readonly #carriedAmount: bigint[] = [];
   constructor(readonly policy: ExposurePolicy, public sources: Map<number, number>, readonly labels: Labels) {
-    super();
+    super(new PieceLog(policy === "poison", policy !== "poison"));
   }
   protected spawn(): this {
     return new ExposureReplay(this.policy, new Map(this.sources), this.labels) as this;
@@ -216,6 +216,7 @@ export class ExposureReplay extends IncrementalReplay<TaintState> {
     const a = amountOf(model, s);
     if (f === t || a === 0n) return; // moves nothing (rules S1, Z1)
     const fromSource = this.#active(model, f, s);
+    if (this.policy !== "poison") ensureLength(x.balance, model.address.length, 0n);
     if (this.policy === "poison") {
       const inherited = x.poisoned.get(f);
       if ((inherited === undefined && !fromSource) || t === 0) return;

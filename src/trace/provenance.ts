@@ -6,8 +6,8 @@ import type { LotStatus } from "./registry.js";
 import { blockEnd } from "../indexer/checkpoint.js";
 import { Fraction, allot, decimal, splitUnits, toNumber } from "./exact.js";
 import { amountOf, blockTime } from "./model.js";
-import { IncrementalReplay, adoptReplays, rememberReplays } from "./replay.js";
-import type { PieceLog } from "./replay.js";
+import { IncrementalReplay, adoptReplays, ensureLength, rememberReplays } from "./replay.js";
+import { PieceLog } from "./replay.js";
 
 /** How value is attributed to lots as it moves. */
 export type ProvenancePolicy = "fifo" | "haircut";
@@ -111,8 +111,8 @@ function pushFifo(q: Queue, lot: number, a: bigint): void {
   }
 }
 
-/** Per-wallet holdings (sparse by wallet number: a wallet that never held anything has none). */
-type Holdings = { fifo: Queue[]; haircut: Vector[] };
+/** Per-wallet holdings by wallet number (undefined: a wallet that never held anything). */
+type Holdings = { fifo: (Queue | undefined)[]; haircut: (Vector | undefined)[] };
 
 /**
  * Replays the history attributing every unit to the lot it was issued against, recording what each transfer
@@ -128,8 +128,12 @@ export class ProvenanceReplay extends IncrementalReplay<Holdings> {
   readonly #moved: number[] = [];
   readonly #movedAmount: bigint[] = [];
   readonly #moving = new Map<number, bigint>();
+  readonly #collect = (l: number, x: bigint) => {
+    this.#moved.push(l);
+    this.#movedAmount.push(x);
+  };
   constructor(readonly policy: ProvenancePolicy) {
-    super();
+    super(new PieceLog(false, true));
   }
   protected spawn(): this {
     return new ProvenanceReplay(this.policy) as this;
@@ -139,8 +143,8 @@ export class ProvenanceReplay extends IncrementalReplay<Holdings> {
   }
   protected cloneState(h: Holdings): Holdings {
     return {
-      fifo: h.fifo.map((q) => ({ lot: q.lot.slice(q.head), amount: q.amount.slice(q.head), head: 0 })),
-      haircut: h.haircut.map((v) => ({ lot: [...v.lot], amount: [...v.amount] })),
+      fifo: h.fifo.map((q) => (q === undefined ? undefined : { lot: q.lot.slice(q.head), amount: q.amount.slice(q.head), head: 0 })),
+      haircut: h.haircut.map((v) => (v === undefined ? undefined : { lot: [...v.lot], amount: [...v.amount] })),
     };
   }
   /** The ranks of the model's lots (recomputed when lots were added). */
@@ -155,15 +159,13 @@ export class ProvenanceReplay extends IncrementalReplay<Holdings> {
     if (f === t || a === 0n) return; // a self-transfer or a zero amount moves nothing (rules S1, Z1)
     const kind = model.kind[s]!;
     const lot = model.lot[s]!;
+    ensureLength(this.policy === "fifo" ? h.fifo : h.haircut, model.address.length, undefined);
     if (this.policy === "fifo") {
       const moved = this.#moved;
       const movedAmount = this.#movedAmount;
       moved.length = 0;
       movedAmount.length = 0;
-      const collect = (l: number, x: bigint) => {
-        moved.push(l);
-        movedAmount.push(x);
-      };
+      const collect = this.#collect;
       if (f === 0) collect(kind === ISSUE ? lot : NO_LOT, a);
       else {
         const q = (h.fifo[f] ??= { lot: [], amount: [], head: 0 });

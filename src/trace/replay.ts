@@ -25,7 +25,7 @@ export class BigColumn {
   }
   push(x: bigint): void {
     if (this.#length === this.#data.length) {
-      const d = new BigUint64Array(this.#data.length * 2);
+      const d = new BigUint64Array(Math.ceil(this.#data.length * 1.5));
       d.set(this.#data);
       this.#data = d;
     }
@@ -62,7 +62,7 @@ class IntColumn {
   length = 0;
   push(x: number): void {
     if (this.length === this.data.length) {
-      const d = new Int32Array(this.data.length * 2);
+      const d = new Int32Array(Math.ceil(this.data.length * 1.5));
       d.set(this.data);
       this.data = d;
     }
@@ -84,16 +84,23 @@ class IntColumn {
 export class PieceLog {
   seq = new IntColumn();
   key = new IntColumn();
+  /** Hops (poison exposure only; otherwise empty). */
   aux = new IntColumn();
+  /** Amounts (not kept for poison, whose pieces carry the transfer's whole amount). */
   amount = new BigColumn();
+  /**
+   * @param withAux - whether pieces carry a second number (poison: hops).
+   * @param withAmount - whether pieces carry an amount.
+   */
+  constructor(readonly withAux = false, readonly withAmount = true) {}
   get length(): number {
     return this.seq.length;
   }
   push(seq: number, key: number, aux: number, amount: bigint): void {
     this.seq.push(seq);
     this.key.push(key);
-    this.aux.push(aux);
-    this.amount.push(amount);
+    if (this.withAux) this.aux.push(aux);
+    if (this.withAmount) this.amount.push(amount);
   }
   /** First piece of transfer `seq` or later. */
   lowerBound(seq: number): number {
@@ -120,11 +127,11 @@ export class PieceLog {
     const n = this.lowerBound(seq);
     this.seq.length = n;
     this.key.length = n;
-    this.aux.length = n;
-    this.amount.truncate(n);
+    if (this.withAux) this.aux.length = n;
+    if (this.withAmount) this.amount.truncate(n);
   }
   clone(): PieceLog {
-    const c = new PieceLog();
+    const c = new PieceLog(this.withAux, this.withAmount);
     c.seq = this.seq.clone();
     c.key = this.key.clone();
     c.aux = this.aux.clone();
@@ -137,6 +144,14 @@ export class PieceLog {
   }
 }
 
+/**
+ * Grows a per-wallet array to `n` entries by pushing `fill` (kept dense: an array indexed far past its end turns
+ * into a slow dictionary in V8).
+ */
+export function ensureLength<T>(list: T[], n: number, fill: T): void {
+  while (list.length < n) list.push(fill);
+}
+
 /** How many recent transfers' fingerprints a replay keeps to find where a rolled-back model diverges. */
 const RING = 1 << 14;
 /** Snapshots kept near the tip. */
@@ -147,9 +162,41 @@ const SNAPSHOTS = 2;
  */
 export const replayTuning = { snapshotEvery: 1 << 16 };
 
-/** A transfer's content as far as any replay can tell (the same on both sides of a reorg means the same result). */
-function fingerprint(model: TraceModel, s: number): string {
-  return `${model.block[s]}:${model.from[s]}:${model.to[s]}:${model.kind[s]}:${model.lot[s]}:${amountOf(model, s)}`;
+const TWO52 = 2n ** 52n;
+
+/**
+ * The last RING transfers' content as far as any replay can tell (the same content on both sides of a reorg
+ * gives the same result), in typed columns: numbers only, so a long replay leaves no garbage for the collector.
+ */
+class Fingerprints {
+  readonly block = new Float64Array(RING);
+  readonly from = new Int32Array(RING);
+  readonly to = new Int32Array(RING);
+  readonly kindLot = new Float64Array(RING);
+  readonly amountLo = new Float64Array(RING);
+  readonly amountHi = new Float64Array(RING);
+  set(model: TraceModel, s: number): void {
+    const i = s % RING;
+    const a = amountOf(model, s);
+    this.block[i] = model.block[s]!;
+    this.from[i] = model.from[s]!;
+    this.to[i] = model.to[s]!;
+    this.kindLot[i] = model.kind[s]! * 2 ** 32 + model.lot[s]!;
+    this.amountLo[i] = Number(a % TWO52);
+    this.amountHi[i] = Number(a / TWO52);
+  }
+  same(model: TraceModel, s: number): boolean {
+    const i = s % RING;
+    if (this.block[i] !== model.block[s] || this.from[i] !== model.from[s] || this.to[i] !== model.to[s]) return false;
+    if (this.kindLot[i] !== model.kind[s]! * 2 ** 32 + model.lot[s]!) return false;
+    const a = amountOf(model, s);
+    return this.amountLo[i] === Number(a % TWO52) && this.amountHi[i] === Number(a / TWO52);
+  }
+  clone(): Fingerprints {
+    const c = new Fingerprints();
+    for (const k of ["block", "from", "to", "kindLot", "amountLo", "amountHi"] as const) (c[k] as Float64Array | Int32Array).set(this[k]);
+    return c;
+  }
 }
 
 /**
@@ -160,14 +207,16 @@ function fingerprint(model: TraceModel, s: number): string {
 export abstract class IncrementalReplay<S> {
   /** Transfers 0..processed-1 are replayed. */
   processed = 0;
-  pieces = new PieceLog();
+  pieces: PieceLog;
   protected state: S;
   #snapshots: { seq: number; state: S }[] = [];
-  #ring: string[] = new Array<string>(RING);
+  #ring = new Fingerprints();
   /** Statistics: transfers replayed in all (a full replay counts `size`), rollbacks done. */
   readonly stats = { replayed: 0, rollbacks: 0, snapshots: 0 };
 
-  constructor() {
+  /** @param pieces - the (empty) log to record into, with the columns this replay needs. */
+  constructor(pieces: PieceLog) {
+    this.pieces = pieces;
     this.state = this.emptyState();
   }
 
@@ -182,7 +231,7 @@ export abstract class IncrementalReplay<S> {
   sync(model: TraceModel): void {
     let k = Math.min(this.processed, model.size);
     const floor = Math.max(0, this.processed - RING);
-    while (k > floor && this.#ring[(k - 1) % RING] !== fingerprint(model, k - 1)) k--;
+    while (k > floor && !this.#ring.same(model, k - 1)) k--;
     if (k === floor && floor > 0 && k < this.processed) k = 0; // diverged deeper than the fingerprints kept
 
     if (k < this.processed) this.rollback(model, k);
@@ -208,7 +257,7 @@ export abstract class IncrementalReplay<S> {
       if (to - s <= 2 * interval && s - (this.#snapshots.at(-1)?.seq ?? 0) >= interval) this.#snapshot(s);
       // The pieces of s are already there when re-replaying up to a rollback point.
       this.step(model, s, this.state, log);
-      this.#ring[s % RING] = fingerprint(model, s);
+      if (to - s <= RING) this.#ring.set(model, s); // only the last ones are ever compared
       this.processed = s + 1;
       this.stats.replayed++;
     }
@@ -227,7 +276,7 @@ export abstract class IncrementalReplay<S> {
     c.pieces = this.pieces.clone();
     c.state = this.cloneState(this.state);
     c.#snapshots = [...this.#snapshots]; // snapshots are never mutated (restoring clones them)
-    c.#ring = [...this.#ring];
+    c.#ring = this.#ring.clone();
     return c;
   }
 

@@ -7,24 +7,12 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import type { Address } from "../../src/indexer/types.js";
-import type { Store } from "../../src/indexer/store/store.js";
 import { extendModel, loadModel } from "../../src/trace/model.js";
 import { provenanceReplay } from "../../src/trace/provenance.js";
 import { onEachStore } from "../indexer/stores.js";
 import { propertyParams } from "../support/seed.js";
-import { blockHash, historyArbitrary } from "./history.js";
-import type { History } from "./history.js";
+import { commitRange, historyArbitrary } from "./history.js";
 import { checkAll } from "./replay-check.js";
-
-/** Commits blocks `from..to` of the history in one batch. */
-async function commitRange(store: Store, h: History, from: number, to: number): Promise<void> {
-  await store.commit({
-    fromBlock: from, toBlock: to, toHash: blockHash(to),
-    headers: [{ number: to, hash: blockHash(to), parentHash: blockHash(to - 1), timestamp: h.times[to]! }],
-    transfers: h.transfers.filter((t) => t.block >= from && t.block <= to),
-    events: h.events.filter((e) => e.block >= from && e.block <= to),
-  });
-}
 
 onEachStore((factory) => {
   it("replays › a model loaded from the store, then extended by newer blocks (append, no replay from the start), answers provenance and exposure at random blocks as the references do", async function () {

@@ -2,7 +2,15 @@
  * The query pool: worker threads that answer trace queries off the server's event loop, each job with a
  * deadline, cancelled (its thread terminated) when its client goes away, and scheduled so that no one token
  * holds every worker.
+ *
+ * Two lanes (README, "Limits"). Every job has a cost class, given by the route ({@link CostClass}). The first
+ * `cheapWorkers` threads (default 1 when there are 2 or more) take cheap jobs only, so a cheap query never
+ * queues behind a heavy one; the other threads take both kinds, oldest first. A heavy-lane thread also runs at a
+ * much lower scheduling priority than a cheap-lane one ({@link LANE_NICE}), so on a machine with few cores a
+ * heavy query yields the CPU to a cheap one and to the event loop instead of sharing it.
  */
+import { readdirSync } from "node:fs";
+import { getPriority, setPriority } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { Job, WorkerData, WorkerReply, WorkerRequest } from "./worker.js";
 
@@ -16,10 +24,65 @@ export interface PoolOptions {
   deadlineMs: number;
   /** A job waiting longer than this for a worker is answered 503. */
   queueWaitMs: number;
-  /** Jobs of one owner (token) running at once; default workers - 1 (at least 1), so one token never holds every worker. */
+  /**
+   * Jobs of one owner (token) and one cost class running at once; default workers - 1 (at least 1), so one token
+   * never holds every worker. Counted per class, so a token's heavy query does not hold up its own cheap ones.
+   */
   maxRunningPerOwner?: number;
   /** The all-wallet alerts scan is refused above this many transfers. */
   maxScanTransfers: number;
+  /** Threads reserved for cheap jobs (default 1 with 2 or more workers, else 0). */
+  cheapWorkers?: number;
+}
+
+/**
+ * How costly a job is, decided from its parameters before it runs (the server's `costClass`): a cheap one is
+ * bounded small (a registry record, a short trace at the default caps); everything else is heavy.
+ */
+export type CostClass = "cheap" | "heavy";
+
+/**
+ * Each lane's thread priority below the server's event loop, as a Linux nice offset (nice values are per thread;
+ * a higher one is a lower priority). Cheap-lane threads sit just under the event loop; heavy-lane threads far
+ * under it (a nice-10 thread weighs about a tenth of a nice-0 one, so the scheduler hands the core to a waking
+ * cheap query at once instead of splitting it).
+ */
+export const LANE_NICE: Record<CostClass, number> = { cheap: 1, heavy: 10 };
+
+/**
+ * The priority offset of the process's helper threads (V8's garbage-collection helpers, libuv's pool): between the
+ * lanes. They are shared by every thread, and a heavy query's large heap keeps them busy with concurrent marking;
+ * at the event loop's priority they would take the core a waking cheap query needs.
+ */
+export const HELPER_NICE = 5;
+
+let helpersLowered = false;
+/**
+ * Lowers the priority of the threads this process has before the pool starts any (Linux nice values are per
+ * thread; elsewhere, or when not allowed, nothing changes). Once per process: later threads are the pool's own.
+ */
+function lowerHelperThreads(): void {
+  if (helpersLowered) return;
+  helpersLowered = true;
+  try {
+    for (const tid of readdirSync("/proc/self/task").map(Number)) {
+      if (tid !== process.pid) setPriority(tid, Math.min(19, getPriority(tid) + HELPER_NICE));
+    }
+  } catch {
+    // Not Linux, or not allowed: the helpers keep the server's priority.
+  }
+}
+
+/** A job's answer, with where its time went (sent to the client as Server-Timing). */
+export interface PoolAnswer {
+  /** The response body the worker rendered (UTF-8). */
+  body: Buffer;
+  /** From the request's arrival at the pool to the worker starting it (queue, model load, message hops). */
+  waitMs: number;
+  /** The worker's own time on it, rendering the body included. */
+  runMs: number;
+  /** The lane of the thread that ran it. */
+  lane: CostClass;
 }
 
 /** A refusal or failure of a job, with the HTTP status and the rule's code. */
@@ -45,9 +108,14 @@ export interface PoolStats {
   threadsExited: number;
   /** The block each worker's model is loaded at (null: none yet). */
   modelBlocks: (number | null)[];
+  /** Each worker's lane: a cheap-lane thread takes cheap jobs only. */
+  lanes: CostClass[];
+  /** Jobs answered, by cost class. */
+  completedBy: Record<CostClass, number>;
 }
 
 interface Slot {
+  lane: CostClass;
   worker: Worker;
   job: Pending | null;
   loaded: number | null;
@@ -59,11 +127,18 @@ interface Pending {
   job: Job;
   block: number;
   owner: string;
+  cost: CostClass;
+  /** When it reached the pool, and when its worker started it (performance.now()). */
+  queuedAt: number;
+  startedAt: number | null;
   slot: Slot | null;
   timer: NodeJS.Timeout | null;
-  resolve(body: Buffer): void;
+  resolve(answer: PoolAnswer): void;
   reject(error: PoolError): void;
 }
+
+/** The key a job's owner limit is counted under: its owner and cost class. */
+const runKey = (p: Pending) => `${p.cost}:${p.owner}`;
 
 const WORKER_URL = new URL("./worker.ts", import.meta.url);
 /** The worker is TypeScript: it runs under the same tsx loader as the server. */
@@ -80,19 +155,22 @@ export class QueryPool {
   #block: number | null = null;
   #closed = false;
   readonly #stats = { completed: 0, failed: 0, cancelled: 0, timedOut: 0, threadsStarted: 0, threadsExited: 0 };
+  readonly #completedBy: Record<CostClass, number> = { cheap: 0, heavy: 0 };
 
   constructor(options: PoolOptions) {
     this.#options = options;
     this.#maxRunning = options.maxRunningPerOwner ?? Math.max(1, options.workers - 1);
-    for (let i = 0; i < options.workers; i++) this.#slots.push(this.#spawn());
+    const cheap = Math.min(options.cheapWorkers ?? (options.workers >= 2 ? 1 : 0), options.workers - 1);
+    lowerHelperThreads();
+    for (let i = 0; i < options.workers; i++) this.#slots.push(this.#spawn(i < cheap ? "cheap" : "heavy"));
   }
 
-  #spawn(): Slot {
-    const data: WorkerData = { storeSpec: this.#options.storeSpec, maxScanTransfers: this.#options.maxScanTransfers };
+  #spawn(lane: CostClass): Slot {
+    const data: WorkerData = { storeSpec: this.#options.storeSpec, maxScanTransfers: this.#options.maxScanTransfers, niceOffset: LANE_NICE[lane] };
     // Only the TypeScript loader: the process's own flags are not passed on (Node refuses per-process ones, such
     // as --trace-gc, in a worker's execArgv).
     const worker = new Worker(WORKER_URL, { workerData: data, execArgv: ["--import", TSX] });
-    const slot: Slot = { worker, job: null, loaded: null, alive: true };
+    const slot: Slot = { lane, worker, job: null, loaded: null, alive: true };
     this.#stats.threadsStarted++;
     worker.on("message", (reply: WorkerReply) => this.#onReply(slot, reply));
     worker.on("error", (error) => {
@@ -119,7 +197,7 @@ export class QueryPool {
   #replace(slot: Slot): void {
     const i = this.#slots.indexOf(slot);
     if (i < 0 || this.#closed) return;
-    this.#slots[i] = this.#spawn();
+    this.#slots[i] = this.#spawn(slot.lane);
     this.#dispatch();
   }
 
@@ -141,6 +219,7 @@ export class QueryPool {
     const job = slot.job;
     if (job === null || job.id !== reply.id) return;
     if (reply.type === "started") {
+      job.startedAt = performance.now();
       job.timer = setTimeout(() => {
         this.#stats.timedOut++;
         this.#kill(slot);
@@ -151,7 +230,9 @@ export class QueryPool {
     slot.job = null;
     if (reply.type === "done") {
       this.#stats.completed++;
-      this.#finish(job, null, Buffer.from(reply.body.buffer, reply.body.byteOffset, reply.body.byteLength));
+      this.#completedBy[job.cost]++;
+      const body = Buffer.from(reply.body.buffer, reply.body.byteOffset, reply.body.byteLength);
+      this.#finish(job, null, { body, waitMs: (job.startedAt ?? job.queuedAt) - job.queuedAt, runMs: reply.ms, lane: slot.lane });
     } else {
       this.#stats.failed++;
       this.#finish(job, new PoolError(reply.status, reply.code, reply.message));
@@ -159,30 +240,38 @@ export class QueryPool {
     this.#dispatch();
   }
 
-  #finish(job: Pending, error: PoolError | null, body?: Buffer): void {
+  #finish(job: Pending, error: PoolError | null, answer?: PoolAnswer): void {
     if (job.timer !== null) clearTimeout(job.timer);
     job.timer = null;
     if (job.slot !== null) {
-      this.#running.set(job.owner, (this.#running.get(job.owner) ?? 1) - 1);
+      this.#running.set(runKey(job), (this.#running.get(runKey(job)) ?? 1) - 1);
       job.slot = null;
     }
     if (error !== null) job.reject(error);
-    else job.resolve(body!);
+    else job.resolve(answer!);
   }
 
+  /**
+   * Starts waiting jobs on idle threads, oldest first: a cheap job goes to a cheap-lane thread when one is idle
+   * (keeping the heavy lane free), else to a heavy-lane one; a heavy job only to a heavy-lane thread. Among
+   * fitting threads, one that already holds the job's model.
+   */
   #dispatch(): void {
     for (;;) {
       const idle = this.#slots.filter((s) => s.alive && s.job === null);
       if (idle.length === 0) return;
-      const i = this.#queue.findIndex((p) => (this.#running.get(p.owner) ?? 0) < this.#maxRunning);
+      const fits = (p: Pending) => (p.cost === "cheap" ? idle : idle.filter((s) => s.lane === "heavy"));
+      const i = this.#queue.findIndex((p) => (this.#running.get(runKey(p)) ?? 0) < this.#maxRunning && fits(p).length > 0);
       if (i < 0) return;
       const job = this.#queue.splice(i, 1)[0]!;
       if (job.timer !== null) clearTimeout(job.timer);
       job.timer = null;
-      const slot = idle.find((s) => s.loaded === job.block) ?? idle[0]!;
+      const candidates = fits(job);
+      const lane = candidates.some((s) => s.lane === job.cost) ? candidates.filter((s) => s.lane === job.cost) : candidates;
+      const slot = lane.find((s) => s.loaded === job.block) ?? lane[0]!;
       slot.job = job;
       job.slot = slot;
-      this.#running.set(job.owner, (this.#running.get(job.owner) ?? 0) + 1);
+      this.#running.set(runKey(job), (this.#running.get(runKey(job)) ?? 0) + 1);
       this.#post(slot, { type: "job", id: job.id, block: job.block, job: job.job });
     }
   }
@@ -193,14 +282,15 @@ export class QueryPool {
    *   counted against the deadline, which starts when the query itself does).
    * @param owner - who asked (a token name): at most `maxRunningPerOwner` of an owner's jobs run at once.
    * @param signal - aborting it (the client went away) removes a waiting job, or stops a running one by ending its thread.
-   * @returns the response body the worker rendered (UTF-8).
+   * @param cost - the job's cost class: a heavy job never runs on a cheap-lane thread.
+   * @returns the response body the worker rendered (UTF-8), with its wait and run times.
    * @throws PoolError: 503 busy when no worker frees up in time, 504 deadline, 499 cancelled, or the query's own 4xx.
    */
-  run(job: Job, block: number, owner: string, signal?: AbortSignal): Promise<Buffer> {
+  run(job: Job, block: number, owner: string, signal?: AbortSignal, cost: CostClass = "heavy"): Promise<PoolAnswer> {
     if (this.#closed) return Promise.reject(new PoolError(503, "closing", "the server is shutting down"));
     this.#block = Math.max(this.#block ?? block, block);
-    return new Promise<Buffer>((resolve, reject) => {
-      const pending: Pending = { id: this.#next++, job, block, owner, slot: null, timer: null, resolve, reject };
+    return new Promise<PoolAnswer>((resolve, reject) => {
+      const pending: Pending = { id: this.#next++, job, block, owner, cost, queuedAt: performance.now(), startedAt: null, slot: null, timer: null, resolve, reject };
       const onAbort = () => {
         const queued = this.#queue.indexOf(pending);
         if (queued >= 0) {
@@ -252,6 +342,8 @@ export class QueryPool {
       queued: this.#queue.length,
       ...this.#stats,
       modelBlocks: this.#slots.map((s) => s.loaded),
+      lanes: this.#slots.map((s) => s.lane),
+      completedBy: { ...this.#completedBy },
     };
   }
 

@@ -8,6 +8,7 @@ import { EXPORT_FORMATS } from "../trace/export.js";
 import { EXPOSURE_POLICIES, SOURCE_REASONS } from "../trace/exposure.js";
 import { MAX_HOPS, MAX_MAX_EDGES, MIN_HOPS } from "../trace/options.js";
 import { PROVENANCE_POLICIES } from "../trace/provenance.js";
+import { MAX_WALLET_RECORDS } from "./records.js";
 
 /**
  * Caps on the alert rule parameters that drive a query's cost (documented in the README and in the OpenAPI
@@ -217,6 +218,17 @@ export const ERROR: Schema = {
         field: { type: "string", description: "the parameter or body field at fault, when one is" },
       },
     },
+  },
+};
+
+/** Body of `POST /api/asof/wallets`: up to {@link MAX_WALLET_RECORDS} distinct wallets and an optional block. */
+export const WALLETS_BODY: Schema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["wallets"],
+  properties: {
+    wallets: { type: "array", minItems: 1, maxItems: MAX_WALLET_RECORDS, uniqueItems: true, items: address("a wallet"), description: `the wallets (1 to ${MAX_WALLET_RECORDS}, each once)` },
+    block: block("as of this block (default: the indexed tip)"),
   },
 };
 

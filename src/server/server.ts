@@ -17,8 +17,10 @@ import { QUERY_KINDS, type TraceQuery } from "../trace/query.js";
 import { authenticate, type Role, type TokenEntry, type TokenFile } from "./auth.js";
 import { labelsRoute, type PageLabels } from "./labels.js";
 import { TokenLimits, type LimitOptions } from "./limits.js";
-import { PoolError, QueryPool, type PoolStats } from "./pool.js";
-import { ERROR, EVIDENCE_BODY, FLAG_BODY, FLAG_PARAMS, NO_PARAMS, QUERY_STRINGS, VERIFY_BODY, queryStringSchema } from "./schemas.js";
+import { PoolError, QueryPool, type CostClass, type PoolStats } from "./pool.js";
+import { ERROR, EVIDENCE_BODY, FLAG_BODY, FLAG_PARAMS, NO_PARAMS, QUERY_STRINGS, VERIFY_BODY, WALLETS_BODY, queryStringSchema } from "./schemas.js";
+import { DEFAULT_HUB_DEGREE, DEFAULT_MAX_EDGES } from "../trace/options.js";
+import type { Job } from "./worker.js";
 import { precheckPack } from "./verify.js";
 
 /** Defaults of the bounds on work (README, "Limits"). */
@@ -189,6 +191,30 @@ function withDefaults(q: Record<string, unknown>): TraceQuery {
   if (q.kind === "provenance" && q.policy === undefined) q.policy = "fifo";
   if (q.kind === "exposure" && q.policy === undefined) q.policy = "haircut";
   return q as unknown as TraceQuery;
+}
+
+/**
+ * The bounds under which a trace is a cheap query: at most this many hops, and caps no wider than the defaults.
+ * A trace inside them touches at most the default edge cap and never walks through a hub.
+ */
+export const CHEAP_TRACE = { hops: 4, maxEdges: DEFAULT_MAX_EDGES, hubDegree: DEFAULT_HUB_DEGREE } as const;
+
+/**
+ * A job's cost class, from its parameters alone (README, "Limits"): registry records (as of a block, one wallet
+ * or a batch) and forward, backward and path traces inside {@link CHEAP_TRACE} are cheap; everything else is heavy:
+ * alerts, evidence packs and their verification, wide traces, and provenance and exposure (their first query on
+ * a model replays the whole history).
+ */
+export function costClass(job: Job): CostClass {
+  if (job.op === "wallets") return "cheap";
+  if (job.op !== "query") return "heavy";
+  const q = job.query;
+  if (q.kind === "asof") return "cheap";
+  if (q.kind === "forward" || q.kind === "backward" || q.kind === "path") {
+    const within = (q.hops ?? 3) <= CHEAP_TRACE.hops && (q.maxEdges ?? DEFAULT_MAX_EDGES) <= CHEAP_TRACE.maxEdges && (q.hubDegree ?? DEFAULT_HUB_DEGREE) <= CHEAP_TRACE.hubDegree;
+    return within ? "cheap" : "heavy";
+  }
+  return "heavy";
 }
 
 /** A store's spec for `openStore`, when it can be derived (a SQLite file named index.sqlite). */
@@ -394,8 +420,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return { wallet, removed: await store.removeFlag(wallet) };
   });
 
-  /** Runs a job on the pool for the caller (at `block`, default the indexed tip), cancelled when the client goes away. */
-  const work = async (request: FastifyRequest, reply: FastifyReply, job: Parameters<QueryPool["run"]>[0], block?: number): Promise<Buffer> => {
+  /**
+   * Runs a job on the pool for the caller (at `block`, default the indexed tip) in its cost class's lane,
+   * cancelled when the client goes away. The answer's Server-Timing header says where the time went (waiting for
+   * a worker, running on it) and which lane ran it.
+   */
+  const work = async (request: FastifyRequest, reply: FastifyReply, job: Job, block?: number): Promise<Buffer> => {
     const who = request.caller!;
     const refused = limits.admit(who.name);
     if (refused !== null) return deny(request, 429, refused.code, refused.message, who.name, refused.retryAfter);
@@ -407,7 +437,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     try {
       const position = await store.position();
       if (position === null) throw new HttpError(503, "empty-index", "the index is empty: run `goods-ledger index` first");
-      return await pool.run(job, block ?? position.block, who.name, gone.signal);
+      const answer = await pool.run(job, block ?? position.block, who.name, gone.signal, costClass(job));
+      reply.header("server-timing", `wait;dur=${answer.waitMs.toFixed(1)}, run;dur=${answer.runMs.toFixed(1)};desc="${answer.lane} lane"`);
+      return answer.body;
     } finally {
       limits.done(who.name);
       reply.raw.off("close", onClose);
@@ -446,13 +478,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
   }
 
+  /** The schema of a POST route whose work runs on the query pool: its body's schema, no query string. */
+  const pooledPost = (summary: string, body: object, answer: string) => ({
+    summary, querystring: NO_PARAMS, body,
+    response: { 200: { description: answer, ...anyJson }, ...errors, ...tooLarge, ...pooled },
+  });
+
   app.post("/api/evidence", {
     config: auth,
-    schema: {
-      summary: "answer a query and seal it in an evidence pack (sha256 over canonical JSON, pinned to the indexed block)",
-      querystring: NO_PARAMS, body: EVIDENCE_BODY,
-      response: { 200: { description: "the evidence pack", ...anyJson }, ...errors, ...tooLarge, ...pooled },
-    },
+    schema: pooledPost("answer a query and seal it in an evidence pack (sha256 over canonical JSON, pinned to the indexed block)", EVIDENCE_BODY, "the evidence pack"),
   }, async (request, reply) => {
     const q = { ...(request.body as { query: Record<string, unknown> }).query };
     await exposureFlags(q);
@@ -462,13 +496,24 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return reply.type("application/json").send(body);
   });
 
+  app.post("/api/asof/wallets", {
+    config: auth,
+    schema: pooledPost(
+      "registry records of many wallets as of one block (what GET /api/asof?wallet= gives, one per wallet, in order; null for a wallet the index does not know)",
+      WALLETS_BODY, "{ kind: \"wallets\", atBlock, records: [record | null] }",
+    ),
+  }, async (request, reply) => {
+    const { wallets, block } = request.body as { wallets: string[]; block?: number };
+    const body = await work(request, reply, { op: "wallets", wallets, ...(block === undefined ? {} : { block }) });
+    return reply.type("application/json").send(body);
+  });
+
   app.post("/api/evidence/verify", {
     config: auth,
-    schema: {
-      summary: "verify an evidence pack against this index: format, digest, deployment, block hash, policy version, and the query run again at the pack's block",
-      querystring: NO_PARAMS, body: VERIFY_BODY,
-      response: { 200: { description: "{ ok, checks: [{ check, ok, detail }] }", ...anyJson }, ...errors, ...tooLarge, ...pooled },
-    },
+    schema: pooledPost(
+      "verify an evidence pack against this index: format, digest, deployment, block hash, policy version, and the query run again at the pack's block",
+      VERIFY_BODY, "{ ok, checks: [{ check, ok, detail }] }",
+    ),
   }, async (request, reply) => {
     const { pack } = request.body as { pack: EvidencePack };
     // The index-only checks here; the query run again (a model of the pack's block) on the pool, with its deadline.

@@ -14,6 +14,7 @@ import { buildPack, type EvidencePack } from "../trace/evidence.js";
 import { exportResult } from "../trace/export.js";
 import { loadModel, type TraceModel } from "../trace/model.js";
 import { runQuery, type TraceQuery } from "../trace/query.js";
+import { walletRecords } from "./records.js";
 import { checkResults } from "./verify.js";
 
 /** What the pool sends a worker. */
@@ -26,7 +27,9 @@ export type Job =
   | { op: "query"; query: TraceQuery; format: "json" | "csv" | "graphml" }
   | { op: "evidence"; query: TraceQuery; chain: Omit<EvidencePack["chain"], "block">; code: EvidencePack["code"] }
   /** The results check of a pack, run at the pack's block: answers its PackCheck as JSON. */
-  | { op: "verify"; pack: EvidencePack };
+  | { op: "verify"; pack: EvidencePack }
+  /** Registry records of many wallets as of one block (`POST /api/asof/wallets`): answers WalletRecords (records.ts) as JSON. */
+  | { op: "wallets"; wallets: string[]; block?: number };
 
 /** What a worker sends back. */
 export type WorkerReply =
@@ -42,18 +45,20 @@ export interface WorkerData {
   storeSpec: string;
   /** The all-wallet alerts scan is refused above this many transfers. */
   maxScanTransfers: number;
+  /** This thread's priority below the server's event loop, as a nice offset (its lane's, see pool.ts LANE_NICE). */
+  niceOffset: number;
 }
 
 const data = workerData as WorkerData;
 
 /**
- * How much lower this thread's scheduling priority is than the server's event loop (Linux nice values are per
- * thread): a CPU-bound query then never delays /api/status, /healthz, /readyz or the routing of other requests.
+ * This thread's scheduling priority is lower than the server's event loop (Linux nice values are per thread), by
+ * its lane's offset: a CPU-bound query then never delays /api/status, /healthz, /readyz or the routing of other
+ * requests, and a heavy-lane query yields to a cheap-lane one.
  */
-const WORKER_NICE_OFFSET = 5;
 try {
   const tid = Number(readlinkSync("/proc/thread-self").split("/").pop());
-  setPriority(tid, Math.min(19, getPriority(tid) + WORKER_NICE_OFFSET));
+  setPriority(tid, Math.min(19, getPriority(tid) + data.niceOffset));
 } catch {
   // Not Linux, or not allowed: the workers run at the server's priority.
 }
@@ -77,7 +82,11 @@ async function model(block: number): Promise<TraceModel> {
   return m;
 }
 
+/** A JSON.stringify replacer: bigints as decimal strings (the API's amounts). */
+const bigintsAsText = (_key: string, v: unknown) => (typeof v === "bigint" ? v.toString() : v);
+
 function answer(m: TraceModel, job: Job): string {
+  if (job.op === "wallets") return `${JSON.stringify(walletRecords(m, job.wallets, job.block), bigintsAsText)}\n`;
   const q = job.op === "verify" ? job.pack.query : job.query;
   if (q.kind === "alerts" && q.wallet === undefined && m.size > data.maxScanTransfers) {
     throw new TooCostly(`an alerts scan of every wallet reads all ${m.size} transfers, over this server's cap of ${data.maxScanTransfers}: give a wallet`);
@@ -87,7 +96,7 @@ function answer(m: TraceModel, job: Job): string {
   if (job.op === "evidence") return `${JSON.stringify(buildPack({ query: q, answer: result, model: m, chain: job.chain, code: job.code }))}\n`;
   // The same text as JSON.stringify(plain(…)) (bigints as decimal strings, undefined left out), without copying
   // the result first: about 3× faster on a 100,000-edge trace.
-  if (job.format === "json") return `${JSON.stringify({ kind: result.kind, result: result.result }, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v))}\n`;
+  if (job.format === "json") return `${JSON.stringify({ kind: result.kind, result: result.result }, bigintsAsText)}\n`;
   return exportResult(result, job.format);
 }
 

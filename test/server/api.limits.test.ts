@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SqliteStore } from "../../src/indexer/store/sqlite.js";
 import { addToken, readTokens, revokeToken } from "../../src/server/auth.js";
-import { SECURITY_HEADERS, startServer, staticFiles, type RunningServer, type ServerOptions } from "../../src/server/server.js";
+import { CHEAP_TRACE, SECURITY_HEADERS, costClass, startServer, staticFiles, type RunningServer, type ServerOptions } from "../../src/server/server.js";
 import { CliSandbox } from "../cli/helpers.js";
 import { serveHistory, type Served } from "./fixture.js";
 import { syntheticWallet, writeSyntheticLedger } from "../../bench/lib/ledger.js";
@@ -271,8 +271,9 @@ describe("serve › limits: bodies, headers, HTTPS, loopback, rate, concurrency,
       const third = await call(`${server.url}/api/alerts?wallet=${hub}`, ana);
       expect([third.status, third.json().error.code, third.headers.get("retry-after")]).to.deep.equal([429, "too-many-queries", "1"]);
       expect(third.json().error.message).to.equal("this token already has 2 queries in flight (at most 2): wait for one to finish");
-      const other = await call(`${server.url}/api/alerts?wallet=${hub}`, bea);
-      expect(other.status, "another token runs on the free worker").to.equal(200);
+      const other = await call(`${server.url}/api/forward?wallet=${syntheticWallet(100)}&hops=2`, bea);
+      expect(other.status, "another token's cheap query runs on the free worker").to.equal(200);
+      expect(other.headers.get("server-timing"), "the free worker is the cheap lane's").to.match(/desc="cheap lane"/);
       aborters[1]!.abort();
       await until("the waiting query left the queue", () => server.stats().queued === 0);
       expect(server.stats().threadsExited, "a waiting query costs no thread").to.equal(0);
@@ -280,6 +281,45 @@ describe("serve › limits: bodies, headers, HTTPS, loopback, rate, concurrency,
       await Promise.all(held);
       await until("the running query's thread ended", () => server.stats().threadsExited === 1);
       expect(server.stats().cancelled).to.equal(2);
+    });
+
+    it("lanes › a cheap query never queues behind heavy ones: with the heavy lane busy and heavy queries waiting, cheap traces and registry batches are answered on the cheap lane, and no heavy query ever runs there", async function () {
+      server = await start({ deadlineMs: 600_000 });
+      expect(server.stats().lanes).to.deep.equal(["cheap", "heavy"]);
+      const aborters = [new AbortController(), new AbortController()];
+      // ana's all-wallet scan holds the heavy lane; bea's heavy query (a wide trace) waits for it: never on the idle cheap lane.
+      const held = [
+        fetch(`${server.url}${slowPath}`, { headers: { authorization: `Bearer ${ana}` }, signal: aborters[0]!.signal }).catch((e: Error) => e),
+        fetch(`${server.url}/api/forward?wallet=${hub}&hops=10&hubDegree=1000000`, { headers: { authorization: `Bearer ${bea}` }, signal: aborters[1]!.signal }).catch((e: Error) => e),
+      ];
+      await until("one heavy query runs and one waits", () => server.stats().busy === 1 && server.stats().queued === 1);
+      const cheap = [
+        await call(`${server.url}/api/forward?wallet=${syntheticWallet(100)}&hops=2`, bea),
+        await call(`${server.url}/api/asof?wallet=${syntheticWallet(101)}`, ana),
+        await call(`${server.url}/api/asof/wallets`, ana, { method: "POST", body: JSON.stringify({ wallets: [syntheticWallet(102), syntheticWallet(103)] }) }),
+      ];
+      for (const r of cheap) expect([r.status, /desc="cheap lane"/.test(r.headers.get("server-timing") ?? "")], r.text).to.deep.equal([200, true]);
+      expect(cheap[2]!.json().records.map((x: { wallet: string }) => x.wallet)).to.deep.equal([syntheticWallet(102), syntheticWallet(103)]);
+      const s = server.stats();
+      expect([s.busy, s.queued, s.completedBy], "the heavy ones still where they were").to.deep.equal([1, 1, { cheap: 3, heavy: 0 }]);
+      for (const a of aborters) a.abort();
+      await Promise.all(held);
+      await until("both heavy queries were dropped", () => server.stats().cancelled === 2);
+    });
+
+    it("cost classes › registry records and traces within the default caps are cheap; wider traces, alerts, provenance, exposure, evidence and verification are heavy", function () {
+      const w = syntheticWallet(1);
+      const q = (query: Record<string, unknown>) => costClass({ op: "query", query: query as never, format: "json" });
+      expect([
+        q({ kind: "asof", wallet: w }), costClass({ op: "wallets", wallets: [w] }),
+        q({ kind: "forward", wallet: w }), q({ kind: "backward", wallet: w, hops: CHEAP_TRACE.hops }), q({ kind: "path", from: w, to: w, hops: 2, maxEdges: 500, hubDegree: 10 }),
+      ]).to.deep.equal(["cheap", "cheap", "cheap", "cheap", "cheap"]);
+      expect([
+        q({ kind: "forward", wallet: w, hops: CHEAP_TRACE.hops + 1 }), q({ kind: "forward", wallet: w, maxEdges: CHEAP_TRACE.maxEdges + 1 }),
+        q({ kind: "backward", wallet: w, hubDegree: CHEAP_TRACE.hubDegree + 1 }), q({ kind: "alerts", wallet: w }), q({ kind: "provenance", wallet: w }),
+        q({ kind: "exposure", wallet: w }), costClass({ op: "evidence", query: { kind: "asof", wallet: w }, chain: {} as never, code: CODE }),
+        costClass({ op: "verify", pack: {} as never }),
+      ]).to.deep.equal(Array(8).fill("heavy"));
     });
 
     it("an all-wallet alerts scan over more transfers than the cap › 400 too-costly, before it runs; with a wallet it runs", async function () {

@@ -61,7 +61,7 @@ describe("serve › the OpenAPI document at /api/openapi.json", function () {
     expect(routes).to.deep.equal([
       "DELETE /api/flags/{wallet}", "GET /api/alerts", "GET /api/asof", "GET /api/backward", "GET /api/exposure", "GET /api/flags",
       "GET /api/forward", "GET /api/institutions", "GET /api/labels", "GET /api/path", "GET /api/provenance", "GET /api/status",
-      "GET /healthz", "GET /readyz", "POST /api/evidence", "POST /api/evidence/verify", "PUT /api/flags/{wallet}",
+      "GET /healthz", "GET /readyz", "POST /api/asof/wallets", "POST /api/evidence", "POST /api/evidence/verify", "PUT /api/flags/{wallet}",
     ]);
   });
 
@@ -77,7 +77,7 @@ describe("serve › the OpenAPI document at /api/openapi.json", function () {
     const evidence = { query: { kind: "alerts", wallet: w } };
     const pack = (await send("POST", "/api/evidence", {}, evidence)).json;
     expect(pack, "an evidence pack to verify").to.have.property("sha256");
-    const goodBody: Record<string, unknown> = { "/api/flags/{wallet}": { reason: "openapi test" }, "/api/evidence": evidence, "/api/evidence/verify": { pack } };
+    const goodBody: Record<string, unknown> = { "/api/flags/{wallet}": { reason: "openapi test" }, "/api/evidence": evidence, "/api/evidence/verify": { pack }, "/api/asof/wallets": { wallets: [w, other] } };
     let checked = 0;
     for (const [path, ops] of Object.entries(doc.paths)) {
       for (const [m, op] of Object.entries(ops)) {

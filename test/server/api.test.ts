@@ -209,6 +209,45 @@ describe("serve › HTTP API with bearer tokens and a read-only analyst role", f
       }
     });
 
+    it("POST /api/asof/wallets › each wallet's record as GET /api/asof gives it, in the order asked, null for a wallet the index does not know; bad bodies › 400 naming the field", async function () {
+      const wallets = served.history.wallets.slice(0, 6);
+      const unknown = `0x${"ab".repeat(20)}`;
+      const asked = [wallets[3]!, unknown, ...wallets.filter((_, i) => i !== 3)];
+      for (const block of [undefined, 5]) {
+        const r = await call("/api/asof/wallets", served.analyst, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ wallets: asked, ...(block === undefined ? {} : { block }) }) });
+        expect(r.status, r.text).to.equal(200);
+        expect(r.json().atBlock).to.equal(block ?? served.history.tip);
+        // One by one, with the other token (the per-token limits would refuse a burst of them).
+        const one: unknown[] = [];
+        for (const w of asked) {
+          const a = await call(`/api/asof?wallet=${w}${block === undefined ? "" : `&block=${block}`}`, served.admin);
+          one.push(a.status === 200 ? a.json().result.wallet : [a.status, a.json().error.code]);
+        }
+        expect(one[1], "GET /api/asof on the unknown wallet").to.deep.equal([400, "unknown-wallet"]);
+        expect(r.json().records).to.deep.equal(one.map((x, i) => (i === 1 ? null : x)));
+        expect(r.json().records.map((x: { wallet: string } | null) => x?.wallet ?? null)).to.deep.equal(asked.map((w) => (w === unknown ? null : w)));
+      }
+      const bad: [unknown, string, RegExp][] = [
+        [null, "body", /^body must be object, got null$/],
+        [{}, "wallets", /^missing body parameter "wallets"$/],
+        [{ wallets: "0x12" }, "wallets", /^body\.wallets must be array/],
+        [{ wallets: [] }, "wallets", /^body\.wallets must NOT have fewer than 1 items/],
+        [{ wallets: ["0x12"] }, "wallets.0", /^malformed address "0x12"/],
+        [{ wallets: [wallets[0], wallets[0]] }, "wallets", /^body\.wallets must NOT have duplicate items/],
+        [{ wallets: Array.from({ length: 1001 }, (_, i) => `0x${i.toString(16).padStart(40, "0")}`) }, "wallets", /^body\.wallets must NOT have more than 1000 items/],
+        [{ wallets: [wallets[0]], block: -1 }, "block", /^body\.block must be >= 0, got -1$/],
+        [{ wallets: [wallets[0]], block: "5" }, "block", /^body\.block must be integer, got "5"$/],
+        [{ wallets: [wallets[0]], at: 5 }, "at", /^unknown body parameter "at"/],
+      ];
+      for (const [body, field, message] of bad) {
+        const r = await call("/api/asof/wallets", served.admin, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+        expect([r.status, r.json().error.field], `${JSON.stringify(body).slice(0, 80)}: ${r.text}`).to.deep.equal([400, field]);
+        expect(r.json().error.message).to.match(message);
+      }
+      const beyond = await call("/api/asof/wallets", served.analyst, { method: "POST", body: JSON.stringify({ wallets: [wallets[0]], block: served.history.tip + 1 }) });
+      expect([beyond.status, beyond.json().error.code]).to.deep.equal([400, "bad-window"]);
+    });
+
     it("evidence › a malformed alerts query (types not a list, rules not an object) › 400 bad-parameter, not a 500", async function () {
       for (const query of [{ kind: "alerts", types: "fan-in" }, { kind: "alerts", rules: null }, { kind: "alerts", rules: "x" }]) {
         const r = await call("/api/evidence", served.analyst, { method: "POST", body: JSON.stringify({ query }) });

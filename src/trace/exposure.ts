@@ -6,6 +6,8 @@ import { amountOf } from "./model.js";
 import { seqWindow, walletNumber } from "./options.js";
 import { Fraction, allot, decimal, splitUnits, toNumber } from "./exact.js";
 import { lowerBound } from "./search.js";
+import { IncrementalReplay, adoptReplays, ensureLength, rememberReplays } from "./replay.js";
+import { PieceLog } from "./replay.js";
 
 /** How taint spreads: poison, haircut or FIFO (see {@link exposure}). */
 export type ExposurePolicy = "poison" | "haircut" | "fifo";
@@ -132,7 +134,7 @@ export function taintSources(model: TraceModel, atBlock: number, flagged: readon
 }
 
 /** Labels of tainted value: (source, hops) pairs, numbered; label 0 is clean value. */
-class Labels {
+export class Labels {
   readonly source: number[] = [-1];
   readonly hops: number[] = [0];
   readonly #ids = new Map<string, number>();
@@ -149,27 +151,136 @@ class Labels {
   }
 }
 
-/** Accumulates the target's exposure: exact amount by label. */
-type Tally = Map<number, Fraction>;
+/** A wallet's exposure before rounding: exact amounts in total, by hop count and by source. */
+interface Summary {
+  exposed: Fraction;
+  byHops: Map<number, Fraction>;
+  bySource: Map<number, { amount: Fraction; minHops: number }>;
+}
 
-function tallyFifo(model: TraceModel, want: (t: number) => boolean, hi: number, sources: Map<number, Source>, labels: Labels): Map<number, Tally> {
-  const tallies = new Map<number, Tally>();
-  const n = model.address.length;
-  const balance: bigint[] = new Array<bigint>(n).fill(0n);
-  // Only wallets that ever held taint get a queue; others hold clean value only.
-  const queues = new Map<number, { label: number[]; amount: bigint[]; head: number }>();
-  const carried: number[] = [];
-  const carriedAmount: bigint[] = [];
-  for (let s = 0; s < hi; s++) {
+const emptySummary = (): Summary => ({ exposed: Fraction.ZERO, byHops: new Map(), bySource: new Map() });
+
+function addTo(sum: Summary, origin: number, hops: number, x: Fraction): void {
+  const e = sum.bySource.get(origin) ?? { amount: Fraction.ZERO, minHops: hops };
+  e.amount = e.amount.add(x);
+  e.minHops = Math.min(e.minHops, hops);
+  sum.bySource.set(origin, e);
+}
+
+/** Taint state: per wallet, poison (source → fewest hops), or haircut and FIFO holdings by label and balances. */
+interface TaintState {
+  poisoned: Map<number, Map<number, number>>;
+  balance: bigint[];
+  vectors: Map<number, Map<number, bigint>>;
+  queues: Map<number, { label: number[]; amount: bigint[]; head: number }>;
+}
+
+/**
+ * One policy's taint replay for one source set (wallet → the block its outflows start counting from),
+ * recording every tainted part a transfer carried (pieces: label or source, hops, amount). A query at any block
+ * sums the pieces of the wallet's inflows before it.
+ * - Poison (rule E2): pieces are (source, hops); the transfer's whole amount counts for each. Poison is
+ *   separable by source (each source's taint spreads on its own), so a query leaves out the queried wallet's
+ *   own pieces (rule E1) from the same replay.
+ * - Haircut and FIFO: pieces are (label, amount), a label being (source, hops); a query about a wallet that is
+ *   itself a source uses the replay of the source set without it (rule E1).
+ */
+export class ExposureReplay extends IncrementalReplay<TaintState> {
+  readonly #carried = new Map<number, bigint>();
+  readonly #carriedLabel: number[] = [];
+  readonly #carriedAmount: bigint[] = [];
+  constructor(readonly policy: ExposurePolicy, public sources: Map<number, number>, readonly labels: Labels) {
+    super(new PieceLog(policy === "poison", policy !== "poison"));
+  }
+  protected spawn(): this {
+    return new ExposureReplay(this.policy, new Map(this.sources), this.labels) as this;
+  }
+  protected emptyState(): TaintState {
+    return { poisoned: new Map(), balance: [], vectors: new Map(), queues: new Map() };
+  }
+  protected cloneState(x: TaintState): TaintState {
+    return {
+      poisoned: new Map([...x.poisoned].map(([w, m]) => [w, new Map(m)])),
+      balance: [...x.balance],
+      vectors: new Map([...x.vectors].map(([w, m]) => [w, new Map(m)])),
+      queues: new Map([...x.queues].map(([w, q]) => [w, { label: q.label.slice(q.head), amount: q.amount.slice(q.head), head: 0 }])),
+    };
+  }
+  #active(model: TraceModel, f: number, s: number): boolean {
+    const b = this.sources.get(f);
+    return b !== undefined && model.block[s]! >= b;
+  }
+  protected step(model: TraceModel, s: number, x: TaintState, log: PieceLog | null): void {
     const f = model.from[s]!;
     const t = model.to[s]!;
     const a = amountOf(model, s);
-    if (f === t || a === 0n) continue; // moves nothing (rules S1, Z1)
+    if (f === t || a === 0n) return; // moves nothing (rules S1, Z1)
+    const fromSource = this.#active(model, f, s);
+    if (this.policy !== "poison") ensureLength(x.balance, model.address.length, 0n);
+    if (this.policy === "poison") {
+      const inherited = x.poisoned.get(f);
+      if ((inherited === undefined && !fromSource) || t === 0) return;
+      let p = x.poisoned.get(t);
+      if (p === undefined) x.poisoned.set(t, (p = new Map()));
+      const put = (origin: number, h: number) => {
+        const had = p!.get(origin);
+        if (had === undefined || had > h) p!.set(origin, h);
+        log?.push(s, origin, h, 0n);
+      };
+      if (fromSource) put(f, 1);
+      for (const [origin, h] of inherited ?? []) if (!(fromSource && origin === f)) put(origin, h + 1);
+      return;
+    }
+    const labels = this.labels;
+    if (this.policy === "haircut") {
+      const carried = this.#carried;
+      carried.clear();
+      if (fromSource) carried.set(labels.id(f, 1), a);
+      const v = x.vectors.get(f);
+      if (v !== undefined && v.size > 0) {
+        // The sender's value leaves in proportion, in whole units (rule X2): clean value and each taint label
+        // split by largest remainder, ties to clean value, then by source address and hops.
+        const held = [...v.keys()].sort((l1, l2) => {
+          const ax = model.address[labels.source[l1]!]!;
+          const ay = model.address[labels.source[l2]!]!;
+          return ax < ay ? -1 : ax > ay ? 1 : labels.hops[l1]! - labels.hops[l2]!;
+        });
+        const weights = held.map((l) => v.get(l)!);
+        const tainted = weights.reduce((p, q) => p + q, 0n);
+        const bal = x.balance[f] ?? 0n;
+        const b = bal > tainted ? bal : tainted;
+        const parts = splitUnits([b - tainted, ...weights], b, a);
+        held.forEach((l, k) => {
+          const take = parts[k + 1]!;
+          const left = weights[k]! - take;
+          if (left === 0n) v.delete(l);
+          else v.set(l, left);
+          if (!fromSource && take > 0n) {
+            const label = labels.id(labels.source[l]!, labels.hops[l]! + 1);
+            carried.set(label, (carried.get(label) ?? 0n) + take);
+          }
+        });
+      }
+      if (f !== 0) x.balance[f] = (x.balance[f] ?? 0n) - a;
+      if (t !== 0) {
+        if (carried.size > 0) {
+          let rv = x.vectors.get(t);
+          if (rv === undefined) x.vectors.set(t, (rv = new Map()));
+          for (const [l, y] of carried) {
+            rv.set(l, (rv.get(l) ?? 0n) + y);
+            log?.push(s, l, 0, y);
+          }
+        }
+        x.balance[t] = (x.balance[t] ?? 0n) + a;
+      }
+      return;
+    }
+    // FIFO
+    const carried = this.#carriedLabel;
+    const carriedAmount = this.#carriedAmount;
     carried.length = 0;
     carriedAmount.length = 0;
-    const src = sources.get(f);
-    const fromSource = src !== undefined && s >= src.fromSeq;
-    const q = queues.get(f);
+    const q = x.queues.get(f);
     let need = a;
     if (q !== undefined) {
       for (let i = q.head; i < q.label.length && need > 0n; i++) {
@@ -183,6 +294,11 @@ function tallyFifo(model: TraceModel, want: (t: number) => boolean, hi: number, 
           carriedAmount.push(take);
         }
       }
+      if (q.head > 64 && q.head * 2 > q.label.length) {
+        q.label.splice(0, q.head);
+        q.amount.splice(0, q.head);
+        q.head = 0;
+      }
     }
     if (fromSource) {
       carried.length = 0;
@@ -193,17 +309,18 @@ function tallyFifo(model: TraceModel, want: (t: number) => boolean, hi: number, 
       carried.push(0);
       carriedAmount.push(need);
     }
-    if (f !== 0) balance[f]! -= a;
+    if (f !== 0) x.balance[f] = (x.balance[f] ?? 0n) - a;
     if (t !== 0) {
-      let rq = queues.get(t);
+      let rq = x.queues.get(t);
       const tainted = carried.some((l) => l !== 0);
       if (rq === undefined && tainted) {
         rq = { label: [], amount: [], head: 0 };
-        if (balance[t]! > 0n) {
+        const bal = x.balance[t] ?? 0n;
+        if (bal > 0n) {
           rq.label.push(0);
-          rq.amount.push(balance[t]!);
+          rq.amount.push(bal);
         }
-        queues.set(t, rq);
+        x.queues.set(t, rq);
       }
       if (rq !== undefined) {
         for (let i = 0; i < carried.length; i++) {
@@ -215,172 +332,124 @@ function tallyFifo(model: TraceModel, want: (t: number) => boolean, hi: number, 
           }
         }
       }
-      balance[t]! += a;
-    }
-    if (t !== 0 && want(t)) {
-      let tally = tallies.get(t);
-      for (let i = 0; i < carried.length; i++) {
-        if (carried[i] === 0) continue;
-        if (tally === undefined) tallies.set(t, (tally = new Map()));
-        tally.set(carried[i]!, (tally.get(carried[i]!) ?? Fraction.ZERO).add(new Fraction(carriedAmount[i]!)));
-      }
+      x.balance[t] = (x.balance[t] ?? 0n) + a;
+      if (log !== null) for (let i = 0; i < carried.length; i++) if (carried[i] !== 0) log.push(s, carried[i]!, 0, carriedAmount[i]!);
     }
   }
-  return tallies;
-}
 
-function tallyHaircut(model: TraceModel, want: (t: number) => boolean, hi: number, sources: Map<number, Source>, labels: Labels): Map<number, Tally> {
-  const tallies = new Map<number, Tally>();
-  const order = (x: number, y: number) => {
-    const ax = model.address[labels.source[x]!]!;
-    const ay = model.address[labels.source[y]!]!;
-    return ax < ay ? -1 : ax > ay ? 1 : labels.hops[x]! - labels.hops[y]!;
-  };
-  const n = model.address.length;
-  const balance: bigint[] = new Array<bigint>(n).fill(0n);
-  // Only wallets that ever held taint get a vector; the rest of a balance is clean.
-  const vectors = new Map<number, Map<number, Fraction>>();
-  const carried = new Map<number, Fraction>();
-  for (let s = 0; s < hi; s++) {
-    const f = model.from[s]!;
-    const t = model.to[s]!;
-    const a = amountOf(model, s);
-    if (f === t || a === 0n) continue; // moves nothing (rules S1, Z1)
-    carried.clear();
-    const src = sources.get(f);
-    const fromSource = src !== undefined && s >= src.fromSeq;
-    if (fromSource) carried.set(labels.id(f, 1), new Fraction(a));
-    const v = vectors.get(f);
-    if (v !== undefined && v.size > 0) {
-      // The sender's value leaves in proportion, in whole units (rule X2): clean value and each taint label
-      // split by largest remainder, ties to clean value, then by source address and hops.
-      const labelsHeld = [...v.keys()].sort((x, y) => order(x, y));
-      const weights = labelsHeld.map((l) => v.get(l)!.n);
-      const tainted = weights.reduce((x, y) => x + y, 0n);
-      const b = balance[f]! > tainted ? balance[f]! : tainted;
-      const parts = splitUnits([b - tainted, ...weights], b, a);
-      labelsHeld.forEach((l, k) => {
-        const take = parts[k + 1]!;
-        const left = weights[k]! - take;
-        if (left === 0n) v.delete(l);
-        else v.set(l, new Fraction(left));
-        if (!fromSource && take > 0n) {
-          const label = labels.id(labels.source[l]!, labels.hops[l]! + 1);
-          carried.set(label, (carried.get(label) ?? Fraction.ZERO).add(new Fraction(take)));
-        }
-      });
+  /** Wallet `w`'s exposure from its inflows before seq `hi` (≤ processed), leaving out taint from `w` itself (rule E1). */
+  summary(model: TraceModel, w: number, hi: number): Summary {
+    const sum = emptySummary();
+    const pieces = this.pieces;
+    const tally = new Map<number, bigint>();
+    for (let i = model.inStart[w]!; i < model.inStart[w + 1]! && model.inSeq[i]! < hi; i++) {
+      const s = model.inSeq[i]!;
+      const [lo, up] = pieces.range(s);
+      if (lo === up) continue;
+      if (this.policy === "poison") {
+        let hops = Infinity;
+        for (let k = lo; k < up; k++) if (pieces.key.data[k] !== w && pieces.aux.data[k]! < hops) hops = pieces.aux.data[k]!;
+        if (hops === Infinity) continue;
+        const x = new Fraction(amountOf(model, s));
+        sum.exposed = sum.exposed.add(x);
+        sum.byHops.set(hops, (sum.byHops.get(hops) ?? Fraction.ZERO).add(x));
+        for (let k = lo; k < up; k++) if (pieces.key.data[k] !== w) addTo(sum, pieces.key.data[k]!, pieces.aux.data[k]!, x);
+      } else for (let k = lo; k < up; k++) tally.set(pieces.key.data[k]!, (tally.get(pieces.key.data[k]!) ?? 0n) + pieces.amount.get(k));
     }
-    if (f !== 0) balance[f]! -= a;
-    if (t !== 0) {
-      if (carried.size > 0) {
-        let rv = vectors.get(t);
-        if (rv === undefined) vectors.set(t, (rv = new Map()));
-        for (const [l, x] of carried) rv.set(l, (rv.get(l) ?? Fraction.ZERO).add(x));
-      }
-      balance[t]! += a;
+    for (const [label, amount] of tally) {
+      if (amount === 0n) continue;
+      const x = new Fraction(amount);
+      const hops = this.labels.hops[label]!;
+      sum.exposed = sum.exposed.add(x);
+      sum.byHops.set(hops, (sum.byHops.get(hops) ?? Fraction.ZERO).add(x));
+      addTo(sum, this.labels.source[label]!, hops, x);
     }
-    if (t !== 0 && carried.size > 0 && want(t)) {
-      let tally = tallies.get(t);
-      if (tally === undefined) tallies.set(t, (tally = new Map()));
-      for (const [l, x] of carried) tally.set(l, (tally.get(l) ?? Fraction.ZERO).add(x));
-    }
+    return sum;
   }
-  return tallies;
-}
-
-/** A wallet's exposure before rounding: exact amounts in total, by hop count and by source. */
-interface Summary {
-  exposed: Fraction;
-  byHops: Map<number, Fraction>;
-  bySource: Map<number, { amount: Fraction; minHops: number }>;
-}
-
-const emptySummary = (): Summary => ({ exposed: Fraction.ZERO, byHops: new Map(), bySource: new Map() });
-
-/** Poison (rule E2): per receiving wallet, every tainted inflow counted fully, by its fewest hops and for each source. */
-function poisonSummaries(model: TraceModel, want: (t: number) => boolean, hi: number, sources: Map<number, Source>): Map<number, Summary> {
-  const out = new Map<number, Summary>();
-  // poisoned[v]: source → fewest hops at which v received value from it (grows over time only).
-  const poisoned = new Map<number, Map<number, number>>();
-  for (let s = 0; s < hi; s++) {
-    const f = model.from[s]!;
-    const t = model.to[s]!;
-    const a = amountOf(model, s);
-    if (f === t || a === 0n) continue; // moves nothing (rules S1, Z1)
-    const src = sources.get(f);
-    const inherited = poisoned.get(f);
-    if (inherited === undefined && (src === undefined || s < src.fromSeq)) continue;
-    const taint = new Map<number, number>();
-    if (src !== undefined && s >= src.fromSeq) taint.set(f, 1);
-    for (const [origin, h] of inherited ?? []) if (!taint.has(origin) || taint.get(origin)! > h + 1) taint.set(origin, h + 1);
-    if (t === 0) continue;
-    let p = poisoned.get(t);
-    if (p === undefined) poisoned.set(t, (p = new Map()));
-    for (const [origin, h] of taint) if (!p.has(origin) || p.get(origin)! > h) p.set(origin, h);
-    if (!want(t)) continue;
-    let sum = out.get(t);
-    if (sum === undefined) out.set(t, (sum = emptySummary()));
-    const x = new Fraction(a);
-    sum.exposed = sum.exposed.add(x);
-    let hops = Infinity;
-    for (const h of taint.values()) if (h < hops) hops = h;
-    sum.byHops.set(hops, (sum.byHops.get(hops) ?? Fraction.ZERO).add(x));
-    for (const [origin, h] of taint) {
-      const e = sum.bySource.get(origin) ?? { amount: Fraction.ZERO, minHops: h };
-      e.amount = e.amount.add(x);
-      e.minHops = Math.min(e.minHops, h);
-      sum.bySource.set(origin, e);
-    }
-  }
-  return out;
-}
-
-/** Haircut and FIFO: a receiving wallet's labelled tally as a {@link Summary}. */
-function summarize(tally: Tally | undefined, labels: Labels): Summary {
-  const sum = emptySummary();
-  for (const [label, amount] of tally ?? []) {
-    if (amount.isZero) continue;
-    const origin = labels.source[label]!;
-    const hops = labels.hops[label]!;
-    sum.exposed = sum.exposed.add(amount);
-    sum.byHops.set(hops, (sum.byHops.get(hops) ?? Fraction.ZERO).add(amount));
-    const e = sum.bySource.get(origin) ?? { amount: Fraction.ZERO, minHops: hops };
-    e.amount = e.amount.add(amount);
-    e.minHops = Math.min(e.minHops, hops);
-    sum.bySource.set(origin, e);
-  }
-  return sum;
 }
 
 /**
- * Every wallet's exposure for one (policy, block, source set), from one replay of the history, kept per model
- * (the last few source sets) so that further wallets are lookups: the taint of a source set is computed once,
- * not replayed per query.
+ * The exposure replays of a model, by key (policy and source set), most recently used last; shared labels.
+ * A handful are kept: each is one replay of the history, after which every query on its source set, at any
+ * block, is a look-up of the wallet's inflows.
  */
-const summaryCache = new WeakMap<TraceModel, Map<string, Map<number, Summary>>>();
-const CACHED_SOURCE_SETS = 8;
+interface ExposureCache {
+  replays: Map<string, ExposureReplay>;
+  labels: Labels;
+}
+const exposureCaches = new WeakMap<TraceModel, ExposureCache>();
 
-function allSummaries(model: TraceModel, policy: ExposurePolicy, hi: number, sources: Map<number, Source>): Map<number, Summary> {
-  const key = `${policy}|${hi}|${[...sources].map(([w, e]) => `${w}:${e.fromSeq}`).sort().join(",")}`;
-  let byKey = summaryCache.get(model);
-  if (byKey === undefined) summaryCache.set(model, (byKey = new Map()));
-  const hit = byKey.get(key);
-  if (hit !== undefined) {
-    byKey.delete(key); // most recently used last
-    byKey.set(key, hit);
-    return hit;
+/** The exposure replays kept for a model (benchmarks read their memory), or undefined. */
+export function exposureCacheOf(model: TraceModel): { readonly replays: ReadonlyMap<string, ExposureReplay> } | undefined {
+  return exposureCaches.get(model);
+}
+const CACHED_SOURCE_SETS = 6;
+
+const keyOf = (policy: ExposurePolicy, sources: Map<number, number>) =>
+  `${policy}|${[...sources].sort((x, y) => x[0] - y[0]).map(([w, b]) => `${w}@${b}`).join(",")}`;
+
+/**
+ * The replay of `policy` over `sources`, brought up to the model's last transfer. Made once per source set;
+ * a set that only adds sources counting from a late block (a flag set at the index's position) is derived from
+ * a cached replay by rolling a copy back to that block, not replayed from the start.
+ */
+export function exposureReplay(model: TraceModel, policy: ExposurePolicy, sources: Map<number, number>): ExposureReplay {
+  let cache = exposureCaches.get(model);
+  if (cache === undefined) {
+    cache = (adoptReplays(model, "exposure") as ExposureCache | undefined) ?? { replays: new Map(), labels: new Labels() };
+    exposureCaches.set(model, cache);
   }
-  const all = () => true;
-  let result: Map<number, Summary>;
-  if (policy === "poison") result = poisonSummaries(model, all, hi, sources);
-  else {
-    const labels = new Labels();
-    const tallies = policy === "fifo" ? tallyFifo(model, all, hi, sources, labels) : tallyHaircut(model, all, hi, sources, labels);
-    result = new Map([...tallies].map(([t, tally]) => [t, summarize(tally, labels)]));
+  rememberReplays(model, "exposure", cache, (old) => exposureCaches.delete(old));
+  const key = keyOf(policy, sources);
+  let r = cache.replays.get(key);
+  if (r !== undefined) cache.replays.delete(key); // most recently used last
+  else r = derive(model, cache, policy, sources) ?? new ExposureReplay(policy, new Map(sources), cache.labels);
+  cache.replays.set(key, r);
+  while (cache.replays.size > CACHED_SOURCE_SETS) cache.replays.delete(cache.replays.keys().next().value!);
+  r.sync(model);
+  return r;
+}
+
+function derive(model: TraceModel, cache: ExposureCache, policy: ExposurePolicy, sources: Map<number, number>): ExposureReplay | undefined {
+  let best: { r: ExposureReplay; k: number } | undefined;
+  for (const r of cache.replays.values()) {
+    if (r.policy !== policy || r.sources.size >= sources.size) continue;
+    let from = Infinity;
+    let subset = true;
+    for (const [w, b] of r.sources) if (sources.get(w) !== b) subset = false;
+    if (!subset) continue;
+    for (const [w, b] of sources) if (!r.sources.has(w)) from = Math.min(from, b);
+    const k = lowerBound(model.block, 0, Math.min(model.size, r.processed), from);
+    // Worth it only when the copy rolls back to a snapshot (or not at all), not to the start.
+    if (k < r.processed && (r.oldestSnapshot === 0 || k < r.oldestSnapshot)) continue;
+    if (best === undefined || k > best.k) best = { r, k };
   }
-  byKey.set(key, result);
-  while (byKey.size > CACHED_SOURCE_SETS) byKey.delete(byKey.keys().next().value!);
-  return result;
+  if (best === undefined) return undefined;
+  const c = best.r.clone();
+  c.sources = new Map(sources);
+  if (best.k < c.processed) c.rollback(model, best.k);
+  return c;
+}
+
+/** The sources a replay needs for a query: every flag (a flag set after the block changes nothing before it), and the registry's sources at the block. */
+function replaySources(model: TraceModel, atBlock: number, flagged: readonly FlagInput[], reasons: readonly SourceReason[]): Map<number, number> {
+  const out = new Map<number, number>();
+  const add = (w: number, b: number) => {
+    if (w !== 0) out.set(w, Math.min(out.get(w) ?? Infinity, b));
+  };
+  if (reasons.includes("flagged")) {
+    for (const f of flagged) {
+      const w = model.walletId.get((typeof f === "string" ? f : f.wallet).toLowerCase() as Address);
+      if (w !== undefined) add(w, typeof f === "string" ? 0 : (f.block ?? 0));
+    }
+  }
+  const at = blockEnd(atBlock);
+  for (const address of model.registry.wallets()) {
+    const state = model.registry.walletAt(address, at);
+    const w = model.walletId.get(address)!;
+    if ((state.status === "frozen" && reasons.includes("frozen")) || (state.denylisted && reasons.includes("denylisted"))) add(w, 0);
+  }
+  return out;
 }
 
 /**
@@ -418,17 +487,12 @@ export function exposure(model: TraceModel, wallet: string, options: ExposureOpt
   const sources = taintSources(model, atBlock, options.flagged ?? [], options.reasons ?? SOURCE_REASONS);
   let inflow = 0n;
   for (let i = model.inStart[w]!; i < model.inStart[w + 1]! && model.inSeq[i]! < hi; i++) inflow += amountOf(model, model.inSeq[i]!);
-  let summary: Summary;
-  if (sources.has(w)) {
-    // No self-exposure (rule E1): this wallet's own source set lacks it, so it gets a replay of its own.
-    sources.delete(w);
-    const one = (t: number) => t === w;
-    if (policy === "poison") summary = poisonSummaries(model, one, hi, sources).get(w) ?? emptySummary();
-    else {
-      const labels = new Labels();
-      summary = summarize((policy === "fifo" ? tallyFifo : tallyHaircut)(model, one, hi, sources, labels).get(w), labels);
-    }
-  } else summary = allSummaries(model, policy, hi, sources).get(w) ?? emptySummary();
+  // One replay per policy and source set (kept up to date as blocks arrive), then a look-up of the wallet's
+  // inflows at any block. Under haircut and FIFO a wallet that is itself a source is asked of the set without it (E1).
+  const replayed = replaySources(model, atBlock, options.flagged ?? [], options.reasons ?? SOURCE_REASONS);
+  if (policy !== "poison" && sources.has(w)) replayed.delete(w);
+  sources.delete(w); // no self-exposure (rule E1)
+  const summary = exposureReplay(model, policy, replayed).summary(model, w, hi);
   const { exposed, byHops, bySource } = summary;
   const exposedUnits = exposed.round();
   const hopsList = [...byHops].filter(([, a]) => !a.isZero).sort((x, y) => x[0] - y[0]);

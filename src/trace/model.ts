@@ -370,6 +370,13 @@ export function buildModel(
 const PAGE = 50_000;
 
 /**
+ * For a model made by {@link extendModel} from another, that other model: the same transfers with the same
+ * wallet and lot numbers, followed by newer ones. Replays kept for the older model (provenance, exposure) carry
+ * over to it and only append (src/trace/replay.ts).
+ */
+export const extensionOf = new WeakMap<TraceModel, TraceModel>();
+
+/**
  * Brings a model up to the store's position without reading the history again: only the rows after the
  * model's tip are read and appended to a copy of its columns (live use: `index --follow`, a server). When the
  * store no longer holds the model's tip block with the same hash (a reorg rolled it back), or the model was not
@@ -401,7 +408,9 @@ export async function extendModel(model: TraceModel, store: Store): Promise<Trac
   const known = Array.from(model.blockTimes.block, (number, i) => ({ number, timestamp: model.blockTimes.time[i]! }));
   const headers = [...known, ...(await store.headers(model.tip.block + 1, position.block))];
   const [top] = await store.headers(position.block, position.block);
-  return builder.finish(events, { block: position.block, hash: top?.hash ?? null, timestamp: top?.timestamp ?? null }, headers);
+  const next = builder.finish(events, { block: position.block, hash: top?.hash ?? null, timestamp: top?.timestamp ?? null }, headers);
+  extensionOf.set(next, model);
+  return next;
 }
 
 /**

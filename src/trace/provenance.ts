@@ -6,6 +6,8 @@ import type { LotStatus } from "./registry.js";
 import { blockEnd } from "../indexer/checkpoint.js";
 import { Fraction, allot, decimal, splitUnits, toNumber } from "./exact.js";
 import { amountOf, blockTime } from "./model.js";
+import { IncrementalReplay, adoptReplays, ensureLength, rememberReplays } from "./replay.js";
+import { PieceLog } from "./replay.js";
 
 /** How value is attributed to lots as it moves. */
 export type ProvenancePolicy = "fifo" | "haircut";
@@ -18,54 +20,43 @@ const SEIZURE = 3;
 const RECOVERY = 4;
 const NO_LOT = -1;
 
-/** Per-wallet lot holdings after replaying a prefix of the history. */
-interface Holdings {
-  /** FIFO: per wallet, a queue of chunks (lot, amount), oldest first, from `head`. */
-  fifo?: { lot: number[]; amount: bigint[]; head: number }[];
-  /** Haircut: per wallet, exact (lot, amount) pairs sorted by lot number. */
-  haircut?: { lot: number[]; amount: Fraction[] }[];
-  /**
-   * What each transfer carried: lots `compLot[compStart[s] .. compStart[s+1])` with amounts `compAmount[…]`
-   * (bigint under FIFO, Fraction under haircut). A transfer's composition does not depend on the block a query
-   * asks about, so provenance at an earlier block replays one wallet's own transfers from these, not the history.
-   */
-  compStart: Int32Array;
-  compLot: number[];
-  compAmount: (bigint | Fraction)[];
-}
+/** FIFO holdings of one wallet: chunks (lot, amount), oldest first, from `head`. */
+interface Queue { lot: number[]; amount: bigint[]; head: number }
+/** Haircut holdings of one wallet: whole-unit (lot, amount) pairs sorted by lot number. */
+interface Vector { lot: number[]; amount: bigint[] }
 
 /**
  * Haircut, sender side (rules L2, L3, X2): takes `a` units from a holding vector, the named lot first for a
  * redemption, then each lot in proportion to the holding, in whole units (largest remainder, ties to the
  * smaller lot id, as `rank` orders lots); reports each lot's part through `add`. Holdings stay whole units.
  */
-function takeHaircut(v: { lot: number[]; amount: Fraction[] }, a: bigint, named: number, rank: Int32Array, add: (lot: number, x: Fraction) => void): void {
+function takeHaircut(v: Vector, a: bigint, named: number, rank: Int32Array, add: (lot: number, x: bigint) => void): void {
   let need = a;
   if (named >= 0) {
     const i = v.lot.indexOf(named);
     if (i >= 0) {
-      const have = v.amount[i]!.n;
+      const have = v.amount[i]!;
       const take = have < need ? have : need;
-      v.amount[i] = new Fraction(have - take);
+      v.amount[i] = have - take;
       need -= take;
-      add(named, new Fraction(take));
+      add(named, take);
     }
   }
   const order = v.lot.map((_, i) => i).sort((x, y) => rank[v.lot[x]! + 1]! - rank[v.lot[y]! + 1]!);
-  const weights = order.map((i) => v.amount[i]!.n);
+  const weights = order.map((i) => v.amount[i]!);
   const total = weights.reduce((x, y) => x + y, 0n);
   if (need > 0n) {
     const parts = splitUnits(weights, total, need);
     order.forEach((i, k) => {
-      v.amount[i] = new Fraction(weights[k]! - parts[k]!);
-      add(v.lot[i]!, new Fraction(parts[k]!));
+      v.amount[i] = weights[k]! - parts[k]!;
+      add(v.lot[i]!, parts[k]!);
     });
     // The sender held less than it sent: the excess is value no issue explains (incomplete data).
-    if (need > total) add(NO_LOT, new Fraction(need - total));
+    if (need > total) add(NO_LOT, need - total);
   }
   let k = 0;
   for (let i = 0; i < v.lot.length; i++) {
-    if (!v.amount[i]!.isZero) {
+    if (v.amount[i]! !== 0n) {
       v.lot[k] = v.lot[i]!;
       v.amount[k++] = v.amount[i]!;
     }
@@ -74,31 +65,25 @@ function takeHaircut(v: { lot: number[]; amount: Fraction[] }, a: bigint, named:
   v.amount.length = k;
 }
 
-const ranks = new WeakMap<TraceModel, Int32Array>();
-
 /** Lot number + 1 → its position in lot-id order (value no issue explains, lot -1, first). */
-function lotRank(model: TraceModel): Int32Array {
-  let r = ranks.get(model);
-  if (r === undefined) {
-    r = new Int32Array(model.lots.length + 1);
-    const order = model.lots.map((_, i) => i).sort((x, y) => (model.lots[x]! < model.lots[y]! ? -1 : 1));
-    order.forEach((lot, k) => (r![lot + 1] = k + 1));
-    ranks.set(model, r);
-  }
+function lotRank(lots: readonly Hex[]): Int32Array {
+  const r = new Int32Array(lots.length + 1);
+  const order = lots.map((_, i) => i).sort((x, y) => (lots[x]! < lots[y]! ? -1 : 1));
+  order.forEach((lot, k) => (r[lot + 1] = k + 1));
   return r;
 }
 
 /** Haircut, recipient side: merges what arrived into a holding vector (sorted by lot). */
-function addHaircut(r: { lot: number[]; amount: Fraction[] }, lots: readonly number[], amounts: readonly Fraction[]): void {
-  const m = new Map<number, Fraction>();
+function addHaircut(r: Vector, lots: readonly number[], amounts: readonly bigint[]): void {
+  const m = new Map<number, bigint>();
   for (let i = 0; i < r.lot.length; i++) m.set(r.lot[i]!, r.amount[i]!);
-  for (let i = 0; i < lots.length; i++) if (!amounts[i]!.isZero) m.set(lots[i]!, (m.get(lots[i]!) ?? Fraction.ZERO).add(amounts[i]!));
+  for (let i = 0; i < lots.length; i++) if (amounts[i]! !== 0n) m.set(lots[i]!, (m.get(lots[i]!) ?? 0n) + amounts[i]!);
   const sorted = [...m.keys()].sort((x, y) => x - y);
   r.lot = sorted;
   r.amount = sorted.map((l) => m.get(l)!);
 }
 
-function takeFifo(q: { lot: number[]; amount: bigint[]; head: number }, need: bigint, onlyLot: number | null, out: (lot: number, a: bigint) => void): bigint {
+function takeFifo(q: Queue, need: bigint, onlyLot: number | null, out: (lot: number, a: bigint) => void): bigint {
   for (let i = q.head; i < q.lot.length && need > 0n; i++) {
     if (onlyLot !== null && q.lot[i] !== onlyLot) continue;
     const have = q.amount[i]!;
@@ -117,7 +102,7 @@ function takeFifo(q: { lot: number[]; amount: bigint[]; head: number }, need: bi
   return need;
 }
 
-function pushFifo(q: { lot: number[]; amount: bigint[]; head: number }, lot: number, a: bigint): void {
+function pushFifo(q: Queue, lot: number, a: bigint): void {
   const last = q.lot.length - 1;
   if (last >= q.head && q.lot[last] === lot) q.amount[last]! += a;
   else {
@@ -126,135 +111,168 @@ function pushFifo(q: { lot: number[]; amount: bigint[]; head: number }, lot: num
   }
 }
 
+/** Per-wallet holdings by wallet number (undefined: a wallet that never held anything). */
+type Holdings = { fifo: (Queue | undefined)[]; haircut: (Vector | undefined)[] };
+
 /**
- * Replays transfers `0..hi-1` attributing every unit to the lot it was issued against. Lot numbers are the
- * model's; NO_LOT (-1) stands for value no issue event explains.
+ * Replays the history attributing every unit to the lot it was issued against, recording what each transfer
+ * carried (pieces: lot, amount; NO_LOT for value no issue explains). Lot numbers are the model's.
  * - FIFO (Clayton's case): a transfer takes the sender's oldest chunks first and appends them, in order, to
  *   the recipient's queue.
- * - Haircut: a transfer carries each lot in proportion to the sender's holding of it.
+ * - Haircut: a transfer carries each lot in proportion to the sender's holding of it, in whole units.
  * - A redemption against lot L burns the redeemer's holding of L first (it names its lot), then the rest by the
  *   policy; a seizure and a recovery move value like a transfer.
  */
-function replay(model: TraceModel, hi: number, policy: ProvenancePolicy): Holdings {
-  const wallets = model.address.length;
-  const from = model.from;
-  const to = model.to;
-  const kind = model.kind;
-  const lotOf = model.lot;
-  if (policy === "fifo") {
-    const queues = Array.from({ length: wallets }, () => ({ lot: [] as number[], amount: [] as bigint[], head: 0 }));
-    const moved: number[] = [];
-    const movedAmount: bigint[] = [];
-    const collect = (lot: number, a: bigint) => {
-      moved.push(lot);
-      movedAmount.push(a);
+export class ProvenanceReplay extends IncrementalReplay<Holdings> {
+  #rank: Int32Array = new Int32Array(1);
+  readonly #moved: number[] = [];
+  readonly #movedAmount: bigint[] = [];
+  readonly #moving = new Map<number, bigint>();
+  readonly #collect = (l: number, x: bigint) => {
+    this.#moved.push(l);
+    this.#movedAmount.push(x);
+  };
+  constructor(readonly policy: ProvenancePolicy) {
+    super(new PieceLog(false, true));
+  }
+  protected spawn(): this {
+    return new ProvenanceReplay(this.policy) as this;
+  }
+  protected emptyState(): Holdings {
+    return { fifo: [], haircut: [] };
+  }
+  protected cloneState(h: Holdings): Holdings {
+    return {
+      fifo: h.fifo.map((q) => (q === undefined ? undefined : { lot: q.lot.slice(q.head), amount: q.amount.slice(q.head), head: 0 })),
+      haircut: h.haircut.map((v) => (v === undefined ? undefined : { lot: [...v.lot], amount: [...v.amount] })),
     };
-    const compStart = new Int32Array(hi + 1);
-    const compLot: number[] = [];
-    const compAmount: bigint[] = [];
-    for (let s = 0; s < hi; s++) {
-      compStart[s] = compLot.length;
-      const a = amountOf(model, s);
-      const f = from[s]!;
-      const t = to[s]!;
-      if (f === t || a === 0n) continue; // a self-transfer or a zero amount moves nothing (rules S1, Z1)
+  }
+  /** The ranks of the model's lots (recomputed when lots were added). */
+  rank(model: TraceModel): Int32Array {
+    if (this.#rank.length !== model.lots.length + 1) this.#rank = lotRank(model.lots);
+    return this.#rank;
+  }
+  protected step(model: TraceModel, s: number, h: Holdings, log: PieceLog | null): void {
+    const a = amountOf(model, s);
+    const f = model.from[s]!;
+    const t = model.to[s]!;
+    if (f === t || a === 0n) return; // a self-transfer or a zero amount moves nothing (rules S1, Z1)
+    const kind = model.kind[s]!;
+    const lot = model.lot[s]!;
+    ensureLength(this.policy === "fifo" ? h.fifo : h.haircut, model.address.length, undefined);
+    if (this.policy === "fifo") {
+      const moved = this.#moved;
+      const movedAmount = this.#movedAmount;
       moved.length = 0;
       movedAmount.length = 0;
-      if (f === 0) collect(kind[s] === ISSUE ? lotOf[s]! : NO_LOT, a);
+      const collect = this.#collect;
+      if (f === 0) collect(kind === ISSUE ? lot : NO_LOT, a);
       else {
+        const q = (h.fifo[f] ??= { lot: [], amount: [], head: 0 });
         let need = a;
-        if (kind[s] === REDEEM && lotOf[s]! >= 0) need = takeFifo(queues[f]!, need, lotOf[s]!, collect);
-        need = takeFifo(queues[f]!, need, null, collect);
+        if (kind === REDEEM && lot >= 0) need = takeFifo(q, need, lot, collect);
+        need = takeFifo(q, need, null, collect);
         if (need > 0n) collect(NO_LOT, need); // the sender held less than it sent: the model's data is incomplete
       }
-      if (t !== 0) for (let i = 0; i < moved.length; i++) pushFifo(queues[t]!, moved[i]!, movedAmount[i]!);
-      for (let i = 0; i < moved.length; i++) {
-        compLot.push(moved[i]!);
-        compAmount.push(movedAmount[i]!);
+      if (t !== 0) {
+        const q = (h.fifo[t] ??= { lot: [], amount: [], head: 0 });
+        for (let i = 0; i < moved.length; i++) pushFifo(q, moved[i]!, movedAmount[i]!);
       }
+      if (log !== null) for (let i = 0; i < moved.length; i++) log.push(s, moved[i]!, 0, movedAmount[i]!);
+      return;
     }
-    compStart[hi] = compLot.length;
-    return { fifo: queues, compStart, compLot, compAmount };
-  }
-  const rank = lotRank(model);
-  const vec = Array.from({ length: wallets }, () => ({ lot: [] as number[], amount: [] as Fraction[] }));
-  const compStart = new Int32Array(hi + 1);
-  const compLot: number[] = [];
-  const compAmount: Fraction[] = [];
-  const moving = new Map<number, Fraction>();
-  const add = (lot: number, x: Fraction) => {
-    if (!x.isZero) moving.set(lot, (moving.get(lot) ?? Fraction.ZERO).add(x));
-  };
-  for (let s = 0; s < hi; s++) {
-    compStart[s] = compLot.length;
-    const f = from[s]!;
-    const t = to[s]!;
-    const a = amountOf(model, s);
-    if (f === t || a === 0n) continue; // a self-transfer or a zero amount moves nothing (rules S1, Z1)
+    const moving = this.#moving;
     moving.clear();
-    if (f === 0) add(kind[s] === ISSUE ? lotOf[s]! : NO_LOT, new Fraction(a));
-    else takeHaircut(vec[f]!, a, kind[s] === REDEEM ? lotOf[s]! : -2, rank, add);
+    const add = (l: number, x: bigint) => {
+      if (x !== 0n) moving.set(l, (moving.get(l) ?? 0n) + x);
+    };
+    if (f === 0) add(kind === ISSUE ? lot : NO_LOT, a);
+    else takeHaircut((h.haircut[f] ??= { lot: [], amount: [] }), a, kind === REDEEM ? lot : -2, this.rank(model), add);
     const lots = [...moving.keys()].sort((x, y) => x - y);
     const amounts = lots.map((l) => moving.get(l)!);
-    if (t !== 0) addHaircut(vec[t]!, lots, amounts);
-    compLot.push(...lots);
-    compAmount.push(...amounts);
+    if (t !== 0) addHaircut((h.haircut[t] ??= { lot: [], amount: [] }), lots, amounts);
+    if (log !== null) for (let i = 0; i < lots.length; i++) log.push(s, lots[i]!, 0, amounts[i]!);
   }
-  compStart[hi] = compLot.length;
-  return { haircut: vec, compStart, compLot, compAmount };
+
+  /**
+   * One wallet's holdings after seqs `0..hi-1` (hi ≤ processed): at the replay's end, its state; earlier, its
+   * own transfers replayed from what each inflow carried (the pieces), not the history.
+   */
+  holdings(model: TraceModel, w: number, hi: number): Map<number, bigint> {
+    const out = new Map<number, bigint>();
+    if (hi >= this.processed) {
+      if (this.policy === "fifo") {
+        const q = this.state.fifo[w];
+        if (q !== undefined) for (let k = q.head; k < q.lot.length; k++) if (q.amount[k]! !== 0n) out.set(q.lot[k]!, (out.get(q.lot[k]!) ?? 0n) + q.amount[k]!);
+      } else {
+        const v = this.state.haircut[w];
+        if (v !== undefined) for (let k = 0; k < v.lot.length; k++) out.set(v.lot[k]!, v.amount[k]!);
+      }
+      return out;
+    }
+    const ins = { start: model.inStart[w]!, end: model.inStart[w + 1]! };
+    const outs = { start: model.outStart[w]!, end: model.outStart[w + 1]! };
+    const q: Queue = { lot: [], amount: [], head: 0 };
+    const v: Vector = { lot: [], amount: [] };
+    const none = () => undefined;
+    const lots: number[] = [];
+    const amounts: bigint[] = [];
+    let i = ins.start;
+    let j = outs.start;
+    for (;;) {
+      const si = i < ins.end ? model.inSeq[i]! : Infinity;
+      const sj = j < outs.end ? model.outSeq[j]! : Infinity;
+      const s = Math.min(si, sj);
+      if (s >= hi) break;
+      const a = amountOf(model, s);
+      if (s === si) {
+        i++;
+        if (a === 0n) continue;
+        const [lo, up] = this.pieces.range(s);
+        lots.length = 0;
+        amounts.length = 0;
+        for (let k = lo; k < up; k++) {
+          lots.push(this.pieces.key.data[k]!);
+          amounts.push(this.pieces.amount.get(k));
+        }
+        if (this.policy === "fifo") lots.forEach((l, k) => pushFifo(q, l, amounts[k]!));
+        else addHaircut(v, lots, amounts);
+      } else {
+        j++;
+        if (a === 0n) continue;
+        const named = model.kind[s] === REDEEM ? model.lot[s]! : -2;
+        if (this.policy === "fifo") {
+          let need = a;
+          if (named >= 0) need = takeFifo(q, need, named, none);
+          takeFifo(q, need, null, none);
+        } else takeHaircut(v, a, named, this.rank(model), none);
+      }
+    }
+    if (this.policy === "fifo") {
+      for (let k = q.head; k < q.lot.length; k++) if (q.amount[k]! !== 0n) out.set(q.lot[k]!, (out.get(q.lot[k]!) ?? 0n) + q.amount[k]!);
+    } else for (let k = 0; k < v.lot.length; k++) out.set(v.lot[k]!, v.amount[k]!);
+    return out;
+  }
 }
+
+/** The provenance replays of a model, per policy (see {@link replays}). */
+const replaysByModel = new WeakMap<TraceModel, Map<ProvenancePolicy, ProvenanceReplay>>();
 
 /**
- * One wallet's holdings after seqs `0..hi-1`, replayed from its own transfers only, with what each inflow
- * carried taken from the tip replay's compositions (an inflow's composition is the same whatever block is asked).
+ * The replay of `policy` for `model`, brought up to its last transfer: built once (the one-time set-up), then
+ * extended by the transfers appended since, or rolled back and extended after a reorg.
  */
-function walletHoldings(model: TraceModel, w: number, hi: number, policy: ProvenancePolicy, tip: Holdings): Map<number, Fraction> {
-  const ins = { start: model.inStart[w]!, end: model.inStart[w + 1]! };
-  const outs = { start: model.outStart[w]!, end: model.outStart[w + 1]! };
-  const q = { lot: [] as number[], amount: [] as bigint[], head: 0 };
-  const v = { lot: [] as number[], amount: [] as Fraction[] };
-  const none = () => undefined;
-  let i = ins.start;
-  let j = outs.start;
-  for (;;) {
-    const si = i < ins.end ? model.inSeq[i]! : Infinity;
-    const sj = j < outs.end ? model.outSeq[j]! : Infinity;
-    const s = Math.min(si, sj);
-    if (s >= hi) break;
-    const a = amountOf(model, s);
-    if (s === si) {
-      i++;
-      if (a === 0n) continue;
-      const lots = tip.compLot.slice(tip.compStart[s]!, tip.compStart[s + 1]!);
-      const amounts = tip.compAmount.slice(tip.compStart[s]!, tip.compStart[s + 1]!);
-      if (policy === "fifo") lots.forEach((l, k) => pushFifo(q, l, amounts[k] as bigint));
-      else addHaircut(v, lots, amounts as Fraction[]);
-    } else {
-      j++;
-      if (a === 0n) continue;
-      const named = model.kind[s] === REDEEM ? model.lot[s]! : -2;
-      if (policy === "fifo") {
-        let need = a;
-        if (named >= 0) need = takeFifo(q, need, named, none);
-        takeFifo(q, need, null, none);
-      } else takeHaircut(v, a, named, lotRank(model), none);
-    }
+export function provenanceReplay(model: TraceModel, policy: ProvenancePolicy): ProvenanceReplay {
+  let byPolicy = replaysByModel.get(model);
+  if (byPolicy === undefined) {
+    byPolicy = adoptReplays(model, "provenance") as Map<ProvenancePolicy, ProvenanceReplay> | undefined ?? new Map();
+    replaysByModel.set(model, byPolicy);
   }
-  const out = new Map<number, Fraction>();
-  if (policy === "fifo") for (let k = q.head; k < q.lot.length; k++) out.set(q.lot[k]!, (out.get(q.lot[k]!) ?? Fraction.ZERO).add(new Fraction(q.amount[k]!)));
-  else for (let k = 0; k < v.lot.length; k++) out.set(v.lot[k]!, v.amount[k]!);
-  return out;
-}
-
-const cache = new WeakMap<TraceModel, Map<ProvenancePolicy, Holdings>>();
-
-/** The holdings at the model's tip, replayed once per model and policy and then reused. */
-function tipHoldings(model: TraceModel, policy: ProvenancePolicy): Holdings {
-  let byPolicy = cache.get(model);
-  if (byPolicy === undefined) cache.set(model, (byPolicy = new Map()));
-  let h = byPolicy.get(policy);
-  if (h === undefined) byPolicy.set(policy, (h = replay(model, model.size, policy)));
-  return h;
+  let r = byPolicy.get(policy);
+  if (r === undefined) byPolicy.set(policy, (r = new ProvenanceReplay(policy)));
+  r.sync(model);
+  rememberReplays(model, "provenance", byPolicy, (old) => replaysByModel.delete(old));
+  return r;
 }
 
 /** One lot's part of a wallet's balance. */
@@ -324,20 +342,9 @@ export function provenance(model: TraceModel, wallet: string, options: { policy:
     throw new TraceInputError("bad-window", `atBlock ${atBlock} is outside the indexed blocks 0..${model.tip.block}`);
   }
   const hi = seqWindow(model, { toBlock: atBlock }).hi;
-  // At the tip: a lookup in the replay (once per model and policy). Earlier: the wallet's own transfers
-  // replayed from what each carried (recorded by that same replay), not the whole history.
-  const holdings = tipHoldings(model, policy);
-  let exactByLot = new Map<number, Fraction>();
-  if (hi < model.size) exactByLot = walletHoldings(model, w, hi, policy, holdings);
-  else if (policy === "fifo") {
-    const q = holdings.fifo![w]!;
-    for (let i = q.head; i < q.lot.length; i++) {
-      exactByLot.set(q.lot[i]!, (exactByLot.get(q.lot[i]!) ?? Fraction.ZERO).add(new Fraction(q.amount[i]!)));
-    }
-  } else {
-    const v = holdings.haircut![w]!;
-    for (let i = 0; i < v.lot.length; i++) exactByLot.set(v.lot[i]!, v.amount[i]!);
-  }
+  // What each transfer carried is recorded once per model and policy (kept up to date as the model grows);
+  // the wallet's holdings at the block come from its own transfers, not from a replay of the history.
+  const exactByLot = new Map([...provenanceReplay(model, policy).holdings(model, w, hi)].map(([lot, x]) => [lot, new Fraction(x)]));
   const flows = {
     issued: 0n, received: 0n, sent: 0n, redeemed: 0n, seizedIn: 0n, seizedOut: 0n, recoveredIn: 0n, recoveredOut: 0n,
     selfTransfers: { count: 0, amount: 0n },

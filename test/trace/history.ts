@@ -280,14 +280,19 @@ export async function commitHistory(store: Store, h: History, cuts: readonly num
   let from = 1;
   for (const end of ends) {
     if (end < from) continue;
-    await store.commit({
-      fromBlock: from, toBlock: end, toHash: blockHash(end),
-      headers: [{ number: end, hash: blockHash(end), parentHash: blockHash(end - 1), timestamp: h.times[end]! }],
-      transfers: h.transfers.filter((t) => t.block >= from && t.block <= end),
-      events: h.events.filter((e) => e.block >= from && e.block <= end),
-    });
+    await commitRange(store, h, from, end);
     from = end + 1;
   }
+}
+
+/** Commits blocks `from..to` of a history as one batch, with the header of block `to`. */
+export async function commitRange(store: Store, h: History, from: number, to: number): Promise<void> {
+  await store.commit({
+    fromBlock: from, toBlock: to, toHash: blockHash(to),
+    headers: [{ number: to, hash: blockHash(to), parentHash: blockHash(to - 1), timestamp: h.times[to]! }],
+    transfers: h.transfers.filter((t) => t.block >= from && t.block <= to),
+    events: h.events.filter((e) => e.block >= from && e.block <= to),
+  });
 }
 
 /** The trace model of a history, with the history's last block (and its time) as its tip. */

@@ -15,6 +15,8 @@ import { IndexerError, Syncer, type SyncReport, type SyncTarget } from "../../sr
 import { formatAmount, TOKEN_DECIMALS } from "../../src/sdk/amounts.js";
 import { TraceInputError } from "../../src/trace/errors.js";
 import type { EvidencePack } from "../../src/trace/evidence.js";
+import { extendModel, type TraceModel } from "../../src/trace/model.js";
+import { defaultSnapshotPath, loadWithSnapshot, writeSnapshot } from "../../src/trace/snapshot.js";
 import type { CliContext } from "../lib/context.js";
 import { CliError } from "../lib/errors.js";
 import { examples } from "../lib/options.js";
@@ -25,6 +27,17 @@ import { parseInteger } from "../lib/validate.js";
 /** The `--store` option: a data directory (SQLite) or a PostgreSQL URL. */
 export function storeOption(): Option {
   return new Option("--store <dir|url>", "the index: a data directory (SQLite, default .data/index/<network>) or a postgres:// URL").env("GOODS_LEDGER_STORE");
+}
+
+/** The `--snapshot` option: where the trace model's snapshot lives (`--no-snapshot`: none). */
+export function snapshotOption(): Option {
+  return new Option("--snapshot <file>", "the trace model's snapshot (default: trace-model.snapshot beside a SQLite index; none for PostgreSQL unless given)").env("GOODS_LEDGER_SNAPSHOT");
+}
+
+/** The snapshot path the options name: a path, null for --no-snapshot, else the store's default. */
+export function snapshotPathOf(store: Store, option: string | boolean | undefined): string | null {
+  if (option === false) return null;
+  return typeof option === "string" ? option : defaultSnapshotPath(store);
 }
 
 /**
@@ -74,6 +87,8 @@ interface IndexOptions {
   maxBatchBlocks: number;
   reconcile?: boolean;
   pollMs: number;
+  snapshot?: string | false;
+  snapshotEvery: number;
 }
 
 function summary(r: SyncReport): string {
@@ -91,6 +106,36 @@ function reconcileLines(r: ReconcileReport): string[] {
   ];
 }
 
+/**
+ * `index --follow` keeps the trace model's snapshot fresh, so `serve` starts without rebuilding the model: the
+ * model is appended in place after each commit (rolled back with the store on a reorg) and written at most every
+ * `everySeconds`, and on exit (docs/TRACE.md, "Model and snapshot").
+ */
+async function keepSnapshot(ctx: CliContext, store: Store, path: string | null, everySeconds: number) {
+  if (path === null) return null;
+  const deployment = await store.getMeta("deployment");
+  const loaded = await loadWithSnapshot(store, path);
+  let model: TraceModel = loaded.model;
+  let written = loaded.outcome === "snapshot" && model.tip.block === (await store.position())?.block ? model.tip.block : -1;
+  let last = 0;
+  const write = async () => {
+    if (model.tip.block === written) return;
+    writeSnapshot(model, path, deployment);
+    written = model.tip.block;
+    last = Date.now();
+    ctx.out.note(`trace model snapshot at block ${model.tip.block} (${model.size} transfers): ${path}`);
+  };
+  ctx.out.note(`trace model: ${loaded.outcome}${loaded.reason ? ` (${loaded.reason})` : ""}, at block ${model.tip.block}; snapshot ${path}`);
+  await write();
+  return {
+    update: async () => {
+      model = await extendModel(model, store);
+      if (Date.now() - last >= everySeconds * 1000) await write();
+    },
+    write,
+  };
+}
+
 /** Registers `index`. */
 export function register(program: Command, ctx: CliContext): void {
   program
@@ -104,10 +149,13 @@ export function register(program: Command, ctx: CliContext): void {
     .addOption(new Option("--max-batch-blocks <n>", "largest eth_getLogs block range (for nodes that limit it)").argParser(parseInteger("--max-batch-blocks", 1, 10_000_000)).default(100_000))
     .option("--reconcile", "after indexing, compare every indexed balance with balanceOf and the total with totalSupply (non-zero exit on a difference)")
     .addOption(new Option("--poll-ms <n>", "with --follow: wait between polls").argParser(parseInteger("--poll-ms", 50, 600_000)).default(1_000))
+    .addOption(snapshotOption())
+    .option("--no-snapshot", "with --follow: keep no trace model snapshot")
+    .addOption(new Option("--snapshot-every <s>", "with --follow: write the trace model's snapshot at most this often (and on exit)").argParser(parseInteger("--snapshot-every", 1, 86_400)).default(60))
     .addHelpText("after", examples(
       "index                              # SQLite in .data/index/localhost",
       "index --reconcile --json",
-      "index --follow --store postgres://indexer@db.bank.example/ledger",
+      "index --follow --store postgres://indexer@db.bank.example/ledger --snapshot /var/lib/goods-ledger/trace-model.snapshot",
     ))
     .action(async (options: IndexOptions) => {
       const deployment = await ctx.verifyDeployment();
@@ -144,13 +192,15 @@ export function register(program: Command, ctx: CliContext): void {
           process.once("SIGINT", onSignal);
           process.once("SIGTERM", onSignal);
           ctx.out.note(`following new blocks every ${options.pollMs} ms (Ctrl-C to stop)…`);
+          const snapshot = await keepSnapshot(ctx, store, snapshotPathOf(store, options.snapshot), options.snapshotEvery);
           try {
             await runIndexer(() =>
               syncer.follow(
                 stop.signal,
                 options.pollMs,
-                (r) => {
+                async (r) => {
                   if (r.toBlock >= r.fromBlock) ctx.out.note(summary(r));
+                  await snapshot?.update();
                 },
                 (e) => ctx.out.warn(`${e.message}; retrying`),
               ),
@@ -158,6 +208,7 @@ export function register(program: Command, ctx: CliContext): void {
           } finally {
             process.off("SIGINT", onSignal);
             process.off("SIGTERM", onSignal);
+            await snapshot?.write();
           }
           ctx.out.note(`stopped at block ${(await store.position())?.block ?? "-"}`);
         }

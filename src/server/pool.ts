@@ -4,7 +4,7 @@
  * holds every worker.
  */
 import { Worker } from "node:worker_threads";
-import type { Job, WorkerData, WorkerReply, WorkerRequest } from "./worker.js";
+import type { Job, ModelLoad, WorkerData, WorkerReply, WorkerRequest } from "./worker.js";
 
 /** Options of {@link QueryPool}. */
 export interface PoolOptions {
@@ -20,6 +20,8 @@ export interface PoolOptions {
   maxRunningPerOwner?: number;
   /** The all-wallet alerts scan is refused above this many transfers. */
   maxScanTransfers: number;
+  /** The trace model's snapshot (workers start from it), or null to build from the index's rows. */
+  snapshotPath?: string | null;
 }
 
 /** A refusal or failure of a job, with the HTTP status and the rule's code. */
@@ -45,6 +47,8 @@ export interface PoolStats {
   threadsExited: number;
   /** The block each worker's model is loaded at (null: none yet). */
   modelBlocks: (number | null)[];
+  /** How the workers got their models, by kind: a new block is appended in place, not rebuilt. */
+  modelLoads: Record<ModelLoad, number>;
 }
 
 interface Slot {
@@ -80,6 +84,7 @@ export class QueryPool {
   #block: number | null = null;
   #closed = false;
   readonly #stats = { completed: 0, failed: 0, cancelled: 0, timedOut: 0, threadsStarted: 0, threadsExited: 0 };
+  readonly #loads: Record<ModelLoad, number> = { snapshot: 0, built: 0, appended: 0, "rolled-back": 0, past: 0 };
 
   constructor(options: PoolOptions) {
     this.#options = options;
@@ -88,7 +93,7 @@ export class QueryPool {
   }
 
   #spawn(): Slot {
-    const data: WorkerData = { storeSpec: this.#options.storeSpec, maxScanTransfers: this.#options.maxScanTransfers };
+    const data: WorkerData = { storeSpec: this.#options.storeSpec, maxScanTransfers: this.#options.maxScanTransfers, snapshotPath: this.#options.snapshotPath ?? null };
     // Only the TypeScript loader: the process's own flags are not passed on (Node refuses per-process ones, such
     // as --trace-gc, in a worker's execArgv).
     const worker = new Worker(WORKER_URL, { workerData: data, execArgv: ["--import", TSX] });
@@ -134,7 +139,8 @@ export class QueryPool {
   #onReply(slot: Slot, reply: WorkerReply): void {
     if (!slot.alive) return;
     if (reply.type === "loaded") {
-      slot.loaded = reply.block;
+      this.#loads[reply.how]++;
+      if (reply.how !== "past") slot.loaded = reply.block;
       return;
     }
     if (reply.type === "load-failed") return;
@@ -252,6 +258,7 @@ export class QueryPool {
       queued: this.#queue.length,
       ...this.#stats,
       modelBlocks: this.#slots.map((s) => s.loaded),
+      modelLoads: { ...this.#loads },
     };
   }
 

@@ -13,7 +13,7 @@
  * and the whole run ≤ 20 minutes on 2 cores. The load average is printed: figures from a loaded machine are not
  * the bench's figures.
  *
- *   node --import tsx bench/scale.ts [--transfers N] [--wallets N] [--queries N] [--appends N] [--keep DIR]
+ *   node --import tsx bench/scale.ts [--transfers N] [--wallets N] [--queries N] [--appends N] [--keep DIR] [--skip provenance]
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
@@ -37,6 +37,8 @@ const WALLETS = numberArg("--wallets", 2_000_000);
 const QUERY_COUNT = numberArg("--queries", 100);
 const APPENDS = numberArg("--appends", 40);
 const HUBS = Math.max(10, Math.floor(WALLETS / 100));
+/** `--skip a,b`: query shapes left out of this run (their keys are then absent from the result). */
+const SKIP = new Set((process.argv.includes("--skip") ? process.argv[process.argv.indexOf("--skip") + 1]! : "").split(",").filter(Boolean));
 const LOTS = 50;
 const PER_BLOCK = 10;
 const EDGE_CAP = 10_000;
@@ -184,7 +186,10 @@ function measureFromSnapshot(path: string): void {
   const bytesPerTransfer = (rss1 - rss0) / model.size;
   log(`loaded the model from the snapshot in ${loadSeconds.toFixed(1)} s: ${model.size.toLocaleString("en")} transfers, ${(model.address.length - 1).toLocaleString("en")} wallets, ${Math.round((rss1 - rss0) / 2 ** 20)} MB resident (${bytesPerTransfer.toFixed(1)} B/transfer)`);
   const results: Record<string, { p50_ms: number; p99_ms: number }> = {};
-  for (const q of queryShapes(model)) results[q.name] = measure(model, q);
+  for (const q of queryShapes(model)) {
+    if (SKIP.has(q.name)) log(`${q.name}: skipped (--skip)`);
+    else results[q.name] = measure(model, q);
+  }
   // Appends: 1,000-transfer blocks among the existing wallets, in place.
   const builder = liveBuilder(model)!;
   const random = rng(99);

@@ -16,6 +16,8 @@ import { IndexerError, Syncer, type SyncReport, type SyncTarget } from "../../sr
 import { formatAmount, TOKEN_DECIMALS } from "../../src/sdk/amounts.js";
 import { TraceInputError } from "../../src/trace/errors.js";
 import type { EvidencePack } from "../../src/trace/evidence.js";
+import { extendModel, type TraceModel } from "../../src/trace/model.js";
+import { defaultSnapshotPath, loadWithSnapshot, writeSnapshot } from "../../src/trace/snapshot.js";
 import type { CliContext } from "../lib/context.js";
 import { CliError } from "../lib/errors.js";
 import { addMetricsOptions, startMetricsEndpoint, type MetricsCliOptions } from "../lib/metrics.js";
@@ -27,6 +29,17 @@ import { parseInteger } from "../lib/validate.js";
 /** The `--store` option: a data directory (SQLite) or a PostgreSQL URL. */
 export function storeOption(): Option {
   return new Option("--store <dir|url>", "the index: a data directory (SQLite, default .data/index/<network>) or a postgres:// URL").env("GOODS_LEDGER_STORE");
+}
+
+/** The `--snapshot` option: where the trace model's snapshot lives (`--no-snapshot`: none). */
+export function snapshotOption(): Option {
+  return new Option("--snapshot <file>", "the trace model's snapshot (default: trace-model.snapshot beside a SQLite index; none for PostgreSQL unless given)").env("GOODS_LEDGER_SNAPSHOT");
+}
+
+/** The snapshot path the options name: a path, null for --no-snapshot, else the store's default. */
+export function snapshotPathOf(store: Store, option: string | boolean | undefined): string | null {
+  if (option === false) return null;
+  return typeof option === "string" ? option : defaultSnapshotPath(store);
 }
 
 /**
@@ -78,6 +91,8 @@ interface IndexOptions extends MetricsCliOptions {
   maxBatchBlocks: number;
   reconcile?: boolean;
   pollMs: number;
+  snapshot?: string | false;
+  snapshotEvery: number;
 }
 
 function summary(r: SyncReport): string {
@@ -125,6 +140,36 @@ async function firstSync(syncer: Syncer, onRetry: (e: Error) => void, metrics: I
   }
 }
 
+/**
+ * `index --follow` keeps the trace model's snapshot fresh, so `serve` starts without rebuilding the model: the
+ * model is appended in place after each commit (rolled back with the store on a reorg) and written at most every
+ * `everySeconds`, and on exit (docs/TRACE.md, "Model and snapshot").
+ */
+async function keepSnapshot(ctx: CliContext, store: Store, path: string | null, everySeconds: number) {
+  if (path === null) return null;
+  const deployment = await store.getMeta("deployment");
+  const loaded = await loadWithSnapshot(store, path);
+  let model: TraceModel = loaded.model;
+  let written = loaded.outcome === "snapshot" && model.tip.block === (await store.position())?.block ? model.tip.block : -1;
+  let last = 0;
+  const write = async () => {
+    if (model.tip.block === written) return;
+    writeSnapshot(model, path, deployment);
+    written = model.tip.block;
+    last = Date.now();
+    ctx.out.note(`trace model snapshot at block ${model.tip.block} (${model.size} transfers): ${path}`);
+  };
+  ctx.out.note(`trace model: ${loaded.outcome}${loaded.reason ? ` (${loaded.reason})` : ""}, at block ${model.tip.block}; snapshot ${path}`);
+  await write();
+  return {
+    update: async () => {
+      model = await extendModel(model, store);
+      if (Date.now() - last >= everySeconds * 1000) await write();
+    },
+    write,
+  };
+}
+
 /** Registers `index`. */
 export function register(program: Command, ctx: CliContext): void {
   const command = program
@@ -139,12 +184,15 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--reconcile", "after indexing, compare every indexed balance with balanceOf and the total with totalSupply (non-zero exit on a difference)")
     .addOption(new Option("--poll-ms <n>", "with --follow: wait between polls").argParser(parseInteger("--poll-ms", 50, 600_000)).default(1_000))
     .option("--health-file <file>", "with --follow: write the health state (ready, indexed block, head, lag, reasons) to this JSON file after every poll, atomically")
-    .addOption(new Option("--ready-lag <blocks>", "with --follow: ready while the index is within this many blocks of the chain head").argParser(parseInteger("--ready-lag", 0, 1e9)).default(5));
+    .addOption(new Option("--ready-lag <blocks>", "with --follow: ready while the index is within this many blocks of the chain head").argParser(parseInteger("--ready-lag", 0, 1e9)).default(5))
+    .addOption(snapshotOption())
+    .option("--no-snapshot", "with --follow: keep no trace model snapshot")
+    .addOption(new Option("--snapshot-every <s>", "with --follow: write the trace model's snapshot at most this often (and on exit)").argParser(parseInteger("--snapshot-every", 1, 86_400)).default(60));
   addMetricsOptions(command)
     .addHelpText("after", examples(
       "index                              # SQLite in .data/index/localhost",
       "index --reconcile --json",
-      "index --follow --store postgres://indexer@db.bank.example/ledger",
+      "index --follow --store postgres://indexer@db.bank.example/ledger --snapshot /var/lib/goods-ledger/trace-model.snapshot",
       "index --follow --metrics-port 9601 --health-file .data/index-health.json",
     ))
     .action(async (options: IndexOptions) => {
@@ -195,13 +243,15 @@ export function register(program: Command, ctx: CliContext): void {
             }
           };
           await health();
+          const snapshot = await keepSnapshot(ctx, store, snapshotPathOf(store, options.snapshot), options.snapshotEvery);
           try {
             await runIndexer(() =>
               syncer.follow(
                 stop.signal,
                 options.pollMs,
-                (r) => {
+                async (r) => {
                   if (r.toBlock >= r.fromBlock) ctx.out.note(summary(r));
+                  await snapshot?.update();
                   void health();
                 },
                 (e) => {
@@ -214,6 +264,7 @@ export function register(program: Command, ctx: CliContext): void {
           } finally {
             process.off("SIGINT", onSignal);
             process.off("SIGTERM", onSignal);
+            await snapshot?.write();
           }
           ctx.out.note(`stopped at block ${(await store.position())?.block ?? "-"}`);
         }

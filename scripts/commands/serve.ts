@@ -18,7 +18,7 @@ import { examples } from "../lib/options.js";
 import { table } from "../lib/output.js";
 import { projectRootDir } from "../lib/paths.js";
 import { parseInteger } from "../lib/validate.js";
-import { codeVersion, openIndex, storeOption } from "./index.js";
+import { codeVersion, openIndex, snapshotOption, snapshotPathOf, storeOption } from "./index.js";
 
 const tokensOption = () =>
   new Option("--tokens <file>", "the tokens file (hashes only; default .data/serve-tokens.json)").env("GOODS_LEDGER_TOKENS").default(join(projectRootDir, ".data", "serve-tokens.json"));
@@ -62,6 +62,8 @@ function expiryOf(value: string, now = Date.now()): Date {
 
 interface ServeOptions extends MetricsCliOptions {
   store?: string;
+  /** A path, or false for --no-snapshot. */
+  snapshot?: string | false;
   tokens: string;
   host: string;
   port: number;
@@ -92,6 +94,8 @@ export function register(program: Command, ctx: CliContext): void {
     .command("serve")
     .description("serve the analyst HTTP API and web page (flow graph, lot provenance) over the index; bearer tokens, read-only analyst role")
     .addOption(storeOption())
+    .addOption(snapshotOption())
+    .option("--no-snapshot", "build the trace model from the index's rows (no snapshot)")
     .addOption(tokensOption())
     .option("--host <host>", "interface to listen on (a non-loopback one needs --tls-cert/--tls-key, or --insecure-http behind a TLS proxy)", "127.0.0.1")
     .addOption(new Option("--port <n>", "port (0 = any free one)").argParser(parseInteger("--port", 0, 65_535)).default(8600))
@@ -145,7 +149,7 @@ ${examples("serve token add alice --role analyst --expires 30d", "serve --port 8
       const head = rpc === null ? undefined : headReader(rpc);
       const metrics = new ServerMetrics({ store, head, readyLagBlocks: o.readyLag });
       const running = await startServer({
-        store, storeSpec: o.store ?? join(projectRootDir, ".data", "index", ctx.options.network),
+        store, storeSpec: o.store ?? join(projectRootDir, ".data", "index", ctx.options.network), snapshot: snapshotPathOf(store, o.snapshot),
         host: o.host, port: o.port, tls, tokens: () => tokensOf(o.tokens), code: codeVersion(ctx.version),
         labels,
         deadlineMs: o.deadlineMs, workers: o.workers, maxScanTransfers: o.maxScanTransfers, readyLagBlocks: o.readyLag,

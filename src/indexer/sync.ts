@@ -372,10 +372,10 @@ export class Syncer {
    * Keeps up with new blocks until `signal` aborts: syncs, waits `pollMs`, syncs again. Node failures that are
    * retryable are retried after the same wait.
    */
-  async follow(signal: AbortSignal, pollMs = 1_000, onIdle?: (report: SyncReport) => void, onRetry?: (error: Error) => void): Promise<void> {
+  async follow(signal: AbortSignal, pollMs = 1_000, onIdle?: (report: SyncReport) => void | Promise<void>, onRetry?: (error: Error) => void): Promise<void> {
     while (!signal.aborted) {
       try {
-        onIdle?.(await this.syncOnce());
+        await onIdle?.(await this.syncOnce()); // awaited: a live trace model follows each commit before the next
       } catch (error) {
         if (!((error instanceof IndexerRpcError || error instanceof IndexerError) && error.retryable)) throw error;
         onRetry?.(error);

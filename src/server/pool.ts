@@ -12,7 +12,7 @@
 import { readdirSync } from "node:fs";
 import { getPriority, setPriority } from "node:os";
 import { Worker } from "node:worker_threads";
-import type { Job, WorkerData, WorkerReply, WorkerRequest } from "./worker.js";
+import type { Job, ModelLoad, WorkerData, WorkerReply, WorkerRequest } from "./worker.js";
 
 /** Options of {@link QueryPool}. */
 export interface PoolOptions {
@@ -32,9 +32,11 @@ export interface PoolOptions {
   /** The all-wallet alerts scan is refused above this many transfers. */
   maxScanTransfers: number;
   /** Called when a worker has loaded the model of a block (for metrics). */
-  onLoaded?: ((block: number, ms: number, transfers: number) => void) | undefined;
+  onLoaded?: ((block: number, ms: number, transfers: number, how: ModelLoad) => void) | undefined;
   /** Threads reserved for cheap jobs (default 1 with 2 or more workers, else 0). */
   cheapWorkers?: number;
+  /** The trace model's snapshot (workers start from it), or null to build from the index's rows. */
+  snapshotPath?: string | null;
 }
 
 /**
@@ -114,6 +116,8 @@ export interface PoolStats {
   lanes: CostClass[];
   /** Jobs answered, by cost class. */
   completedBy: Record<CostClass, number>;
+  /** How the workers got their models, by kind: a new block is appended in place, not rebuilt. */
+  modelLoads: Record<ModelLoad, number>;
 }
 
 interface Slot {
@@ -158,6 +162,7 @@ export class QueryPool {
   #closed = false;
   readonly #stats = { completed: 0, failed: 0, cancelled: 0, timedOut: 0, threadsStarted: 0, threadsExited: 0 };
   readonly #completedBy: Record<CostClass, number> = { cheap: 0, heavy: 0 };
+  readonly #loads: Record<ModelLoad, number> = { snapshot: 0, built: 0, appended: 0, "rolled-back": 0, past: 0 };
 
   constructor(options: PoolOptions) {
     this.#options = options;
@@ -168,7 +173,7 @@ export class QueryPool {
   }
 
   #spawn(lane: CostClass): Slot {
-    const data: WorkerData = { storeSpec: this.#options.storeSpec, maxScanTransfers: this.#options.maxScanTransfers, niceOffset: LANE_NICE[lane] };
+    const data: WorkerData = { storeSpec: this.#options.storeSpec, maxScanTransfers: this.#options.maxScanTransfers, niceOffset: LANE_NICE[lane], snapshotPath: this.#options.snapshotPath ?? null };
     // Only the TypeScript loader: the process's own flags are not passed on (Node refuses per-process ones, such
     // as --trace-gc, in a worker's execArgv).
     const worker = new Worker(WORKER_URL, { workerData: data, execArgv: ["--import", TSX] });
@@ -214,8 +219,9 @@ export class QueryPool {
   #onReply(slot: Slot, reply: WorkerReply): void {
     if (!slot.alive) return;
     if (reply.type === "loaded") {
-      slot.loaded = reply.block;
-      this.#options.onLoaded?.(reply.block, reply.ms, reply.transfers);
+      this.#loads[reply.how]++;
+      if (reply.how !== "past") slot.loaded = reply.block;
+      this.#options.onLoaded?.(reply.block, reply.ms, reply.transfers, reply.how);
       return;
     }
     if (reply.type === "load-failed") return;
@@ -347,6 +353,7 @@ export class QueryPool {
       modelBlocks: this.#slots.map((s) => s.loaded),
       lanes: this.#slots.map((s) => s.lane),
       completedBy: { ...this.#completedBy },
+      modelLoads: { ...this.#loads },
     };
   }
 

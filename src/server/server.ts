@@ -14,6 +14,7 @@ import { toAddress } from "../indexer/types.js";
 import type { EvidencePack, PackCheck } from "../trace/evidence.js";
 import type { FlagInput } from "../trace/exposure.js";
 import { QUERY_KINDS, type TraceQuery } from "../trace/query.js";
+import { defaultSnapshotPath } from "../trace/snapshot.js";
 import { authenticate, type Role, type TokenEntry, type TokenFile } from "./auth.js";
 import { labelsRoute, type PageLabels } from "./labels.js";
 import { TokenLimits, type LimitOptions } from "./limits.js";
@@ -49,6 +50,11 @@ export interface ServerOptions {
   store: Store;
   /** The index as `openStore` takes it, for the worker threads. Default: the SQLite store's folder. */
   storeSpec?: string;
+  /**
+   * The trace model's snapshot the workers start from (`index --follow` keeps it fresh); null: build from the
+   * index's rows. Default: beside a SQLite index (`trace-model.snapshot`), none for PostgreSQL.
+   */
+  snapshot?: string | null;
   /** Who may call the API (tokens hashed). Re-read through `tokens()` on every request when a function. */
   tokens: TokenFile | (() => TokenFile);
   /** The code version written into evidence packs. */
@@ -268,7 +274,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     deadlineMs,
     queueWaitMs: deadlineMs,
     maxScanTransfers: options.maxScanTransfers ?? SERVER_DEFAULTS.maxScanTransfers,
-    onLoaded: options.metrics === undefined ? undefined : (block, ms, transfers) => options.metrics!.modelLoaded(block, ms, transfers),
+    onLoaded: options.metrics === undefined ? undefined : (block, ms, transfers, how) => options.metrics!.modelLoaded(block, ms, transfers, how),
+    snapshotPath: options.snapshot === undefined ? defaultSnapshotPath(store) : options.snapshot,
   });
   if (options.metrics !== undefined) options.metrics.pool = pool;
   const limits = new TokenLimits({ ...SERVER_DEFAULTS.limits, ...options.limits });

@@ -12,7 +12,8 @@ import type { Store } from "../indexer/store/store.js";
 import { TraceInputError } from "../trace/errors.js";
 import { buildPack, type EvidencePack } from "../trace/evidence.js";
 import { exportResult } from "../trace/export.js";
-import { loadModel, type TraceModel } from "../trace/model.js";
+import { extendModel, loadModel, modelCounters, storedHash, type TraceModel } from "../trace/model.js";
+import { loadWithSnapshot } from "../trace/snapshot.js";
 import { runQuery, type TraceQuery } from "../trace/query.js";
 import { walletRecords } from "./records.js";
 import { checkResults } from "./verify.js";
@@ -33,11 +34,18 @@ export type Job =
 
 /** What a worker sends back. */
 export type WorkerReply =
-  | { type: "loaded"; block: number; ms: number; transfers: number }
+  | { type: "loaded"; block: number; ms: number; transfers: number; how: ModelLoad }
   | { type: "load-failed"; block: number; message: string }
   | { type: "started"; id: number }
   | { type: "done"; id: number; body: Uint8Array; ms: number }
   | { type: "failed"; id: number; status: number; code: string; message: string };
+
+/**
+ * How a worker got the model of a block: read from the snapshot (then appended to the index's tip), rebuilt from
+ * the index's rows, appended in place to its live model, rolled back with the index on a reorg, or built on its
+ * own for an older block (an evidence pack's) while the live model stays at the tip.
+ */
+export type ModelLoad = "snapshot" | "built" | "appended" | "rolled-back" | "past";
 
 /** Data the pool gives a new worker. */
 export interface WorkerData {
@@ -47,6 +55,8 @@ export interface WorkerData {
   maxScanTransfers: number;
   /** This thread's priority below the server's event loop, as a nice offset (its lane's, see pool.ts LANE_NICE). */
   niceOffset: number;
+  /** The trace model's snapshot file (kept fresh by `index --follow`), or null to build from the index's rows. */
+  snapshotPath?: string | null;
 }
 
 const data = workerData as WorkerData;
@@ -64,22 +74,46 @@ try {
 }
 const port = parentPort!;
 let store: Store | null = null;
-let cached: { block: number; model: TraceModel } | null = null;
+/** The live model: appended in place as the index moves, rolled back with it on a reorg (docs/TRACE.md). */
+let live: TraceModel | null = null;
+/** A model of an older block than the live one (an evidence pack's), kept for the next job at that block. */
+let past: { block: number; model: TraceModel } | null = null;
 
 const post = (reply: WorkerReply) => port.postMessage(reply);
 
 /** A query refused by the cost estimate before it runs. */
 class TooCostly extends Error {}
 
+/** Whether the index still holds `m`'s tip block with the same hash (no reorg since). */
+async function current(m: TraceModel): Promise<boolean> {
+  return m.tip.hash !== null && (await storedHash(store!, m.tip.block)) === m.tip.hash;
+}
+
 async function model(block: number): Promise<TraceModel> {
-  if (cached?.block === block) return cached.model;
   store ??= await openStore(data.storeSpec);
+  if (live?.tip.block === block && (await current(live))) return live;
+  if (past?.block === block && (await current(past.model))) return past.model;
   const started = performance.now();
-  cached = null;
-  const m = await loadModel(store, { toBlock: block });
-  cached = { block, model: m };
-  post({ type: "loaded", block, ms: performance.now() - started, transfers: m.size });
-  return m;
+  const counters = { ...modelCounters };
+  let how: ModelLoad | undefined;
+  if (live === null) {
+    const loaded = await loadWithSnapshot(store, data.snapshotPath ?? null);
+    live = loaded.model;
+    how = loaded.outcome === "snapshot" || loaded.outcome === "snapshot-rolled-back" ? "snapshot" : "built";
+    if (how === "built" && data.snapshotPath && loaded.reason) process.stderr.write(`goods-ledger serve worker: snapshot not used (${loaded.reason}); built the model from the index\n`);
+  }
+  if (live.tip.block !== block || !(await current(live))) {
+    if (block < live.tip.block && (await current(live))) {
+      // No reorg: an older block is asked for. Build it on its own; the live model stays at the tip.
+      past = { block, model: await loadModel(store, { toBlock: block }) };
+      post({ type: "loaded", block, ms: performance.now() - started, transfers: past.model.size, how: "past" });
+      return past.model;
+    }
+    live = await extendModel(live, store, block);
+  }
+  how ??= modelCounters.builds > counters.builds ? "built" : modelCounters.rollbacks > counters.rollbacks ? "rolled-back" : "appended";
+  post({ type: "loaded", block, ms: performance.now() - started, transfers: live.size, how });
+  return live;
 }
 
 /** A JSON.stringify replacer: bigints as decimal strings (the API's amounts). */

@@ -808,34 +808,49 @@ async function readRows(builder: ModelBuilder, store: Store, toBlock: number, af
 }
 
 /**
+ * The hash the store holds for a block: its position's, or a stored header's; null when it keeps neither. The
+ * indexer keeps every header it fetched (a batch's last block's at least) and removes them only when rolling back,
+ * so a model tip whose hash the store no longer holds is treated as reorged away.
+ */
+export async function storedHash(store: Store, block: number): Promise<Hex | null> {
+  const position = await store.position();
+  if (position?.block === block) return position.hash;
+  const [header] = await store.headers(block, block);
+  return header?.hash ?? null;
+}
+
+/**
  * Brings a model up to the store's position in place: only the rows after the model's tip are read and appended
  * (live use: `index --follow`, a server). When the store no longer holds the model's tip block with the same hash
  * (a reorg), the model is rolled back to the newest recent tip the store still holds, then appended; when there
  * is none (or the model is not the live view of a builder), it is rebuilt from the store.
+ * @param toBlock - append up to this block only (default: the store's position).
  * @returns the model itself when the store has not moved, else the new view.
  */
-export async function extendModel(model: TraceModel, store: Store): Promise<TraceModel> {
-  const position = await store.position();
-  if (position === null) throw new RangeError(`the store ${store.location} is empty: run \`goods-ledger index\` first`);
+export async function extendModel(model: TraceModel, store: Store, toBlock?: number): Promise<TraceModel> {
+  const stored = await store.position();
+  if (stored === null) throw new RangeError(`the store ${store.location} is empty: run \`goods-ledger index\` first`);
+  if (toBlock !== undefined && toBlock > stored.block) throw new RangeError(`block ${toBlock} is above the indexed position ${stored.block}: index further first`);
+  const position = { block: toBlock ?? stored.block };
   const builder = liveBuilder(model);
-  if (builder === null || model.tip.hash === null) return loadModel(store);
+  if (builder === null || model.tip.hash === null) return loadModel(store, { toBlock: position.block });
   let current = model;
-  const [tipHeader] = await store.headers(model.tip.block, model.tip.block);
-  if (tipHeader?.hash !== model.tip.hash || position.block < model.tip.block) {
+  const tipHash = await storedHash(store, model.tip.block);
+  if (tipHash !== model.tip.hash || stored.block < model.tip.block || position.block < model.tip.block) {
     let fork: { block: number; hash: Hex } | undefined;
     for (const r of [...builder.recentTips].reverse()) {
       if (r.block > position.block) continue;
-      const [h] = await store.headers(r.block, r.block);
-      if (h?.hash === r.hash) {
+      if ((await storedHash(store, r.block)) === r.hash) {
         fork = r;
         break;
       }
     }
-    if (fork === undefined) return loadModel(store);
+    if (fork === undefined) return loadModel(store, { toBlock: position.block });
     const [h] = await store.headers(fork.block, fork.block);
     current = builder.rollback({ block: fork.block, hash: fork.hash, timestamp: h?.timestamp ?? null });
   }
   if (position.block === current.tip.block) return current;
+  if (position.block < current.tip.block) return loadModel(store, { toBlock: position.block });
   return appendFromStore(builder, store, position.block);
 }
 
@@ -845,7 +860,7 @@ export async function appendFromStore(builder: ModelBuilder, store: Store, toBlo
   await readRows(builder, store, toBlock, model.size === 0 ? undefined : checkpointOf(model, model.size - 1), builder.lastEventCheckpoint);
   const headers = await store.headers(model.tip.block + 1, toBlock);
   const top = headers.at(-1)?.number === toBlock ? headers.at(-1) : undefined;
-  return builder.append([], [], { block: toBlock, hash: top?.hash ?? null, timestamp: top?.timestamp ?? null }, headers);
+  return builder.append([], [], { block: toBlock, hash: top?.hash ?? (await storedHash(store, toBlock)), timestamp: top?.timestamp ?? null }, headers);
 }
 
 /**
@@ -864,5 +879,6 @@ export async function loadModel(store: Store, options: { toBlock?: number; onPro
   await readRows(builder, store, toBlock, undefined, undefined, options.onProgress);
   const headers = await store.headers(0, toBlock);
   const header = headers.at(-1)?.number === toBlock ? headers.at(-1) : undefined;
-  return builder.append([], [], { block: toBlock, hash: header?.hash ?? null, timestamp: header?.timestamp ?? null }, headers);
+  const hash = header?.hash ?? (position.block === toBlock ? position.hash : null);
+  return builder.append([], [], { block: toBlock, hash, timestamp: header?.timestamp ?? null }, headers);
 }

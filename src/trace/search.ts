@@ -41,7 +41,8 @@ export interface SearchResult {
   hops: Uint8Array;
   truncated: boolean;
   /** Per wallet: index of its latest improvement record, or -1. */
-  head: Int32Array;
+  /** Latest record of each reached wallet (absent: never reached). */
+  head: Map<number, number>;
   recLevel: number[];
   recValue: number[];
   recPrev: number[];
@@ -69,25 +70,40 @@ export function search(model: TraceModel, p: SearchParams): SearchResult {
   const { lo, hi, minAmount, maxAmount } = p.window;
   const wallets = model.address.length;
   const none = forward ? Infinity : -Infinity;
-  const best = new Float64Array(wallets).fill(none);
-  const scanned = new Float64Array(wallets).fill(none);
-  const cand = new Float64Array(wallets).fill(none);
-  const isStart = new Uint8Array(wallets);
-  const head = new Int32Array(wallets).fill(-1);
+  // Wallet-sized scratch arrays are reused between searches (reset where this one wrote), so a query costs what it
+  // touches, not the number of wallets (2,000,000 at national scale).
+  const scratch = takeScratch(forward, wallets);
+  const { best, scanned, cand, isStart } = scratch;
+  const dirty: number[] = [];
+  const head = new Map<number, number>();
   const recLevel: number[] = [];
   const recValue: number[] = [];
   const recPrev: number[] = [];
   const record = (w: number, level: number, value: number): void => {
     recLevel.push(level);
     recValue.push(value);
-    recPrev.push(head[w]!);
-    head[w] = recLevel.length - 1;
+    recPrev.push(head.get(w) ?? -1);
+    head.set(w, recLevel.length - 1);
   };
+  // On an exception the scratch is dropped (its `cand` may hold marks), not returned.
+  const result = run();
+  for (const w of dirty) {
+    best[w] = none;
+    scanned[w] = none;
+    isStart[w] = 0;
+  }
+  scratches[forward ? 0 : 1].push(scratch);
+  return result;
 
+  function run(): SearchResult {
   let frontier: number[] = [];
-  for (const w of p.exempt ?? []) isStart[w] = 1;
+  for (const w of p.exempt ?? []) {
+    isStart[w] = 1;
+    dirty.push(w);
+  }
   for (const s of p.starts) {
     isStart[s.wallet] = 1;
+    dirty.push(s.wallet);
     if (forward ? s.bound < best[s.wallet]! : s.bound > best[s.wallet]!) {
       if (best[s.wallet] === none) frontier.push(s.wallet);
       best[s.wallet] = s.bound;
@@ -139,6 +155,7 @@ export function search(model: TraceModel, p: SearchParams): SearchResult {
       const c = cand[v]!;
       cand[v] = none;
       if (forward ? c < best[v]! : c > best[v]!) {
+        if (best[v] === none) dirty.push(v);
         best[v] = c;
         record(v, hop, c);
         const followable = v !== 0 && (isStart[v] === 1 || degree(model, v, lo, hi) <= p.hubDegree) && (p.follow === undefined || p.follow(v, hop, c));
@@ -168,13 +185,34 @@ export function search(model: TraceModel, p: SearchParams): SearchResult {
     i = j;
   }
   return { edges: outEdges, hops: outHops, truncated, head, recLevel, recValue, recPrev };
+  }
+}
+
+interface Scratch {
+  best: Float64Array;
+  scanned: Float64Array;
+  cand: Float64Array;
+  isStart: Uint8Array;
+}
+
+/** Free scratch arrays, forward ([0], filled with +Infinity) and backward ([1], -Infinity). */
+const scratches: [Scratch[], Scratch[]] = [[], []];
+
+function takeScratch(forward: boolean, wallets: number): Scratch {
+  const free = scratches[forward ? 0 : 1];
+  let s = free.pop();
+  while (s !== undefined && s.best.length < wallets) s = free.pop(); // too small for this model: dropped
+  if (s !== undefined) return s;
+  const n = Math.ceil(wallets * 1.25) + 64;
+  const none = forward ? Infinity : -Infinity;
+  return { best: new Float64Array(n).fill(none), scanned: new Float64Array(n).fill(none), cand: new Float64Array(n).fill(none), isStart: new Uint8Array(n) };
 }
 
 /**
  * The bound wallet `w` had reached within `level` hops, or ±Infinity when it was not reached.
  */
 export function bestAt(r: SearchResult, w: number, level: number, direction: Direction): number {
-  for (let k = r.head[w]!; k >= 0; k = r.recPrev[k]!) {
+  for (let k = (r.head.get(w) ?? -1); k >= 0; k = r.recPrev[k]!) {
     if (r.recLevel[k]! <= level) return r.recValue[k]!;
   }
   return direction === "forward" ? Infinity : -Infinity;
@@ -187,7 +225,7 @@ export function bestAt(r: SearchResult, w: number, level: number, direction: Dir
 export function firstLevel(r: SearchResult, w: number, s: number, direction: Direction): number {
   let level = Infinity;
   // Records run from the latest (best) to the earliest level; bounds only improve with the level.
-  for (let k = r.head[w]!; k >= 0; k = r.recPrev[k]!) {
+  for (let k = (r.head.get(w) ?? -1); k >= 0; k = r.recPrev[k]!) {
     const v = r.recValue[k]!;
     if (direction === "forward" ? v < s : v > s) level = r.recLevel[k]!;
     else break;

@@ -17,7 +17,7 @@ import { closeSync, existsSync, fsyncSync, openSync, readSync, renameSync, rmSyn
 import { dirname, join } from "node:path";
 import type { Store } from "../indexer/store/store.js";
 import type { Address, Hex, LedgerEventRow } from "../indexer/types.js";
-import { appendFromStore, liveBuilder, loadModel, makeColumns, modelCounters, ModelBuilder, type ModelColumns, type TraceModel } from "./model.js";
+import { appendFromStore, liveBuilder, storedHash, loadModel, makeColumns, modelCounters, ModelBuilder, type ModelColumns, type TraceModel } from "./model.js";
 
 /** The snapshot format this code writes and reads. */
 export const SNAPSHOT_FORMAT = "goods-ledger-model/1";
@@ -226,9 +226,9 @@ export async function loadWithSnapshot(store: Store, path: string | null, option
   const { extendModel } = await import("./model.js");
   const position = await store.position();
   if (position === null) return rebuild("rebuilt-unusable", "the store is empty");
-  const [header] = await store.headers(read.model.tip.block, read.model.tip.block);
+  const hash = await storedHash(store, read.model.tip.block);
   const builder = liveBuilder(read.model)!;
-  if (header !== undefined && header.hash === read.model.tip.hash && position.block >= read.model.tip.block) {
+  if (hash !== null && hash === read.model.tip.hash && position.block >= read.model.tip.block) {
     return { model: position.block === read.model.tip.block ? read.model : await appendFromStore(builder, store, position.block), outcome: "snapshot" };
   }
   const builds = modelCounters.builds;

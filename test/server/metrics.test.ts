@@ -209,6 +209,8 @@ describe("metrics › index --follow and serve expose Prometheus series that mov
     const moved = await scrape(serverEndpoint);
     expect(sampleValue(moved, "goods_ledger_model_block")).to.equal(tip);
     expect(sampleValue(moved, "goods_ledger_model_load_seconds_count")).to.be.greaterThan(loadsBefore);
+    // The new block was appended to the live model in place, not rebuilt (the model append latency series).
+    expect(sampleValue(moved, "goods_ledger_model_load_seconds_count", { how: "appended" })).to.be.greaterThan(sampleValue(after, "goods_ledger_model_load_seconds_count", { how: "appended" }));
     const ready = await fetch(`${serverEndpoint.url}/readyz`);
     expect(ready.status).to.equal(200);
     expect(await ready.json()).to.include({ ready: true, indexedBlock: tip });

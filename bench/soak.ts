@@ -241,7 +241,7 @@ async function main(): Promise<number> {
         await server.stop("SIGKILL");
         await sleep(1_000 + random() * 4_000);
         await startServer();
-        fault.detail = `SIGKILL of the server's process group, restarted, /readyz 200 after ${((Date.now() - fault.at) / 1000).toFixed(1)} s`;
+        fault.detail = `SIGKILL of the server's process group, restarted, a model within 5 blocks of the index after ${((Date.now() - fault.at) / 1000).toFixed(1)} s`;
       } else if (event.type === "restart-chain") {
         await chain.stop("SIGTERM");
         await sleep(1_000);

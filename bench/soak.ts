@@ -223,7 +223,8 @@ async function main(): Promise<number> {
       resolve();
     });
   });
-  const generator = runPayments(accounts, { tps: TPS, seed: SEED, stop: stop.signal, random, freezeAt: loadStart + DURATION_MS * 0.4, payments, stats });
+  let paused = false;
+  const generator = runPayments(accounts, { tps: TPS, seed: SEED, stop: stop.signal, random, freezeAt: loadStart + DURATION_MS * 0.4, payments, stats, paused: () => paused });
   const sampler = sampleLoop(loadStart, [chain, indexer, server], stop.signal);
 
   for (const event of schedule) {
@@ -241,12 +242,26 @@ async function main(): Promise<number> {
         await server.stop("SIGKILL");
         await sleep(1_000 + random() * 4_000);
         await startServer();
-        fault.detail = `SIGKILL of the server's process group, restarted, /readyz 200 after ${((Date.now() - fault.at) / 1000).toFixed(1)} s`;
+        fault.detail = `SIGKILL of the server's process group, restarted, a model within 5 blocks of the index after ${((Date.now() - fault.at) / 1000).toFixed(1)} s`;
       } else if (event.type === "restart-chain") {
+        // A planned restart: the payments pause and settle, and the chain gets two state saves (4 s) before it
+        // stops. Without that, a SIGTERM lost its last blocks (anvil restored an older save) with payments the SDK
+        // had confirmed, and the restored state disagreed with the restored logs (reconcile failed): a finding
+        // about the local chain's persistence, reported in the README.
+        paused = true;
+        await until(async () => {
+          for (const a of senders) {
+            const [p, l] = await chainRpc.batch<string>([{ method: "eth_getTransactionCount", params: [a, "pending"] }, { method: "eth_getTransactionCount", params: [a, "latest"] }]);
+            if (p !== l) return false;
+          }
+          return true;
+        }, 30_000, "the payments to settle").catch(() => undefined);
+        await sleep(4_000);
         await chain.stop("SIGTERM");
         await sleep(1_000);
         const doc = await chain.start((out) => jsonDoc(out));
-        fault.detail = `SIGTERM of the chain, started again from its data directory: ${JSON.stringify((doc as { resumed?: unknown }).resumed ?? null)}`;
+        paused = false;
+        fault.detail = `payments paused and settled, SIGTERM of the chain, started again from its data directory: ${JSON.stringify((doc as { resumed?: unknown }).resumed ?? null)}`;
       } else {
         proxy.down();
         await sleep(event.length);
@@ -256,6 +271,7 @@ async function main(): Promise<number> {
     } catch (error) {
       fault.detail += ` FAILED: ${(error as Error).message}`;
     }
+    paused = false;
     fault.endedAt = Date.now();
     void watchRecovery(fault, accounts);
   }
@@ -390,14 +406,15 @@ async function main(): Promise<number> {
     // models). Then the median of the next fifth against the median of the last fifth, so one GC cycle's
     // sawtooth does not decide it.
     const span = life.at(-1)!.t - life[0]!.t;
-    const warmAt = life[0]!.t + Math.max(30_000, span * 0.25);
-    const window = Math.max(10_000, span * 0.2);
+    const warmAt = life[0]!.t + (span >= 120_000 ? Math.max(30_000, span * 0.25) : span * 0.25);
+    const window = Math.max(5_000, span * 0.2);
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
     const warm = median(life.filter((s) => s.t >= warmAt && s.t < warmAt + window).map((s) => s.v));
     const end = median(life.filter((s) => s.t >= life.at(-1)!.t - window).map((s) => s.v));
     memory[name] = { warm, end, growth: warm > 0 ? end / warm - 1 : 0, seconds: span / 1000 };
   }
-  const tooMuch = Object.entries(memory).filter(([, m]) => m.growth >= 0.2);
+  // A process whose last life was too short to measure fails the check rather than passing it unmeasured.
+  const tooMuch = Object.entries(memory).filter(([, m]) => m.growth >= 0.2 || m.warm === 0 || m.end === 0);
   check("memory of each long-running process grows < 20% after warm-up", tooMuch.length === 0,
     Object.entries(memory).map(([n, m]) => `${n} ${(m.warm / 2 ** 20).toFixed(0)} → ${(m.end / 2 ** 20).toFixed(0)} MiB (${(m.growth * 100).toFixed(1)}% over ${m.seconds.toFixed(0)} s)`).join(", "));
 
@@ -469,11 +486,14 @@ async function main(): Promise<number> {
     faultsRecovered: faults.filter((f) => f.recoveredAt !== null).length,
     crashes: Object.fromEntries(managed.map((m) => [m.name, m.crashes])),
     loadFigures,
+    apiByIndexMotion: apiByMotion(),
     checks,
     ok: checks.every((c) => c.ok),
   };
   mkdirSync(join(OUT, "soak"), { recursive: true });
   writeFileSync(join(OUT, "soak.json"), `${JSON.stringify(result, null, 2)}\n`);
+  // The per-second series behind the plots, for other views of the same run.
+  writeFileSync(join(OUT, "soak", "series.json"), `${JSON.stringify(samples.map(({ api, ...x }) => ({ second: round((x.t - loadStart) / 1000), ...x, t: undefined, api: { requests: api.requests, p50: api.p50 === null ? null : round(api.p50), p99: api.p99 === null ? null : round(api.p99), connectionErrors: api.connectionErrors } })))}\n`);
   writePlots(loadStart);
   say(`wrote ${join(OUT, "soak.json")} and ${join(OUT, "soak")}/*.svg`);
   say(`API: ${loadFigures.requestsPerSecond} requests/s, p50 ${loadFigures.p50Ms} ms, p99 ${loadFigures.p99Ms} ms on ${historyIndexed} transfers (bar ${loadFigures.met ? "met" : "NOT met"}); payments ${result.throughput.paymentsConfirmedPerSecond}/s`);
@@ -610,6 +630,26 @@ async function sampleLoop(loadStart: number, procs: Managed[], stop: AbortSignal
     }
     await sleep(Math.max(0, 1_000 - (Date.now() - t)));
   }
+}
+
+/**
+ * The API load split by whether the index moved: seconds in which the indexed block had not changed for 3 s
+ * (a fault held new blocks back, so the workers' models stayed current) against the rest. The server reloads a
+ * worker's whole model whenever the index moves, and every query waits for the model of the tip.
+ */
+function apiByMotion(): Record<string, { seconds: number; requestsPerSecond: number; p50Ms: number; p99Ms: number }> {
+  const still: Sample[] = [];
+  const moving: Sample[] = [];
+  samples.forEach((x, i) => {
+    const back = samples.slice(Math.max(0, i - 3), i + 1);
+    (back.length === 4 && back.every((b) => b.indexed !== null && b.indexed === x.indexed) ? still : moving).push(x);
+  });
+  const figures = (xs: Sample[]) => {
+    const lat = steadyLatencies(xs);
+    const p = percentiles(lat.length > 0 ? lat : [0]);
+    return { seconds: xs.length, requestsPerSecond: round(xs.length === 0 ? 0 : lat.length / xs.length), p50Ms: round(p.p50), p99Ms: round(p.p99) };
+  };
+  return { indexMoving: figures(moving), indexStill: figures(still) };
 }
 
 /** Every answer's latency in the given seconds. */

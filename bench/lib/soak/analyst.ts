@@ -5,6 +5,7 @@
  * answers (any HTTP status), the count by status, and the connection failures (the server killed by the chaos).
  */
 import { parentPort, workerData } from "node:worker_threads";
+import { rng } from "../args.js";
 
 /** What the worker is given. */
 export interface AnalystConfig {
@@ -38,17 +39,6 @@ export const ANALYST_MIX: readonly { kind: string; weight: number }[] = [
   { kind: "asof", weight: 10 },
   { kind: "path", weight: 5 },
 ];
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The path of one query of the mix. */
 export function analystPath(kind: string, random: () => number, wallets: readonly string[], hubs: readonly string[]): string {

@@ -150,7 +150,10 @@ export interface GeneratorStats {
  * single transfers, a fifth as QR payments; a registration every 10 s; a freeze of one history wallet at
  * `freezeAt` (ms since the epoch).
  */
-export async function runPayments(a: SoakAccounts, o: { tps: number; seed: number; stop: AbortSignal; random: () => number; freezeAt: number; payments: Payment[]; stats: GeneratorStats }): Promise<void> {
+export async function runPayments(a: SoakAccounts, o: { tps: number; seed: number; stop: AbortSignal; random: () => number; freezeAt: number; payments: Payment[]; stats: GeneratorStats; paused?: () => boolean }): Promise<void> {
+  const hold = async () => {
+    while (o.paused?.() === true && !o.stop.aborted) await sleep(100);
+  };
   let next = 1;
   const recipients = () => a.wallets[Math.floor(o.random() * a.wallets.length)]!;
   const amount = () => BigInt(1 + Math.floor(o.random() * 200)) * 10_000n; // 0.01 – 2.00
@@ -176,6 +179,7 @@ export async function runPayments(a: SoakAccounts, o: { tps: number; seed: numbe
   const singleLoop = async (c: LedgerClient<PrivateKeyAccount>) => {
     const rate = (0.3 * o.tps) / a.singles.length;
     while (!o.stop.aborted) {
+      await hold();
       const started = Date.now();
       const p = record("single", c.account.address, recipients(), amount());
       try {
@@ -194,6 +198,7 @@ export async function runPayments(a: SoakAccounts, o: { tps: number; seed: numbe
     const rate = (0.2 * o.tps) / a.merchants.length;
     let k = i;
     while (!o.stop.aborted) {
+      await hold();
       const started = Date.now();
       const payer = a.payers[k++ % a.payers.length]!;
       const value = amount();
@@ -217,6 +222,7 @@ export async function runPayments(a: SoakAccounts, o: { tps: number; seed: numbe
   const bulkLoop = async () => {
     const every = 2_000;
     while (!o.stop.aborted) {
+      await hold();
       const started = Date.now();
       const n = Math.max(1, Math.round((0.5 * o.tps * every) / 1000));
       const batch = Array.from({ length: n }, () => record("payout", a.bulk.account.address, recipients(), amount()));
@@ -246,6 +252,7 @@ export async function runPayments(a: SoakAccounts, o: { tps: number; seed: numbe
   const registrationLoop = async () => {
     while (!o.stop.aborted) {
       await sleep(10_000);
+      await hold();
       if (o.stop.aborted) break;
       o.stats.registrations.sent++;
       try {

@@ -75,11 +75,11 @@ export default new Proxy(function () {}, {
   },
 };
 
-/** Packages loaded from node_modules at run time: every dependency but viem's family and commander (each
+/** Packages loaded from node_modules at run time: every dependency but viem's family, commander and the SDK (each
  * external package costs a module resolution per chunk that imports it), and ws's native extras. */
 function externals() {
   const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
-  const bundled = new Set(["viem", "commander"]);
+  const bundled = new Set(["viem", "commander", "@goods-ledger/sdk"]);
   const names = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies, ...pkg.optionalDependencies }).filter((n) => !bundled.has(n));
   return [...names, ...names.map((n) => `${n}/*`), "bufferutil", "utf-8-validate"];
 }
@@ -123,6 +123,9 @@ export async function build() {
     banner: { js: 'import { createRequire as __goodsLedgerCreateRequire } from "node:module"; const require = __goodsLedgerCreateRequire(import.meta.url);' },
     metafile: true,
     logLevel: "error",
+    // The SDK (the workspace @goods-ledger/sdk) is bundled from its sources, so the manifest stamps them and an
+    // edit there rebuilds the CLI, as an edit to any other source does.
+    alias: { "@goods-ledger/sdk": join(root, "src", "sdk", "index.ts") },
     plugins: [importMetaUrl, lazyPackages],
   });
   const inputs = {};

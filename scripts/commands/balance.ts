@@ -3,7 +3,7 @@
  */
 import { InvalidArgumentError, type Command } from "commander";
 import type { Address } from "viem";
-import type { Limit } from "../../src/sdk/wallets.js";
+import type { Limit } from "@goods-ledger/sdk";
 import type { CliContext } from "../lib/context.js";
 import { examples, fromOption } from "../lib/options.js";
 import { money, table } from "../lib/output.js";

@@ -5,10 +5,10 @@
  */
 import { InvalidArgumentError, Option, type Command } from "commander";
 import type { Address } from "viem";
-import type { LedgerClient } from "../../src/sdk/client.js";
-import type { LedgerContract } from "../../src/sdk/internal/contracts.js";
-import { resolveRole } from "../../src/sdk/internal/roles.js";
-import { roleName, roles, type RoleName } from "../../src/sdk/roles.js";
+import type { LedgerClient } from "@goods-ledger/sdk";
+import type { LedgerContract } from "@goods-ledger/sdk";
+import { resolveRole } from "@goods-ledger/sdk";
+import { roleName, roles, type RoleName } from "@goods-ledger/sdk";
 import type { CliContext } from "../lib/context.js";
 import { CliError } from "../lib/errors.js";
 import { examples, fromOption } from "../lib/options.js";

@@ -12,7 +12,7 @@ import { StoreError } from "../../src/indexer/store/store.js";
 import { reconcile, type ReconcileReport } from "../../src/indexer/reconcile.js";
 import { IndexerRpcError } from "../../src/indexer/rpc.js";
 import { IndexerError, Syncer, type SyncReport, type SyncTarget } from "../../src/indexer/sync.js";
-import { formatAmount, TOKEN_DECIMALS } from "../../src/sdk/amounts.js";
+import { formatAmount, TOKEN_DECIMALS } from "@goods-ledger/sdk";
 import { TraceInputError } from "../../src/trace/errors.js";
 import type { EvidencePack } from "../../src/trace/evidence.js";
 import type { CliContext } from "../lib/context.js";

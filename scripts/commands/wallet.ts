@@ -3,7 +3,7 @@
  */
 import type { Command } from "commander";
 import type { Address } from "viem";
-import type { RegistrableRole } from "../../src/sdk/wallets.js";
+import type { RegistrableRole } from "@goods-ledger/sdk";
 import type { CliContext } from "../lib/context.js";
 import { CliError, ExitCode } from "../lib/errors.js";
 import { importWallets } from "../lib/wallet-import.js";

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { createPublicClient, getAddress, http, type Address, type Client, type Hash, type Hex, type PublicClient, type TransactionReceipt } from "viem";
 import { getChainId, getCode } from "viem/actions";
 import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
-import { createLedgerClient, type LedgerClient } from "../../src/sdk/client.js";
+import { createLedgerClient, type LedgerClient } from "@goods-ledger/sdk";
 import { CliError } from "./errors.js";
 import { Keystore, LOCAL_CHAIN_ID, defaultKeystoreDir, devAccounts, keystorePassword } from "./keystore.js";
 import { Output } from "./output.js";

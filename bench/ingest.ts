@@ -22,7 +22,7 @@ import { reconcile } from "../src/indexer/reconcile.js";
 import { JsonRpc } from "../src/indexer/rpc.js";
 import { SqliteStore } from "../src/indexer/store/sqlite.js";
 import { Syncer, type SyncTarget } from "../src/indexer/sync.js";
-import { waitForTransaction } from "../src/sdk/index.js";
+import { waitForTransaction } from "@goods-ledger/sdk";
 import { deployNodeLedger, startHardhatNode } from "../test/sdk/support/ledgerNode.js";
 import { mergeResults } from "./lib/results.js";
 

@@ -24,8 +24,8 @@ import { loadavg, setPriority } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bytesToHex, createPublicClient, encodeFunctionData, http, keccak256, numberToHex, pad, toEventSelector, toHex, type Address, type HDAccount, type Hex, type LocalAccount } from "viem";
-import { privateKeyToWasmAccount } from "../src/sdk/accounts/wasm.js";
-import { goodsTokenAbi, TRANSFER_GAS_LIMIT, type LedgerClient } from "../src/sdk/index.js";
+import { privateKeyToWasmAccount } from "@goods-ledger/sdk/accounts/wasm";
+import { goodsTokenAbi, TRANSFER_GAS_LIMIT, type LedgerClient } from "@goods-ledger/sdk";
 import { deployNodeLedger, startHardhatNode } from "../test/sdk/support/ledgerNode.js";
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -137,11 +137,60 @@ function deepViemImports(source) {
   });
 }
 
-/** Packages loaded from node_modules at run time: every dependency but viem's family and commander (each
+/**
+ * Each name the SDK's entry (src/sdk/index.ts, the workspace @goods-ledger/sdk) exports: the source file that
+ * defines it. Read from the `export * from` and `export { … } from` lines of the entry, and the declarations of
+ * each file they name.
+ */
+let sdkExports;
+function sdkExportMap() {
+  if (sdkExports) return sdkExports;
+  sdkExports = new Map();
+  const strip = (text) => text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
+  const source = (from, spec) => join(dirname(from), spec.replace(/\.js$/, ".ts"));
+  const declared = (file, seen = new Set()) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = strip(readFileSync(file, "utf8"));
+    for (const m of text.matchAll(/export\s+(?:declare\s+)?(?:async\s+)?(?:function\*?|const|let|var|class|enum)\s+([\w$]+)/g)) sdkExports.set(m[1], { file, name: m[1] });
+    for (const m of text.matchAll(/export\s*\*\s*from\s*['"]([^'"]+)['"]/g)) declared(source(file, m[1]), seen);
+    for (const m of text.matchAll(/export\s*\{([^}]*)\}(?:\s*from\s*['"]([^'"]+)['"])?/g)) {
+      for (const item of m[1].split(",").map((x) => x.trim()).filter(Boolean)) {
+        const [, original, alias] = /^(?:type\s+)?([\w$]+)(?:\s+as\s+([\w$]+))?$/.exec(item) ?? [];
+        if (original && !item.startsWith("type ")) sdkExports.set(alias ?? original, { file: m[2] ? source(file, m[2]) : file, name: original });
+      }
+    }
+  };
+  declared(join(root, "src", "sdk", "index.ts"));
+  return sdkExports;
+}
+
+/**
+ * Rewrites `import { a, b } from "@goods-ledger/sdk"` into one import per name from the SDK source file that
+ * defines it, as {@link deepViemImports} does for viem: through the SDK's entry, `balance` would load every action
+ * any command uses. The sources import the package by name (the layering rule); only the bundle goes deep.
+ */
+function deepSdkImports(source) {
+  return source.replace(/import\s*\{([^}]*)\}\s*from\s*"@goods-ledger\/sdk";/g, (whole, names) => {
+    const map = sdkExportMap();
+    const kept = [];
+    const deep = [];
+    for (const item of names.split(",").map((x) => x.trim()).filter(Boolean)) {
+      if (item.startsWith("type ")) continue; // erased by TypeScript
+      const [, name, local] = /^([\w$]+)(?:\s+as\s+([\w$]+))?$/.exec(item) ?? [];
+      const found = name && map.get(name);
+      if (found) deep.push(`import { ${found.name} as ${local ?? name} } from ${JSON.stringify(found.file)};`);
+      else kept.push(item);
+    }
+    return [...deep, ...(kept.length > 0 ? [`import { ${kept.join(", ")} } from "@goods-ledger/sdk";`] : [])].join(" ") || "";
+  });
+}
+
+/** Packages loaded from node_modules at run time: every dependency but viem's family, commander and the SDK (each
  * external package costs a module resolution per chunk that imports it), and ws's native extras. */
 function externals() {
   const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
-  const bundled = new Set(["viem", "commander"]);
+  const bundled = new Set(["viem", "commander", "@goods-ledger/sdk"]);
   const names = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies, ...pkg.optionalDependencies }).filter((n) => !bundled.has(n));
   return [...names, ...names.map((n) => `${n}/*`), "bufferutil", "utf-8-validate"];
 }
@@ -155,7 +204,7 @@ export async function build() {
     name: "source-import-meta-url",
     setup(b) {
       b.onLoad({ filter: /\.ts$/ }, (args) => {
-        const source = deepViemImports(readFileSync(args.path, "utf8"));
+        const source = deepSdkImports(deepViemImports(readFileSync(args.path, "utf8")));
         const rel = relative(outDir, args.path).split("\\").join("/");
         const contents = source.includes("import.meta.url")
           ? source.replaceAll("import.meta.url", `new URL(${JSON.stringify(rel)}, import.meta.url).href`)
@@ -188,6 +237,9 @@ export async function build() {
     banner: { js: 'const require = process.getBuiltinModule("node:module").createRequire(import.meta.url);' },
     metafile: true,
     logLevel: "error",
+    // The SDK (the workspace @goods-ledger/sdk) is bundled from its sources, so the manifest stamps them and an
+    // edit there rebuilds the CLI, as an edit to any other source does.
+    alias: { "@goods-ledger/sdk": join(root, "src", "sdk", "index.ts") },
     plugins: [importMetaUrl, lazyPackages, nodeBuiltins],
   });
   const inputs = {};

@@ -12,7 +12,7 @@
 import { readFileSync } from "node:fs";
 import { getAddress, isAddressEqual, type Address, type Hex, type LocalAccount } from "viem";
 import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
-import { createLedgerClient, type LedgerClient, type LedgerDeployment } from "../../src/sdk/index.js";
+import { createLedgerClient, type LedgerClient, type LedgerDeployment } from "@goods-ledger/sdk";
 
 type Deployment = LedgerDeployment & { rpcUrl: string; roles: Record<string, Address> };
 

@@ -1,5 +1,5 @@
 /** Handle an error: every contract rule is a named error class with its arguments; RPC failures say if a retry is safe. */
-import { createLedgerClient, LedgerError, RpcError, TransferLimitExceededError } from "../../src/sdk/index.js";
+import { createLedgerClient, LedgerError, RpcError, TransferLimitExceededError } from "@goods-ledger/sdk";
 import { account, clientAs, deployment } from "./env.js";
 
 const alice = clientAs("ALICE");

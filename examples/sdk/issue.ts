@@ -1,6 +1,6 @@
 /** Issue: a custodian attests a goods lot, and the issuer issues tokens against it to the customer. */
 import { keccak256, stringToHex } from "viem";
-import { lotId } from "../../src/sdk/index.js";
+import { lotId } from "@goods-ledger/sdk";
 import { account, clientAs } from "./env.js";
 
 const custodian = clientAs("CUSTODIAN");

@@ -11,7 +11,7 @@ import {
   serializePaymentAuthorization,
   stripCrc,
   withCrc,
-} from "../../src/sdk/index.js";
+} from "@goods-ledger/sdk";
 import { account, clientAs } from "./env.js";
 
 const shop = clientAs("SHOP");

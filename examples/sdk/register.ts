@@ -1,5 +1,5 @@
 /** Register: the KYC desk registers a customer and a shop (and compliance sets the tier limits they need). */
-import { dayNumber } from "../../src/sdk/index.js";
+import { dayNumber } from "@goods-ledger/sdk";
 import { account, clientAs } from "./env.js";
 
 const compliance = clientAs("COMPLIANCE");

@@ -1,5 +1,5 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
-import { roles } from "../../src/sdk/roles.js";
+import { roles } from "@goods-ledger/sdk";
 
 /**
  * Which Hardhat account index holds which role when the module runs with its defaults (docs/DESIGN.md §2).

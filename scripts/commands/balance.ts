@@ -3,9 +3,7 @@
  */
 import { InvalidArgumentError, type Command } from "commander";
 import type { Address } from "viem";
-import { getBalance } from "../../src/sdk/actions/getBalance.js";
-import { getTokenMetadata } from "../../src/sdk/actions/getTokenMetadata.js";
-import type { Limit } from "../../src/sdk/wallets.js";
+import { getBalance, getTokenMetadata, type Limit } from "@goods-ledger/sdk";
 import type { CliContext } from "../lib/context.js";
 import { examples, fromOption } from "../lib/options.js";
 import { money, table } from "../lib/output.js";

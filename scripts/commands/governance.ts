@@ -6,10 +6,7 @@
 import { InvalidArgumentError, Option, type Command } from "commander";
 import type { Address } from "viem";
 import { getBlock } from "viem/actions";
-import type { LedgerClient } from "../../src/sdk/client.js";
-import type { LedgerContract } from "../../src/sdk/internal/contracts.js";
-import { resolveRole } from "../../src/sdk/internal/roles.js";
-import { roleName, roles, type RoleName } from "../../src/sdk/roles.js";
+import { resolveRole, roleName, roles, type LedgerClient, type LedgerContract, type RoleName } from "@goods-ledger/sdk";
 import type { CliContext } from "../lib/context.js";
 import { CliError } from "../lib/errors.js";
 import { examples, fromOption } from "../lib/options.js";

@@ -3,7 +3,7 @@
  */
 import type { Command } from "commander";
 import type { Address } from "viem";
-import { fromBytes32 } from "../../src/sdk/bytes32.js";
+import { fromBytes32 } from "@goods-ledger/sdk";
 import type { CliContext } from "../lib/context.js";
 import { walletHistory } from "../lib/history.js";
 import { examples } from "../lib/options.js";

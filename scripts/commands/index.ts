@@ -13,7 +13,7 @@ import { IndexerMetrics, headReader, writeHealthFile } from "../../src/indexer/m
 import { reconcile, type ReconcileReport } from "../../src/indexer/reconcile.js";
 import { IndexerRpcError, JsonRpc } from "../../src/indexer/rpc.js";
 import { IndexerError, Syncer, type SyncReport, type SyncTarget } from "../../src/indexer/sync.js";
-import { formatAmount, TOKEN_DECIMALS } from "../../src/sdk/amounts.js";
+import { formatAmount, TOKEN_DECIMALS } from "@goods-ledger/sdk";
 import { TraceInputError } from "../../src/trace/errors.js";
 import type { EvidencePack } from "../../src/trace/evidence.js";
 import { extendModel, type TraceModel } from "../../src/trace/model.js";

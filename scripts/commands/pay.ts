@@ -11,9 +11,9 @@
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { isHex, type Address, type Hex } from "viem";
-import { formatAmount, toBaseUnits } from "../../src/sdk/amounts.js";
-import { paymentReference } from "../../src/sdk/qr/reference.js";
-import { parsePaymentAuthorization, serializePaymentAuthorization } from "../../src/sdk/qr/authorization.js";
+import { formatAmount, toBaseUnits } from "@goods-ledger/sdk";
+import { paymentReference } from "@goods-ledger/sdk";
+import { parsePaymentAuthorization, serializePaymentAuthorization } from "@goods-ledger/sdk";
 import type { CliContext } from "../lib/context.js";
 import { CliError } from "../lib/errors.js";
 import { examples, fromOption } from "../lib/options.js";

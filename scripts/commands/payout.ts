@@ -6,7 +6,7 @@
 import type { Command } from "commander";
 import { readFileSync } from "node:fs";
 import type { Address } from "viem";
-import { formatAmount, parseAmount, TOKEN_DECIMALS } from "../../src/sdk/amounts.js";
+import { formatAmount, parseAmount, TOKEN_DECIMALS } from "@goods-ledger/sdk";
 import type { CliContext } from "../lib/context.js";
 import { invalidInput } from "../lib/errors.js";
 import { parseCsv } from "../lib/csv.js";

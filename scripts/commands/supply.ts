@@ -3,7 +3,7 @@
  */
 import type { Command } from "commander";
 import { parseEventLogs, zeroHash, type Address, type Hex } from "viem";
-import { goodsTokenAbi } from "../../src/sdk/abi/goodsToken.js";
+import { goodsTokenAbi } from "@goods-ledger/sdk";
 import type { CliContext } from "../lib/context.js";
 import { examples, fromOption, refOption } from "../lib/options.js";
 import { money } from "../lib/output.js";

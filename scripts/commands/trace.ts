@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { extname } from "node:path";
 import { Option, type Command } from "commander";
-import { TOKEN_DECIMALS, formatAmount, parseAmount } from "../../src/sdk/amounts.js";
+import { TOKEN_DECIMALS, formatAmount, parseAmount } from "@goods-ledger/sdk";
 import { decodeCheckpoint } from "../../src/indexer/checkpoint.js";
 import { indexedDeployment } from "../../src/indexer/sync.js";
 import { toAddress } from "../../src/indexer/types.js";

@@ -3,7 +3,7 @@
  */
 import type { Command } from "commander";
 import type { Address } from "viem";
-import { toBytes32 } from "../../src/sdk/bytes32.js";
+import { toBytes32 } from "@goods-ledger/sdk";
 import type { CliContext } from "../lib/context.js";
 import { CliError } from "../lib/errors.js";
 import { examples, fromOption, refOption } from "../lib/options.js";

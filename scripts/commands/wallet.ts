@@ -3,10 +3,7 @@
  */
 import type { Command } from "commander";
 import type { Address } from "viem";
-import { getLimitLeftToday } from "../../src/sdk/actions/getLimitLeftToday.js";
-import { getTokenMetadata } from "../../src/sdk/actions/getTokenMetadata.js";
-import { getWallet } from "../../src/sdk/actions/getWallet.js";
-import type { RegistrableRole } from "../../src/sdk/wallets.js";
+import { getLimitLeftToday, getTokenMetadata, getWallet, type RegistrableRole } from "@goods-ledger/sdk";
 import type { CliContext } from "../lib/context.js";
 import { CliError, ExitCode } from "../lib/errors.js";
 import { importWallets } from "../lib/wallet-import.js";

@@ -7,8 +7,7 @@ import { join } from "node:path";
 import { createClient, getAddress, type Address, type Client, type Hash, type Hex, type TransactionReceipt } from "viem";
 import { getChainId, getCode } from "viem/actions";
 import type { PrivateKeyAccount } from "viem/accounts";
-import { createLedgerBaseClient } from "../../src/sdk/baseClient.js";
-import type { LedgerBaseClient, LedgerClient } from "../../src/sdk/client.js";
+import { createLedgerBaseClient, type LedgerBaseClient, type LedgerClient } from "@goods-ledger/sdk";
 import { CliError } from "./errors.js";
 import { Keystore, LOCAL_CHAIN_ID, defaultKeystoreDir, devAccounts, keystorePassword } from "./keystore.js";
 import { Output } from "./output.js";
@@ -211,7 +210,7 @@ export class CliContext {
    */
   async reader(): Promise<LedgerClient> {
     const deployment = this.deployment();
-    const { createLedgerClient } = await import("../../src/sdk/client.js");
+    const { createLedgerClient } = await import("@goods-ledger/sdk");
     const client = createLedgerClient({ deployment, ...this.#ledgerTransport(), pollingInterval: RECEIPT_POLL_MS });
     await this.verifyDeployment(client);
     return client;
@@ -247,7 +246,7 @@ export class CliContext {
     const spec = who ?? defaultRole;
     if (spec === undefined) throw new CliError("--from is required: a keystore key name or address, a role, or dev:<n> on the local chain", { code: "invalid-input" });
     const signer = await this.signer(spec, deployment.chainId);
-    const { createLedgerClient } = await import("../../src/sdk/client.js");
+    const { createLedgerClient } = await import("@goods-ledger/sdk");
     return { client: createLedgerClient({ deployment, ...this.#ledgerTransport(), account: signer.account, pollingInterval: RECEIPT_POLL_MS }), signer };
   }
 

@@ -5,7 +5,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createPublicClient, getAddress, http, parseAbiItem, type Address, type Hex } from "viem";
-import { roles as roleIds } from "../../src/sdk/roles.js";
+import { roles as roleIds } from "@goods-ledger/sdk";
 import type { DeploymentFile, RoleName } from "./context.js";
 import { CliError } from "./errors.js";
 import { LOCAL_CHAIN_ID } from "./keystore.js";

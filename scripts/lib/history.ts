@@ -5,9 +5,9 @@
  */
 import { getAddress, parseEventLogs, zeroAddress, type Address, type Hash, type Hex } from "viem";
 import { getBlock, getLogs, getTransactionReceipt } from "viem/actions";
-import { goodsTokenAbi } from "../../src/sdk/abi/goodsToken.js";
-import { formatAmount } from "../../src/sdk/amounts.js";
-import type { LedgerClient } from "../../src/sdk/client.js";
+import { goodsTokenAbi } from "@goods-ledger/sdk";
+import { formatAmount } from "@goods-ledger/sdk";
+import type { LedgerClient } from "@goods-ledger/sdk";
 
 /** What kind of movement an entry is. */
 export type HistoryKind = "issue" | "redeem" | "transfer" | "payment" | "qr-payment" | "seizure" | "recovery";

@@ -4,7 +4,7 @@
  */
 import type { Command } from "commander";
 import type { Hash } from "viem";
-import type { LedgerClient } from "../../src/sdk/client.js";
+import type { LedgerClient } from "@goods-ledger/sdk";
 import type { CliContext, RoleName } from "./context.js";
 import { examples, fromOption, reasonOption } from "./options.js";
 

@@ -3,7 +3,7 @@
  * stderr per retry (what failed, when the next attempt is, when it gives up, how to stop), and a clear error
  * once the time allowed (`--retry-for`) has passed.
  */
-import { RpcError } from "../../src/sdk/errors/rpc.js";
+import { RpcError } from "@goods-ledger/sdk";
 import { CliError, describeError } from "./errors.js";
 
 /** Error codes and names that mean "the node did not answer" (not "the node said no"). */

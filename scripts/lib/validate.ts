@@ -6,11 +6,11 @@
 import { InvalidArgumentError } from "commander";
 import { statSync } from "node:fs";
 import { getAddress, isAddress, isHex, type Address, type Hex } from "viem";
-import { TOKEN_DECIMALS, parseAmount } from "../../src/sdk/amounts.js";
-import { toBytes32 } from "../../src/sdk/bytes32.js";
-import type { LedgerError } from "../../src/sdk/errors/base.js";
-import { lotId } from "../../src/sdk/lots.js";
-import { dayNumber } from "../../src/sdk/wallets.js";
+import { TOKEN_DECIMALS, parseAmount } from "@goods-ledger/sdk";
+import { toBytes32 } from "@goods-ledger/sdk";
+import type { LedgerError } from "@goods-ledger/sdk";
+import { lotId } from "@goods-ledger/sdk";
+import { dayNumber } from "@goods-ledger/sdk";
 
 /**
  * Parses a 20-byte hex address; mixed case must be a valid EIP-55 checksum.

@@ -10,8 +10,8 @@
  * wallet may no longer move value (YYYY-MM-DD).
  */
 import { readFileSync } from "node:fs";
-import type { WalletRegistration } from "../../src/sdk/actions/registerWallet.js";
-import { WALLET_ROLES, type RegistrableRole } from "../../src/sdk/wallets.js";
+import type { WalletRegistration } from "@goods-ledger/sdk";
+import { WALLET_ROLES, type RegistrableRole } from "@goods-ledger/sdk";
 import { parseCsv, type CsvShortRecord } from "./csv.js";
 import { CliError } from "./errors.js";
 import { formatDay, parseAddress, parseChoice, parseDay, parseInteger } from "./validate.js";

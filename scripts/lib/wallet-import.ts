@@ -20,7 +20,7 @@
 import type { Address } from "viem";
 import { getBlockNumber, getTransactionReceipt } from "viem/actions";
 import type { PrivateKeyAccount } from "viem/accounts";
-import type { LedgerClient } from "../../src/sdk/client.js";
+import type { LedgerClient } from "@goods-ledger/sdk";
 import { Checkpoint, fileSha256, type CheckpointBatch } from "./checkpoint.js";
 import type { CliContext } from "./context.js";
 import { CliError, describeError } from "./errors.js";

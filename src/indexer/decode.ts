@@ -1,7 +1,7 @@
 import { decodeAbiParameters, toEventSelector } from "viem";
 import type { Abi, AbiEvent, AbiParameter } from "viem";
-import { goodsTokenAbi } from "../sdk/abi/goodsToken.js";
-import { reserveRegistryAbi } from "../sdk/abi/reserveRegistry.js";
+import { goodsTokenAbi } from "@goods-ledger/sdk";
+import { reserveRegistryAbi } from "@goods-ledger/sdk";
 import { encodeCheckpoint } from "./checkpoint.js";
 import { ZERO_ADDRESS as ZERO } from "./types.js";
 import type { Address, Hex, JsonValue, LedgerEventRow, TransferKind, TransferRow } from "./types.js";

@@ -1,4 +1,4 @@
-import { lotId } from "../sdk/lots.js";
+import { lotId } from "@goods-ledger/sdk";
 
 /** What the analyst page shows instead of bare ids: the token's symbol, lot labels, institution names. */
 export interface PageLabels {

@@ -1,7 +1,7 @@
 import { blockEnd } from "../indexer/checkpoint.js";
 import type { Address, LedgerEventRow } from "../indexer/types.js";
 import { Fraction, atLeast, ratioOf, toNumber } from "./exact.js";
-import { TOKEN_DECIMALS, formatAmount } from "../sdk/amounts.js";
+import { TOKEN_DECIMALS, formatAmount } from "@goods-ledger/sdk";
 import { TraceInputError } from "./errors.js";
 import { traceEdge } from "./trace.js";
 import type { TraceEdge } from "./trace.js";

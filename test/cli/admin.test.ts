@@ -3,7 +3,7 @@
 // fails with one line naming the role, and sends nothing.
 import { expect } from "chai";
 import { devAccounts } from "../../scripts/lib/keystore.js";
-import { roles } from "../../src/sdk/roles.js";
+import { roles } from "@goods-ledger/sdk";
 import { CliSandbox } from "./helpers.js";
 import { jsonRunner } from "./json-run.js";
 

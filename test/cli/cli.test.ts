@@ -9,7 +9,7 @@ import { buildProgram, commandGroupModules, loadCommandGroups } from "../../scri
 import { CliContext } from "../../scripts/lib/context.js";
 import { devAccounts } from "../../scripts/lib/keystore.js";
 import { getAddress } from "viem";
-import { decodeTlv, stripCrc, withCrc } from "../../src/sdk/index.js";
+import { decodeTlv, stripCrc, withCrc } from "@goods-ledger/sdk";
 import { CliSandbox, bin, type CliRun } from "./helpers.js";
 import { jsonRunner } from "./json-run.js";
 

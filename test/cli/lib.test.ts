@@ -8,7 +8,7 @@ import { Checkpoint } from "../../scripts/lib/checkpoint.js";
 import { parseCsv } from "../../scripts/lib/csv.js";
 import { CliContext } from "../../scripts/lib/context.js";
 import { CliError, describeError } from "../../scripts/lib/errors.js";
-import { RpcConnectionError } from "../../src/sdk/errors/rpc.js";
+import { RpcConnectionError } from "@goods-ledger/sdk";
 import { Keystore, devAccounts } from "../../scripts/lib/keystore.js";
 import { readWalletCsv } from "../../scripts/lib/wallet-csv.js";
 import { keccak256, stringToHex } from "viem";

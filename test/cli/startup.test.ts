@@ -12,7 +12,7 @@ import { keccak256, stringToHex, toEventSelector, toFunctionSelector, toHex } fr
 import { mnemonicToAccount } from "viem/accounts";
 import { DEV_ACCOUNT_COUNT, DEV_MNEMONIC, devAccounts } from "../../scripts/lib/keystore.js";
 import { encodeTransferCall } from "../../src/sdk/internal/calldata.js";
-import { roles } from "../../src/sdk/roles.js";
+import { roles } from "@goods-ledger/sdk";
 import { CliSandbox } from "./helpers.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));

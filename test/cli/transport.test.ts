@@ -9,8 +9,7 @@ import { getBlockNumber, getChainId, sendRawTransaction } from "viem/actions";
 import { describeError } from "../../scripts/lib/errors.js";
 import { isUnreachable, withRetry } from "../../scripts/lib/retry.js";
 import { rpcTransport } from "../../scripts/lib/rpc-transport.js";
-import { toLedgerError } from "../../src/sdk/errors/toLedgerError.js";
-import { RpcConnectionError, RpcTimeoutError, RpcUnavailableError } from "../../src/sdk/errors/rpc.js";
+import { RpcConnectionError, RpcTimeoutError, RpcUnavailableError, toLedgerError } from "@goods-ledger/sdk";
 
 type Handler = (body: unknown, req: IncomingMessage, res: ServerResponse) => void;
 

@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import type { Contract } from "ethers";
 import { network } from "hardhat";
-import { roles } from "../../src/sdk/roles.js";
+import { roles } from "@goods-ledger/sdk";
 import { DEFAULT_ADMIN_DELAY } from "../../ignition/modules/Ledger.js";
 import { ledgerFixtures, type FundedLedger } from "../fixtures.js";
 

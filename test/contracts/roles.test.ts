@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import type { Contract } from "ethers";
 import { network } from "hardhat";
-import { roles } from "../../src/sdk/roles.js";
+import { roles } from "@goods-ledger/sdk";
 import { UNIT, ledgerFixtures, type FundedLedger } from "../fixtures.js";
 
 const connection = await network.create();

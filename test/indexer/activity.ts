@@ -5,7 +5,7 @@
  */
 import { keccak256, stringToHex, type Address, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { lotId, waitForTransaction, type LedgerClient } from "../../src/sdk/index.js";
+import { lotId, waitForTransaction, type LedgerClient } from "@goods-ledger/sdk";
 import type { SyncTarget } from "../../src/indexer/sync.js";
 import { deployNodeLedger, nodeRoles, type NodeLedger } from "../sdk/support/ledgerNode.js";
 

@@ -9,7 +9,7 @@ import { TRANSFER_TOPIC } from "../../src/indexer/decode.js";
 import { reconcile } from "../../src/indexer/reconcile.js";
 import { JsonRpc } from "../../src/indexer/rpc.js";
 import { openStore } from "../../src/indexer/store/open.js";
-import { waitForTransaction } from "../../src/sdk/index.js";
+import { waitForTransaction } from "@goods-ledger/sdk";
 import { deployNodeLedger, startHardhatNode, type HardhatNode, type NodeLedger } from "../sdk/support/ledgerNode.js";
 import { onEachStore } from "./stores.js";
 

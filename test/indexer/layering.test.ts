@@ -14,11 +14,14 @@ function files(dir: string): string[] {
   });
 }
 
-/** Every relative import of a source file, resolved to a path under the project. */
+/** The SDK's package name: the workspace in src/sdk. */
+const SDK_PACKAGE = "@goods-ledger/sdk";
+
+/** Every relative import of a source file, and every import of the SDK package, resolved to a path under the project. */
 function imports(file: string): string[] {
   const text = readFileSync(file, "utf8");
-  const specs = [...text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)["'](\.{1,2}\/[^"']+)["']/g)].map((m) => m[1]!);
-  return specs.map((s) => relative(root, resolve(dirname(file), s)));
+  const specs = [...text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)["']((?:\.{1,2}\/|@goods-ledger\/sdk)[^"']*)["']/g)].map((m) => m[1]!);
+  return specs.map((s) => (s.startsWith(SDK_PACKAGE) ? `src/sdk${s.slice(SDK_PACKAGE.length) || "/index.ts"}` : relative(root, resolve(dirname(file), s))));
 }
 
 describe("layering › imports go sdk ← indexer ← trace ← server, never backwards (Ponder's layering.test.ts)", function () {
@@ -34,6 +37,19 @@ describe("layering › imports go sdk ← indexer ← trace ← server, never ba
       }
     }
     expect(backward).to.deep.equal([]);
+  });
+
+  it("outside src/sdk, code reaches the SDK only as the package @goods-ledger/sdk, never by a path into src/sdk", function () {
+    const byPath: string[] = [];
+    for (const dir of ["src/indexer", "src/trace", "src/server", "scripts", "bench"]) {
+      for (const file of files(join(root, dir))) {
+        const text = readFileSync(file, "utf8");
+        for (const m of text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)["'](\.{1,2}\/[^"']+)["']/g)) {
+          if (relative(root, resolve(dirname(file), m[1]!)).startsWith("src/sdk/")) byPath.push(`${relative(root, file)} → ${m[1]}`);
+        }
+      }
+    }
+    expect(byPath).to.deep.equal([]);
   });
 
   it("the check sees real imports (it is not vacuous): trace imports the indexer, the indexer the SDK", function () {

@@ -3,7 +3,7 @@ import { JsonRpc } from "../../src/indexer/rpc.js";
 import { reconcile } from "../../src/indexer/reconcile.js";
 import { IndexerError, Syncer } from "../../src/indexer/sync.js";
 import type { Store } from "../../src/indexer/store/store.js";
-import { waitForTransaction } from "../../src/sdk/index.js";
+import { waitForTransaction } from "@goods-ledger/sdk";
 import { deployNodeLedger, startHardhatNode, type HardhatNode, type NodeLedger } from "../sdk/support/ledgerNode.js";
 import { targetOf } from "./activity.js";
 import { onEachStore } from "./stores.js";

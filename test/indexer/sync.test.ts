@@ -11,7 +11,7 @@ import { loadModel } from "../../src/trace/model.js";
 import { provenance } from "../../src/trace/provenance.js";
 import { exposure } from "../../src/trace/exposure.js";
 import { asOf } from "../../src/trace/asof.js";
-import { waitForTransaction } from "../../src/sdk/index.js";
+import { waitForTransaction } from "@goods-ledger/sdk";
 import { startHardhatNode, type HardhatNode } from "../sdk/support/ledgerNode.js";
 import { playActivity, type Activity } from "./activity.js";
 import { onEachStore } from "./stores.js";

@@ -14,7 +14,7 @@ import {
   reserveFunctionActions,
   tokenFunctionActions,
   type LedgerContractErrorName,
-} from "../../src/sdk/index.js";
+} from "@goods-ledger/sdk";
 
 /** A sample value for an ABI parameter, distinct per position so argument order is checked too. */
 function sample(param: AbiParameter, i: number): unknown {

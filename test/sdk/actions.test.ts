@@ -33,7 +33,7 @@ import {
   WalletNotRegisteredError,
   ZeroAmountError,
   type LedgerClient,
-} from "../../src/sdk/index.js";
+} from "@goods-ledger/sdk";
 import { rejectionOf, sdkLedgerLoader, type SdkLedger } from "./helpers.js";
 
 const connection = await network.create();

@@ -17,7 +17,7 @@ import {
   toBytes32,
   formatLimit,
   dayNumber,
-} from "../../src/sdk/index.js";
+} from "@goods-ledger/sdk";
 import { keccak256, stringToHex, zeroHash } from "viem";
 
 describe("sdk amounts", function () {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import { keccak256, toHex, type Address } from "viem";
-import { decodeBatchLegReason, TokenPausedError, type LedgerClient } from "../../src/sdk/index.js";
+import { decodeBatchLegReason, TokenPausedError, type LedgerClient } from "@goods-ledger/sdk";
 import { rejectionOf, sdkLedgerLoader, type SdkLedger } from "./helpers.js";
 
 const connection = await network.create();

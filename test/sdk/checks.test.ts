@@ -22,7 +22,7 @@ import {
   WalletFrozenError,
   WalletNotRegisteredError,
   type LedgerClient,
-} from "../../src/sdk/index.js";
+} from "@goods-ledger/sdk";
 import { devAccount, rejectionOf, sdkLedgerLoader, type SdkLedger } from "./helpers.js";
 
 const connection = await network.create();

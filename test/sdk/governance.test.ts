@@ -10,7 +10,7 @@ import {
   roles,
   UnauthorizedAccountError,
   type LedgerClient,
-} from "../../src/sdk/index.js";
+} from "@goods-ledger/sdk";
 import { rejectionOf, sdkLedgerLoader, type SdkLedger } from "./helpers.js";
 
 const connection = await network.create();

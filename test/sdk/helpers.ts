@@ -4,7 +4,7 @@
  */
 import { custom, type Address, type Hex } from "viem";
 import type { NetworkConnection } from "hardhat/types/network";
-import { createLedgerClient, type LedgerClient, type LedgerDeployment } from "../../src/sdk/index.js";
+import { createLedgerClient, type LedgerClient, type LedgerDeployment } from "@goods-ledger/sdk";
 import { ledgerFixtures, type FundedLedger } from "../fixtures.js";
 import { devAccount } from "./support/accounts.js";
 

@@ -17,7 +17,7 @@ import {
   RpcConnectionError,
   TransferLimitExceededError,
   type LedgerClient,
-} from "../../src/sdk/index.js";
+} from "@goods-ledger/sdk";
 import { rejectionOf } from "./helpers.js";
 import { deployNodeLedger, nodeRoles, startHardhatNode, type HardhatNode, type NodeLedger } from "./support/ledgerNode.js";
 

@@ -20,7 +20,7 @@ import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { createLedgerClient, isPaymentReferenceUsed, parseAmount, type LedgerClient } from "../../src/sdk/index.js";
+import { createLedgerClient, isPaymentReferenceUsed, parseAmount, type LedgerClient } from "@goods-ledger/sdk";
 import { devAccounts } from "./support/accounts.js";
 import { deployNodeLedger, startHardhatNode, type HardhatNode, type NodeLedger } from "./support/ledgerNode.js";
 

@@ -13,7 +13,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { network } from "hardhat";
 import { fallback, formatUnits, http, keccak256, toHex, type Address, type Transport } from "viem";
-import { createLedgerClient, parseAmount, type LedgerClient, type TransferOutcome } from "../../src/sdk/index.js";
+import { createLedgerClient, parseAmount, type LedgerClient, type TransferOutcome } from "@goods-ledger/sdk";
 import { SEED } from "../support/seed.js";
 import { devAccount, sdkLedgerLoader, type SdkLedger } from "./helpers.js";
 import { startRpcProxy, type Faults, type RpcProxy } from "./support/rpcProxy.js";

@@ -1,7 +1,10 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import { custom, encodeFunctionData, keccak256, type Address, type Hex } from "viem";
+// A white-box test of an internal the package does not export: it and the error class it throws come from the
+// workspace's sources (a module instance apart from the package's built one).
 import { encodeTransferCall } from "../../src/sdk/internal/calldata.js";
+import { LedgerError as SourceLedgerError } from "../../src/sdk/errors/base.js";
 import {
   AmountTooManyDecimalsError,
   BalanceLimitExceededError,
@@ -17,7 +20,7 @@ import {
   WalletNotRegisteredError,
   type LedgerClient,
   type TransferOutcome,
-} from "../../src/sdk/index.js";
+} from "@goods-ledger/sdk";
 import { devAccount, rejectionOf, sdkLedgerLoader, type SdkLedger } from "./helpers.js";
 
 const connection = await network.create();
@@ -337,8 +340,8 @@ describe("sdk pipelined sendTransfers (in-process Hardhat network)", function ()
       expect(encodeTransferCall(to, value, undefined, "t")).to.equal(encodeFunctionData({ abi: goodsTokenAbi, functionName: "transfer", args: [to, value] }));
       expect(encodeTransferCall(to, value, reference, "t")).to.equal(encodeFunctionData({ abi: goodsTokenAbi, functionName: "transferWithReference", args: [to, value, reference] }));
     }
-    expect(() => encodeTransferCall("0x1234" as Address, 1n, undefined, "transfer 7")).to.throw(LedgerError, /transfer 7/);
-    expect(() => encodeTransferCall(recipients[0]!, 1n, "0x12", "transfer 8")).to.throw(LedgerError, /reference/);
+    expect(() => encodeTransferCall("0x1234" as Address, 1n, undefined, "transfer 7")).to.throw(SourceLedgerError, /transfer 7/);
+    expect(() => encodeTransferCall(recipients[0]!, 1n, "0x12", "transfer 8")).to.throw(SourceLedgerError, /reference/);
   });
 
   // Issue 15, row pipeline.test.ts:285: the named error class and its fields, and nothing sent.

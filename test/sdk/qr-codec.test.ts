@@ -23,7 +23,7 @@ import {
   withCrc,
   type PaymentAuthorization,
   type PaymentRequest,
-} from "../../src/sdk/index.js";
+} from "@goods-ledger/sdk";
 
 const token = getAddress("0x5fbdb2315678afecb367f032d93f642f64180aa3");
 const merchant = getAddress("0x90f79bf6eb2c4f870365e785982e1f101e93b906");

@@ -33,7 +33,7 @@ import {
   withCrc,
   ZeroValueAuthorizationError,
   type LedgerClient,
-} from "../../src/sdk/index.js";
+} from "@goods-ledger/sdk";
 import { devAccount, rejectionOf, sdkLedgerLoader, type SdkLedger } from "./helpers.js";
 
 const connection = await network.create();

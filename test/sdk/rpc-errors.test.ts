@@ -13,7 +13,7 @@ import {
   RpcUnavailableError,
   toLedgerError,
   type LedgerDeployment,
-} from "../../src/sdk/index.js";
+} from "@goods-ledger/sdk";
 import { rejectionOf } from "./helpers.js";
 
 const deployment: LedgerDeployment = {

@@ -2,8 +2,8 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import { bytesToHex, custom, type Address, type TransactionSerializable } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { privateKeyToWasmAccount } from "../../src/sdk/accounts/wasm.js";
-import { createLedgerClient } from "../../src/sdk/index.js";
+import { privateKeyToWasmAccount } from "@goods-ledger/sdk/accounts/wasm";
+import { createLedgerClient } from "@goods-ledger/sdk";
 import { devAccount, sdkLedgerLoader } from "./helpers.js";
 
 const connection = await network.create();

@@ -11,7 +11,7 @@ import { IndexerMetrics, headReader, serveMetrics, writeHealthFile, type Metrics
 import { JsonRpc } from "../../src/indexer/rpc.js";
 import { SqliteStore } from "../../src/indexer/store/sqlite.js";
 import { Syncer } from "../../src/indexer/sync.js";
-import { waitForTransaction } from "../../src/sdk/index.js";
+import { waitForTransaction } from "@goods-ledger/sdk";
 import { addToken, readTokens } from "../../src/server/auth.js";
 import { ServerMetrics } from "../../src/server/metrics.js";
 import { startServer, type RunningServer } from "../../src/server/server.js";

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SqliteStore } from "../../src/indexer/store/sqlite.js";
 import { labelsRoute } from "../../src/server/labels.js";
-import { lotId } from "../../src/sdk/lots.js";
+import { lotId } from "@goods-ledger/sdk";
 import { COFFEE, INSTITUTIONS, MAIZE, serveStory, who, type ServedStory } from "./story.js";
 
 /** The routes the analyst page needs besides the query API: its vendor scripts, names, and pack verification. */

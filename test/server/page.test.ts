@@ -11,7 +11,7 @@ import { loadModel, type TraceModel } from "../../src/trace/model.js";
 import { findPaths } from "../../src/trace/paths.js";
 import { provenance } from "../../src/trace/provenance.js";
 import { traceForward } from "../../src/trace/trace.js";
-import { lotId } from "../../src/sdk/lots.js";
+import { lotId } from "@goods-ledger/sdk";
 import { COFFEE, FLAG, MAIZE, serveStory, who, type ServedStory } from "./story.js";
 
 const CHROMIUM = process.env.GOODS_LEDGER_CHROMIUM ?? "/usr/bin/chromium";

@@ -14,7 +14,7 @@ import { encodeCheckpoint } from "../../src/indexer/checkpoint.js";
 import type { Store } from "../../src/indexer/store/store.js";
 import type { Address, Hex, JsonValue, LedgerEventRow, TransferKind, TransferRow } from "../../src/indexer/types.js";
 import { ZERO_ADDRESS } from "../../src/indexer/types.js";
-import { lotId } from "../../src/sdk/lots.js";
+import { lotId } from "@goods-ledger/sdk";
 import { addToken, readTokens } from "../../src/server/auth.js";
 import { startServer, type RunningServer } from "../../src/server/server.js";
 import { commitHistory, type History } from "../trace/history.js";

@@ -8,9 +8,7 @@
 import { keccak256, parseEther, stringToHex, type Address, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import { sendTransaction } from "viem/actions";
-import { createLedgerClient, RpcError, type LedgerClient } from "../../../src/sdk/index.js";
-import { lotId } from "../../../src/sdk/lots.js";
-import { dayNumber } from "../../../src/sdk/wallets.js";
+import { createLedgerClient, dayNumber, lotId, RpcError, type LedgerClient } from "@goods-ledger/sdk";
 import type { DeploymentFile } from "../../../scripts/lib/context.js";
 import { devAccounts } from "../../../scripts/lib/keystore.js";
 

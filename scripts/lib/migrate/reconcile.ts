@@ -3,8 +3,8 @@
  * record, alias and balance, every lot's attestation and figures, every tier and the total supply must be equal.
  */
 import { zeroAddress, type Address, type Hex, type PublicClient } from "viem";
-import { goodsTokenAbi } from "../../../src/sdk/abi/goodsToken.js";
-import { reserveRegistryAbi } from "../../../src/sdk/abi/reserveRegistry.js";
+import { goodsTokenAbi } from "@goods-ledger/sdk";
+import { reserveRegistryAbi } from "@goods-ledger/sdk";
 import type { Snapshot } from "./snapshot.js";
 
 /** One difference: what, and the two values. */

@@ -12,9 +12,9 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import { dirname, join } from "node:path";
 import { createPublicClient, createWalletClient, getAddress, http, zeroHash, type Address, type Hex, type PublicClient } from "viem";
 import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
-import { goodsTokenAbi } from "../../../src/sdk/abi/goodsToken.js";
-import { reserveRegistryAbi } from "../../../src/sdk/abi/reserveRegistry.js";
-import { roles } from "../../../src/sdk/roles.js";
+import { goodsTokenAbi } from "@goods-ledger/sdk";
+import { reserveRegistryAbi } from "@goods-ledger/sdk";
+import { roles } from "@goods-ledger/sdk";
 import type { DeploymentFile } from "../context.js";
 import { CliError } from "../errors.js";
 import { takeSnapshot, v1Abi, type LotSnapshot, type Snapshot, type V1Ledger, type WalletSnapshot } from "./snapshot.js";

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { keccak256, stringToHex, type Address, type Hex, type LocalAccount } from "viem";
 import { deployLedger } from "../../../scripts/lib/deploy.js";
-import { createLedgerClient, dayNumber, lotId, waitForTransaction, type LedgerClient, type LedgerDeployment, type WalletRegistration } from "../../../src/sdk/index.js";
+import { createLedgerClient, dayNumber, lotId, waitForTransaction, type LedgerClient, type LedgerDeployment, type WalletRegistration } from "@goods-ledger/sdk";
 import { devAccounts, HARDHAT_MNEMONIC } from "./accounts.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));

@@ -272,7 +272,13 @@ export class Column<A extends Typed> {
 /** Stored headers (hash known) a model remembers, newest last: a reorg's fork is looked for among them. */
 const RECENT_TIPS = 1024;
 
-const shared = (n: number) => new Int32Array(new SharedArrayBuffer(Math.max(1, n) * 4), 0, n);
+/**
+ * A new adjacency array. On a plain ArrayBuffer, not a SharedArrayBuffer: every append makes new adjacency arrays,
+ * and Node 22 does not give a dropped SharedArrayBuffer's memory back (measured: RSS grew about 16 KB per
+ * 2-transfer append of a 20,000-transfer model, without end; on ArrayBuffers it stays flat), which a process that
+ * appends a block a second for days cannot afford.
+ */
+const int32s = (n: number) => new Int32Array(Math.max(1, n)).subarray(0, n);
 
 /**
  * Adds transfers `lo..hi-1` to a CSR adjacency (`side` names the wallet whose list a transfer joins), returning new
@@ -294,8 +300,8 @@ function appendCsr(
     if (add[w]++ === 0) touched.push(w);
     total++;
   }
-  const newStart = shared(wallets + 1);
-  const newList = shared(oldE + total);
+  const newStart = int32s(wallets + 1);
+  const newList = int32s(oldE + total);
   let shift = 0;
   for (let w = 0; w < wallets; w++) {
     newStart[w] = (w < oldW ? start![w]! : oldE) + shift;
@@ -323,14 +329,14 @@ function appendCsr(
 
 /** A CSR adjacency cut to its first `wallets` wallets and to seqs below `size` (a rollback). */
 function truncateCsr(start: Int32Array, list: Int32Array, wallets: number, size: number): [Int32Array, Int32Array] {
-  const newStart = shared(wallets + 1);
+  const newStart = int32s(wallets + 1);
   let n = 0;
   for (let w = 0; w < wallets; w++) {
     newStart[w] = n;
     n += lowerBound(list, start[w]!, start[w + 1]!, size) - start[w]!;
   }
   newStart[wallets] = n;
-  const newList = shared(n);
+  const newList = int32s(n);
   for (let w = 0; w < wallets; w++) newList.set(list.subarray(start[w]!, start[w]! + newStart[w + 1]! - newStart[w]!), newStart[w]!);
   return [newStart, newList];
 }
@@ -385,11 +391,29 @@ export function makeColumns(transfers = 0, buffers?: Record<keyof ModelColumns, 
 }
 
 /**
- * For a view handed out by {@link ModelBuilder.append}, the view it extends: the same transfers with the same
- * wallet and lot numbers, followed by newer ones. Replays kept for the older view (provenance, exposure) carry
- * over to it and only append (src/trace/replay.ts). A rollback or a rebuild sets no link, so replays start over.
+ * Where a view of a live model stands in its builder's history: its line (one per builder, renewed by every
+ * rollback) and its size. A view extends another when both have the same line and it is at least as large: the
+ * same transfers with the same wallet and lot numbers, followed by newer ones. Replays kept for the older view
+ * (provenance, exposure) then carry over and only append (src/trace/replay.ts). A rollback or a rebuild starts a
+ * new line, so replays start over. The lineage holds no view, so an old view (and its adjacency) is freed as soon
+ * as no one uses it.
  */
-export const extensionOf = new WeakMap<TraceModel, TraceModel>();
+export interface Lineage {
+  readonly line: object;
+  readonly size: number;
+}
+const lineages = new WeakMap<TraceModel, Lineage>();
+
+/** The lineage of a view a {@link ModelBuilder} handed out (undefined for other models). */
+export function lineageOf(model: TraceModel): Lineage | undefined {
+  return lineages.get(model);
+}
+
+/** Whether `model` extends the view whose lineage is `earlier` (see {@link Lineage}). */
+export function extendsLineage(model: TraceModel, earlier: Lineage): boolean {
+  const l = lineages.get(model);
+  return l !== undefined && l.line === earlier.line && l.size >= earlier.size;
+}
 
 /** How many builds from rows, appends and rollbacks this process has done (tests count them: "appended, not rebuilt"). */
 export const modelCounters = { builds: 0, appends: 0, rollbacks: 0, snapshotLoads: 0 };
@@ -427,6 +451,8 @@ export class ModelBuilder {
   readonly #pendingTimes = new Map<number, number>();
   #csr: { outStart: Int32Array; outSeq: Int32Array; inStart: Int32Array; inSeq: Int32Array; size: number } | null = null;
   #tip: TraceModel["tip"] = { block: 0, hash: null, timestamp: null };
+  /** This builder's line of views (see {@link Lineage}): renewed by a rollback. */
+  #line: object = {};
   /** Recent tips with their hashes (newest last): where a reorg's fork is looked for. */
   readonly #recent: { block: number; hash: Hex }[] = [];
   #current: TraceModel | null = null;
@@ -637,6 +663,7 @@ export class ModelBuilder {
     };
     this.#current = model;
     owners.set(model, this);
+    lineages.set(model, { line: this.#line, size: n });
     return model;
   }
 
@@ -667,9 +694,7 @@ export class ModelBuilder {
     this.addRows(transfers, events);
     if (previous !== null) modelCounters.appends++;
     else modelCounters.builds++;
-    const next = this.#seal(tip, headers);
-    if (previous !== null && next !== previous) extensionOf.set(next, previous);
-    return next;
+    return this.#seal(tip, headers);
   }
 
   /**
@@ -706,6 +731,7 @@ export class ModelBuilder {
     this.#csr = { outStart, outSeq, inStart, inSeq, size: n };
     while (this.#recent.length > 0 && this.#recent.at(-1)!.block > block) this.#recent.pop();
     modelCounters.rollbacks++;
+    this.#line = {};
     return this.#seal(tip, []);
   }
 

@@ -11,7 +11,7 @@
  * without replaying from the start.
  */
 import type { TraceModel } from "./model.js";
-import { amountOf, extensionOf } from "./model.js";
+import { amountOf, extendsLineage, lineageOf, type Lineage } from "./model.js";
 
 const U64_MAX = (1n << 64n) - 1n;
 
@@ -289,6 +289,8 @@ export abstract class IncrementalReplay<S> {
 /** The replays last used, per kind, and the model they were used with. */
 interface Remembered {
   model: WeakRef<TraceModel>;
+  /** The model's lineage: a model extended from it takes the replays over even once it is freed. */
+  lineage: Lineage | undefined;
   value: unknown;
   forget: (model: TraceModel) => void;
 }
@@ -303,18 +305,19 @@ const recent = new Map<string, Remembered>();
 export function rememberReplays(model: TraceModel, kind: string, value: unknown, forget: (model: TraceModel) => void): void {
   const r = recent.get(kind);
   if (r !== undefined && r.value === value && r.model.deref() === model) return;
-  recent.set(kind, { model: new WeakRef(model), value, forget });
+  recent.set(kind, { model: new WeakRef(model), lineage: lineageOf(model), value, forget });
 }
 
 /**
- * The replays of `kind` last used with the model `model` was extended from (see {@link extensionOf}), or
+ * The replays of `kind` last used with a model that `model` extends (see {@link Lineage}), or
  * undefined. They then sync to `model` (appending its newer transfers).
  */
 export function adoptReplays(model: TraceModel, kind: string): unknown {
   const r = recent.get(kind);
-  const old = r?.model.deref();
-  if (r === undefined || old === undefined || extensionOf.get(model) !== old) return undefined;
+  if (r === undefined || r.lineage === undefined || !extendsLineage(model, r.lineage)) return undefined;
+  const old = r.model.deref();
+  if (old === model) return undefined;
   recent.delete(kind);
-  r.forget(old);
+  if (old !== undefined) r.forget(old);
   return r.value;
 }

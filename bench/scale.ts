@@ -52,6 +52,7 @@ const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
 const load = () => loadavg().map((x) => x.toFixed(2)).join(" ");
 const log = (msg: string) => console.error(`[scale ${elapsed()} load ${load()}] ${msg}`);
 const round = (x: number) => Math.round(x * 100) / 100;
+const mb = (bytes: number) => Math.round(bytes / 2 ** 20).toLocaleString("en");
 
 /** Writes the synthetic history into a SQLite index at `file`; returns the tip block. */
 function bulkLoad(file: string): number {
@@ -190,6 +191,7 @@ function measureFromSnapshot(path: string): void {
     if (SKIP.has(q.name)) log(`${q.name}: skipped (--skip)`);
     else results[q.name] = measure(model, q);
   }
+  log(`after the queries: ${mb(process.memoryUsage().rss)} MB resident, peak ${mb(process.resourceUsage().maxRSS * 1024)} MB`);
   // Appends: 1,000-transfer blocks among the existing wallets, in place.
   const builder = liveBuilder(model)!;
   const random = rng(99);
@@ -209,6 +211,7 @@ function measureFromSnapshot(path: string): void {
     current = builder.append(rows, [], { block, hash: hex(block, 32) as Hex, timestamp: 1_700_000_000 + block * 12 });
     if (k >= 3) times.push(performance.now() - t);
   }
+  log(`after the appends: ${mb(process.memoryUsage().rss)} MB resident, peak ${mb(process.resourceUsage().maxRSS * 1024)} MB`);
   const a = percentiles(times);
   const appendMs = { p50: round(a.p50), p99: round(a.p99) };
   log(`append of a 1,000-transfer block in place: p50 ${appendMs.p50} ms, p99 ${appendMs.p99} ms (${APPENDS} blocks)`);

@@ -1,3 +1,4 @@
+import { closeSync, openSync, readSync } from "node:fs";
 import { encodeCheckpoint } from "../indexer/checkpoint.js";
 import type { Store } from "../indexer/store/store.js";
 import { TRANSFER_KINDS, ZERO_ADDRESS } from "../indexer/types.js";
@@ -57,8 +58,12 @@ export interface TraceModel {
   readonly kind: Uint8Array;
   /** Lot number (index into `lots`) of an issue or redemption, else -1, by seq. */
   readonly lot: Int32Array;
-  /** Transaction hashes, 32 bytes per seq (read with {@link txHashOf}). */
-  readonly txHashes: Uint8Array;
+  /**
+   * Transaction hashes (read with {@link txHashOf}): those of the first `file.count` transfers are read from a file
+   * (a snapshot's hash section) when a result needs them, the later ones are held in `memory` (32 bytes each,
+   * seq - file.count).
+   */
+  readonly txHashes: { readonly file: HashFile | null; readonly memory: Uint8Array };
   /** Payment or issue references, by seq, for the transfers that have one. */
   readonly references: ReadonlyMap<number, Hex>;
   /** Lot ids by lot number. */
@@ -156,12 +161,95 @@ export function checkpointOf(model: TraceModel, seq: number): string {
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
-/** The transaction hash of transfer `seq`. */
+const hashScratch = new Uint8Array(32);
+
+/** The transaction hash of transfer `seq` (from the hash file for the transfers it holds, else from memory). */
 export function txHashOf(model: TraceModel, seq: number): Hex {
-  const b = model.txHashes;
+  const { file, memory } = model.txHashes;
+  let b = memory;
+  let at = seq * 32;
+  if (file !== null && seq < file.count) {
+    file.read(seq, 1, hashScratch);
+    b = hashScratch;
+    at = 0;
+  } else if (file !== null) at = (seq - file.count) * 32;
   let s = "0x";
-  for (let i = seq * 32, end = i + 32; i < end; i++) s += HEX[b[i]!]!;
+  for (let i = at, end = at + 32; i < end; i++) s += HEX[b[i]!]!;
   return s as Hex;
+}
+
+/**
+ * The seq of the transfer with transaction hash `hash` and log index `logIndex`, or -1. Reads the hashes in
+ * order (the file in 1 MB chunks), comparing bytes: no string per transfer.
+ */
+export function findTransferByHash(model: TraceModel, hash: Hex, logIndex: number): number {
+  const want = new Uint8Array(32);
+  hexBytes(hash.toLowerCase(), want, 0, 32);
+  const { file, memory } = model.txHashes;
+  const fileCount = file === null ? 0 : Math.min(file.count, model.size);
+  const matches = (b: Uint8Array, at: number) => {
+    for (let k = 0; k < 32; k++) if (b[at + k] !== want[k]) return false;
+    return true;
+  };
+  const CHUNK_ITEMS = 32_768;
+  const chunk = fileCount > 0 ? new Uint8Array(CHUNK_ITEMS * 32) : memory;
+  for (let lo = 0; lo < fileCount; lo += CHUNK_ITEMS) {
+    const n = Math.min(CHUNK_ITEMS, fileCount - lo);
+    file!.read(lo, n, chunk);
+    for (let i = 0; i < n; i++) if (model.logIndex[lo + i] === logIndex && matches(chunk, i * 32)) return lo + i;
+  }
+  for (let seq = fileCount; seq < model.size; seq++) {
+    if (model.logIndex[seq] === logIndex && matches(memory, (seq - fileCount) * 32)) return seq;
+  }
+  return -1;
+}
+
+/** Closes a hash file's descriptor once no model refers to it any more. */
+const closeWhenUnused = new FinalizationRegistry<number>((fd) => {
+  try {
+    closeSync(fd);
+  } catch {
+    // already closed
+  }
+});
+
+/**
+ * The transaction hashes of a model's first `count` transfers, in a file (32 bytes each from `offset`): a
+ * snapshot's hash section. Read on demand, so they are not resident (docs/TRACE.md, L1). The descriptor stays
+ * open while a model refers to it, so a snapshot renamed over or removed keeps answering for the models read from it.
+ */
+export class HashFile {
+  /** The open descriptor, shared by the HashFiles cut from this one (closed when the last is collected). */
+  readonly #open: { fd: number };
+
+  /**
+   * @param path - the file.
+   * @param offset - where the hash of transfer 0 starts.
+   * @param count - how many transfers' hashes it holds.
+   */
+  constructor(readonly path: string, readonly offset: number, readonly count: number, open?: { fd: number }) {
+    if (open === undefined) {
+      open = { fd: openSync(path, "r") };
+      closeWhenUnused.register(open, open.fd);
+    }
+    this.#open = open;
+  }
+
+  /** The same file, holding the hashes of its first `count` transfers only (a rollback). */
+  cut(count: number): HashFile {
+    return new HashFile(this.path, this.offset, Math.min(count, this.count), this.#open);
+  }
+
+  /** Reads the hashes of transfers `seq .. seq + n - 1` into `into` (32 bytes each). */
+  read(seq: number, n: number, into: Uint8Array): void {
+    if (seq < 0 || seq + n > this.count) throw new RangeError(`model: hashes ${seq}..${seq + n - 1} are not in ${this.path} (it holds ${this.count})`);
+    const bytes = n * 32;
+    for (let off = 0; off < bytes; ) {
+      const got = readSync(this.#open.fd, into, off, bytes - off, this.offset + seq * 32 + off);
+      if (got === 0) throw new RangeError(`model: ${this.path} ends before the hash of transfer ${seq + Math.floor(off / 32)}`);
+      off += got;
+    }
+  }
 }
 
 /** The payment or issue reference of transfer `seq`, or null. */
@@ -430,6 +518,10 @@ export class ModelBuilder {
   /** Recent tips with their hashes (newest last): where a reorg's fork is looked for. */
   readonly #recent: { block: number; hash: Hex }[] = [];
   #current: TraceModel | null = null;
+  /** The file holding the hashes of the first {@link #hashBase} transfers (null: all are in memory). */
+  #hashFile: HashFile | null = null;
+  /** Transfers whose hashes are in {@link #hashFile}; the column `txHashes` holds those after them. */
+  #hashBase = 0;
 
   /** @param columns - columns to start from, or `transfers`: about how many transfers to reserve room for. */
   constructor(columns?: ModelColumns | { transfers: number }) {
@@ -484,7 +576,9 @@ export class ModelBuilder {
         throw new RangeError(`model: transfer ${row.checkpoint} does not come after ${encodeCheckpoint({ block: pb, txIndex: pt, logIndex: pl })}`);
       }
     }
-    if (i >= c.from.capacity) for (const col of [c.from, c.to, c.amountLo, c.amountHi, c.block, c.time, c.txIndex, c.logIndex, c.kind, c.lot, c.txHashes]) col.ensure(i + 1);
+    if (i >= c.from.capacity) for (const col of [c.from, c.to, c.amountLo, c.amountHi, c.block, c.time, c.txIndex, c.logIndex, c.kind, c.lot]) col.ensure(i + 1);
+    const h = i - this.#hashBase;
+    if (h >= c.txHashes.capacity) c.txHashes.ensure(h + 1);
     const from = this.#wallet(row.from, row.block);
     const to = this.#wallet(row.to, row.block);
     c.from.all[i] = from;
@@ -510,7 +604,7 @@ export class ModelBuilder {
     c.logIndex.all[i] = row.logIndex;
     c.kind.all[i] = TRANSFER_KINDS.indexOf(row.kind);
     c.lot.all[i] = row.lot === null ? -1 : this.#lotNumber(row.lot, row.block);
-    hexBytes(row.txHash, c.txHashes.all, i * 32, 32);
+    hexBytes(row.txHash, c.txHashes.all, h * 32, 32);
     if (row.reference !== null) this.#refs.set(i, row.reference);
     if (from === to) c.selfSeq.ensure(this.#selfSize + 1)[this.#selfSize++] = i;
     this.#size = i + 1;
@@ -621,7 +715,7 @@ export class ModelBuilder {
       logIndex: c.logIndex.view(n),
       kind: c.kind.view(n),
       lot: c.lot.view(n),
-      txHashes: c.txHashes.view(n),
+      txHashes: { file: this.#hashFile, memory: c.txHashes.view(n - this.#hashBase) },
       references: this.#refs,
       lots: this.#lots,
       lotId: this.#lotId,
@@ -668,7 +762,11 @@ export class ModelBuilder {
     if (previous !== null) modelCounters.appends++;
     else modelCounters.builds++;
     const next = this.#seal(tip, headers);
-    if (previous !== null && next !== previous) extensionOf.set(next, previous);
+    if (previous !== null && next !== previous) {
+      // One link back only: a chain of links would keep every earlier view (and its adjacency) alive.
+      extensionOf.delete(previous);
+      extensionOf.set(next, previous);
+    }
     return next;
   }
 
@@ -684,6 +782,11 @@ export class ModelBuilder {
     for (const k of this.#wide.keys()) if (k >= n) this.#wide.delete(k);
     for (const k of this.#refs.keys()) if (k >= n) this.#refs.delete(k);
     this.#size = n;
+    if (n < this.#hashBase) {
+      // Below the hash file's end: it still answers for the seqs kept; none are in memory.
+      this.#hashBase = n;
+      this.#hashFile = this.#hashFile!.cut(n);
+    }
     this.#selfSize = lowerBound(c.selfSeq.all, 0, this.#selfSize, n);
     this.#timesSize = lowerBound(c.timesBlock.all, 0, this.#timesSize, block + 1);
     this.#pendingTimes.clear();
@@ -719,9 +822,22 @@ export class ModelBuilder {
     return this.#events.at(-1)?.checkpoint;
   }
 
+  /**
+   * @internal After a snapshot holding the hashes of every transfer so far was written: read them from it from
+   * now on, and free the memory that held them (views handed out before keep theirs).
+   */
+  useHashFile(file: HashFile): void {
+    if (file.count !== this.#size) throw new RangeError(`model: a hash file of ${file.count} transfers for a model of ${this.#size}`);
+    this.#hashFile = file;
+    this.#hashBase = file.count;
+    const c = this.columns as { txHashes: Column<Uint8Array> };
+    c.txHashes = new Column(Uint8Array, 32, MAX_TRANSFERS, 1 << 16);
+  }
+
   /** @internal The state a snapshot writes besides the columns. */
   state() {
     return {
+      hashFile: this.#hashFile, hashBase: this.#hashBase,
       size: this.#size, selfSize: this.#selfSize, timesSize: this.#timesSize, tip: this.#tip, recent: this.#recent,
       address: this.#address, lots: this.#lots, lotBlock: this.#lotBlock, wide: this.#wide, refs: this.#refs, events: this.#events, csr: this.#csr,
     };
@@ -729,7 +845,7 @@ export class ModelBuilder {
 
   /** @internal Restores a builder from a snapshot's columns and state. */
   static restore(columns: ModelColumns, s: {
-    size: number; selfSize: number; timesSize: number; tip: TraceModel["tip"]; recent: { block: number; hash: Hex }[];
+    hashFile: HashFile | null; size: number; selfSize: number; timesSize: number; tip: TraceModel["tip"]; recent: { block: number; hash: Hex }[];
     address: Address[]; lots: Hex[]; lotBlock: number[]; wide: Map<number, bigint>; refs: Map<number, Hex>; events: LedgerEventRow[];
     csr: { outStart: Int32Array; outSeq: Int32Array; inStart: Int32Array; inSeq: Int32Array; size: number };
   }): ModelBuilder {
@@ -751,6 +867,8 @@ export class ModelBuilder {
     b.#registry = new RegistryTimeline(s.events);
     b.#coverage = s.events.filter((e) => e.name === "ReserveShortfall" || e.name === "ReserveShortfallRecovered");
     b.#size = s.size;
+    b.#hashFile = s.hashFile;
+    b.#hashBase = s.hashFile?.count ?? 0;
     b.#selfSize = s.selfSize;
     b.#timesSize = s.timesSize;
     b.#csr = s.csr;

@@ -7,6 +7,8 @@ import type { Store } from "../../src/indexer/store/store.js";
 import type { Hex } from "../../src/indexer/types.js";
 import { amountOf, checkpointOf, extendModel, loadModel, modelCounters, referenceOf, transferRow, txHashOf } from "../../src/trace/model.js";
 import type { TraceModel } from "../../src/trace/model.js";
+import { TraceInputError } from "../../src/trace/errors.js";
+import { transferSeq } from "../../src/trace/options.js";
 import { runQuery, type TraceQuery } from "../../src/trace/query.js";
 import { loadWithSnapshot, readSnapshot, writeSnapshot } from "../../src/trace/snapshot.js";
 import { onEachStore } from "../indexer/stores.js";
@@ -195,6 +197,52 @@ describe("trace model › live: appended in place and rolled back with the store
           }
         }),
         propertyParams(`model snapshot (${factory().name})`, 10),
+      );
+    });
+
+    it("transaction hashes read on demand (from the snapshot's file, from memory after it) equal the store's, through appends, a second snapshot written over the first, a rollback below the file and a look-up by hash", async function () {
+      await fc.assert(
+        fc.asyncProperty(historyArbitrary({ ops: 30 }), fc.integer({ min: 1, max: 99 }), async (h, cutPct) => {
+          fc.pre(h.tip >= 4 && h.transfers.length > 0);
+          const cut = 2 + Math.floor(((h.tip - 3) * cutPct) / 100);
+          const store = await factory().open();
+          const dir = mkdtempSync(join(tmpdir(), "goods-ledger-hashes-"));
+          /** Every transfer's hash as the model reads it equals the store's, and `hash:logIndex` finds the first transfer with both. */
+          const expectStoreHashes = async (m: TraceModel) => {
+            const rows = await store.transfers({ toBlock: m.tip.block, limit: 1_000_000 });
+            expect(rows.length).to.equal(m.size);
+            expect(rows.map((_, s) => txHashOf(m, s))).to.deep.equal(rows.map((r) => r.txHash));
+            rows.forEach((r, s) => {
+              const first = rows.findIndex((x) => x.txHash === r.txHash && x.logIndex === r.logIndex);
+              expect(transferSeq(m, `${r.txHash.toUpperCase().replace("0X", "0x")}:${r.logIndex}`), r.checkpoint).to.equal(first);
+              expect(s).to.be.at.least(first);
+            });
+          };
+          try {
+            await commit(store, h, 1, 1, 0);
+            await commit(store, h, 2, cut, 0);
+            const path = join(dir, "trace-model.snapshot");
+            let live = await loadModel(store);
+            writeSnapshot(live, path, null); // from now on the hashes so far are read from the file
+            await expectStoreHashes(live);
+            await commit(store, h, cut + 1, h.tip, 0);
+            live = await extendModel(live, store); // the new ones in memory
+            await expectStoreHashes(live);
+            writeSnapshot(live, path, null); // over the file the model reads from: the file part copied, then memory
+            await expectStoreHashes(live);
+            await expectStoreHashes(readSnapshot(path).model);
+            // A reorg to block 1: below the file's end, the file still answers for the transfers kept.
+            await store.rollback(1);
+            await commit(store, h, 2, h.tip, 1);
+            live = await extendModel(live, store);
+            expect(live.tip.hash).to.equal(hashOf(h.tip, 1));
+            await expectStoreHashes(live);
+            expect(transferSeq.bind(null, live, `0x${"ee".repeat(32)}:0`)).to.throw(TraceInputError, "unknown transfer");
+          } finally {
+            rmSync(dir, { recursive: true, force: true });
+          }
+        }),
+        propertyParams(`model hashes on demand (${factory().name})`, 10),
       );
     });
   });

@@ -40,6 +40,8 @@ const HUBS = Math.max(10, Math.floor(WALLETS / 100));
 /** `--skip a,b`: query shapes left out of this run (their keys are then absent from the result). */
 const SKIP = new Set((process.argv.includes("--skip") ? process.argv[process.argv.indexOf("--skip") + 1]! : "").split(",").filter(Boolean));
 const LOTS = 50;
+/** Rows per multi-row INSERT of the bulk load. */
+const ROWS = 50;
 const PER_BLOCK = 10;
 const EDGE_CAP = 10_000;
 const DEPLOYMENT = JSON.stringify({ chainId: 31337, token: "0x00000000000000000000000000000000000000aa", reserveRegistry: "0x00000000000000000000000000000000000000bb", startBlock: 1 });
@@ -61,14 +63,25 @@ function bulkLoad(file: string): number {
   db.pragma("journal_mode = OFF");
   db.pragma("synchronous = OFF");
   db.pragma("locking_mode = EXCLUSIVE");
-  db.pragma("cache_size = -524288");
+  db.pragma("cache_size = -1048576");
+  db.pragma("temp_store = MEMORY");
+  db.pragma("threads = 2");
   db.exec("DROP INDEX IF EXISTS transfers_from; DROP INDEX IF EXISTS transfers_to;");
+  // Multi-row statements (ROWS rows each): one call into SQLite per ROWS rows.
+  const multi = (sql: string, columns: number) => db.prepare(`${sql} VALUES ${Array.from({ length: ROWS }, () => `(${Array(columns).fill("?").join(", ")})`).join(", ")}`);
+  const insWallets = multi("INSERT INTO wallets (id, address)", 2);
   const insWallet = db.prepare("INSERT INTO wallets (id, address) VALUES (?, ?)");
+  const insTransfers = multi("INSERT INTO transfers", 12);
   const insTransfer = db.prepare("INSERT INTO transfers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   const insHeader = db.prepare("INSERT INTO headers VALUES (?, ?, ?, ?)");
   db.transaction(() => {
     insWallet.run(1, ZERO);
-    for (let w = 0; w < WALLETS; w++) insWallet.run(w + 2, walletAddress(w));
+    const args: (string | number)[] = [];
+    for (let w = 0; w < WALLETS; w++) {
+      args.push(w + 2, walletAddress(w));
+      if (args.length === ROWS * 2) insWallets.run(args), (args.length = 0);
+    }
+    for (let k = 0; k < args.length; k += 2) insWallet.run(args[k]!, args[k + 1]!);
   })();
   const random = rng(42);
   const balance = new Float64Array(WALLETS);
@@ -78,15 +91,21 @@ function bulkLoad(file: string): number {
   let inBlock = 0;
   let written = 0;
   let t0 = performance.now();
+  const args: (string | number | null)[] = [];
+  const flush = () => {
+    for (let k = 0; k < args.length; k += 12) insTransfer.run(args.slice(k, k + 12));
+    args.length = 0;
+  };
   const push = (from: number, to: number, amount: number, lot: number | null) => {
     if (inBlock === PER_BLOCK) {
       inBlock = 0;
       block++;
     }
-    insTransfer.run(
+    args.push(
       encodeCheckpoint({ block, txIndex: inBlock, logIndex: inBlock }), block, inBlock, inBlock, hex(block * 16 + inBlock, 32), time(block),
       from + 2, to + 2, String(amount), lot === null ? "transfer" : "issue", lot === null ? null : lots[lot]!, null,
     );
+    if (args.length === ROWS * 12) insTransfers.run(args), (args.length = 0);
     inBlock++;
     if (++written % 1_000_000 === 0) log(`wrote ${written / 1e6}M transfers (${Math.round(1_000_000 / ((performance.now() - t0) / 1000)).toLocaleString("en")} rows/s)`), (t0 = performance.now());
   };
@@ -122,14 +141,20 @@ function bulkLoad(file: string): number {
       balance[t]! += amount;
       push(f, t, amount, null);
     }
+    flush();
   });
   // The zero address mints: its id is 1, wallet w is w + 2 (from = -1 → 1).
-  for (let i = 0; i < TRANSFERS; i += 500_000) batch(i, Math.min(TRANSFERS, i + 500_000));
+  for (let i = 0; i < TRANSFERS; i += 2_000_000) batch(i, Math.min(TRANSFERS, i + 2_000_000));
   db.transaction(() => {
     for (let b = Math.max(1, block - 64); b <= block; b++) insHeader.run(b, hex(b, 32), hex(b - 1, 32), time(b));
     db.prepare("INSERT INTO position (id, block, hash) VALUES (1, ?, ?)").run(block, hex(block, 32));
     db.prepare("INSERT INTO meta VALUES ('deployment', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(DEPLOYMENT);
   })();
+  // The store's wallet indexes, built once after the load with a big sort cache (opening the store would build them
+  // with its own smaller one).
+  t0 = performance.now();
+  db.exec("CREATE INDEX IF NOT EXISTS transfers_from ON transfers (from_id); CREATE INDEX IF NOT EXISTS transfers_to ON transfers (to_id);");
+  log(`built the wallet indexes in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   db.close();
   return block;
 }
@@ -254,7 +279,9 @@ async function main(): Promise<void> {
     const figures = JSON.parse(child.stdout.toString().trim().split("\n").at(-1)!) as Record<string, unknown> & { rssMB: number; loadSeconds: number; appendMs: { p50: number; p99: number } };
     const totalSeconds = Math.round((performance.now() - started) / 1000);
     const scale = { ...figures, totalSeconds, loadAverage: loadavg().map(round) };
-    const file2 = mergeResults("scale", scale);
+    // Only a run at the issue's size is the bench's figure: smaller ones (profiling) are printed, not written.
+    const full = TRANSFERS >= 20_000_000 && WALLETS >= 2_000_000;
+    const file2 = full ? mergeResults("scale", scale) : "nothing (below 20,000,000 transfers / 2,000,000 wallets: printed only)";
     const queries = Object.values(figures).filter((v): v is { p50_ms: number; p99_ms: number } => typeof v === "object" && v !== null && "p50_ms" in v);
     const ok = queries.every((q) => q.p50_ms <= 100 && q.p99_ms <= 1_000) && figures.rssMB <= 3_072 && figures.loadSeconds <= 30 && figures.appendMs.p99 <= 1_000 && totalSeconds <= 1_200;
     console.log(JSON.stringify(scale, null, 2));

@@ -423,11 +423,23 @@ function truncateCsr(start: Int32Array, list: Int32Array, wallets: number, size:
   return [newStart, newList];
 }
 
+/** Value of each hex digit by character code. */
+const NIBBLE = new Uint8Array(128);
+for (let i = 0; i < 16; i++) NIBBLE["0123456789abcdef".charCodeAt(i)] = NIBBLE["0123456789ABCDEF".charCodeAt(i)] = i;
+
+/** Writes the bytes of a `0x…` hex string into `out` at `at`. */
 const hexBytes = (hex: string, out: Uint8Array, at: number, bytes: number) => {
-  for (let i = 0; i < bytes; i++) out[at + i] = parseInt(hex.substr(2 + i * 2, 2), 16);
+  for (let i = 0, k = 2; i < bytes; i++, k += 2) out[at + i] = (NIBBLE[hex.charCodeAt(k)]! << 4) | NIBBLE[hex.charCodeAt(k + 1)]!;
 };
 
 const TWO64 = 1n << 64n;
+
+/** The address of a store wallet id in a scan's address table. */
+function addressOfId(addresses: readonly (Address | undefined)[], id: number): Address {
+  const a = addresses[id];
+  if (a === undefined) throw new RangeError(`model: a transfer refers to wallet id ${id}, which is not in the store's wallets table`);
+  return a;
+}
 
 /** The columns of a model, by name: what a snapshot writes and a worker thread attaches to. */
 export interface ModelColumns {
@@ -566,26 +578,73 @@ export class ModelBuilder {
    * @throws RangeError when `row` does not come strictly after the previous one in checkpoint order.
    */
   addTransfer(row: TransferRow): void {
+    this.#check(row.block, row.txIndex, row.logIndex);
+    const from = this.#wallet(row.from, row.block);
+    const to = this.#wallet(row.to, row.block);
+    this.#put(row.block, row.txIndex, row.logIndex, row.txHash, row.timestamp, from, to, row.amount, row.kind, row.lot, row.reference);
+  }
+
+  /** @throws RangeError when a transfer at (block, txIndex, logIndex) does not come strictly after the last one. */
+  #check(block: number, txIndex: number, logIndex: number): void {
+    const i = this.#size;
+    if (i === 0) return;
+    const c = this.columns;
+    const pb = c.block.all[i - 1]!;
+    const pt = c.txIndex.all[i - 1]!;
+    const pl = c.logIndex.all[i - 1]!;
+    if (block < pb || (block === pb && (txIndex < pt || (txIndex === pt && logIndex <= pl)))) {
+      throw new RangeError(`model: transfer ${encodeCheckpoint({ block, txIndex, logIndex })} does not come after ${encodeCheckpoint({ block: pb, txIndex: pt, logIndex: pl })}`);
+    }
+  }
+
+  /**
+   * Adds the transfers of a store's scan ({@link Store.scanTransfers}) with the registry and reserve events among
+   * them, exactly as {@link addRows} adds the same rows (a block's transfers, then its events; wallets numbered in
+   * the same order), without an object per row.
+   * @param events - the events of the scanned range, in checkpoint order.
+   * @param onProgress - called every 100,000 transfers with the transfers added so far.
+   */
+  addScan(scan: ReturnType<NonNullable<Store["scanTransfers"]>>, events: readonly LedgerEventRow[], onProgress?: (transfers: number) => void): void {
+    const { addresses } = scan;
+    /** Model wallet number + 1 by store wallet id (0: not met yet). */
+    let byId = new Int32Array(Math.max(1024, addresses.length + 1));
+    let j = 0;
+    for (const [block, txIndex, logIndex, txHash, timestamp, fromId, toId, amount, kind, lot, reference] of scan.rows) {
+      while (j < events.length && events[j]!.block < block) this.#addEvent(events[j++]!);
+      this.#check(block, txIndex, logIndex);
+      if (fromId >= byId.length || toId >= byId.length) {
+        const bigger = new Int32Array(Math.max(fromId, toId) * 2 + 1);
+        bigger.set(byId);
+        byId = bigger;
+      }
+      let from = byId[fromId]! - 1;
+      if (from < 0) byId[fromId] = (from = this.#wallet(addressOfId(addresses, fromId), block)) + 1;
+      let to = byId[toId]! - 1;
+      if (to < 0) byId[toId] = (to = this.#wallet(addressOfId(addresses, toId), block)) + 1;
+      // Below 10^15 the text is an exact double: no bigint on the way.
+      this.#put(block, txIndex, logIndex, txHash, timestamp, from, to, amount.length < 16 ? Number(amount) : BigInt(amount), kind, lot, reference);
+      if (onProgress !== undefined && this.#size % 100_000 === 0) onProgress(this.#size);
+    }
+    while (j < events.length) this.#addEvent(events[j++]!);
+  }
+
+  #put(
+    block: number, txIndex: number, logIndex: number, txHash: Hex, timestamp: number, from: number, to: number,
+    amount: bigint | number, kind: TransferKind, lot: Hex | null, reference: Hex | null,
+  ): void {
     const i = this.#size;
     const c = this.columns;
-    if (i > 0) {
-      const pb = c.block.all[i - 1]!;
-      const pt = c.txIndex.all[i - 1]!;
-      const pl = c.logIndex.all[i - 1]!;
-      if (row.block < pb || (row.block === pb && (row.txIndex < pt || (row.txIndex === pt && row.logIndex <= pl)))) {
-        throw new RangeError(`model: transfer ${row.checkpoint} does not come after ${encodeCheckpoint({ block: pb, txIndex: pt, logIndex: pl })}`);
-      }
-    }
     if (i >= c.from.capacity) for (const col of [c.from, c.to, c.amountLo, c.amountHi, c.block, c.time, c.txIndex, c.logIndex, c.kind, c.lot]) col.ensure(i + 1);
     const h = i - this.#hashBase;
     if (h >= c.txHashes.capacity) c.txHashes.ensure(h + 1);
-    const from = this.#wallet(row.from, row.block);
-    const to = this.#wallet(row.to, row.block);
     c.from.all[i] = from;
     c.to.all[i] = to;
-    const amount = row.amount;
-    if (amount < 0n) throw new RangeError(`model: transfer ${row.checkpoint} has a negative amount`);
-    if (amount >= TWO64) {
+    if (typeof amount === "number") {
+      if (!(amount >= 0) || !Number.isSafeInteger(amount)) throw new RangeError(`model: transfer ${encodeCheckpoint({ block, txIndex, logIndex })} has amount ${amount}, not a non-negative integer`);
+      c.amountLo.all[i] = amount >>> 0;
+      c.amountHi.all[i] = Math.floor(amount / 0x1_0000_0000);
+    } else if (amount < 0n) throw new RangeError(`model: transfer ${encodeCheckpoint({ block, txIndex, logIndex })} has a negative amount`);
+    else if (amount >= TWO64) {
       this.#wide.set(i, amount);
       c.amountLo.all[i] = 0xffff_ffff;
       c.amountHi.all[i] = 0xffff_ffff;
@@ -597,15 +656,15 @@ export class ModelBuilder {
       c.amountLo.all[i] = Number(amount & 0xffff_ffffn);
       c.amountHi.all[i] = Number(amount >> 32n);
     }
-    if (i === 0 || c.block.all[i - 1] !== row.block) this.#pendingTimes.set(row.block, row.timestamp);
-    c.block.all[i] = row.block;
-    c.time.all[i] = row.timestamp;
-    c.txIndex.all[i] = row.txIndex;
-    c.logIndex.all[i] = row.logIndex;
-    c.kind.all[i] = TRANSFER_KINDS.indexOf(row.kind);
-    c.lot.all[i] = row.lot === null ? -1 : this.#lotNumber(row.lot, row.block);
-    hexBytes(row.txHash, c.txHashes.all, h * 32, 32);
-    if (row.reference !== null) this.#refs.set(i, row.reference);
+    if (i === 0 || c.block.all[i - 1] !== block) this.#pendingTimes.set(block, timestamp);
+    c.block.all[i] = block;
+    c.time.all[i] = timestamp;
+    c.txIndex.all[i] = txIndex;
+    c.logIndex.all[i] = logIndex;
+    c.kind.all[i] = TRANSFER_KINDS.indexOf(kind);
+    c.lot.all[i] = lot === null ? -1 : this.#lotNumber(lot, block);
+    hexBytes(txHash, c.txHashes.all, h * 32, 32);
+    if (reference !== null) this.#refs.set(i, reference);
     if (from === to) c.selfSeq.ensure(this.#selfSize + 1)[this.#selfSize++] = i;
     this.#size = i + 1;
   }
@@ -908,6 +967,11 @@ async function readRows(builder: ModelBuilder, store: Store, toBlock: number, af
     events.push(...rows);
     if (rows.length < PAGE) break;
     afterEvent = rows.at(-1)!.checkpoint;
+  }
+  if (store.scanTransfers !== undefined) {
+    // The store's fast path: one ordered scan, no object per row (the same rows, added the same way).
+    builder.addScan(store.scanTransfers({ after: afterTransfer, toBlock }), events, onProgress);
+    return;
   }
   let j = 0;
   for (;;) {

@@ -216,7 +216,13 @@ function measureFromSnapshot(path: string): void {
     if (SKIP.has(q.name)) log(`${q.name}: skipped (--skip)`);
     else results[q.name] = measure(model, q);
   }
-  log(`after the queries: ${mb(process.memoryUsage().rss)} MB resident, peak ${mb(process.resourceUsage().maxRSS * 1024)} MB`);
+  const heap = () => {
+    const u = process.memoryUsage();
+    return `${mb(u.rss)} MB resident (JS heap ${mb(u.heapUsed)} of ${mb(u.heapTotal)} MB, array buffers ${mb(u.arrayBuffers)} MB), peak ${mb(process.resourceUsage().maxRSS * 1024)} MB`;
+  };
+  log(`after the queries: ${heap()}`);
+  gc?.();
+  log(`after a full collection: ${heap()}`);
   // Appends: 1,000-transfer blocks among the existing wallets, in place.
   const builder = liveBuilder(model)!;
   const random = rng(99);
@@ -236,7 +242,7 @@ function measureFromSnapshot(path: string): void {
     current = builder.append(rows, [], { block, hash: hex(block, 32) as Hex, timestamp: 1_700_000_000 + block * 12 });
     if (k >= 3) times.push(performance.now() - t);
   }
-  log(`after the appends: ${mb(process.memoryUsage().rss)} MB resident, peak ${mb(process.resourceUsage().maxRSS * 1024)} MB`);
+  log(`after the appends: ${heap()}`);
   const a = percentiles(times);
   const appendMs = { p50: round(a.p50), p99: round(a.p99) };
   log(`append of a 1,000-transfer block in place: p50 ${appendMs.p50} ms, p99 ${appendMs.p99} ms (${APPENDS} blocks)`);

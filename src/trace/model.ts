@@ -19,13 +19,16 @@ import { RegistryTimeline } from "./registry.js";
  *   event, and every stored header), so as-of facts use the queried block's own time (rule T1).
  *
  * Compact (docs/TRACE.md, "Model and snapshot"): no per-transfer string or bigint is resident. Amounts are two
- * 32-bit words (amounts ≥ 2^64 in a sparse map), transaction hashes 32 packed bytes, checkpoints are derived from
+ * 32-bit words (amounts ≥ 2^64 in a sparse map), transaction hashes are read from the snapshot's file when needed
+ * (32 packed bytes in memory only for transfers appended since), checkpoints are derived from
  * the block, transaction index and log index columns, references are sparse. Read per-transfer values through
  * {@link amountOf}, {@link checkpointOf}, {@link txHashOf} and {@link referenceOf}.
  *
  * A model is a view: its columns are fixed-length windows on growable shared buffers that the live model
- * ({@link ModelBuilder}) appends to in place, so a view never sees a later block half-written. A rollback
- * rewrites the region after the fork: after one, use the view the builder hands out, not an older one.
+ * ({@link ModelBuilder}) appends to in place, so a view never sees a later block half-written. Its adjacency is
+ * double-buffered: a view stays valid until the second append after it (hold the current view and at most the one
+ * it extends). A rollback rewrites the region after the fork: after one, use the view the builder hands out, not an
+ * older one.
  */
 export interface TraceModel {
   /** The block the model was built at (its last block), with hash and timestamp when known. */
@@ -360,20 +363,42 @@ export class Column<A extends Typed> {
 /** Stored headers (hash known) a model remembers, newest last: a reorg's fork is looked for among them. */
 const RECENT_TIPS = 1024;
 
-const shared = (n: number) => new Int32Array(new SharedArrayBuffer(Math.max(1, n) * 4), 0, n);
+/**
+ * Where a CSR adjacency (one direction) is written: growable columns for the offsets and the list. A builder keeps
+ * two pairs of them and writes each new adjacency into the pair its view before the current one used (L3).
+ */
+interface CsrTarget {
+  start: Column<Int32Array>;
+  list: Column<Int32Array>;
+}
+
+/** Room in a target for `wallets` offsets and `entries` list items (address space reserved with a quarter spare). */
+function csrRoom(target: CsrTarget | null, wallets: number, entries: number): CsrTarget {
+  const t = target ?? {
+    start: new Column(Int32Array, 1, MAX_WALLETS + 1, Math.ceil((wallets + 1) * 1.25) + 1024),
+    list: new Column(Int32Array, 1, MAX_TRANSFERS, Math.ceil(entries * 1.25) + 1024),
+  };
+  t.start.ensure(wallets + 1);
+  t.list.ensure(Math.max(1, entries));
+  return t;
+}
+
+/** A wallet-sized scratch of zeros for {@link appendCsr} (left all zeros after each use). */
+let csrScratch = new Int32Array(1024);
 
 /**
- * Adds transfers `lo..hi-1` to a CSR adjacency (`side` names the wallet whose list a transfer joins), returning new
- * arrays (readers of the old ones are undisturbed). Old segments are moved as whole runs, so the cost is one copy
- * of the list plus a pass over the wallets.
+ * Adds transfers `lo..hi-1` to a CSR adjacency (`side` names the wallet whose list a transfer joins), writing the
+ * new arrays into `target` (which must not hold `start` or `list`). Old segments are moved as whole runs, so the
+ * cost is one copy of the list plus a pass over the wallets.
  */
 function appendCsr(
   start: Int32Array | null, list: Int32Array | null, wallets: number,
-  side: Int32Array, from: Int32Array, to: Int32Array, lo: number, hi: number,
-): [Int32Array, Int32Array] {
+  side: Int32Array, from: Int32Array, to: Int32Array, lo: number, hi: number, target: CsrTarget | null,
+): [Int32Array, Int32Array, CsrTarget] {
   const oldW = start === null ? 0 : start.length - 1;
   const oldE = start === null ? 0 : start[oldW]!;
-  const add = new Int32Array(wallets + 1);
+  if (csrScratch.length < wallets + 1) csrScratch = new Int32Array(Math.ceil((wallets + 1) * 1.25));
+  const add = csrScratch;
   const touched: number[] = [];
   let total = 0;
   for (let s = lo; s < hi; s++) {
@@ -382,8 +407,15 @@ function appendCsr(
     if (add[w]++ === 0) touched.push(w);
     total++;
   }
-  const newStart = shared(wallets + 1);
-  const newList = shared(oldE + total);
+  let room: CsrTarget;
+  try {
+    room = csrRoom(target, wallets, oldE + total);
+  } catch (error) {
+    for (const w of touched) add[w] = 0;
+    throw error;
+  }
+  const newStart = room.start.view(wallets + 1);
+  const newList = room.list.view(oldE + total);
   let shift = 0;
   for (let w = 0; w < wallets; w++) {
     newStart[w] = (w < oldW ? start![w]! : oldE) + shift;
@@ -406,21 +438,26 @@ function appendCsr(
   }
   if (oldE > copied) newList.set(list!.subarray(copied, oldE), copied + shift);
   for (let s = lo; s < hi; s++) if (from[s] !== to[s]) newList[add[side[s]!]!++] = s; // ascending s: sorted
-  return [newStart, newList];
+  for (const w of touched) add[w] = 0;
+  return [newStart, newList, room];
 }
 
-/** A CSR adjacency cut to its first `wallets` wallets and to seqs below `size` (a rollback). */
-function truncateCsr(start: Int32Array, list: Int32Array, wallets: number, size: number): [Int32Array, Int32Array] {
-  const newStart = shared(wallets + 1);
+/** A CSR adjacency cut to its first `wallets` wallets and to seqs below `size` (a rollback), written into `target`. */
+function truncateCsr(start: Int32Array, list: Int32Array, wallets: number, size: number, target: CsrTarget | null): [Int32Array, Int32Array, CsrTarget] {
   let n = 0;
+  for (let w = 0; w < wallets; w++) n += lowerBound(list, start[w]!, start[w + 1]!, size) - start[w]!;
+  const room = csrRoom(target, wallets, n);
+  const newStart = room.start.view(wallets + 1);
+  const newList = room.list.view(n);
+  n = 0;
   for (let w = 0; w < wallets; w++) {
     newStart[w] = n;
-    n += lowerBound(list, start[w]!, start[w + 1]!, size) - start[w]!;
+    const k = lowerBound(list, start[w]!, start[w + 1]!, size) - start[w]!;
+    newList.set(list.subarray(start[w]!, start[w]! + k), n);
+    n += k;
   }
   newStart[wallets] = n;
-  const newList = shared(n);
-  for (let w = 0; w < wallets; w++) newList.set(list.subarray(start[w]!, start[w]! + newStart[w + 1]! - newStart[w]!), newStart[w]!);
-  return [newStart, newList];
+  return [newStart, newList, room];
 }
 
 /** Value of each hex digit by character code. */
@@ -526,6 +563,10 @@ export class ModelBuilder {
   #timesSize = 0;
   readonly #pendingTimes = new Map<number, number>();
   #csr: { outStart: Int32Array; outSeq: Int32Array; inStart: Int32Array; inSeq: Int32Array; size: number } | null = null;
+  /** The columns holding {@link #csr} (null: it is on buffers of its own, as read from a snapshot). */
+  #csrLive: { out: CsrTarget; in: CsrTarget } | null = null;
+  /** The columns the next adjacency is written into: those of the view before the current one (L3). */
+  #csrSpare: { out: CsrTarget; in: CsrTarget } | null = null;
   #tip: TraceModel["tip"] = { block: 0, hash: null, timestamp: null };
   /** Recent tips with their hashes (newest last): where a reorg's fork is looked for. */
   readonly #recent: { block: number; hash: Hex }[] = [];
@@ -708,9 +749,10 @@ export class ModelBuilder {
     const old = this.#csr;
     if (old === null || old.size !== n || old.outStart.length !== wallets + 1) {
       const lo = old?.size ?? 0;
-      const [outStart, outSeq] = appendCsr(old?.outStart ?? null, old?.outSeq ?? null, wallets, from, from, to, lo, n);
-      const [inStart, inSeq] = appendCsr(old?.inStart ?? null, old?.inSeq ?? null, wallets, to, from, to, lo, n);
-      this.#csr = { outStart, outSeq, inStart, inSeq, size: n };
+      const spare = this.#csrSpare;
+      const [outStart, outSeq, outRoom] = appendCsr(old?.outStart ?? null, old?.outSeq ?? null, wallets, from, from, to, lo, n, spare?.out ?? null);
+      const [inStart, inSeq, inRoom] = appendCsr(old?.inStart ?? null, old?.inSeq ?? null, wallets, to, from, to, lo, n, spare?.in ?? null);
+      this.#useCsr({ outStart, outSeq, inStart, inSeq, size: n }, { out: outRoom, in: inRoom });
     }
     this.#tip = tip;
     const known = [...headers.filter((x): x is { number: number; timestamp: number; hash: Hex } => typeof (x as { hash?: unknown }).hash === "string").map((x) => ({ block: x.number, hash: x.hash }))];
@@ -721,6 +763,17 @@ export class ModelBuilder {
     }
     if (this.#recent.length > RECENT_TIPS) this.#recent.splice(0, this.#recent.length - RECENT_TIPS);
     return this.#view();
+  }
+
+  /**
+   * Makes `csr` (written into `columns`) the current adjacency; the columns of the one it replaces take the next
+   * (double buffering: no adjacency-sized garbage per append, and a view stays valid until the second append after
+   * it, L3).
+   */
+  #useCsr(csr: { outStart: Int32Array; outSeq: Int32Array; inStart: Int32Array; inSeq: Int32Array; size: number }, columns: { out: CsrTarget; in: CsrTarget }): void {
+    this.#csrSpare = this.#csrLive;
+    this.#csrLive = columns;
+    this.#csr = csr;
   }
 
   #mergeTimes(): void {
@@ -863,9 +916,10 @@ export class ModelBuilder {
     for (const l of this.#lots.splice(lots)) this.#lotId.delete(l);
     this.#lotBlock.length = lots;
     const csr = this.#csr!;
-    const [outStart, outSeq] = truncateCsr(csr.outStart, csr.outSeq, wallets, n);
-    const [inStart, inSeq] = truncateCsr(csr.inStart, csr.inSeq, wallets, n);
-    this.#csr = { outStart, outSeq, inStart, inSeq, size: n };
+    const spare = this.#csrSpare;
+    const [outStart, outSeq, outRoom] = truncateCsr(csr.outStart, csr.outSeq, wallets, n, spare?.out ?? null);
+    const [inStart, inSeq, inRoom] = truncateCsr(csr.inStart, csr.inSeq, wallets, n, spare?.in ?? null);
+    this.#useCsr({ outStart, outSeq, inStart, inSeq, size: n }, { out: outRoom, in: inRoom });
     while (this.#recent.length > 0 && this.#recent.at(-1)!.block > block) this.#recent.pop();
     modelCounters.rollbacks++;
     return this.#seal(tip, []);

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Store } from "../../src/indexer/store/store.js";
 import type { Hex } from "../../src/indexer/types.js";
-import { amountOf, checkpointOf, extendModel, loadModel, modelCounters, referenceOf, transferRow, txHashOf } from "../../src/trace/model.js";
+import { amountOf, buildModel, checkpointOf, extendModel, loadModel, ModelBuilder, modelCounters, referenceOf, transferRow, txHashOf } from "../../src/trace/model.js";
 import type { TraceModel } from "../../src/trace/model.js";
 import { TraceInputError } from "../../src/trace/errors.js";
 import { transferSeq } from "../../src/trace/options.js";
@@ -99,6 +99,41 @@ describe("trace model › compact columns", function () {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("trace model › double-buffered adjacency (L3)", function () {
+  it("after each append the new view and the one before it both equal a rebuild of their blocks; no append writes over the view just before", function () {
+    fc.assert(
+      fc.property(historyArbitrary({ ops: 40 }), fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 3, maxLength: 10 }), (h, steps) => {
+        const tips: number[] = [];
+        // A rebuild knowing the same block times (every tip the appends passed through).
+        const upTo = (block: number) => buildModel(
+          h.transfers.filter((t) => t.block <= block), h.events.filter((e) => e.block <= block), { block, hash: null, timestamp: h.times[block]! },
+          tips.filter((b) => b <= block).map((b) => ({ number: b, timestamp: h.times[b]! })),
+        );
+        const builder = new ModelBuilder();
+        let block = 0;
+        let previous: TraceModel | null = null;
+        for (const step of steps) {
+          const next = Math.min(h.tip, block + step);
+          if (next === block) break;
+          tips.push(next);
+          const current = builder.append(
+            h.transfers.filter((t) => t.block > block && t.block <= next), h.events.filter((e) => e.block > block && e.block <= next),
+            { block: next, hash: null, timestamp: h.times[next]! },
+          );
+          expect(columns(current)).to.deep.equal(columns(upTo(next)));
+          if (previous !== null) {
+            const [a, b] = [columns(previous), columns(upTo(block))];
+            for (const k of Object.keys(a) as (keyof typeof a)[]) expect(a[k], `the view before the current one is untouched: ${k}`).to.deep.equal(b[k]);
+          }
+          previous = current;
+          block = next;
+        }
+      }),
+      propertyParams("model double-buffered adjacency", 30),
+    );
   });
 });
 

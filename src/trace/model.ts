@@ -162,23 +162,18 @@ export function checkpointOf(model: TraceModel, seq: number): string {
   return encodeCheckpoint({ block: model.block[seq]!, txIndex: model.txIndex[seq]!, logIndex: model.logIndex[seq]! });
 }
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
-
-const hashScratch = new Uint8Array(32);
+const hashScratch = Buffer.alloc(32);
 
 /** The transaction hash of transfer `seq` (from the hash file for the transfers it holds, else from memory). */
 export function txHashOf(model: TraceModel, seq: number): Hex {
   const { file, memory } = model.txHashes;
-  let b = memory;
-  let at = seq * 32;
-  if (file !== null && seq < file.count) {
-    file.read(seq, 1, hashScratch);
-    b = hashScratch;
-    at = 0;
-  } else if (file !== null) at = (seq - file.count) * 32;
-  let s = "0x";
-  for (let i = at, end = at + 32; i < end; i++) s += HEX[b[i]!]!;
-  return s as Hex;
+  if (file !== null && seq < file.count) file.read(seq, 1, hashScratch);
+  else {
+    const at = (seq - (file?.count ?? 0)) * 32;
+    for (let i = 0; i < 32; i++) hashScratch[i] = memory[at + i]!;
+  }
+  // One hex string, not 32 pieces joined (a 10,000-edge trace renders 10,000 of them).
+  return `0x${hashScratch.toString("hex")}` as Hex;
 }
 
 /**
@@ -781,6 +776,16 @@ export class ModelBuilder {
     const c = this.columns;
     const k = this.#timesSize;
     const lastKnown = k === 0 ? -1 : c.timesBlock.all[k - 1]!;
+    // Blocks whose time is already held (the tip's, when the model reseals) change nothing.
+    for (const [b, t] of this.#pendingTimes) {
+      if (b > lastKnown) continue;
+      const at = lowerBound(c.timesBlock.all, 0, k, b);
+      if (at < k && c.timesBlock.all[at] === b) {
+        c.timesTime.all[at] = t;
+        this.#pendingTimes.delete(b);
+      }
+    }
+    if (this.#pendingTimes.size === 0) return;
     const blocks = [...this.#pendingTimes.keys()].sort((a, b) => a - b);
     if (blocks[0]! > lastKnown) {
       c.timesBlock.ensure(k + blocks.length);

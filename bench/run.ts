@@ -5,6 +5,7 @@
  *
  *   npm run bench              # all
  *   npm run bench -- gas sdk   # only these
+ *   npm run bench -- scale --transfers 2000000 --wallets 200000   # options after the names go to each named bench
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -17,10 +18,14 @@ const all = ["gas", "sdk", "ingest", "trace", "server", "page", "cli"];
 const named = ["scale"];
 const args = process.argv.slice(2);
 if (args.includes("--help") || args.includes("-h")) {
-  console.log(`usage: npm run bench [-- ${[...all, ...named].join(" ")}]\n\nWrites bench/results/<name>.json for each benchmark run; ${named.join(", ")} only when named.`);
+  console.log(`usage: npm run bench [-- ${[...all, ...named].join(" ")} [--option value …]]\n\nOptions after the names go to each named bench (e.g. scale --transfers 2000000 --wallets 200000 --keep DIR). Writes bench/results/<name>.json for each benchmark run; ${named.join(", ")} only when named.`);
   process.exit(0);
 }
-const wanted = args.length > 0 ? args : all;
+// Names first; from the first `--option` on, the arguments are passed to each bench run.
+const firstOption = args.findIndex((a) => a.startsWith("--"));
+const names = firstOption < 0 ? args : args.slice(0, firstOption);
+const passed = firstOption < 0 ? [] : args.slice(firstOption);
+const wanted = names.length > 0 ? names : all;
 let failed = 0;
 for (const name of wanted) {
   const file = join(here, `${name}.ts`);
@@ -30,7 +35,7 @@ for (const name of wanted) {
     continue;
   }
   console.log(`\n=== bench ${name} ===`);
-  const r = spawnSync(process.execPath, ["--import", "tsx", file], { stdio: "inherit" });
+  const r = spawnSync(process.execPath, ["--import", "tsx", file, ...passed], { stdio: "inherit" });
   if (r.status !== 0) {
     console.error(`bench ${name} failed (exit ${r.status})`);
     failed++;

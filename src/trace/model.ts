@@ -1,3 +1,4 @@
+import { closeSync, openSync, readSync } from "node:fs";
 import { encodeCheckpoint } from "../indexer/checkpoint.js";
 import type { Store } from "../indexer/store/store.js";
 import { TRANSFER_KINDS, ZERO_ADDRESS } from "../indexer/types.js";
@@ -18,13 +19,16 @@ import { RegistryTimeline } from "./registry.js";
  *   event, and every stored header), so as-of facts use the queried block's own time (rule T1).
  *
  * Compact (docs/TRACE.md, "Model and snapshot"): no per-transfer string or bigint is resident. Amounts are two
- * 32-bit words (amounts ≥ 2^64 in a sparse map), transaction hashes 32 packed bytes, checkpoints are derived from
+ * 32-bit words (amounts ≥ 2^64 in a sparse map), transaction hashes are read from the snapshot's file when needed
+ * (32 packed bytes in memory only for transfers appended since), checkpoints are derived from
  * the block, transaction index and log index columns, references are sparse. Read per-transfer values through
  * {@link amountOf}, {@link checkpointOf}, {@link txHashOf} and {@link referenceOf}.
  *
  * A model is a view: its columns are fixed-length windows on growable shared buffers that the live model
- * ({@link ModelBuilder}) appends to in place, so a view never sees a later block half-written. A rollback
- * rewrites the region after the fork: after one, use the view the builder hands out, not an older one.
+ * ({@link ModelBuilder}) appends to in place, so a view never sees a later block half-written. Its adjacency is
+ * double-buffered: a view stays valid until the second append after it (hold the current view and at most the one
+ * it extends). A rollback rewrites the region after the fork: after one, use the view the builder hands out, not an
+ * older one.
  */
 export interface TraceModel {
   /** The block the model was built at (its last block), with hash and timestamp when known. */
@@ -57,8 +61,12 @@ export interface TraceModel {
   readonly kind: Uint8Array;
   /** Lot number (index into `lots`) of an issue or redemption, else -1, by seq. */
   readonly lot: Int32Array;
-  /** Transaction hashes, 32 bytes per seq (read with {@link txHashOf}). */
-  readonly txHashes: Uint8Array;
+  /**
+   * Transaction hashes (read with {@link txHashOf}): those of the first `file.count` transfers are read from a file
+   * (a snapshot's hash section) when a result needs them, the later ones are held in `memory` (32 bytes each,
+   * seq - file.count).
+   */
+  readonly txHashes: { readonly file: HashFile | null; readonly memory: Uint8Array };
   /** Payment or issue references, by seq, for the transfers that have one. */
   readonly references: ReadonlyMap<number, Hex>;
   /** Lot ids by lot number. */
@@ -154,14 +162,92 @@ export function checkpointOf(model: TraceModel, seq: number): string {
   return encodeCheckpoint({ block: model.block[seq]!, txIndex: model.txIndex[seq]!, logIndex: model.logIndex[seq]! });
 }
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+const hashScratch = Buffer.alloc(32);
 
-/** The transaction hash of transfer `seq`. */
+/** The transaction hash of transfer `seq` (from the hash file for the transfers it holds, else from memory). */
 export function txHashOf(model: TraceModel, seq: number): Hex {
-  const b = model.txHashes;
-  let s = "0x";
-  for (let i = seq * 32, end = i + 32; i < end; i++) s += HEX[b[i]!]!;
-  return s as Hex;
+  const { file, memory } = model.txHashes;
+  if (file !== null && seq < file.count) file.read(seq, 1, hashScratch);
+  else {
+    const at = (seq - (file?.count ?? 0)) * 32;
+    for (let i = 0; i < 32; i++) hashScratch[i] = memory[at + i]!;
+  }
+  // One hex string, not 32 pieces joined (a 10,000-edge trace renders 10,000 of them).
+  return `0x${hashScratch.toString("hex")}` as Hex;
+}
+
+/**
+ * The seq of the transfer with transaction hash `hash` and log index `logIndex`, or -1. Reads the hashes in
+ * order (the file in 1 MB chunks), comparing bytes: no string per transfer.
+ */
+export function findTransferByHash(model: TraceModel, hash: Hex, logIndex: number): number {
+  const want = new Uint8Array(32);
+  hexBytes(hash.toLowerCase(), want, 0, 32);
+  const { file, memory } = model.txHashes;
+  const fileCount = file === null ? 0 : Math.min(file.count, model.size);
+  const matches = (b: Uint8Array, at: number) => {
+    for (let k = 0; k < 32; k++) if (b[at + k] !== want[k]) return false;
+    return true;
+  };
+  const CHUNK_ITEMS = 32_768;
+  const chunk = fileCount > 0 ? new Uint8Array(CHUNK_ITEMS * 32) : memory;
+  for (let lo = 0; lo < fileCount; lo += CHUNK_ITEMS) {
+    const n = Math.min(CHUNK_ITEMS, fileCount - lo);
+    file!.read(lo, n, chunk);
+    for (let i = 0; i < n; i++) if (model.logIndex[lo + i] === logIndex && matches(chunk, i * 32)) return lo + i;
+  }
+  for (let seq = fileCount; seq < model.size; seq++) {
+    if (model.logIndex[seq] === logIndex && matches(memory, (seq - fileCount) * 32)) return seq;
+  }
+  return -1;
+}
+
+/** Closes a hash file's descriptor once no model refers to it any more. */
+const closeWhenUnused = new FinalizationRegistry<number>((fd) => {
+  try {
+    closeSync(fd);
+  } catch {
+    // already closed
+  }
+});
+
+/**
+ * The transaction hashes of a model's first `count` transfers, in a file (32 bytes each from `offset`): a
+ * snapshot's hash section. Read on demand, so they are not resident (docs/TRACE.md, L1). The descriptor stays
+ * open while a model refers to it, so a snapshot renamed over or removed keeps answering for the models read from it.
+ */
+export class HashFile {
+  /** The open descriptor, shared by the HashFiles cut from this one (closed when the last is collected). */
+  readonly #open: { fd: number };
+
+  /**
+   * @param path - the file.
+   * @param offset - where the hash of transfer 0 starts.
+   * @param count - how many transfers' hashes it holds.
+   */
+  constructor(readonly path: string, readonly offset: number, readonly count: number, open?: { fd: number }) {
+    if (open === undefined) {
+      open = { fd: openSync(path, "r") };
+      closeWhenUnused.register(open, open.fd);
+    }
+    this.#open = open;
+  }
+
+  /** The same file, holding the hashes of its first `count` transfers only (a rollback). */
+  cut(count: number): HashFile {
+    return new HashFile(this.path, this.offset, Math.min(count, this.count), this.#open);
+  }
+
+  /** Reads the hashes of transfers `seq .. seq + n - 1` into `into` (32 bytes each). */
+  read(seq: number, n: number, into: Uint8Array): void {
+    if (seq < 0 || seq + n > this.count) throw new RangeError(`model: hashes ${seq}..${seq + n - 1} are not in ${this.path} (it holds ${this.count})`);
+    const bytes = n * 32;
+    for (let off = 0; off < bytes; ) {
+      const got = readSync(this.#open.fd, into, off, bytes - off, this.offset + seq * 32 + off);
+      if (got === 0) throw new RangeError(`model: ${this.path} ends before the hash of transfer ${seq + Math.floor(off / 32)}`);
+      off += got;
+    }
+  }
 }
 
 /** The payment or issue reference of transfer `seq`, or null. */
@@ -273,25 +359,41 @@ export class Column<A extends Typed> {
 const RECENT_TIPS = 1024;
 
 /**
- * A new adjacency array. On a plain ArrayBuffer, not a SharedArrayBuffer: every append makes new adjacency arrays,
- * and Node 22 does not give a dropped SharedArrayBuffer's memory back (measured: RSS grew about 16 KB per
- * 2-transfer append of a 20,000-transfer model, without end; on ArrayBuffers it stays flat), which a process that
- * appends a block a second for days cannot afford.
+ * Where a CSR adjacency (one direction) is written: growable columns for the offsets and the list. A builder keeps
+ * two pairs of them and writes each new adjacency into the pair its view before the current one used (L3).
  */
-const int32s = (n: number) => new Int32Array(Math.max(1, n)).subarray(0, n);
+interface CsrTarget {
+  start: Column<Int32Array>;
+  list: Column<Int32Array>;
+}
+
+/** Room in a target for `wallets` offsets and `entries` list items (address space reserved with a quarter spare). */
+function csrRoom(target: CsrTarget | null, wallets: number, entries: number): CsrTarget {
+  const t = target ?? {
+    start: new Column(Int32Array, 1, MAX_WALLETS + 1, Math.ceil((wallets + 1) * 1.25) + 1024),
+    list: new Column(Int32Array, 1, MAX_TRANSFERS, Math.ceil(entries * 1.25) + 1024),
+  };
+  t.start.ensure(wallets + 1);
+  t.list.ensure(Math.max(1, entries));
+  return t;
+}
+
+/** A wallet-sized scratch of zeros for {@link appendCsr} (left all zeros after each use). */
+let csrScratch = new Int32Array(1024);
 
 /**
- * Adds transfers `lo..hi-1` to a CSR adjacency (`side` names the wallet whose list a transfer joins), returning new
- * arrays (readers of the old ones are undisturbed). Old segments are moved as whole runs, so the cost is one copy
- * of the list plus a pass over the wallets.
+ * Adds transfers `lo..hi-1` to a CSR adjacency (`side` names the wallet whose list a transfer joins), writing the
+ * new arrays into `target` (which must not hold `start` or `list`). Old segments are moved as whole runs, so the
+ * cost is one copy of the list plus a pass over the wallets.
  */
 function appendCsr(
   start: Int32Array | null, list: Int32Array | null, wallets: number,
-  side: Int32Array, from: Int32Array, to: Int32Array, lo: number, hi: number,
-): [Int32Array, Int32Array] {
+  side: Int32Array, from: Int32Array, to: Int32Array, lo: number, hi: number, target: CsrTarget | null,
+): [Int32Array, Int32Array, CsrTarget] {
   const oldW = start === null ? 0 : start.length - 1;
   const oldE = start === null ? 0 : start[oldW]!;
-  const add = new Int32Array(wallets + 1);
+  if (csrScratch.length < wallets + 1) csrScratch = new Int32Array(Math.ceil((wallets + 1) * 1.25));
+  const add = csrScratch;
   const touched: number[] = [];
   let total = 0;
   for (let s = lo; s < hi; s++) {
@@ -300,8 +402,15 @@ function appendCsr(
     if (add[w]++ === 0) touched.push(w);
     total++;
   }
-  const newStart = int32s(wallets + 1);
-  const newList = int32s(oldE + total);
+  let room: CsrTarget;
+  try {
+    room = csrRoom(target, wallets, oldE + total);
+  } catch (error) {
+    for (const w of touched) add[w] = 0;
+    throw error;
+  }
+  const newStart = room.start.view(wallets + 1);
+  const newList = room.list.view(oldE + total);
   let shift = 0;
   for (let w = 0; w < wallets; w++) {
     newStart[w] = (w < oldW ? start![w]! : oldE) + shift;
@@ -324,28 +433,45 @@ function appendCsr(
   }
   if (oldE > copied) newList.set(list!.subarray(copied, oldE), copied + shift);
   for (let s = lo; s < hi; s++) if (from[s] !== to[s]) newList[add[side[s]!]!++] = s; // ascending s: sorted
-  return [newStart, newList];
+  for (const w of touched) add[w] = 0;
+  return [newStart, newList, room];
 }
 
-/** A CSR adjacency cut to its first `wallets` wallets and to seqs below `size` (a rollback). */
-function truncateCsr(start: Int32Array, list: Int32Array, wallets: number, size: number): [Int32Array, Int32Array] {
-  const newStart = int32s(wallets + 1);
+/** A CSR adjacency cut to its first `wallets` wallets and to seqs below `size` (a rollback), written into `target`. */
+function truncateCsr(start: Int32Array, list: Int32Array, wallets: number, size: number, target: CsrTarget | null): [Int32Array, Int32Array, CsrTarget] {
   let n = 0;
+  for (let w = 0; w < wallets; w++) n += lowerBound(list, start[w]!, start[w + 1]!, size) - start[w]!;
+  const room = csrRoom(target, wallets, n);
+  const newStart = room.start.view(wallets + 1);
+  const newList = room.list.view(n);
+  n = 0;
   for (let w = 0; w < wallets; w++) {
     newStart[w] = n;
-    n += lowerBound(list, start[w]!, start[w + 1]!, size) - start[w]!;
+    const k = lowerBound(list, start[w]!, start[w + 1]!, size) - start[w]!;
+    newList.set(list.subarray(start[w]!, start[w]! + k), n);
+    n += k;
   }
   newStart[wallets] = n;
-  const newList = int32s(n);
-  for (let w = 0; w < wallets; w++) newList.set(list.subarray(start[w]!, start[w]! + newStart[w + 1]! - newStart[w]!), newStart[w]!);
-  return [newStart, newList];
+  return [newStart, newList, room];
 }
 
+/** Value of each hex digit by character code. */
+const NIBBLE = new Uint8Array(128);
+for (let i = 0; i < 16; i++) NIBBLE["0123456789abcdef".charCodeAt(i)] = NIBBLE["0123456789ABCDEF".charCodeAt(i)] = i;
+
+/** Writes the bytes of a `0x…` hex string into `out` at `at`. */
 const hexBytes = (hex: string, out: Uint8Array, at: number, bytes: number) => {
-  for (let i = 0; i < bytes; i++) out[at + i] = parseInt(hex.substr(2 + i * 2, 2), 16);
+  for (let i = 0, k = 2; i < bytes; i++, k += 2) out[at + i] = (NIBBLE[hex.charCodeAt(k)]! << 4) | NIBBLE[hex.charCodeAt(k + 1)]!;
 };
 
 const TWO64 = 1n << 64n;
+
+/** The address of a store wallet id in a scan's address table. */
+function addressOfId(addresses: readonly (Address | undefined)[], id: number): Address {
+  const a = addresses[id];
+  if (a === undefined) throw new RangeError(`model: a transfer refers to wallet id ${id}, which is not in the store's wallets table`);
+  return a;
+}
 
 /** The columns of a model, by name: what a snapshot writes and a worker thread attaches to. */
 export interface ModelColumns {
@@ -450,12 +576,20 @@ export class ModelBuilder {
   #timesSize = 0;
   readonly #pendingTimes = new Map<number, number>();
   #csr: { outStart: Int32Array; outSeq: Int32Array; inStart: Int32Array; inSeq: Int32Array; size: number } | null = null;
+  /** The columns holding {@link #csr} (null: it is on buffers of its own, as read from a snapshot). */
+  #csrLive: { out: CsrTarget; in: CsrTarget } | null = null;
+  /** The columns the next adjacency is written into: those of the view before the current one (L3). */
+  #csrSpare: { out: CsrTarget; in: CsrTarget } | null = null;
   #tip: TraceModel["tip"] = { block: 0, hash: null, timestamp: null };
   /** This builder's line of views (see {@link Lineage}): renewed by a rollback. */
   #line: object = {};
   /** Recent tips with their hashes (newest last): where a reorg's fork is looked for. */
   readonly #recent: { block: number; hash: Hex }[] = [];
   #current: TraceModel | null = null;
+  /** The file holding the hashes of the first {@link #hashBase} transfers (null: all are in memory). */
+  #hashFile: HashFile | null = null;
+  /** Transfers whose hashes are in {@link #hashFile}; the column `txHashes` holds those after them. */
+  #hashBase = 0;
 
   /** @param columns - columns to start from, or `transfers`: about how many transfers to reserve room for. */
   constructor(columns?: ModelColumns | { transfers: number }) {
@@ -500,24 +634,73 @@ export class ModelBuilder {
    * @throws RangeError when `row` does not come strictly after the previous one in checkpoint order.
    */
   addTransfer(row: TransferRow): void {
-    const i = this.#size;
-    const c = this.columns;
-    if (i > 0) {
-      const pb = c.block.all[i - 1]!;
-      const pt = c.txIndex.all[i - 1]!;
-      const pl = c.logIndex.all[i - 1]!;
-      if (row.block < pb || (row.block === pb && (row.txIndex < pt || (row.txIndex === pt && row.logIndex <= pl)))) {
-        throw new RangeError(`model: transfer ${row.checkpoint} does not come after ${encodeCheckpoint({ block: pb, txIndex: pt, logIndex: pl })}`);
-      }
-    }
-    if (i >= c.from.capacity) for (const col of [c.from, c.to, c.amountLo, c.amountHi, c.block, c.time, c.txIndex, c.logIndex, c.kind, c.lot, c.txHashes]) col.ensure(i + 1);
+    this.#check(row.block, row.txIndex, row.logIndex);
     const from = this.#wallet(row.from, row.block);
     const to = this.#wallet(row.to, row.block);
+    this.#put(row.block, row.txIndex, row.logIndex, row.txHash, row.timestamp, from, to, row.amount, row.kind, row.lot, row.reference);
+  }
+
+  /** @throws RangeError when a transfer at (block, txIndex, logIndex) does not come strictly after the last one. */
+  #check(block: number, txIndex: number, logIndex: number): void {
+    const i = this.#size;
+    if (i === 0) return;
+    const c = this.columns;
+    const pb = c.block.all[i - 1]!;
+    const pt = c.txIndex.all[i - 1]!;
+    const pl = c.logIndex.all[i - 1]!;
+    if (block < pb || (block === pb && (txIndex < pt || (txIndex === pt && logIndex <= pl)))) {
+      throw new RangeError(`model: transfer ${encodeCheckpoint({ block, txIndex, logIndex })} does not come after ${encodeCheckpoint({ block: pb, txIndex: pt, logIndex: pl })}`);
+    }
+  }
+
+  /**
+   * Adds the transfers of a store's scan ({@link Store.scanTransfers}) with the registry and reserve events among
+   * them, exactly as {@link addRows} adds the same rows (a block's transfers, then its events; wallets numbered in
+   * the same order), without an object per row.
+   * @param events - the events of the scanned range, in checkpoint order.
+   * @param onProgress - called every 100,000 transfers with the transfers added so far.
+   */
+  addScan(scan: ReturnType<NonNullable<Store["scanTransfers"]>>, events: readonly LedgerEventRow[], onProgress?: (transfers: number) => void): void {
+    const { addresses } = scan;
+    /** Model wallet number + 1 by store wallet id (0: not met yet). */
+    let byId = new Int32Array(Math.max(1024, addresses.length + 1));
+    let j = 0;
+    for (const [block, txIndex, logIndex, txHash, timestamp, fromId, toId, amount, kind, lot, reference] of scan.rows) {
+      while (j < events.length && events[j]!.block < block) this.#addEvent(events[j++]!);
+      this.#check(block, txIndex, logIndex);
+      if (fromId >= byId.length || toId >= byId.length) {
+        const bigger = new Int32Array(Math.max(fromId, toId) * 2 + 1);
+        bigger.set(byId);
+        byId = bigger;
+      }
+      let from = byId[fromId]! - 1;
+      if (from < 0) byId[fromId] = (from = this.#wallet(addressOfId(addresses, fromId), block)) + 1;
+      let to = byId[toId]! - 1;
+      if (to < 0) byId[toId] = (to = this.#wallet(addressOfId(addresses, toId), block)) + 1;
+      // Below 10^15 the text is an exact double: no bigint on the way.
+      this.#put(block, txIndex, logIndex, txHash, timestamp, from, to, amount.length < 16 ? Number(amount) : BigInt(amount), kind, lot, reference);
+      if (onProgress !== undefined && this.#size % 100_000 === 0) onProgress(this.#size);
+    }
+    while (j < events.length) this.#addEvent(events[j++]!);
+  }
+
+  #put(
+    block: number, txIndex: number, logIndex: number, txHash: Hex, timestamp: number, from: number, to: number,
+    amount: bigint | number, kind: TransferKind, lot: Hex | null, reference: Hex | null,
+  ): void {
+    const i = this.#size;
+    const c = this.columns;
+    if (i >= c.from.capacity) for (const col of [c.from, c.to, c.amountLo, c.amountHi, c.block, c.time, c.txIndex, c.logIndex, c.kind, c.lot]) col.ensure(i + 1);
+    const h = i - this.#hashBase;
+    if (h >= c.txHashes.capacity) c.txHashes.ensure(h + 1);
     c.from.all[i] = from;
     c.to.all[i] = to;
-    const amount = row.amount;
-    if (amount < 0n) throw new RangeError(`model: transfer ${row.checkpoint} has a negative amount`);
-    if (amount >= TWO64) {
+    if (typeof amount === "number") {
+      if (!(amount >= 0) || !Number.isSafeInteger(amount)) throw new RangeError(`model: transfer ${encodeCheckpoint({ block, txIndex, logIndex })} has amount ${amount}, not a non-negative integer`);
+      c.amountLo.all[i] = amount >>> 0;
+      c.amountHi.all[i] = Math.floor(amount / 0x1_0000_0000);
+    } else if (amount < 0n) throw new RangeError(`model: transfer ${encodeCheckpoint({ block, txIndex, logIndex })} has a negative amount`);
+    else if (amount >= TWO64) {
       this.#wide.set(i, amount);
       c.amountLo.all[i] = 0xffff_ffff;
       c.amountHi.all[i] = 0xffff_ffff;
@@ -529,15 +712,15 @@ export class ModelBuilder {
       c.amountLo.all[i] = Number(amount & 0xffff_ffffn);
       c.amountHi.all[i] = Number(amount >> 32n);
     }
-    if (i === 0 || c.block.all[i - 1] !== row.block) this.#pendingTimes.set(row.block, row.timestamp);
-    c.block.all[i] = row.block;
-    c.time.all[i] = row.timestamp;
-    c.txIndex.all[i] = row.txIndex;
-    c.logIndex.all[i] = row.logIndex;
-    c.kind.all[i] = TRANSFER_KINDS.indexOf(row.kind);
-    c.lot.all[i] = row.lot === null ? -1 : this.#lotNumber(row.lot, row.block);
-    hexBytes(row.txHash, c.txHashes.all, i * 32, 32);
-    if (row.reference !== null) this.#refs.set(i, row.reference);
+    if (i === 0 || c.block.all[i - 1] !== block) this.#pendingTimes.set(block, timestamp);
+    c.block.all[i] = block;
+    c.time.all[i] = timestamp;
+    c.txIndex.all[i] = txIndex;
+    c.logIndex.all[i] = logIndex;
+    c.kind.all[i] = TRANSFER_KINDS.indexOf(kind);
+    c.lot.all[i] = lot === null ? -1 : this.#lotNumber(lot, block);
+    hexBytes(txHash, c.txHashes.all, h * 32, 32);
+    if (reference !== null) this.#refs.set(i, reference);
     if (from === to) c.selfSeq.ensure(this.#selfSize + 1)[this.#selfSize++] = i;
     this.#size = i + 1;
   }
@@ -581,9 +764,10 @@ export class ModelBuilder {
     const old = this.#csr;
     if (old === null || old.size !== n || old.outStart.length !== wallets + 1) {
       const lo = old?.size ?? 0;
-      const [outStart, outSeq] = appendCsr(old?.outStart ?? null, old?.outSeq ?? null, wallets, from, from, to, lo, n);
-      const [inStart, inSeq] = appendCsr(old?.inStart ?? null, old?.inSeq ?? null, wallets, to, from, to, lo, n);
-      this.#csr = { outStart, outSeq, inStart, inSeq, size: n };
+      const spare = this.#csrSpare;
+      const [outStart, outSeq, outRoom] = appendCsr(old?.outStart ?? null, old?.outSeq ?? null, wallets, from, from, to, lo, n, spare?.out ?? null);
+      const [inStart, inSeq, inRoom] = appendCsr(old?.inStart ?? null, old?.inSeq ?? null, wallets, to, from, to, lo, n, spare?.in ?? null);
+      this.#useCsr({ outStart, outSeq, inStart, inSeq, size: n }, { out: outRoom, in: inRoom });
     }
     this.#tip = tip;
     const known = [...headers.filter((x): x is { number: number; timestamp: number; hash: Hex } => typeof (x as { hash?: unknown }).hash === "string").map((x) => ({ block: x.number, hash: x.hash }))];
@@ -596,11 +780,32 @@ export class ModelBuilder {
     return this.#view();
   }
 
+  /**
+   * Makes `csr` (written into `columns`) the current adjacency; the columns of the one it replaces take the next
+   * (double buffering: no adjacency-sized garbage per append, and a view stays valid until the second append after
+   * it, L3).
+   */
+  #useCsr(csr: { outStart: Int32Array; outSeq: Int32Array; inStart: Int32Array; inSeq: Int32Array; size: number }, columns: { out: CsrTarget; in: CsrTarget }): void {
+    this.#csrSpare = this.#csrLive;
+    this.#csrLive = columns;
+    this.#csr = csr;
+  }
+
   #mergeTimes(): void {
     if (this.#pendingTimes.size === 0) return;
     const c = this.columns;
     const k = this.#timesSize;
     const lastKnown = k === 0 ? -1 : c.timesBlock.all[k - 1]!;
+    // Blocks whose time is already held (the tip's, when the model reseals) change nothing.
+    for (const [b, t] of this.#pendingTimes) {
+      if (b > lastKnown) continue;
+      const at = lowerBound(c.timesBlock.all, 0, k, b);
+      if (at < k && c.timesBlock.all[at] === b) {
+        c.timesTime.all[at] = t;
+        this.#pendingTimes.delete(b);
+      }
+    }
+    if (this.#pendingTimes.size === 0) return;
     const blocks = [...this.#pendingTimes.keys()].sort((a, b) => a - b);
     if (blocks[0]! > lastKnown) {
       c.timesBlock.ensure(k + blocks.length);
@@ -647,7 +852,7 @@ export class ModelBuilder {
       logIndex: c.logIndex.view(n),
       kind: c.kind.view(n),
       lot: c.lot.view(n),
-      txHashes: c.txHashes.view(n),
+      txHashes: { file: this.#hashFile, memory: c.txHashes.view(n - this.#hashBase) },
       references: this.#refs,
       lots: this.#lots,
       lotId: this.#lotId,
@@ -709,6 +914,11 @@ export class ModelBuilder {
     for (const k of this.#wide.keys()) if (k >= n) this.#wide.delete(k);
     for (const k of this.#refs.keys()) if (k >= n) this.#refs.delete(k);
     this.#size = n;
+    if (n < this.#hashBase) {
+      // Below the hash file's end: it still answers for the seqs kept; none are in memory.
+      this.#hashBase = n;
+      this.#hashFile = this.#hashFile!.cut(n);
+    }
     this.#selfSize = lowerBound(c.selfSeq.all, 0, this.#selfSize, n);
     this.#timesSize = lowerBound(c.timesBlock.all, 0, this.#timesSize, block + 1);
     this.#pendingTimes.clear();
@@ -726,9 +936,10 @@ export class ModelBuilder {
     for (const l of this.#lots.splice(lots)) this.#lotId.delete(l);
     this.#lotBlock.length = lots;
     const csr = this.#csr!;
-    const [outStart, outSeq] = truncateCsr(csr.outStart, csr.outSeq, wallets, n);
-    const [inStart, inSeq] = truncateCsr(csr.inStart, csr.inSeq, wallets, n);
-    this.#csr = { outStart, outSeq, inStart, inSeq, size: n };
+    const spare = this.#csrSpare;
+    const [outStart, outSeq, outRoom] = truncateCsr(csr.outStart, csr.outSeq, wallets, n, spare?.out ?? null);
+    const [inStart, inSeq, inRoom] = truncateCsr(csr.inStart, csr.inSeq, wallets, n, spare?.in ?? null);
+    this.#useCsr({ outStart, outSeq, inStart, inSeq, size: n }, { out: outRoom, in: inRoom });
     while (this.#recent.length > 0 && this.#recent.at(-1)!.block > block) this.#recent.pop();
     modelCounters.rollbacks++;
     this.#line = {};
@@ -745,9 +956,22 @@ export class ModelBuilder {
     return this.#events.at(-1)?.checkpoint;
   }
 
+  /**
+   * @internal After a snapshot holding the hashes of every transfer so far was written: read them from it from
+   * now on, and free the memory that held them (views handed out before keep theirs).
+   */
+  useHashFile(file: HashFile): void {
+    if (file.count !== this.#size) throw new RangeError(`model: a hash file of ${file.count} transfers for a model of ${this.#size}`);
+    this.#hashFile = file;
+    this.#hashBase = file.count;
+    const c = this.columns as { txHashes: Column<Uint8Array> };
+    c.txHashes = new Column(Uint8Array, 32, MAX_TRANSFERS, 1 << 16);
+  }
+
   /** @internal The state a snapshot writes besides the columns. */
   state() {
     return {
+      hashFile: this.#hashFile, hashBase: this.#hashBase,
       size: this.#size, selfSize: this.#selfSize, timesSize: this.#timesSize, tip: this.#tip, recent: this.#recent,
       address: this.#address, lots: this.#lots, lotBlock: this.#lotBlock, wide: this.#wide, refs: this.#refs, events: this.#events, csr: this.#csr,
     };
@@ -755,7 +979,7 @@ export class ModelBuilder {
 
   /** @internal Restores a builder from a snapshot's columns and state. */
   static restore(columns: ModelColumns, s: {
-    size: number; selfSize: number; timesSize: number; tip: TraceModel["tip"]; recent: { block: number; hash: Hex }[];
+    hashFile: HashFile | null; size: number; selfSize: number; timesSize: number; tip: TraceModel["tip"]; recent: { block: number; hash: Hex }[];
     address: Address[]; lots: Hex[]; lotBlock: number[]; wide: Map<number, bigint>; refs: Map<number, Hex>; events: LedgerEventRow[];
     csr: { outStart: Int32Array; outSeq: Int32Array; inStart: Int32Array; inSeq: Int32Array; size: number };
   }): ModelBuilder {
@@ -777,6 +1001,8 @@ export class ModelBuilder {
     b.#registry = new RegistryTimeline(s.events);
     b.#coverage = s.events.filter((e) => e.name === "ReserveShortfall" || e.name === "ReserveShortfallRecovered");
     b.#size = s.size;
+    b.#hashFile = s.hashFile;
+    b.#hashBase = s.hashFile?.count ?? 0;
     b.#selfSize = s.selfSize;
     b.#timesSize = s.timesSize;
     b.#csr = s.csr;
@@ -816,6 +1042,11 @@ async function readRows(builder: ModelBuilder, store: Store, toBlock: number, af
     events.push(...rows);
     if (rows.length < PAGE) break;
     afterEvent = rows.at(-1)!.checkpoint;
+  }
+  if (store.scanTransfers !== undefined) {
+    // The store's fast path: one ordered scan, no object per row (the same rows, added the same way).
+    builder.addScan(store.scanTransfers({ after: afterTransfer, toBlock }), events, onProgress);
+    return;
   }
   let j = 0;
   for (;;) {

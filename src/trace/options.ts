@@ -1,9 +1,9 @@
-import { decodeCheckpoint, encodeCheckpoint, isCheckpoint } from "../indexer/checkpoint.js";
+import { encodeCheckpoint, isCheckpoint } from "../indexer/checkpoint.js";
 import { ZERO_ADDRESS, isAddress } from "../indexer/types.js";
-import type { Address } from "../indexer/types.js";
+import type { Address, Hex } from "../indexer/types.js";
 import { TraceInputError } from "./errors.js";
 import type { TraceModel } from "./model.js";
-import { checkpointOf, txHashOf } from "./model.js";
+import { checkpointOf, findTransferByHash } from "./model.js";
 import { lowerBound } from "./search.js";
 
 /** Hop counts a trace or path query accepts. */
@@ -116,11 +116,8 @@ export function transferSeq(model: TraceModel, id: string): number {
     if (m === null) {
       throw new TraceInputError("unknown-transfer", `transfer "${id}" is neither a transfer id (block.tx.log, or 32 digits) nor txHash:logIndex`);
     }
-    const hash = m[1]!.toLowerCase();
-    const logIndex = Number(m[2]);
-    for (let i = 0; i < model.size; i++) {
-      if (txHashOf(model, i) === hash && decodeCheckpoint(checkpointOf(model, i)).logIndex === logIndex) return i;
-    }
+    const seq = findTransferByHash(model, m[1]! as Hex, Number(m[2]));
+    if (seq >= 0) return seq;
     throw new TraceInputError("unknown-transfer", `unknown transfer ${id} up to block ${model.tip.block}`);
   }
   let lo = 0;

@@ -17,7 +17,7 @@ import { closeSync, existsSync, fsyncSync, openSync, readSync, renameSync, rmSyn
 import { dirname, join } from "node:path";
 import type { Store } from "../indexer/store/store.js";
 import type { Address, Hex, LedgerEventRow } from "../indexer/types.js";
-import { appendFromStore, liveBuilder, storedHash, loadModel, makeColumns, modelCounters, ModelBuilder, type ModelColumns, type TraceModel } from "./model.js";
+import { appendFromStore, HashFile, liveBuilder, storedHash, loadModel, makeColumns, modelCounters, ModelBuilder, type ModelColumns, type TraceModel } from "./model.js";
 
 /** The snapshot format this code writes and reads. */
 export const SNAPSHOT_FORMAT = "goods-ledger-model/1";
@@ -79,28 +79,49 @@ export function writeSnapshot(model: TraceModel, path: string, deployment: strin
   if (builder === null) throw new RangeError("snapshot: the model is not the current view of a live model");
   const s = builder.state();
   const h0 = { size: s.size, selfSize: s.selfSize, timesSize: s.timesSize, wallets: s.address.length };
-  const parts: { name: string; bytes: Uint8Array }[] = [];
+  const parts: { name: string; bytes: Uint8Array | ((fd: number) => void); length: number }[] = [];
   for (const name of COLUMN_NAMES) {
     const col = builder.columns[name];
+    if (name === "txHashes") {
+      // The hashes in the model's hash file (copied in chunks, never all resident), then those in memory.
+      const file = s.hashFile;
+      const inFile = file === null ? 0 : Math.min(file.count, s.size);
+      const memory = new Uint8Array(col.buffer, 0, (s.size - s.hashBase) * 32);
+      parts.push({
+        name, length: inFile * 32 + memory.length,
+        bytes: (fd) => {
+          const chunk = new Uint8Array(Math.min(inFile, 1 << 15) * 32);
+          for (let seq = 0; seq < inFile; seq += chunk.length / 32) {
+            const n = Math.min(chunk.length / 32, inFile - seq);
+            file!.read(seq, n, chunk);
+            writeAll(fd, chunk.subarray(0, n * 32));
+          }
+          writeAll(fd, memory);
+        },
+      });
+      continue;
+    }
     const items = columnItems(h0, name);
-    parts.push({ name, bytes: new Uint8Array(col.buffer, 0, items * col.width * col.all.BYTES_PER_ELEMENT) });
+    const bytes = new Uint8Array(col.buffer, 0, items * col.width * col.all.BYTES_PER_ELEMENT);
+    parts.push({ name, bytes, length: bytes.length });
   }
   for (const name of CSR_NAMES) {
     const a = s.csr![name];
-    parts.push({ name, bytes: new Uint8Array(a.buffer, a.byteOffset, a.byteLength) });
+    parts.push({ name, bytes: new Uint8Array(a.buffer, a.byteOffset, a.byteLength), length: a.byteLength });
   }
   const addresses = new Uint8Array(s.address.length * 20);
   s.address.forEach((a, i) => addresses.set(Buffer.from(a.slice(2), "hex"), i * 20));
-  parts.push({ name: "addresses", bytes: addresses });
+  parts.push({ name: "addresses", bytes: addresses, length: addresses.length });
   const extra = {
     lots: s.lots, lotBlock: s.lotBlock,
     wide: [...s.wide].map(([k, v]) => [k, v.toString()]), refs: [...s.refs],
     events: s.events,
   };
-  parts.push({ name: "extra", bytes: new TextEncoder().encode(JSON.stringify(extra)) });
+  const extraBytes = new TextEncoder().encode(JSON.stringify(extra));
+  parts.push({ name: "extra", bytes: extraBytes, length: extraBytes.length });
   const header: Header = {
     format: SNAPSHOT_FORMAT, tip: s.tip, deployment, ...h0, recent: [...s.recent],
-    sections: parts.map((p) => ({ name: p.name, bytes: p.bytes.length })),
+    sections: parts.map((p) => ({ name: p.name, bytes: p.length })),
   };
   const head = new TextEncoder().encode(JSON.stringify(header));
   const prefix = new Uint8Array(8 + head.length + pad8(8 + head.length));
@@ -110,14 +131,17 @@ export function writeSnapshot(model: TraceModel, path: string, deployment: strin
   const tmp = `${path}.tmp-${process.pid}`;
   const fd = openSync(tmp, "w");
   let total = 0;
+  let hashesAt = 0;
   try {
     writeAll(fd, prefix);
     total += prefix.length;
     for (const p of parts) {
-      writeAll(fd, p.bytes);
-      const zeros = new Uint8Array(pad8(p.bytes.length));
+      if (p.name === "txHashes") hashesAt = total;
+      if (typeof p.bytes === "function") p.bytes(fd);
+      else writeAll(fd, p.bytes);
+      const zeros = new Uint8Array(pad8(p.length));
       writeAll(fd, zeros);
-      total += p.bytes.length + zeros.length;
+      total += p.length + zeros.length;
     }
     fsyncSync(fd);
   } catch (error) {
@@ -127,6 +151,8 @@ export function writeSnapshot(model: TraceModel, path: string, deployment: strin
   }
   closeSync(fd);
   renameSync(tmp, path);
+  // From now on the model reads the hashes it holds from this snapshot (docs/TRACE.md, L1).
+  builder.useHashFile(new HashFile(path, hashesAt, s.size));
   try {
     const dir = openSync(dirname(path), "r");
     fsyncSync(dir);
@@ -164,7 +190,11 @@ export function readSnapshot(path: string): { model: TraceModel; deployment: str
       return s;
     };
     const columns: ModelColumns = makeColumns(h.size);
+    const hashes = section("txHashes");
+    if (hashes.bytes !== h.size * 32) throw new RangeError(`snapshot: ${path} holds ${hashes.bytes / 32} transaction hashes for ${h.size} transfers`);
+    const hashFile = new HashFile(path, hashes.pos, h.size);
     for (const name of COLUMN_NAMES) {
+      if (name === "txHashes") continue; // read from the file when a result needs one (docs/TRACE.md, L1)
       const col = columns[name];
       const items = columnItems(h, name);
       const s = section(name);
@@ -190,7 +220,7 @@ export function readSnapshot(path: string): { model: TraceModel; deployment: str
       lots: Hex[]; lotBlock: number[]; wide: [number, string][]; refs: [number, Hex][]; events: LedgerEventRow[];
     };
     const builder = ModelBuilder.restore(columns, {
-      size: h.size, selfSize: h.selfSize, timesSize: h.timesSize, tip: h.tip, recent: h.recent, address,
+      hashFile, size: h.size, selfSize: h.selfSize, timesSize: h.timesSize, tip: h.tip, recent: h.recent, address,
       lots: extra.lots, lotBlock: extra.lotBlock, wide: new Map(extra.wide.map(([k, v]) => [k, BigInt(v)])), refs: new Map(extra.refs),
       events: extra.events, csr: { ...csr, size: h.size },
     });

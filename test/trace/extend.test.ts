@@ -58,9 +58,12 @@ describe("trace model › extended with the store's new blocks (live use) equals
           // Only rows after the model's tip are read.
           const reads: (string | undefined)[] = [];
           const original = store.transfers.bind(store);
+          const originalScan = store.scanTransfers.bind(store);
           store.transfers = (q) => (reads.push(q.after), original(q));
+          store.scanTransfers = (q) => (reads.push(q.after), originalScan(q)); // SQLite's fast path
           const extended = await extendModel(early, store);
           store.transfers = original;
+          store.scanTransfers = originalScan;
           expect(reads).to.deep.equal([early.size === 0 ? undefined : checkpointOf(early, early.size - 1)]);
           const rebuilt = await loadModel(store);
           same(extended, rebuilt);

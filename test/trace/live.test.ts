@@ -5,8 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Store } from "../../src/indexer/store/store.js";
 import type { Hex } from "../../src/indexer/types.js";
-import { amountOf, checkpointOf, extendModel, loadModel, modelCounters, referenceOf, transferRow, txHashOf } from "../../src/trace/model.js";
+import { amountOf, buildModel, checkpointOf, extendModel, loadModel, ModelBuilder, modelCounters, referenceOf, transferRow, txHashOf } from "../../src/trace/model.js";
 import type { TraceModel } from "../../src/trace/model.js";
+import { TraceInputError } from "../../src/trace/errors.js";
+import { transferSeq } from "../../src/trace/options.js";
 import { runQuery, type TraceQuery } from "../../src/trace/query.js";
 import { loadWithSnapshot, readSnapshot, writeSnapshot } from "../../src/trace/snapshot.js";
 import { onEachStore } from "../indexer/stores.js";
@@ -27,6 +29,15 @@ async function commit(store: Store, h: History, from: number, to: number, branch
     transfers: rows ? h.transfers.filter((t) => t.block >= from && t.block <= to) : [],
     events: rows ? h.events.filter((e) => e.block >= from && e.block <= to) : [],
   });
+}
+
+/** The store seen through its paged reads only (no `scanTransfers` fast path): the generic way a model is read. */
+function rowByRow(store: Store): Store {
+  return {
+    kind: store.kind, location: store.location,
+    position: () => store.position(), counts: () => store.counts(), headers: (a: number, b: number) => store.headers(a, b),
+    events: (q: Parameters<Store["events"]>[0]) => store.events(q), transfers: (q: Parameters<Store["transfers"]>[0]) => store.transfers(q),
+  } as unknown as Store;
 }
 
 /** A spread of queries of every kind over a history's wallets, lots and blocks. */
@@ -91,6 +102,41 @@ describe("trace model › compact columns", function () {
   });
 });
 
+describe("trace model › double-buffered adjacency (L3)", function () {
+  it("after each append the new view and the one before it both equal a rebuild of their blocks; no append writes over the view just before", function () {
+    fc.assert(
+      fc.property(historyArbitrary({ ops: 40 }), fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 3, maxLength: 10 }), (h, steps) => {
+        const tips: number[] = [];
+        // A rebuild knowing the same block times (every tip the appends passed through).
+        const upTo = (block: number) => buildModel(
+          h.transfers.filter((t) => t.block <= block), h.events.filter((e) => e.block <= block), { block, hash: null, timestamp: h.times[block]! },
+          tips.filter((b) => b <= block).map((b) => ({ number: b, timestamp: h.times[b]! })),
+        );
+        const builder = new ModelBuilder();
+        let block = 0;
+        let previous: TraceModel | null = null;
+        for (const step of steps) {
+          const next = Math.min(h.tip, block + step);
+          if (next === block) break;
+          tips.push(next);
+          const current = builder.append(
+            h.transfers.filter((t) => t.block > block && t.block <= next), h.events.filter((e) => e.block > block && e.block <= next),
+            { block: next, hash: null, timestamp: h.times[next]! },
+          );
+          expect(columns(current)).to.deep.equal(columns(upTo(next)));
+          if (previous !== null) {
+            const [a, b] = [columns(previous), columns(upTo(block))];
+            for (const k of Object.keys(a) as (keyof typeof a)[]) expect(a[k], `the view before the current one is untouched: ${k}`).to.deep.equal(b[k]);
+          }
+          previous = current;
+          block = next;
+        }
+      }),
+      propertyParams("model double-buffered adjacency", 30),
+    );
+  });
+});
+
 describe("trace model › live: appended in place and rolled back with the store, equal to a rebuild", function () {
   this.timeout(600_000);
 
@@ -146,6 +192,7 @@ describe("trace model › live: appended in place and rolled back with the store
                 const position = (await store.position())!;
                 expect(live.tip.block).to.equal(position.block);
                 expectSame(live, await loadModel(store), h);
+                expectSame(live, await loadModel(rowByRow(store)), h);
               }
               expect(appends + rollbacks).to.be.greaterThan(0);
             } finally {
@@ -169,6 +216,8 @@ describe("trace model › live: appended in place and rolled back with the store
             await commit(store, h, 1, 1, 0);
             await commit(store, h, 2, cut, 0);
             const model = await loadModel(store);
+            // The store's scan (SQLite's fast path) builds the same model as its pages of rows.
+            expectSame(model, await loadModel(rowByRow(store)), h);
             const path = join(dir, "trace-model.snapshot");
             writeSnapshot(model, path, "{\"chainId\":31337}");
             const read = readSnapshot(path);
@@ -195,6 +244,52 @@ describe("trace model › live: appended in place and rolled back with the store
           }
         }),
         propertyParams(`model snapshot (${factory().name})`, 10),
+      );
+    });
+
+    it("transaction hashes read on demand (from the snapshot's file, from memory after it) equal the store's, through appends, a second snapshot written over the first, a rollback below the file and a look-up by hash", async function () {
+      await fc.assert(
+        fc.asyncProperty(historyArbitrary({ ops: 30 }), fc.integer({ min: 1, max: 99 }), async (h, cutPct) => {
+          fc.pre(h.tip >= 4 && h.transfers.length > 0);
+          const cut = 2 + Math.floor(((h.tip - 3) * cutPct) / 100);
+          const store = await factory().open();
+          const dir = mkdtempSync(join(tmpdir(), "goods-ledger-hashes-"));
+          /** Every transfer's hash as the model reads it equals the store's, and `hash:logIndex` finds the first transfer with both. */
+          const expectStoreHashes = async (m: TraceModel) => {
+            const rows = await store.transfers({ toBlock: m.tip.block, limit: 1_000_000 });
+            expect(rows.length).to.equal(m.size);
+            expect(rows.map((_, s) => txHashOf(m, s))).to.deep.equal(rows.map((r) => r.txHash));
+            rows.forEach((r, s) => {
+              const first = rows.findIndex((x) => x.txHash === r.txHash && x.logIndex === r.logIndex);
+              expect(transferSeq(m, `${r.txHash.toUpperCase().replace("0X", "0x")}:${r.logIndex}`), r.checkpoint).to.equal(first);
+              expect(s).to.be.at.least(first);
+            });
+          };
+          try {
+            await commit(store, h, 1, 1, 0);
+            await commit(store, h, 2, cut, 0);
+            const path = join(dir, "trace-model.snapshot");
+            let live = await loadModel(store);
+            writeSnapshot(live, path, null); // from now on the hashes so far are read from the file
+            await expectStoreHashes(live);
+            await commit(store, h, cut + 1, h.tip, 0);
+            live = await extendModel(live, store); // the new ones in memory
+            await expectStoreHashes(live);
+            writeSnapshot(live, path, null); // over the file the model reads from: the file part copied, then memory
+            await expectStoreHashes(live);
+            await expectStoreHashes(readSnapshot(path).model);
+            // A reorg to block 1: below the file's end, the file still answers for the transfers kept.
+            await store.rollback(1);
+            await commit(store, h, 2, h.tip, 1);
+            live = await extendModel(live, store);
+            expect(live.tip.hash).to.equal(hashOf(h.tip, 1));
+            await expectStoreHashes(live);
+            expect(transferSeq.bind(null, live, `0x${"ee".repeat(32)}:0`)).to.throw(TraceInputError, "unknown transfer");
+          } finally {
+            rmSync(dir, { recursive: true, force: true });
+          }
+        }),
+        propertyParams(`model hashes on demand (${factory().name})`, 10),
       );
     });
   });

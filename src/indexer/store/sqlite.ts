@@ -4,7 +4,7 @@ import Database from "better-sqlite3";
 import { MAX_CHECKPOINT, blockEnd } from "../checkpoint.js";
 import type { Address, BlockHeader, Flag, Hex, LedgerEventRow, SyncBatch, SyncPosition, TransferKind, TransferRow } from "../types.js";
 import { StoreError, addToBalances, checkBatch } from "./store.js";
-import type { Store } from "./store.js";
+import type { Store, TransferScanRow } from "./store.js";
 
 const SCHEMA_VERSION = "2";
 
@@ -102,6 +102,9 @@ export class SqliteStore implements Store {
       deleteEvents: db.prepare("DELETE FROM events WHERE checkpoint > ?"),
       deleteHeaders: db.prepare("DELETE FROM headers WHERE number > ?"),
       transfers: db.prepare("SELECT * FROM transfers WHERE checkpoint > ? AND checkpoint <= ? ORDER BY checkpoint LIMIT ?").raw(),
+      scan: db.prepare(
+        "SELECT block, tx_index, log_index, tx_hash, timestamp, from_id, to_id, amount, kind, lot, reference FROM transfers WHERE checkpoint > ? AND checkpoint <= ? ORDER BY checkpoint",
+      ).raw(),
       transfersOf: db.prepare(
         "SELECT * FROM (SELECT * FROM transfers WHERE from_id = ? AND checkpoint > ? AND checkpoint <= ? UNION ALL " +
           "SELECT * FROM transfers WHERE to_id = ? AND from_id <> to_id AND checkpoint > ? AND checkpoint <= ?) ORDER BY checkpoint LIMIT ?",
@@ -224,6 +227,15 @@ export class SqliteStore implements Store {
       rows = this.#stmts.transfersOf.all(id, after, upper, id, after, upper, query.limit) as TransferTuple[];
     }
     return rows.map((t) => this.#transferFromTuple(t));
+  }
+
+  scanTransfers(query: { after?: string; toBlock?: number }): { addresses: readonly (Address | undefined)[]; rows: Iterable<TransferScanRow> } {
+    // The whole wallets table first (one read), so no look-up runs while the scan's statement is open.
+    for (const [i, a] of this.#stmts.walletsAfter.iterate(0) as Iterable<[number, Address]>) {
+      this.#addresses[i] = a;
+      this.#ids.set(a, i);
+    }
+    return { addresses: this.#addresses, rows: this.#stmts.scan.iterate(query.after ?? "", this.#upper(query.toBlock)) as Iterable<TransferScanRow> };
   }
 
   async events(query: { after?: string; toBlock?: number; names?: readonly string[]; limit: number }): Promise<LedgerEventRow[]> {

@@ -1,5 +1,5 @@
 import { ZERO_ADDRESS } from "../types.js";
-import type { Address, BlockHeader, Flag, LedgerEventRow, SyncBatch, SyncPosition, TransferRow } from "../types.js";
+import type { Address, BlockHeader, Flag, Hex, LedgerEventRow, SyncBatch, SyncPosition, TransferKind, TransferRow } from "../types.js";
 
 /**
  * The indexer's storage. Sync reaches storage only through this interface; SQLite and PostgreSQL implement
@@ -13,6 +13,12 @@ import type { Address, BlockHeader, Flag, LedgerEventRow, SyncBatch, SyncPositio
  *   the whole batch.
  * - **Order.** Reads return rows in ascending checkpoint order.
  */
+/**
+ * One transfer as {@link Store.scanTransfers} gives it: block, transaction index, log index, transaction hash,
+ * timestamp, sender and recipient (store wallet ids), amount (decimal text), kind, lot, reference.
+ */
+export type TransferScanRow = [number, number, number, Hex, number, number, number, string, TransferKind, Hex | null, Hex | null];
+
 export interface Store {
   /** Which implementation. */
   readonly kind: "sqlite" | "postgres";
@@ -57,6 +63,13 @@ export interface Store {
    * @param query.limit - at most this many rows.
    */
   transfers(query: { after?: string; toBlock?: number; wallet?: Address; limit: number }): Promise<TransferRow[]>;
+
+  /**
+   * Optional fast path for reading a whole history (the trace model's build): the transfers after `after` up to
+   * `toBlock`, in ascending checkpoint order, as compact tuples with the wallets as store ids (the addresses by id
+   * in `addresses`). The same rows as {@link Store.transfers} without a wallet, and no object per row.
+   */
+  scanTransfers?(query: { after?: string; toBlock?: number }): { addresses: readonly (Address | undefined)[]; rows: Iterable<TransferScanRow> };
 
   /**
    * Other events in ascending checkpoint order, for keyset paging (same parameters as {@link Store.transfers},

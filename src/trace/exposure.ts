@@ -6,8 +6,7 @@ import { amountOf } from "./model.js";
 import { seqWindow, walletNumber } from "./options.js";
 import { Fraction, allot, decimal, splitUnits, toNumber } from "./exact.js";
 import { lowerBound } from "./search.js";
-import { IncrementalReplay, adoptReplays, ensureLength, rememberReplays } from "./replay.js";
-import { PieceLog } from "./replay.js";
+import { ANY_KEY, AmountsByWallet, ChunkList, FifoArena, IncrementalReplay, PieceLog, R, adoptReplays, limbsToBig, loadAmount, rememberReplays } from "./replay.js";
 
 /** How taint spreads: poison, haircut or FIFO (see {@link exposure}). */
 export type ExposurePolicy = "poison" | "haircut" | "fifo";
@@ -138,6 +137,20 @@ export class Labels {
   readonly source: number[] = [-1];
   readonly hops: number[] = [0];
   readonly #ids = new Map<string, number>();
+  /** Label → the label one hop further (0 for clean value, -1 not yet known). */
+  #next = new Int32Array(64).fill(-1);
+  /** The label of the same source one hop further (clean value stays clean). */
+  next(l: number): number {
+    if (l === 0) return 0;
+    if (l >= this.#next.length) {
+      const n = new Int32Array(Math.max(l + 1, this.#next.length * 2)).fill(-1);
+      n.set(this.#next);
+      this.#next = n;
+    }
+    let x = this.#next[l]!;
+    if (x < 0) this.#next[l] = x = this.id(this.source[l]!, this.hops[l]! + 1);
+    return x;
+  }
   id(source: number, hops: number): number {
     const key = `${source}:${hops}`;
     let id = this.#ids.get(key);
@@ -167,12 +180,16 @@ function addTo(sum: Summary, origin: number, hops: number, x: Fraction): void {
   sum.bySource.set(origin, e);
 }
 
+/** The exact value of an amount given as a pair of numbers. */
+const limbsAmount = (lo: number, hi: number): bigint => limbsToBig(lo, hi);
+
 /** Taint state: per wallet, poison (source → fewest hops), or haircut and FIFO holdings by label and balances. */
 interface TaintState {
   poisoned: Map<number, Map<number, number>>;
-  balance: bigint[];
+  balance: AmountsByWallet;
   vectors: Map<number, Map<number, bigint>>;
-  queues: Map<number, { label: number[]; amount: bigint[]; head: number }>;
+  /** FIFO: the queues of the wallets taint reached (label 0 is clean value), in one arena. */
+  queues: FifoArena;
 }
 
 /**
@@ -187,8 +204,7 @@ interface TaintState {
  */
 export class ExposureReplay extends IncrementalReplay<TaintState> {
   readonly #carried = new Map<number, bigint>();
-  readonly #carriedLabel: number[] = [];
-  readonly #carriedAmount: bigint[] = [];
+  readonly #taken = new ChunkList();
   constructor(readonly policy: ExposurePolicy, public sources: Map<number, number>, readonly labels: Labels) {
     super(new PieceLog(policy === "poison", policy !== "poison"));
   }
@@ -196,14 +212,14 @@ export class ExposureReplay extends IncrementalReplay<TaintState> {
     return new ExposureReplay(this.policy, new Map(this.sources), this.labels) as this;
   }
   protected emptyState(): TaintState {
-    return { poisoned: new Map(), balance: [], vectors: new Map(), queues: new Map() };
+    return { poisoned: new Map(), balance: new AmountsByWallet(), vectors: new Map(), queues: new FifoArena() };
   }
   protected cloneState(x: TaintState): TaintState {
     return {
       poisoned: new Map([...x.poisoned].map(([w, m]) => [w, new Map(m)])),
-      balance: [...x.balance],
+      balance: this.policy === "poison" ? x.balance : x.balance.clone(),
       vectors: new Map([...x.vectors].map(([w, m]) => [w, new Map(m)])),
-      queues: new Map([...x.queues].map(([w, q]) => [w, { label: q.label.slice(q.head), amount: q.amount.slice(q.head), head: 0 }])),
+      queues: this.policy === "fifo" ? x.queues.clone() : x.queues,
     };
   }
   #active(model: TraceModel, f: number, s: number): boolean {
@@ -213,10 +229,11 @@ export class ExposureReplay extends IncrementalReplay<TaintState> {
   protected step(model: TraceModel, s: number, x: TaintState, log: PieceLog | null): void {
     const f = model.from[s]!;
     const t = model.to[s]!;
-    const a = amountOf(model, s);
-    if (f === t || a === 0n) return; // moves nothing (rules S1, Z1)
+    loadAmount(model, s);
+    const alo = R.lo;
+    const ahi = R.hi;
+    if (f === t || (alo === 0 && ahi === 0)) return; // moves nothing (rules S1, Z1)
     const fromSource = this.#active(model, f, s);
-    if (this.policy !== "poison") ensureLength(x.balance, model.address.length, 0n);
     if (this.policy === "poison") {
       const inherited = x.poisoned.get(f);
       if ((inherited === undefined && !fromSource) || t === 0) return;
@@ -231,8 +248,10 @@ export class ExposureReplay extends IncrementalReplay<TaintState> {
       for (const [origin, h] of inherited ?? []) if (!(fromSource && origin === f)) put(origin, h + 1);
       return;
     }
+    x.balance.ensure(model.address.length);
     const labels = this.labels;
     if (this.policy === "haircut") {
+      const a = limbsAmount(alo, ahi);
       const carried = this.#carried;
       carried.clear();
       if (fromSource) carried.set(labels.id(f, 1), a);
@@ -247,7 +266,7 @@ export class ExposureReplay extends IncrementalReplay<TaintState> {
         });
         const weights = held.map((l) => v.get(l)!);
         const tainted = weights.reduce((p, q) => p + q, 0n);
-        const bal = x.balance[f] ?? 0n;
+        const bal = x.balance.get(f);
         const b = bal > tainted ? bal : tainted;
         const parts = splitUnits([b - tainted, ...weights], b, a);
         held.forEach((l, k) => {
@@ -256,12 +275,12 @@ export class ExposureReplay extends IncrementalReplay<TaintState> {
           if (left === 0n) v.delete(l);
           else v.set(l, left);
           if (!fromSource && take > 0n) {
-            const label = labels.id(labels.source[l]!, labels.hops[l]! + 1);
+            const label = labels.next(l);
             carried.set(label, (carried.get(label) ?? 0n) + take);
           }
         });
       }
-      if (f !== 0) x.balance[f] = (x.balance[f] ?? 0n) - a;
+      if (f !== 0) x.balance.sub(f, alo, ahi);
       if (t !== 0) {
         if (carried.size > 0) {
           let rv = x.vectors.get(t);
@@ -271,69 +290,42 @@ export class ExposureReplay extends IncrementalReplay<TaintState> {
             log?.push(s, l, 0, y);
           }
         }
-        x.balance[t] = (x.balance[t] ?? 0n) + a;
+        x.balance.add(t, alo, ahi);
       }
       return;
     }
-    // FIFO
-    const carried = this.#carriedLabel;
-    const carriedAmount = this.#carriedAmount;
-    carried.length = 0;
-    carriedAmount.length = 0;
-    const q = x.queues.get(f);
-    let need = a;
-    if (q !== undefined) {
-      for (let i = q.head; i < q.label.length && need > 0n; i++) {
-        const take = q.amount[i]! < need ? q.amount[i]! : need;
-        q.amount[i]! -= take;
-        need -= take;
-        if (q.amount[i] === 0n) q.head = i + 1;
-        if (!fromSource) {
-          const l = q.label[i]!;
-          carried.push(l === 0 ? 0 : labels.id(labels.source[l]!, labels.hops[l]! + 1));
-          carriedAmount.push(take);
-        }
-      }
-      if (q.head > 64 && q.head * 2 > q.label.length) {
-        q.label.splice(0, q.head);
-        q.amount.splice(0, q.head);
-        q.head = 0;
-      }
-    }
+    // FIFO: no bigint or object per transfer (amounts as pairs of numbers, queues in one arena).
+    const q = x.queues;
+    q.ensure(model.address.length);
+    const taken = this.#taken;
+    taken.n = 0;
+    let tainted = false;
     if (fromSource) {
-      carried.length = 0;
-      carriedAmount.length = 0;
-      carried.push(labels.id(f, 1));
-      carriedAmount.push(a);
-    } else if (need > 0n) {
-      carried.push(0);
-      carriedAmount.push(need);
+      q.take(f, alo, ahi, ANY_KEY, taken); // the source's own value leaves, all of it its taint at 1 hop
+      taken.n = 0;
+      taken.push(labels.id(f, 1), alo, ahi);
+      tainted = true;
+    } else {
+      q.take(f, alo, ahi, ANY_KEY, taken);
+      const llo = R.lo;
+      const lhi = R.hi;
+      for (let i = 0; i < taken.n; i++) {
+        const l = labels.next(taken.key[i]!);
+        taken.key[i] = l;
+        if (l !== 0) tainted = true;
+      }
+      if (llo !== 0 || lhi !== 0) taken.push(0, llo, lhi); // beyond the sender's queue: clean value
     }
-    if (f !== 0) x.balance[f] = (x.balance[f] ?? 0n) - a;
+    if (f !== 0) x.balance.sub(f, alo, ahi);
     if (t !== 0) {
-      let rq = x.queues.get(t);
-      const tainted = carried.some((l) => l !== 0);
-      if (rq === undefined && tainted) {
-        rq = { label: [], amount: [], head: 0 };
-        const bal = x.balance[t] ?? 0n;
-        if (bal > 0n) {
-          rq.label.push(0);
-          rq.amount.push(bal);
-        }
-        x.queues.set(t, rq);
+      if (q.has[t] === 0 && tainted) {
+        q.create(t);
+        const bal = x.balance.get(t);
+        if (bal > 0n) q.push(t, 0, x.balance.lo[t]!, x.balance.hi[t]!);
       }
-      if (rq !== undefined) {
-        for (let i = 0; i < carried.length; i++) {
-          const last = rq.label.length - 1;
-          if (last >= rq.head && rq.label[last] === carried[i]) rq.amount[last]! += carriedAmount[i]!;
-          else {
-            rq.label.push(carried[i]!);
-            rq.amount.push(carriedAmount[i]!);
-          }
-        }
-      }
-      x.balance[t] = (x.balance[t] ?? 0n) + a;
-      if (log !== null) for (let i = 0; i < carried.length; i++) if (carried[i] !== 0) log.push(s, carried[i]!, 0, carriedAmount[i]!);
+      if (q.has[t] === 1) for (let i = 0; i < taken.n; i++) q.push(t, taken.key[i]!, taken.lo[i]!, taken.hi[i]!);
+      x.balance.add(t, alo, ahi);
+      if (log !== null) for (let i = 0; i < taken.n; i++) if (taken.key[i] !== 0) log.pushLimbs(s, taken.key[i]!, 0, taken.lo[i]!, taken.hi[i]!);
     }
   }
 

@@ -48,14 +48,14 @@ export function setBig(x: bigint): void {
 
 /** R = a + b. */
 export function addLimbs(alo: number, ahi: number, blo: number, bhi: number): void {
-  if (ahi < 0 || bhi < 0) return setBig(limbsToBig(alo, ahi) + limbsToBig(blo, bhi));
-  let lo = alo + blo;
   let hi = ahi + bhi;
+  // A pooled operand, or a sum near 2^85 (hi + carry might not be exact): the bigint way.
+  if (ahi < 0 || bhi < 0 || hi >= HI_LIMIT - 1) return setBig(limbsToBig(alo, ahi) + limbsToBig(blo, bhi));
+  let lo = alo + blo;
   if (lo >= W32) {
     lo -= W32;
     hi++;
   }
-  if (hi >= HI_LIMIT) return setBig((BigInt(hi) << 32n) + BigInt(lo));
   R.lo = lo;
   R.hi = hi;
 }
@@ -267,9 +267,15 @@ export const ANY_KEY = -0x8000_0000;
  * A push of the key the queue ends with adds to that chunk (the same units in the same order).
  */
 export class FifoArena {
-  key = new Int32Array(1 << 12);
-  lo = new Uint32Array(1 << 12);
-  hi = new Float64Array(1 << 12);
+  key: Int32Array;
+  lo: Uint32Array;
+  hi: Float64Array;
+  /** @param size - the arena's first size in chunks (tests make it small to exercise moves and compactions). */
+  constructor(readonly size = 1 << 12) {
+    this.key = new Int32Array(size);
+    this.lo = new Uint32Array(size);
+    this.hi = new Float64Array(size);
+  }
   /** First free slot of the arena. */
   top = 0;
   /** Slots in regions left behind. */
@@ -378,7 +384,7 @@ export class FifoArena {
   #compact(extra = 0): void {
     let live = 0;
     for (let w = 0; w < this.base.length; w++) if (this.cap[w]! > 0) live += this.end[w]! - this.head[w]! + 2;
-    const size = Math.max(1 << 12, Math.ceil(live * 1.5) + extra);
+    const size = Math.max(this.size, Math.ceil(live * 1.5) + extra);
     const key = new Int32Array(size);
     const lo = new Uint32Array(size);
     const hi = new Float64Array(size);
@@ -445,7 +451,7 @@ export class FifoArena {
 
   /** A compacted copy sharing nothing mutable. */
   clone(): FifoArena {
-    const c = new FifoArena();
+    const c = new FifoArena(this.size);
     // Compaction reads these columns and writes fresh ones: they are shared only until then.
     c.key = this.key;
     c.lo = this.lo;

@@ -141,6 +141,42 @@ export class ProvenanceReplay extends IncrementalReplay<Holdings> {
       haircut: h.haircut.map((v) => (v === undefined ? undefined : { lot: [...v.lot], amount: [...v.amount] })),
     };
   }
+  /** FIFO takes no snapshots: a rollback rebuilds the dropped transfers' wallets from their own transfers (rule C7). */
+  protected override get snapshots(): boolean {
+    return this.policy !== "fifo";
+  }
+  readonly #scratch = new ChunkList();
+  protected override rebuild(model: TraceModel, w: number, k: number): void {
+    const q = this.state.fifo;
+    q.reset(w);
+    const out = this.#scratch;
+    let i = model.inStart[w]!;
+    let j = model.outStart[w]!;
+    const ie = model.inStart[w + 1]!;
+    const je = model.outStart[w + 1]!;
+    for (;;) {
+      const si = i < ie ? model.inSeq[i]! : Infinity;
+      const sj = j < je ? model.outSeq[j]! : Infinity;
+      const s = Math.min(si, sj);
+      if (s >= k) break;
+      if (s === si) {
+        i++;
+        const [lo, up] = this.pieces.range(s);
+        for (let p = lo; p < up; p++) {
+          this.pieces.amount.load(p);
+          q.push(w, this.pieces.key.data[p]!, R.lo, R.hi);
+        }
+      } else {
+        j++;
+        loadAmount(model, s);
+        if (R.lo === 0 && R.hi === 0) continue;
+        out.n = 0;
+        const lot = model.lot[s]!;
+        if (model.kind[s] === REDEEM && lot >= 0) q.take(w, R.lo, R.hi, lot, out);
+        q.take(w, R.lo, R.hi, ANY_KEY, out);
+      }
+    }
+  }
   /** The ranks of the model's lots (recomputed when lots were added). */
   rank(model: TraceModel): Int32Array {
     if (this.#rank.length !== model.lots.length + 1) this.#rank = lotRank(model.lots);

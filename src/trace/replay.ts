@@ -138,6 +138,13 @@ export class BigColumn {
       this.#hi[i] = hi;
     }
   }
+  /** Sets {@link R} to amount `i`. */
+  load(i: number): void {
+    const hi = this.#hi[i]!;
+    if (hi === 0xffff_ffff) return setBig(this.#big.get(i)!);
+    R.lo = this.#lo[i]!;
+    R.hi = hi;
+  }
   get(i: number): bigint {
     const hi = this.#hi[i]!;
     if (hi === 0xffff_ffff) return this.#big.get(i)!;
@@ -340,7 +347,7 @@ export class FifoArena {
       this.end[w] = b + live;
       return;
     }
-    const n = Math.max(4, live * 2);
+    const n = live + Math.max(4, live >> 1);
     const b = this.#alloc(n); // may compact (moving w's chunks)
     const h = this.head[w]!;
     const e = this.end[w]!;
@@ -360,8 +367,8 @@ export class FifoArena {
 
   #alloc(n: number): number {
     if (this.top + n > this.key.length) {
-      if (this.waste * 2 > this.top) this.#compact(n);
-      if (this.top + n > this.key.length) this.#resize(Math.max(this.top + n, Math.ceil(this.key.length * 1.5)));
+      if (this.waste * 4 > this.top) this.#compact(n);
+      if (this.top + n > this.key.length) this.#resize(Math.max(this.top + n, Math.ceil(this.key.length * 1.25)));
     }
     const b = this.top;
     this.top += n;
@@ -384,7 +391,7 @@ export class FifoArena {
   #compact(extra = 0): void {
     let live = 0;
     for (let w = 0; w < this.base.length; w++) if (this.cap[w]! > 0) live += this.end[w]! - this.head[w]! + 2;
-    const size = Math.max(this.size, Math.ceil(live * 1.5) + extra);
+    const size = Math.max(this.size, Math.ceil(live * 1.25) + extra);
     const key = new Int32Array(size);
     const lo = new Uint32Array(size);
     const hi = new Float64Array(size);
@@ -407,6 +414,14 @@ export class FifoArena {
     this.hi = hi;
     this.top = top;
     this.waste = 0;
+  }
+
+  /** Empties wallet `w`'s queue (keeping its region). */
+  reset(w: number): void {
+    if (w >= this.base.length) return;
+    this.head[w] = this.base[w]!;
+    this.end[w] = this.base[w]!;
+    this.has[w] = 0;
   }
 
   /** Drops wallet `w`'s chunks from its head while they are empty (a redemption can empty chunks in the middle too). */
@@ -661,9 +676,34 @@ export abstract class IncrementalReplay<S> {
     this.#advance(model, model.size, true);
   }
 
+  /**
+   * Whether this replay takes snapshots. One that can rebuild a wallet's state from its own transfers and their
+   * recorded pieces (FIFO provenance) takes none and rolls back with {@link rebuild} instead.
+   */
+  protected get snapshots(): boolean {
+    return true;
+  }
+  /**
+   * Replays without snapshots: resets wallet `w`'s state to what it held after transfers 0..k-1, from its own
+   * transfers and the pieces recorded for them (the pieces of transfers k and later are already dropped).
+   */
+  protected rebuild(_model: TraceModel, _w: number, _k: number): void {
+    throw new Error("this replay takes snapshots");
+  }
+
   /** Drops everything from transfer `k` on: pieces truncated, state restored from a snapshot and replayed to `k`. */
   rollback(model: TraceModel, k: number): void {
     this.stats.rollbacks++;
+    if (!this.snapshots && k > 0 && k >= this.processed - RING) {
+      // Only the wallets of the dropped transfers changed (their content is in the fingerprints): each is
+      // rebuilt from its own transfers before k (rule C7).
+      const touched = new Set<number>();
+      for (let s = k; s < this.processed; s++) touched.add(this.#ring.from[s % RING]!).add(this.#ring.to[s % RING]!);
+      this.pieces.truncate(k);
+      for (const w of touched) if (w !== 0) this.rebuild(model, w, k);
+      this.processed = k;
+      return;
+    }
     this.pieces.truncate(k);
     while (this.#snapshots.length > 0 && this.#snapshots.at(-1)!.seq > k) this.#snapshots.pop();
     const snap = this.#snapshots.at(-1);
@@ -677,7 +717,7 @@ export abstract class IncrementalReplay<S> {
     const log = record ? this.pieces : null;
     for (let s = this.processed; s < to; s++) {
       // Snapshots only near the target: a reorg or a late flag rolls back a few blocks, not the history.
-      if (to - s <= 2 * interval && s - (this.#snapshots.at(-1)?.seq ?? 0) >= interval) this.#snapshot(s);
+      if (this.snapshots && to - s <= 2 * interval && s - (this.#snapshots.at(-1)?.seq ?? 0) >= interval) this.#snapshot(s);
       // The pieces of s are already there when re-replaying up to a rollback point.
       this.step(model, s, this.state, log);
       if (to - s <= RING) this.#ring.set(model, s); // only the last ones are ever compared

@@ -120,6 +120,16 @@ export class BigColumn {
       this.#hi = hi;
     }
   }
+  /** Makes room for `n` amounts at once (pages not yet written cost no memory). */
+  reserve(n: number): void {
+    if (n <= this.#lo.length) return;
+    const lo = new Uint32Array(n);
+    const hi = new Uint32Array(n);
+    lo.set(this.#lo.subarray(0, this.#length));
+    hi.set(this.#hi.subarray(0, this.#length));
+    this.#lo = lo;
+    this.#hi = hi;
+  }
   push(x: bigint): void {
     if (x < 0n) throw new RangeError(`negative amount ${x}`);
     setBig(x);
@@ -367,7 +377,7 @@ export class FifoArena {
 
   #alloc(n: number): number {
     if (this.top + n > this.key.length) {
-      if (this.waste * 4 > this.top) this.#compact(n);
+      if (this.waste * 4 > this.top) this.#compactInPlace();
       if (this.top + n > this.key.length) this.#resize(Math.max(this.top + n, Math.ceil(this.key.length * 1.25)));
     }
     const b = this.top;
@@ -385,6 +395,39 @@ export class FifoArena {
     this.key = key;
     this.lo = lo;
     this.hi = hi;
+  }
+
+  /**
+   * Slides every queue's live chunks down to the arena's start, in the order of their regions, in the same
+   * columns (no new allocation: a copy per compaction would leave freed blocks the allocator keeps). Regions
+   * become exactly their chunks; a queue that grows again moves to the top.
+   */
+  #compactInPlace(): void {
+    let n = 0;
+    for (let w = 0; w < this.base.length; w++) if (this.cap[w]! > 0) n++;
+    const order = new Int32Array(n);
+    n = 0;
+    for (let w = 0; w < this.base.length; w++) if (this.cap[w]! > 0) order[n++] = w;
+    const base = this.base;
+    order.sort((x, y) => base[x]! - base[y]!);
+    let top = 0;
+    for (let k = 0; k < n; k++) {
+      const w = order[k]!;
+      const h = this.head[w]!;
+      const live = this.end[w]! - h;
+      if (live === 0) {
+        this.base[w] = this.head[w] = this.end[w] = this.cap[w] = 0;
+        continue;
+      }
+      if (h !== top) this.#move(h, h + live, top); // top ≤ h: regions are disjoint and taken in order
+      this.base[w] = top;
+      this.head[w] = top;
+      this.end[w] = top + live;
+      this.cap[w] = live;
+      top += live;
+    }
+    this.top = top;
+    this.waste = 0;
   }
 
   /** Copies every queue's live chunks into fresh columns (each region a little larger than its chunks). */
@@ -491,6 +534,13 @@ export class FifoArena {
 class IntColumn {
   data = new Int32Array(1024);
   length = 0;
+  /** Makes room for `n` entries at once (pages not yet written cost no memory). */
+  reserve(n: number): void {
+    if (n <= this.data.length) return;
+    const d = new Int32Array(n);
+    d.set(this.data.subarray(0, this.length));
+    this.data = d;
+  }
   push(x: number): void {
     if (this.length === this.data.length) {
       const d = new Int32Array(Math.ceil(this.data.length * 1.5));
@@ -532,6 +582,13 @@ export class PieceLog {
     this.key.push(key);
     if (this.withAux) this.aux.push(aux);
     if (this.withAmount) this.amount.push(amount);
+  }
+  /** Makes room for `n` pieces at once. */
+  reserve(n: number): void {
+    this.seq.reserve(n);
+    this.key.reserve(n);
+    if (this.withAux) this.aux.reserve(n);
+    if (this.withAmount) this.amount.reserve(n);
   }
   /** {@link push} with the amount as a pair of numbers (see {@link limbsToBig}). */
   pushLimbs(seq: number, key: number, aux: number, lo: number, hi: number): void {
@@ -665,8 +722,15 @@ export abstract class IncrementalReplay<S> {
   /** Applies transfer `s` to the state; records its pieces into `log` unless it is null (re-replaying after a rollback). */
   protected abstract step(model: TraceModel, s: number, state: S, log: PieceLog | null): void;
 
+  /** How many pieces a replay of `transfers` transfers is expected to record (room made at once; 0: grow as needed). */
+  protected expectedPieces(_transfers: number): number {
+    return 0;
+  }
+
   /** Brings the replay to the model's last transfer (rolling back first when the model diverged). */
   sync(model: TraceModel): void {
+    // Room for the pieces at once: growing by copies leaves freed blocks the allocator keeps resident.
+    if (model.size - this.processed > 1 << 16) this.pieces.reserve(this.pieces.length + this.expectedPieces(model.size - this.processed));
     let k = Math.min(this.processed, model.size);
     const floor = Math.max(0, this.processed - RING);
     while (k > floor && !this.#ring.same(model, k - 1)) k--;

@@ -201,7 +201,8 @@ export class AmountsByWallet {
   get(w: number): bigint {
     return this.negative.get(w) ?? (w < this.lo.length ? limbsToBig(this.lo[w]!, this.hi[w]!) : 0n);
   }
-  #set(w: number, x: bigint): void {
+  /** Sets wallet `w`'s balance to `x`. */
+  set(w: number, x: bigint): void {
     if (x < 0n) {
       this.negative.set(w, x);
       this.lo[w] = 0;
@@ -215,7 +216,7 @@ export class AmountsByWallet {
   }
   /** Adds (lo, hi) to wallet `w`'s balance. */
   add(w: number, lo: number, hi: number): void {
-    if (this.negative.size > 0 && this.negative.has(w)) return this.#set(w, this.negative.get(w)! + limbsToBig(lo, hi));
+    if (this.negative.size > 0 && this.negative.has(w)) return this.set(w, this.negative.get(w)! + limbsToBig(lo, hi));
     addLimbs(this.lo[w]!, this.hi[w]!, lo, hi);
     this.lo[w] = R.lo;
     this.hi[w] = R.hi;
@@ -223,7 +224,7 @@ export class AmountsByWallet {
   /** Subtracts (lo, hi) from wallet `w`'s balance. */
   sub(w: number, lo: number, hi: number): void {
     if ((this.negative.size > 0 && this.negative.has(w)) || cmpLimbs(this.lo[w]!, this.hi[w]!, lo, hi) < 0) {
-      return this.#set(w, this.get(w) - limbsToBig(lo, hi));
+      return this.set(w, this.get(w) - limbsToBig(lo, hi));
     }
     subLimbs(this.lo[w]!, this.hi[w]!, lo, hi);
     this.lo[w] = R.lo;
@@ -810,6 +811,13 @@ export abstract class IncrementalReplay<S> {
   /** The earliest transfer a rollback can restart from without replaying from the start. */
   get oldestSnapshot(): number {
     return this.#snapshots[0]?.seq ?? 0;
+  }
+
+  /** Whether a rollback to transfer `k` restarts from a snapshot or rebuilds a few wallets, not from the start. */
+  canRollBackTo(k: number): boolean {
+    if (k >= this.processed) return true;
+    if (!this.snapshots) return k > 0 && k >= this.processed - RING;
+    return this.oldestSnapshot > 0 && k >= this.oldestSnapshot;
   }
 }
 

@@ -150,6 +150,11 @@ export class ProvenanceReplay extends IncrementalReplay<Holdings> {
   protected override expectedPieces(transfers: number): number {
     return this.policy === "fifo" ? Math.ceil(transfers * 2.25) : 0;
   }
+  /** FIFO: room for about 1.5 chunks a transfer in the queues' arena too (the synthetic ledgers hold about one). */
+  protected override reserve(transfers: number): void {
+    super.reserve(transfers);
+    if (this.policy === "fifo") this.state.fifo.reserve(this.state.fifo.top + Math.ceil(transfers * 1.5));
+  }
   protected override rebuild(model: TraceModel, w: number, k: number): void {
     const q = this.state.fifo;
     q.reset(w);

@@ -377,13 +377,17 @@ export class FifoArena {
   }
 
   #alloc(n: number): number {
-    if (this.top + n > this.key.length) {
-      if (this.waste * 4 > this.top) this.#compactInPlace();
-      if (this.top + n > this.key.length) this.#resize(Math.max(this.top + n, Math.ceil(this.key.length * 1.25)));
-    }
+    // Regions left behind are compacted away once they are a quarter of the arena (touched pages are memory).
+    if (this.waste >= this.size && this.waste * 4 > this.top) this.#compactInPlace();
+    if (this.top + n > this.key.length) this.#resize(Math.max(this.top + n, Math.ceil(this.key.length * 1.25)));
     const b = this.top;
     this.top += n;
     return b;
+  }
+
+  /** Makes room for `n` chunks at once (pages not yet written cost no memory; growing by copies would leave freed blocks resident). */
+  reserve(n: number): void {
+    if (n > this.key.length) this.#resize(n);
   }
 
   #resize(size: number): void {
@@ -727,11 +731,15 @@ export abstract class IncrementalReplay<S> {
   protected expectedPieces(_transfers: number): number {
     return 0;
   }
+  /** Makes room at once for a replay of `transfers` more transfers: the pieces (and, in subclasses, the state). */
+  protected reserve(transfers: number): void {
+    this.pieces.reserve(this.pieces.length + this.expectedPieces(transfers));
+  }
 
   /** Brings the replay to the model's last transfer (rolling back first when the model diverged). */
   sync(model: TraceModel): void {
     // Room for the pieces at once: growing by copies leaves freed blocks the allocator keeps resident.
-    if (model.size - this.processed > 1 << 16) this.pieces.reserve(this.pieces.length + this.expectedPieces(model.size - this.processed));
+    if (model.size - this.processed > 1 << 16) this.reserve(model.size - this.processed);
     let k = Math.min(this.processed, model.size);
     const floor = Math.max(0, this.processed - RING);
     while (k > floor && !this.#ring.same(model, k - 1)) k--;

@@ -42,7 +42,14 @@ console.log(`built the model in memory: ${model.size} transfers, ${model.address
 const q = replayQueries(model);
 const before = mb();
 t0 = performance.now();
-const setUp = setUpReplays(model, q);
+let last = before;
+const added: string[] = [];
+const setUp = setUpReplays(model, q, (name) => {
+  globalThis.gc?.();
+  added.push(`${name} +${mb() - last} MB`);
+  last = mb();
+});
+console.log(`resident memory each replay added (after a collection): ${added.join(", ")}`);
 globalThis.gc?.();
 const pieces = provenanceReplay(model, "fifo").pieces.bytes + [...(exposureCacheOf(model)?.replays.values() ?? [])].reduce((x, r) => x + r.pieces.bytes, 0);
 console.log(`one-time replays (s): ${Object.entries(setUp).map(([k, v]) => `${k} ${v}`).join(", ")}; rss ${before} → ${mb()} MB; recorded pieces ${Math.round(pieces / 2 ** 20)} MB`);

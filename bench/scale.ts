@@ -27,10 +27,10 @@ import { SqliteStore } from "../src/indexer/store/sqlite.js";
 import type { Address, Hex, TransferRow } from "../src/indexer/types.js";
 import { liveBuilder, loadModel, type TraceModel } from "../src/trace/model.js";
 import { findPaths } from "../src/trace/paths.js";
-import { provenance } from "../src/trace/provenance.js";
 import { readSnapshot, writeSnapshot } from "../src/trace/snapshot.js";
 import { traceForward } from "../src/trace/trace.js";
 import { numberArg, rng } from "./lib/args.js";
+import { replayQueries, setUpReplays } from "./lib/replay-queries.js";
 import { mergeResults, percentiles } from "./lib/results.js";
 
 const TRANSFERS = numberArg("--transfers", 20_000_000);
@@ -187,8 +187,17 @@ function queryShapes(model: TraceModel): QueryShape[] {
   return [
     { name: "forward6", unit: "edges", run: (m, i) => traceForward(m, { wallet: starts[i]! }, { hops: 6, maxEdges: EDGE_CAP }).edges.length },
     { name: "path6", unit: "edges", run: (m, i) => findPaths(m, starts[i]!, targets()[i]!, { hops: 6, maxEdges: EDGE_CAP }).edges.length },
-    { name: "provenance", unit: "lots", run: (m, i) => provenance(m, starts[i]!, { policy: "fifo" }).lots.length },
+    // Provenance and exposure (bench/lib/replay-queries.ts): a random wallet, at the tip or a random past block.
+    ...Object.entries(replayQueries(model).runners).map(([name, run]) => ({ name, unit: name.startsWith("provenance") ? "lots" : "sources", run: (m: TraceModel) => run(m, random) })),
   ];
+}
+
+/** The replays' one-time set-up (bench/lib/replay-queries.ts), before their queries: seconds per replay. */
+function replaySetUp(model: TraceModel): Record<string, number> {
+  if (["provenance", "provenanceAt", "exposurePoison", "exposureHaircut", "exposureFifo"].every((n) => SKIP.has(n))) return {};
+  const seconds = setUpReplays(model, replayQueries(model));
+  log(`replays set up (one time, s): ${Object.entries(seconds).map(([k, v]) => `${k} ${v}`).join(", ")}; ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB resident`);
+  return seconds;
 }
 
 function measure(model: TraceModel, q: QueryShape): { p50_ms: number; p99_ms: number } {
@@ -220,6 +229,7 @@ function measureFromSnapshot(path: string): void {
   const bytesPerTransfer = (rss1 - rss0) / model.size;
   log(`loaded the model from the snapshot in ${loadSeconds.toFixed(1)} s: ${model.size.toLocaleString("en")} transfers, ${(model.address.length - 1).toLocaleString("en")} wallets, ${Math.round((rss1 - rss0) / 2 ** 20)} MB resident (${bytesPerTransfer.toFixed(1)} B/transfer)`);
   const results: Record<string, { p50_ms: number; p99_ms: number }> = {};
+  const replaySetUpSeconds = replaySetUp(model);
   for (const q of queryShapes(model)) {
     if (SKIP.has(q.name)) log(`${q.name}: skipped (--skip)`);
     else results[q.name] = measure(model, q);
@@ -255,7 +265,7 @@ function measureFromSnapshot(path: string): void {
   const appendMs = { p50: round(a.p50), p99: round(a.p99) };
   log(`append of a 1,000-transfer block in place: p50 ${appendMs.p50} ms, p99 ${appendMs.p99} ms (${APPENDS} blocks)`);
   const rssMB = Math.round(process.resourceUsage().maxRSS / 1024);
-  console.log(JSON.stringify({ transfers: model.size, wallets: model.address.length - 1, rssMB, bytesPerTransfer: round(bytesPerTransfer), loadSeconds: round(loadSeconds), appendMs, ...results }));
+  console.log(JSON.stringify({ transfers: model.size, wallets: model.address.length - 1, rssMB, bytesPerTransfer: round(bytesPerTransfer), loadSeconds: round(loadSeconds), appendMs, replaySetUpSeconds, ...results }));
 }
 
 async function main(): Promise<void> {

@@ -60,14 +60,16 @@ export function replayQueries(model: TraceModel, flags = 5): ReplayQueries {
 
 /**
  * The one-time set-up of every runner: the FIFO provenance replay and one exposure replay per policy for the
- * flag list. Returns the seconds each took (reported apart from the per-query figures).
+ * flag list. Returns the seconds each took (reported apart from the per-query figures); `onEach` is called
+ * after each (the replay bench reads memory there).
  */
-export function setUpReplays(model: TraceModel, q: ReplayQueries): Record<string, number> {
+export function setUpReplays(model: TraceModel, q: ReplayQueries, onEach?: (name: string) => void): Record<string, number> {
   const out: Record<string, number> = {};
   const time = (name: string, f: () => void) => {
     const t0 = performance.now();
     f();
     out[name] = Math.round((performance.now() - t0) / 10) / 100;
+    onEach?.(name);
   };
   const w = model.address[1]!;
   time("provenanceFifo", () => provenance(model, w, { policy: "fifo" }));

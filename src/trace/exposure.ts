@@ -6,8 +6,7 @@ import { amountOf } from "./model.js";
 import { seqWindow, walletNumber } from "./options.js";
 import { Fraction, allot, decimal, splitUnits, toNumber } from "./exact.js";
 import { lowerBound } from "./search.js";
-import { IncrementalReplay, adoptReplays, ensureLength, rememberReplays } from "./replay.js";
-import { PieceLog } from "./replay.js";
+import { ANY_KEY, AmountsByWallet, ChunkList, FifoArena, IncrementalReplay, PieceLog, R, adoptReplays, limbsToBig, loadAmount, rememberReplays, setBig } from "./replay.js";
 
 /** How taint spreads: poison, haircut or FIFO (see {@link exposure}). */
 export type ExposurePolicy = "poison" | "haircut" | "fifo";
@@ -138,6 +137,20 @@ export class Labels {
   readonly source: number[] = [-1];
   readonly hops: number[] = [0];
   readonly #ids = new Map<string, number>();
+  /** Label → the label one hop further (0 for clean value, -1 not yet known). */
+  #next = new Int32Array(64).fill(-1);
+  /** The label of the same source one hop further (clean value stays clean). */
+  next(l: number): number {
+    if (l === 0) return 0;
+    if (l >= this.#next.length) {
+      const n = new Int32Array(Math.max(l + 1, this.#next.length * 2)).fill(-1);
+      n.set(this.#next);
+      this.#next = n;
+    }
+    let x = this.#next[l]!;
+    if (x < 0) this.#next[l] = x = this.id(this.source[l]!, this.hops[l]! + 1);
+    return x;
+  }
   id(source: number, hops: number): number {
     const key = `${source}:${hops}`;
     let id = this.#ids.get(key);
@@ -167,12 +180,76 @@ function addTo(sum: Summary, origin: number, hops: number, x: Fraction): void {
   sum.bySource.set(origin, e);
 }
 
+/** The exact value of an amount given as a pair of numbers. */
+const limbsAmount = (lo: number, hi: number): bigint => limbsToBig(lo, hi);
+
+/** Poison: sets wallet `w`'s fewest hops from `origin` to `h` unless it has fewer. */
+function putMin(p: FifoArena, w: number, origin: number, h: number): void {
+  for (let i = p.head[w]!; i < p.end[w]!; i++) {
+    if (p.key[i] === origin) {
+      if (p.lo[i]! > h) p.lo[i] = h;
+      return;
+    }
+  }
+  p.push(w, origin, h, 0);
+}
+
+/** Haircut: adds `y` units of label `l` to wallet `w`'s entries. */
+function addEntry(v: FifoArena, w: number, l: number, y: bigint): void {
+  for (let i = v.head[w]!; i < v.end[w]!; i++) {
+    if (v.key[i] === l) {
+      setBig(limbsToBig(v.lo[i]!, v.hi[i]!) + y);
+      v.lo[i] = R.lo;
+      v.hi[i] = R.hi;
+      return;
+    }
+  }
+  setBig(y);
+  v.push(w, l, R.lo, R.hi);
+}
+
+/**
+ * Haircut, sender side (rule X2): wallet `w` (balance `bal`) sends `a`; its value leaves in proportion, in whole
+ * units: clean value and each taint label split by largest remainder, ties to clean value, then by source
+ * address and hops. Its entries keep what is left (none at 0); `out` gets each label's part.
+ */
+function takeHaircutTaint(model: TraceModel, labels: Labels, v: FifoArena, w: number, bal: bigint, a: bigint, out: (label: number, take: bigint) => void): void {
+  const held: number[] = [];
+  const amount = new Map<number, bigint>();
+  for (let i = v.head[w]!; i < v.end[w]!; i++) {
+    held.push(v.key[i]!);
+    amount.set(v.key[i]!, limbsToBig(v.lo[i]!, v.hi[i]!));
+  }
+  held.sort((l1, l2) => {
+    const ax = model.address[labels.source[l1]!]!;
+    const ay = model.address[labels.source[l2]!]!;
+    return ax < ay ? -1 : ax > ay ? 1 : labels.hops[l1]! - labels.hops[l2]!;
+  });
+  const weights = held.map((l) => amount.get(l)!);
+  const tainted = weights.reduce((p, q) => p + q, 0n);
+  const b = bal > tainted ? bal : tainted;
+  const parts = splitUnits([b - tainted, ...weights], b, a);
+  v.reset(w);
+  held.forEach((l, k) => {
+    const take = parts[k + 1]!;
+    const left = weights[k]! - take;
+    if (left !== 0n) {
+      setBig(left);
+      v.push(w, l, R.lo, R.hi);
+    }
+    out(l, take);
+  });
+}
+
 /** Taint state: per wallet, poison (source → fewest hops), or haircut and FIFO holdings by label and balances. */
 interface TaintState {
-  poisoned: Map<number, Map<number, number>>;
-  balance: bigint[];
-  vectors: Map<number, Map<number, bigint>>;
-  queues: Map<number, { label: number[]; amount: bigint[]; head: number }>;
+  /** Poison: per wallet, (source wallet, fewest hops) entries (key: the source; lo: the hops), in one arena. */
+  poisoned: FifoArena;
+  balance: AmountsByWallet;
+  /** Haircut: per wallet, (label, amount) entries of the taint it holds, in one arena. */
+  vectors: FifoArena;
+  /** FIFO: the queues of the wallets taint reached (label 0 is clean value), in one arena. */
+  queues: FifoArena;
 }
 
 /**
@@ -187,8 +264,7 @@ interface TaintState {
  */
 export class ExposureReplay extends IncrementalReplay<TaintState> {
   readonly #carried = new Map<number, bigint>();
-  readonly #carriedLabel: number[] = [];
-  readonly #carriedAmount: bigint[] = [];
+  readonly #taken = new ChunkList();
   constructor(readonly policy: ExposurePolicy, public sources: Map<number, number>, readonly labels: Labels) {
     super(new PieceLog(policy === "poison", policy !== "poison"));
   }
@@ -196,16 +272,66 @@ export class ExposureReplay extends IncrementalReplay<TaintState> {
     return new ExposureReplay(this.policy, new Map(this.sources), this.labels) as this;
   }
   protected emptyState(): TaintState {
-    return { poisoned: new Map(), balance: [], vectors: new Map(), queues: new Map() };
+    return { poisoned: new FifoArena(), balance: new AmountsByWallet(), vectors: new FifoArena(), queues: new FifoArena() };
   }
   protected cloneState(x: TaintState): TaintState {
     return {
-      poisoned: new Map([...x.poisoned].map(([w, m]) => [w, new Map(m)])),
-      balance: [...x.balance],
-      vectors: new Map([...x.vectors].map(([w, m]) => [w, new Map(m)])),
-      queues: new Map([...x.queues].map(([w, q]) => [w, { label: q.label.slice(q.head), amount: q.amount.slice(q.head), head: 0 }])),
+      poisoned: this.policy === "poison" ? x.poisoned.clone() : x.poisoned,
+      balance: this.policy === "poison" ? x.balance : x.balance.clone(),
+      vectors: this.policy === "haircut" ? x.vectors.clone() : x.vectors,
+      queues: this.policy === "fifo" ? x.queues.clone() : x.queues,
     };
   }
+  /**
+   * Poison and haircut take no snapshots: a wallet's state is rebuilt from its own transfers and their recorded
+   * pieces (rule C7). FIFO does (what its pieces record leaves out where clean value lay in the queue).
+   */
+  protected override get snapshots(): boolean {
+    return this.policy === "fifo";
+  }
+  protected override rebuild(model: TraceModel, w: number, k: number): void {
+    const x = this.state;
+    const pieces = this.pieces;
+    if (this.policy === "poison") {
+      x.poisoned.ensure(model.address.length);
+      x.poisoned.reset(w);
+      for (let i = model.inStart[w]!; i < model.inStart[w + 1]! && model.inSeq[i]! < k; i++) {
+        const [lo, up] = pieces.range(model.inSeq[i]!);
+        for (let p = lo; p < up; p++) putMin(x.poisoned, w, pieces.key.data[p]!, pieces.aux.data[p]!);
+      }
+      return;
+    }
+    // Haircut: the wallet's own transfers in order, its running balance, its inflows' recorded taint.
+    const v = x.vectors;
+    v.ensure(model.address.length);
+    x.balance.ensure(model.address.length);
+    v.reset(w);
+    let bal = 0n;
+    let i = model.inStart[w]!;
+    let j = model.outStart[w]!;
+    const ie = model.inStart[w + 1]!;
+    const je = model.outStart[w + 1]!;
+    for (;;) {
+      const si = i < ie ? model.inSeq[i]! : Infinity;
+      const sj = j < je ? model.outSeq[j]! : Infinity;
+      const s = Math.min(si, sj);
+      if (s >= k) break;
+      const a = amountOf(model, s);
+      if (s === si) {
+        i++;
+        const [lo, up] = pieces.range(s);
+        for (let p = lo; p < up; p++) addEntry(v, w, pieces.key.data[p]!, pieces.amount.get(p));
+        bal += a;
+      } else {
+        j++;
+        if (a === 0n) continue;
+        if (v.end[w]! > v.head[w]!) takeHaircutTaint(model, this.labels, v, w, bal, a, () => {});
+        bal -= a;
+      }
+    }
+    x.balance.set(w, bal);
+  }
+
   #active(model: TraceModel, f: number, s: number): boolean {
     const b = this.sources.get(f);
     return b !== undefined && model.block[s]! >= b;
@@ -213,127 +339,92 @@ export class ExposureReplay extends IncrementalReplay<TaintState> {
   protected step(model: TraceModel, s: number, x: TaintState, log: PieceLog | null): void {
     const f = model.from[s]!;
     const t = model.to[s]!;
-    const a = amountOf(model, s);
-    if (f === t || a === 0n) return; // moves nothing (rules S1, Z1)
+    loadAmount(model, s);
+    const alo = R.lo;
+    const ahi = R.hi;
+    if (f === t || (alo === 0 && ahi === 0)) return; // moves nothing (rules S1, Z1)
     const fromSource = this.#active(model, f, s);
-    if (this.policy !== "poison") ensureLength(x.balance, model.address.length, 0n);
     if (this.policy === "poison") {
-      const inherited = x.poisoned.get(f);
-      if ((inherited === undefined && !fromSource) || t === 0) return;
-      let p = x.poisoned.get(t);
-      if (p === undefined) x.poisoned.set(t, (p = new Map()));
-      const put = (origin: number, h: number) => {
-        const had = p!.get(origin);
-        if (had === undefined || had > h) p!.set(origin, h);
-        log?.push(s, origin, h, 0n);
-      };
-      if (fromSource) put(f, 1);
-      for (const [origin, h] of inherited ?? []) if (!(fromSource && origin === f)) put(origin, h + 1);
+      if (t === 0) return;
+      const p = x.poisoned;
+      p.ensure(model.address.length);
+      // The sender's entries, copied first (entries pushed to the recipient may move the arena's regions).
+      const inherited = this.#taken;
+      inherited.n = 0;
+      for (let i = p.head[f]!; i < p.end[f]!; i++) inherited.push(p.key[i]!, p.lo[i]!, 0);
+      if (inherited.n === 0 && !fromSource) return;
+      if (fromSource) {
+        putMin(p, t, f, 1);
+        log?.pushLimbs(s, f, 1, 0, 0);
+      }
+      for (let i = 0; i < inherited.n; i++) {
+        const origin = inherited.key[i]!;
+        if (fromSource && origin === f) continue;
+        const h = inherited.lo[i]! + 1;
+        putMin(p, t, origin, h);
+        log?.pushLimbs(s, origin, h, 0, 0);
+      }
       return;
     }
+    x.balance.ensure(model.address.length);
     const labels = this.labels;
     if (this.policy === "haircut") {
+      const a = limbsAmount(alo, ahi);
       const carried = this.#carried;
       carried.clear();
       if (fromSource) carried.set(labels.id(f, 1), a);
-      const v = x.vectors.get(f);
-      if (v !== undefined && v.size > 0) {
-        // The sender's value leaves in proportion, in whole units (rule X2): clean value and each taint label
-        // split by largest remainder, ties to clean value, then by source address and hops.
-        const held = [...v.keys()].sort((l1, l2) => {
-          const ax = model.address[labels.source[l1]!]!;
-          const ay = model.address[labels.source[l2]!]!;
-          return ax < ay ? -1 : ax > ay ? 1 : labels.hops[l1]! - labels.hops[l2]!;
-        });
-        const weights = held.map((l) => v.get(l)!);
-        const tainted = weights.reduce((p, q) => p + q, 0n);
-        const bal = x.balance[f] ?? 0n;
-        const b = bal > tainted ? bal : tainted;
-        const parts = splitUnits([b - tainted, ...weights], b, a);
-        held.forEach((l, k) => {
-          const take = parts[k + 1]!;
-          const left = weights[k]! - take;
-          if (left === 0n) v.delete(l);
-          else v.set(l, left);
+      const v = x.vectors;
+      v.ensure(model.address.length);
+      if (v.end[f]! > v.head[f]!) {
+        takeHaircutTaint(model, labels, v, f, x.balance.get(f), a, (l, take) => {
           if (!fromSource && take > 0n) {
-            const label = labels.id(labels.source[l]!, labels.hops[l]! + 1);
+            const label = labels.next(l);
             carried.set(label, (carried.get(label) ?? 0n) + take);
           }
         });
       }
-      if (f !== 0) x.balance[f] = (x.balance[f] ?? 0n) - a;
+      if (f !== 0) x.balance.sub(f, alo, ahi);
       if (t !== 0) {
-        if (carried.size > 0) {
-          let rv = x.vectors.get(t);
-          if (rv === undefined) x.vectors.set(t, (rv = new Map()));
-          for (const [l, y] of carried) {
-            rv.set(l, (rv.get(l) ?? 0n) + y);
-            log?.push(s, l, 0, y);
-          }
+        for (const [l, y] of carried) {
+          addEntry(v, t, l, y);
+          log?.push(s, l, 0, y);
         }
-        x.balance[t] = (x.balance[t] ?? 0n) + a;
+        x.balance.add(t, alo, ahi);
       }
       return;
     }
-    // FIFO
-    const carried = this.#carriedLabel;
-    const carriedAmount = this.#carriedAmount;
-    carried.length = 0;
-    carriedAmount.length = 0;
-    const q = x.queues.get(f);
-    let need = a;
-    if (q !== undefined) {
-      for (let i = q.head; i < q.label.length && need > 0n; i++) {
-        const take = q.amount[i]! < need ? q.amount[i]! : need;
-        q.amount[i]! -= take;
-        need -= take;
-        if (q.amount[i] === 0n) q.head = i + 1;
-        if (!fromSource) {
-          const l = q.label[i]!;
-          carried.push(l === 0 ? 0 : labels.id(labels.source[l]!, labels.hops[l]! + 1));
-          carriedAmount.push(take);
-        }
-      }
-      if (q.head > 64 && q.head * 2 > q.label.length) {
-        q.label.splice(0, q.head);
-        q.amount.splice(0, q.head);
-        q.head = 0;
-      }
-    }
+    // FIFO: no bigint or object per transfer (amounts as pairs of numbers, queues in one arena).
+    const q = x.queues;
+    q.ensure(model.address.length);
+    const taken = this.#taken;
+    taken.n = 0;
+    let tainted = false;
     if (fromSource) {
-      carried.length = 0;
-      carriedAmount.length = 0;
-      carried.push(labels.id(f, 1));
-      carriedAmount.push(a);
-    } else if (need > 0n) {
-      carried.push(0);
-      carriedAmount.push(need);
+      q.take(f, alo, ahi, ANY_KEY, taken); // the source's own value leaves, all of it its taint at 1 hop
+      taken.n = 0;
+      taken.push(labels.id(f, 1), alo, ahi);
+      tainted = true;
+    } else {
+      q.take(f, alo, ahi, ANY_KEY, taken);
+      const llo = R.lo;
+      const lhi = R.hi;
+      for (let i = 0; i < taken.n; i++) {
+        const l = labels.next(taken.key[i]!);
+        taken.key[i] = l;
+        if (l !== 0) tainted = true;
+      }
+      if (llo !== 0 || lhi !== 0) taken.push(0, llo, lhi); // beyond the sender's queue: clean value
     }
-    if (f !== 0) x.balance[f] = (x.balance[f] ?? 0n) - a;
+    if (f !== 0) x.balance.sub(f, alo, ahi);
     if (t !== 0) {
-      let rq = x.queues.get(t);
-      const tainted = carried.some((l) => l !== 0);
-      if (rq === undefined && tainted) {
-        rq = { label: [], amount: [], head: 0 };
-        const bal = x.balance[t] ?? 0n;
-        if (bal > 0n) {
-          rq.label.push(0);
-          rq.amount.push(bal);
-        }
-        x.queues.set(t, rq);
+      if (q.has[t] === 0 && tainted) {
+        q.create(t);
+        const bal = x.balance.get(t);
+        if (bal > 0n) q.push(t, 0, x.balance.lo[t]!, x.balance.hi[t]!);
       }
-      if (rq !== undefined) {
-        for (let i = 0; i < carried.length; i++) {
-          const last = rq.label.length - 1;
-          if (last >= rq.head && rq.label[last] === carried[i]) rq.amount[last]! += carriedAmount[i]!;
-          else {
-            rq.label.push(carried[i]!);
-            rq.amount.push(carriedAmount[i]!);
-          }
-        }
-      }
-      x.balance[t] = (x.balance[t] ?? 0n) + a;
-      if (log !== null) for (let i = 0; i < carried.length; i++) if (carried[i] !== 0) log.push(s, carried[i]!, 0, carriedAmount[i]!);
+      if (q.has[t] === 1) for (let i = 0; i < taken.n; i++) q.push(t, taken.key[i]!, taken.lo[i]!, taken.hi[i]!);
+      x.balance.add(t, alo, ahi);
+      if (log !== null) for (let i = 0; i < taken.n; i++) if (taken.key[i] !== 0) log.pushLimbs(s, taken.key[i]!, 0, taken.lo[i]!, taken.hi[i]!);
     }
   }
 
@@ -420,8 +511,8 @@ function derive(model: TraceModel, cache: ExposureCache, policy: ExposurePolicy,
     if (!subset) continue;
     for (const [w, b] of sources) if (!r.sources.has(w)) from = Math.min(from, b);
     const k = lowerBound(model.block, 0, Math.min(model.size, r.processed), from);
-    // Worth it only when the copy rolls back to a snapshot (or not at all), not to the start.
-    if (k < r.processed && (r.oldestSnapshot === 0 || k < r.oldestSnapshot)) continue;
+    // Worth it only when the copy rolls back to a snapshot or rebuilds a few wallets (or not at all), not to the start.
+    if (!r.canRollBackTo(k)) continue;
     if (best === undefined || k > best.k) best = { r, k };
   }
   if (best === undefined) return undefined;

@@ -6,8 +6,7 @@ import type { LotStatus } from "./registry.js";
 import { blockEnd } from "../indexer/checkpoint.js";
 import { Fraction, allot, decimal, splitUnits, toNumber } from "./exact.js";
 import { amountOf, blockTime } from "./model.js";
-import { IncrementalReplay, adoptReplays, ensureLength, rememberReplays } from "./replay.js";
-import { PieceLog } from "./replay.js";
+import { ANY_KEY, ChunkList, FifoArena, IncrementalReplay, PieceLog, R, adoptReplays, ensureLength, limbsToBig, loadAmount, rememberReplays } from "./replay.js";
 
 /** How value is attributed to lots as it moves. */
 export type ProvenancePolicy = "fifo" | "haircut";
@@ -111,8 +110,8 @@ function pushFifo(q: Queue, lot: number, a: bigint): void {
   }
 }
 
-/** Per-wallet holdings by wallet number (undefined: a wallet that never held anything). */
-type Holdings = { fifo: (Queue | undefined)[]; haircut: (Vector | undefined)[] };
+/** Per-wallet holdings by wallet number: FIFO queues in one arena; haircut vectors (undefined: never held anything). */
+type Holdings = { fifo: FifoArena; haircut: (Vector | undefined)[] };
 
 /**
  * Replays the history attributing every unit to the lot it was issued against, recording what each transfer
@@ -125,13 +124,8 @@ type Holdings = { fifo: (Queue | undefined)[]; haircut: (Vector | undefined)[] }
  */
 export class ProvenanceReplay extends IncrementalReplay<Holdings> {
   #rank: Int32Array = new Int32Array(1);
-  readonly #moved: number[] = [];
-  readonly #movedAmount: bigint[] = [];
+  readonly #moved = new ChunkList();
   readonly #moving = new Map<number, bigint>();
-  readonly #collect = (l: number, x: bigint) => {
-    this.#moved.push(l);
-    this.#movedAmount.push(x);
-  };
   constructor(readonly policy: ProvenancePolicy) {
     super(new PieceLog(false, true));
   }
@@ -139,13 +133,58 @@ export class ProvenanceReplay extends IncrementalReplay<Holdings> {
     return new ProvenanceReplay(this.policy) as this;
   }
   protected emptyState(): Holdings {
-    return { fifo: [], haircut: [] };
+    return { fifo: new FifoArena(), haircut: [] };
   }
   protected cloneState(h: Holdings): Holdings {
     return {
-      fifo: h.fifo.map((q) => (q === undefined ? undefined : { lot: q.lot.slice(q.head), amount: q.amount.slice(q.head), head: 0 })),
+      fifo: this.policy === "fifo" ? h.fifo.clone() : h.fifo,
       haircut: h.haircut.map((v) => (v === undefined ? undefined : { lot: [...v.lot], amount: [...v.amount] })),
     };
+  }
+  /** FIFO takes no snapshots: a rollback rebuilds the dropped transfers' wallets from their own transfers (rule C7). */
+  protected override get snapshots(): boolean {
+    return this.policy !== "fifo";
+  }
+  readonly #scratch = new ChunkList();
+  /** FIFO: about 1.8 pieces a transfer on the synthetic ledgers; room for 2.25 (untouched room costs no memory). */
+  protected override expectedPieces(transfers: number): number {
+    return this.policy === "fifo" ? Math.ceil(transfers * 2.25) : 0;
+  }
+  /** FIFO: room for about 1.5 chunks a transfer in the queues' arena too (the synthetic ledgers hold about one). */
+  protected override reserve(transfers: number): void {
+    super.reserve(transfers);
+    if (this.policy === "fifo") this.state.fifo.reserve(this.state.fifo.top + Math.ceil(transfers * 1.5));
+  }
+  protected override rebuild(model: TraceModel, w: number, k: number): void {
+    const q = this.state.fifo;
+    q.reset(w);
+    const out = this.#scratch;
+    let i = model.inStart[w]!;
+    let j = model.outStart[w]!;
+    const ie = model.inStart[w + 1]!;
+    const je = model.outStart[w + 1]!;
+    for (;;) {
+      const si = i < ie ? model.inSeq[i]! : Infinity;
+      const sj = j < je ? model.outSeq[j]! : Infinity;
+      const s = Math.min(si, sj);
+      if (s >= k) break;
+      if (s === si) {
+        i++;
+        const [lo, up] = this.pieces.range(s);
+        for (let p = lo; p < up; p++) {
+          this.pieces.amount.load(p);
+          q.push(w, this.pieces.key.data[p]!, R.lo, R.hi);
+        }
+      } else {
+        j++;
+        loadAmount(model, s);
+        if (R.lo === 0 && R.hi === 0) continue;
+        out.n = 0;
+        const lot = model.lot[s]!;
+        if (model.kind[s] === REDEEM && lot >= 0) q.take(w, R.lo, R.hi, lot, out);
+        q.take(w, R.lo, R.hi, ANY_KEY, out);
+      }
+    }
   }
   /** The ranks of the model's lots (recomputed when lots were added). */
   rank(model: TraceModel): Int32Array {
@@ -153,34 +192,42 @@ export class ProvenanceReplay extends IncrementalReplay<Holdings> {
     return this.#rank;
   }
   protected step(model: TraceModel, s: number, h: Holdings, log: PieceLog | null): void {
-    const a = amountOf(model, s);
     const f = model.from[s]!;
     const t = model.to[s]!;
+    if (this.policy === "fifo") {
+      // No bigint or object per transfer: amounts as pairs of numbers (replay.ts), queues in one arena.
+      loadAmount(model, s);
+      const alo = R.lo;
+      const ahi = R.hi;
+      if (f === t || (alo === 0 && ahi === 0)) return; // a self-transfer or a zero amount moves nothing (rules S1, Z1)
+      const kind = model.kind[s]!;
+      const lot = model.lot[s]!;
+      const arena = h.fifo;
+      arena.ensure(model.address.length);
+      const moved = this.#moved;
+      moved.n = 0;
+      if (f === 0) moved.push(kind === ISSUE ? lot : NO_LOT, alo, ahi);
+      else {
+        let nlo = alo;
+        let nhi = ahi;
+        if (kind === REDEEM && lot >= 0) {
+          arena.take(f, nlo, nhi, lot, moved);
+          nlo = R.lo;
+          nhi = R.hi;
+        }
+        arena.take(f, nlo, nhi, ANY_KEY, moved);
+        // The sender held less than it sent: the model's data is incomplete.
+        if (R.lo !== 0 || R.hi !== 0) moved.push(NO_LOT, R.lo, R.hi);
+      }
+      if (t !== 0) for (let i = 0; i < moved.n; i++) arena.push(t, moved.key[i]!, moved.lo[i]!, moved.hi[i]!);
+      if (log !== null) for (let i = 0; i < moved.n; i++) log.pushLimbs(s, moved.key[i]!, 0, moved.lo[i]!, moved.hi[i]!);
+      return;
+    }
+    const a = amountOf(model, s);
     if (f === t || a === 0n) return; // a self-transfer or a zero amount moves nothing (rules S1, Z1)
     const kind = model.kind[s]!;
     const lot = model.lot[s]!;
-    ensureLength(this.policy === "fifo" ? h.fifo : h.haircut, model.address.length, undefined);
-    if (this.policy === "fifo") {
-      const moved = this.#moved;
-      const movedAmount = this.#movedAmount;
-      moved.length = 0;
-      movedAmount.length = 0;
-      const collect = this.#collect;
-      if (f === 0) collect(kind === ISSUE ? lot : NO_LOT, a);
-      else {
-        const q = (h.fifo[f] ??= { lot: [], amount: [], head: 0 });
-        let need = a;
-        if (kind === REDEEM && lot >= 0) need = takeFifo(q, need, lot, collect);
-        need = takeFifo(q, need, null, collect);
-        if (need > 0n) collect(NO_LOT, need); // the sender held less than it sent: the model's data is incomplete
-      }
-      if (t !== 0) {
-        const q = (h.fifo[t] ??= { lot: [], amount: [], head: 0 });
-        for (let i = 0; i < moved.length; i++) pushFifo(q, moved[i]!, movedAmount[i]!);
-      }
-      if (log !== null) for (let i = 0; i < moved.length; i++) log.push(s, moved[i]!, 0, movedAmount[i]!);
-      return;
-    }
+    ensureLength(h.haircut, model.address.length, undefined);
     const moving = this.#moving;
     moving.clear();
     const add = (l: number, x: bigint) => {
@@ -202,8 +249,13 @@ export class ProvenanceReplay extends IncrementalReplay<Holdings> {
     const out = new Map<number, bigint>();
     if (hi >= this.processed) {
       if (this.policy === "fifo") {
-        const q = this.state.fifo[w];
-        if (q !== undefined) for (let k = q.head; k < q.lot.length; k++) if (q.amount[k]! !== 0n) out.set(q.lot[k]!, (out.get(q.lot[k]!) ?? 0n) + q.amount[k]!);
+        const q = this.state.fifo;
+        if (w < q.end.length) {
+          for (let k = q.head[w]!; k < q.end[w]!; k++) {
+            if (q.lo[k] === 0 && q.hi[k] === 0) continue;
+            out.set(q.key[k]!, (out.get(q.key[k]!) ?? 0n) + limbsToBig(q.lo[k]!, q.hi[k]!));
+          }
+        }
       } else {
         const v = this.state.haircut[w];
         if (v !== undefined) for (let k = 0; k < v.lot.length; k++) out.set(v.lot[k]!, v.amount[k]!);

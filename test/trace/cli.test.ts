@@ -13,6 +13,7 @@ import { loadModel } from "../../src/trace/model.js";
 import { runQuery } from "../../src/trace/query.js";
 import { sampleHistory } from "../server/fixture.js";
 import { commitHistory } from "./history.js";
+import { peopleFields, tokensToBase, withoutPeopleFields } from "../support/people.js";
 
 const bin = fileURLToPath(new URL("../../bin/goods-ledger.js", import.meta.url));
 
@@ -47,13 +48,20 @@ describe("goods-ledger trace (the real binary) › over an index, no chain neede
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("--json prints the engine's answer; --csv and --graphml print the exports; --out and --evidence write files", async function () {
+  it("--json prints the engine's answer (base units) with each amount also in tokens and each lot's label; --csv and --graphml print the exports; --out and --evidence write files", async function () {
     const s = new SqliteStore(join(store, "index.sqlite"));
     const expected = plain(runQuery(await loadModel(s), { kind: "forward", wallet, hops: 3, minAmount: "2000000" }).result);
     await s.close();
     const json = await cli(["trace", "forward", wallet, "--store", store, "-k", "3", "--min-amount", "2", "--json"]);
     expect(json.code, json.stderr).to.equal(0);
-    expect(JSON.parse(json.stdout)).to.deep.equal({ ok: true, kind: "forward", result: expected });
+    const doc = JSON.parse(json.stdout) as { ok: boolean; kind: string; result: { edges: Record<string, unknown>[] } };
+    const added = peopleFields(doc.result);
+    expect({ ...doc, result: withoutPeopleFields(doc.result) }).to.deep.equal({ ok: true, kind: "forward", result: expected });
+    expect(added.tokens, "every amount has its tokens").to.equal(doc.result.edges.length + 1); // + options.minAmount
+    const all = JSON.parse((await cli(["trace", "forward", wallet, "--store", store, "-k", "3", "--json"])).stdout) as typeof doc;
+    expect(all.result.edges.length).to.be.greaterThan(0);
+    for (const e of all.result.edges) expect([tokensToBase(e.amountTokens as string), e.lotLabel]).to.deep.equal([e.amount, null]);
+    expect(peopleFields(all.result)).to.deep.equal({ tokens: all.result.edges.length, labels: all.result.edges.length });
     const csv = await cli(["trace", "forward", wallet, "--store", store, "--csv"]);
     expect(csv.stdout.split("\n")[0]).to.equal("id,hop,from,to,amount,block,timestamp,tx_hash,kind,lot,reference,from_status,from_denylisted,to_status,to_denylisted");
     const out = join(dir, "flow.graphml");
@@ -131,5 +139,13 @@ describe("goods-ledger trace (the real binary) › over an index, no chain neede
     expect(listed.labels).to.deep.include({ label: "WR-0001", lot: id });
     const asof = await cli(["trace", "asof", "--lot", "WR-0001", "--store", store]);
     expect([asof.code, asof.stdout]).to.satisfy(([code, out]: [number, string]) => code === 0 && out.startsWith(`at block ${next}, lot WR-0001 (${id}): none`));
+    // --json keeps the id and base units, and adds the label and the tokens.
+    const pj = JSON.parse((await cli(["trace", "provenance", wallet, "--store", store, "--json"])).stdout) as { result: { lots: { lot: string; lotLabel: string | null; amount: string; amountTokens: string }[] } };
+    expect(pj.result.lots.find((l) => l.lot === id)).to.include({ lotLabel: "WR-0001" });
+    const issued = JSON.parse((await cli(["trace", "backward", wallet, "--store", store, "-k", "1", "--json"])).stdout) as { result: { edges: { lot: string | null; lotLabel: string | null; amount: string; amountTokens: string; kind: string }[] } };
+    expect(issued.result.edges.filter((e) => e.lot === id).map((e) => [e.kind, e.amount, e.amountTokens, e.lotLabel])).to.deep.include(["issue", "7000000", "7", "WR-0001"]);
+    // The text names the lot by its label and shows tokens.
+    const text = await cli(["trace", "backward", wallet, "--store", store, "-k", "1"]);
+    expect(text.stdout).to.match(/\(mint\)\s+0x[0-9a-fA-F]{6}…[0-9a-fA-F]{4}\s+7 +issue +WR-0001\s/);
   });
 });

@@ -17,6 +17,8 @@ export interface PeopleNames {
   decimals?: number;
   /** Lot id → label. */
   lotLabels?: ReadonlyMap<string, string>;
+  /** Add `lotLabel` beside each `lot` (default true; evidence packs leave it out: O3). */
+  labels?: boolean;
 }
 
 /** The lot labels kept in the index: lot id → label. */
@@ -44,16 +46,18 @@ export function labelsById(labels: readonly string[]): Map<string, string> {
 export function peopleReplacer(names: PeopleNames = {}): (key: string, value: unknown) => unknown {
   const decimals = names.decimals ?? TOKEN_DECIMALS;
   const labels = names.lotLabels ?? new Map<string, string>();
+  const withLabels = names.labels ?? true;
   return function (_key: string, value: unknown): unknown {
     if (typeof value === "bigint") return value.toString();
     if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
     const entries = Object.entries(value as Record<string, unknown>);
-    if (!entries.some(([k, v]) => typeof v === "bigint" || (k === "lot" && (typeof v === "string" || v === null)))) return value;
+    const isLot = (k: string, v: unknown) => withLabels && k === "lot" && (typeof v === "string" || v === null);
+    if (!entries.some(([k, v]) => typeof v === "bigint" || isLot(k, v))) return value;
     const out: Record<string, unknown> = {};
     for (const [k, v] of entries) {
       out[k] = v;
       if (typeof v === "bigint") out[`${k}Tokens`] = formatAmount(v, decimals);
-      else if (k === "lot" && (typeof v === "string" || v === null)) out.lotLabel = v === null ? null : labels.get(v.toLowerCase()) ?? null;
+      else if (isLot(k, v)) out.lotLabel = v === null ? null : labels.get((v as string).toLowerCase()) ?? null;
     }
     return out;
   };

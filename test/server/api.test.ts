@@ -174,7 +174,9 @@ describe("serve › HTTP API with bearer tokens and a read-only analyst role", f
       const sealed = (await call("/api/evidence", served.analyst, { method: "POST", body: JSON.stringify({ query: { kind: "exposure", wallet: receiver, policy: "poison" } }) })).json();
       expect(sealed.query.flagged).to.deep.equal([{ wallet: w, block: served.history.tip }]);
       expect(sealed.results.sources.map((s: { wallet: string }) => s.wallet)).to.include(w);
-      expect(sealed.results).to.deep.equal(withoutPeopleFields(x));
+      // The pack's results are the GET answer without lot labels (the index's knowledge, not the chain's: O3).
+      expect(withoutPeopleFields(sealed.results)).to.deep.equal(withoutPeopleFields(x));
+      expect(peopleFields(sealed.results)).to.deep.equal({ tokens: peopleFields(x).tokens, labels: 0 });
       expect((await call(`/api/flags/${w}`, served.admin, { method: "DELETE" })).json()).to.deep.equal({ wallet: w, removed: true });
     });
 
@@ -194,6 +196,10 @@ describe("serve › HTTP API with bearer tokens and a read-only analyst role", f
         const x = (await call(`/api/exposure?wallet=${receiver}&policy=poison&flagged=${w}`, served.analyst)).json().result;
         expect(withoutPeopleFields(x)).to.deep.equal(expected);
         expect(x.sources.filter((s: { wallet: string }) => s.wallet === w)).to.have.length(1);
+        // A wallet the caller names twice (in either case) is one source too.
+        const other0 = served.history.wallets.find((a) => a !== w && a !== receiver)!;
+        const twice = (await call(`/api/exposure?wallet=${receiver}&policy=poison&flagged=${other0},${other0.toUpperCase().replace("0X", "0x")}`, served.admin)).json().result;
+        expect(twice.sources.filter((s: { wallet: string }) => s.wallet.toLowerCase() === other0.toLowerCase())).to.have.length(1);
         expect(x.bySource.map((s: { source: string }) => s.source)).to.not.include(w);
         const other = served.history.wallets.find((a) => a !== w && a !== receiver)!;
         const body = { query: { kind: "exposure", wallet: receiver, policy: "poison", flagged: [w, other] } };
@@ -227,6 +233,16 @@ describe("serve › HTTP API with bearer tokens and a read-only analyst role", f
       try {
         const verify = async (p: EvidencePack) => (await verifyPack(p, node.url, { store })).checks.filter((c) => !c.ok).map((c) => [c.check, c.detail]);
         expect(await verify(pack), "the pack as served verifies").to.deep.equal([]);
+        // Its results carry each amount in tokens too (O3), checked like the base units.
+        const results = pack.results as { balance: string; balanceTokens: string };
+        expect(tokensToBase(results.balanceTokens)).to.equal(results.balance);
+        expect(peopleFields(pack.results).tokens).to.be.at.least(10);
+        const { sha256: _s, ...unsealed } = pack;
+        const resealed = (content: Omit<EvidencePack, "sha256">) => ({ ...content, sha256: packDigest(content) }) as EvidencePack;
+        expect(await verify(resealed({ ...unsealed, results: withoutPeopleFields(pack.results) })), "a pack in base units only (written before tokens were added) verifies").to.deep.equal([]);
+        expect(await verify(resealed({ ...unsealed, results: { ...results, balanceTokens: "1" } })), "tokens that disagree with the base units").to.deep.equal([
+          ["results", `the query gives different results at block ${served.history.tip}`],
+        ]);
         const other = served.history.transfers.find((t) => t.kind === "transfer" && t.to !== served.busiest)!.to;
         const forged = (content: Omit<EvidencePack, "sha256">) => ({ ...content, sha256: packDigest(content) }) as EvidencePack;
         const { sha256: _sha, ...content } = pack;

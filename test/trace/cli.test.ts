@@ -112,6 +112,14 @@ describe("goods-ledger trace (the real binary) › over an index, no chain neede
     const text = await cli(["trace", "exposure", receiver, "--policy", "poison", "--sources", "flagged", "--flagged", wallet, "--store", store]);
     const sources = twice.result.bySource.length;
     expect(text.stdout).to.match(new RegExp(`traces to ${sources} source\\(s\\) under poison \\(of 1 considered\\)`));
+    // Two wallets flagged, one of which never reached the receiver: the count is of those that reached it, and
+    // the table lists exactly those.
+    const stranger = h.wallets.find((w) => w !== wallet && w !== receiver && !h.transfers.some((t) => t.from === w))!;
+    const both = await cli(["trace", "exposure", receiver, "--policy", "poison", "--sources", "flagged", "--flagged", `${wallet},${stranger}`, "--store", store]);
+    const rows = both.stdout.split("\n").filter((l) => /^0x[0-9a-fA-F]{40}\s+flagged\s/.test(l)).map((l) => l.slice(0, 42).toLowerCase());
+    expect(both.stdout).to.match(new RegExp(`traces to ${rows.length} source\\(s\\) under poison \\(of 2 considered\\)`));
+    expect(rows).to.deep.equal(twice.result.bySource.map((b: { source: string }) => b.source.toLowerCase()));
+    expect(rows).to.not.include(stranger.toLowerCase());
     // Amounts for people are tokens (6 decimals): the inflow in base units appears as a decimal string.
     const inflow = BigInt(twice.result.inflow);
     expect(text.stdout).to.include(`received ${(Number(inflow) / 1e6).toString()}`);

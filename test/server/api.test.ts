@@ -122,6 +122,10 @@ describe("serve › HTTP API with bearer tokens and a read-only analyst role", f
         expect([tokensToBase(x.inflowTokens), tokensToBase(x.exposedTokens), tokensToBase(x.directTokens), tokensToBase(x.indirectTokens)]).to.deep.equal([x.inflow, x.exposed, x.direct, x.indirect]);
         const lot = (await call(`/api/asof?lot=${labelled}`, served.admin)).json().result;
         expect([lot.lotLabel, tokensToBase(lot.state.valuationTokens)]).to.deep.equal(["WR-API-0001", lot.state.valuation]);
+        // A lot is asked for by its label too (its keccak256 is the id): an unknown label is named with its id.
+        const byLabel = await call("/api/asof?lot=WR-none", served.admin);
+        expect([byLabel.status, byLabel.json().error.code]).to.deep.equal([400, "unknown-lot"]);
+        expect(byLabel.json().error.message).to.match(/^unknown lot "WR-none" \(id 0x[0-9a-f]{64}\) up to block \d+$/);
         // The page's names route lists the index's label too.
         expect((await call("/api/labels", served.admin)).json().lots).to.deep.include({ [labelled]: "WR-API-0001" });
       } finally {

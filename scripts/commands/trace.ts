@@ -98,7 +98,7 @@ function addWindowOptions(c: Command): Command {
     .addOption(new Option("--from-time <time>", "window start: unix seconds or ISO date").argParser(parseTime("--from-time")))
     .addOption(new Option("--to-time <time>", "window end: unix seconds or ISO date").argParser(parseTime("--to-time")))
     .addOption(new Option("--hub-degree <n>", `do not follow wallets touched by more transfers than this (default ${DEFAULT_HUB_DEGREE})`).argParser(parseInteger("--hub-degree", 1, Number.MAX_SAFE_INTEGER)))
-    .addOption(new Option("--max-edges <n>", `return at most this many transfers (default ${DEFAULT_MAX_EDGES})`).argParser(parseInteger("--max-edges", 0, Number.MAX_SAFE_INTEGER)));
+    .addOption(new Option("--max-edges <n>", `return at most this many transfers (default ${DEFAULT_MAX_EDGES})`).argParser(parseInteger("--max-edges", 1, Number.MAX_SAFE_INTEGER)));
 }
 
 function traceParams(o: WindowFlags): TraceParams {

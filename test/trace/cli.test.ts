@@ -80,6 +80,8 @@ describe("goods-ledger trace (the real binary) › over an index, no chain neede
       [["trace", "forward", wallet, "-k", "11"], /^error: hops \(k\) out of range: 11 \(must be an integer from 1 to 10\)\n$/],
       [["trace", "provenance", wallet, "--policy", "lifo"], /^error: unknown provenance policy "lifo": use fifo or haircut\n$/],
       [["trace", "forward", "99.0.0"], /^error: unknown transfer 99\.0\.0 up to block \d+\n$/],
+      // TR2: a cap of 0 edges is refused (the start transfer is always listed).
+      [["trace", "forward", "1.0.0", "--max-edges", "0"], /^error: option '--max-edges <n>' argument '0' is invalid\. --max-edges 0 is out of range \(1–\d+\)\n/],
     ];
     for (const [args, message] of cases) {
       const r = await cli([...args, "--store", store]);

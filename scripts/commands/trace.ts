@@ -11,12 +11,12 @@ import { TOKEN_DECIMALS, formatAmount, parseAmount } from "@goods-ledger/sdk";
 import { decodeCheckpoint } from "../../src/indexer/checkpoint.js";
 import { indexedDeployment } from "../../src/indexer/sync.js";
 import { toAddress } from "../../src/indexer/types.js";
-import type { Store } from "../../src/indexer/store/store.js";
 import { lotIdOf } from "../../src/trace/asof.js";
 import { ALERT_TYPES } from "../../src/trace/alerts.js";
 import { EXPOSURE_POLICIES, SOURCE_REASONS } from "../../src/trace/exposure.js";
 import { buildPack, verifyPack, type EvidencePack } from "../../src/trace/evidence.js";
-import { exportResult, plain, type ExportFormat } from "../../src/trace/export.js";
+import { exportResult, type ExportFormat } from "../../src/trace/export.js";
+import { forPeople, loadLotLabels, saveLotLabels } from "../../src/trace/present.js";
 import { DEFAULT_HUB_DEGREE, DEFAULT_MAX_EDGES, MAX_HOPS } from "../../src/trace/options.js";
 import { PROVENANCE_POLICIES } from "../../src/trace/provenance.js";
 import { queryBlock, runQuery, type QueryResult, type TraceParams, type TraceQuery } from "../../src/trace/query.js";
@@ -98,7 +98,7 @@ function addWindowOptions(c: Command): Command {
     .addOption(new Option("--from-time <time>", "window start: unix seconds or ISO date").argParser(parseTime("--from-time")))
     .addOption(new Option("--to-time <time>", "window end: unix seconds or ISO date").argParser(parseTime("--to-time")))
     .addOption(new Option("--hub-degree <n>", `do not follow wallets touched by more transfers than this (default ${DEFAULT_HUB_DEGREE})`).argParser(parseInteger("--hub-degree", 1, Number.MAX_SAFE_INTEGER)))
-    .addOption(new Option("--max-edges <n>", `return at most this many transfers (default ${DEFAULT_MAX_EDGES})`).argParser(parseInteger("--max-edges", 0, Number.MAX_SAFE_INTEGER)));
+    .addOption(new Option("--max-edges <n>", `return at most this many transfers (default ${DEFAULT_MAX_EDGES})`).argParser(parseInteger("--max-edges", 1, Number.MAX_SAFE_INTEGER)));
 }
 
 function traceParams(o: WindowFlags): TraceParams {
@@ -110,18 +110,11 @@ function traceParams(o: WindowFlags): TraceParams {
 
 /** Lot labels the index knows (`trace label`, or a label used in `trace asof --lot`): id → label. */
 let lotLabels = new Map<string, string>();
-const LABELS_META = "lotLabels";
 /** A lot as people read it: its label where one is known, else its id shortened. */
 const lotName = (id: string | null, full = false) => (id === null ? "" : lotLabels.get(id) ?? (full ? id : short(id)));
 
-async function loadLabels(store: Store): Promise<Map<string, string>> {
-  const raw = await store.getMeta(LABELS_META);
-  return new Map(Object.entries(raw === null ? {} : (JSON.parse(raw) as Record<string, string>)));
-}
-
-async function saveLabels(store: Store, labels: Map<string, string>): Promise<void> {
-  await store.setMeta(LABELS_META, JSON.stringify(Object.fromEntries([...labels].sort())));
-}
+const loadLabels = loadLotLabels;
+const saveLabels = saveLotLabels;
 
 function edgeRows(edges: readonly TraceEdge[], withPath = false): string[] {
   return table([
@@ -236,7 +229,8 @@ async function answer(ctx: CliContext, query: TraceQuery, o: OutputOptions): Pro
       extra.evidence = { file: o.evidence, sha256: pack.sha256, block: pack.chain.block };
     }
     if (ctx.out.json) {
-      ctx.out.result({ kind: result.kind, result: plain(result.result), ...extra });
+      // Base units as the engine computes them, each amount also in tokens, each lot with its label (O1, O2).
+      ctx.out.result({ kind: result.kind, result: forPeople(result.result, { lotLabels }), ...extra });
     } else if (text !== null && o.out === undefined) {
       process.stdout.write(text);
     } else {

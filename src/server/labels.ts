@@ -12,15 +12,17 @@ export interface PageLabels {
 
 /**
  * The two small read-only routes the analyst page uses for names (any role):
- * - `GET /api/labels` → `{ token: { symbol, decimals }, lots: { "<lot id>": "<label>" } }`;
+ * - `GET /api/labels` → `{ token: { symbol, decimals }, lots: { "<lot id>": "<label>" } }` (from `serve --lot-labels`
+ *   and the labels the index keeps, `indexed`);
  * - `GET /api/institutions` → `{ "<id>": "<name>" }` (empty when none are configured).
  * @returns the JSON body, or undefined when the route is not one of them.
  */
-export function labelsRoute(route: string, labels: PageLabels = {}): unknown {
+export function labelsRoute(route: string, labels: PageLabels = {}, indexed: ReadonlyMap<string, string> = new Map()): unknown {
   if (route === "labels") {
+    // The index's labels (`trace label`) take precedence, as in the query answers' `lotLabel`.
     return {
       token: labels.token ?? { symbol: "GLT", decimals: 6 },
-      lots: Object.fromEntries((labels.lots ?? []).map((label) => [lotId(label), label])),
+      lots: Object.fromEntries([...(labels.lots ?? []).map((label) => [lotId(label), label] as const), ...indexed]),
     };
   }
   if (route === "institutions") return { ...(labels.institutions ?? {}) };

@@ -37,6 +37,8 @@ export interface PoolOptions {
   cheapWorkers?: number;
   /** The trace model's snapshot (workers start from it), or null to build from the index's rows. */
   snapshotPath?: string | null;
+  /** Lot labels as issued (`serve --lot-labels`): JSON answers name lots by them, besides the index's own labels. */
+  lotLabels?: readonly string[];
 }
 
 /**
@@ -173,7 +175,7 @@ export class QueryPool {
   }
 
   #spawn(lane: CostClass): Slot {
-    const data: WorkerData = { storeSpec: this.#options.storeSpec, maxScanTransfers: this.#options.maxScanTransfers, niceOffset: LANE_NICE[lane], snapshotPath: this.#options.snapshotPath ?? null };
+    const data: WorkerData = { storeSpec: this.#options.storeSpec, maxScanTransfers: this.#options.maxScanTransfers, niceOffset: LANE_NICE[lane], snapshotPath: this.#options.snapshotPath ?? null, lotLabels: [...(this.#options.lotLabels ?? [])] };
     // Only the TypeScript loader: the process's own flags are not passed on (Node refuses per-process ones, such
     // as --trace-gc, in a worker's execArgv).
     const worker = new Worker(WORKER_URL, { workerData: data, execArgv: ["--import", TSX] });

@@ -100,8 +100,29 @@ export const QUERY_STRINGS: Record<string, { description: string; properties: Re
     description: "Registry state as of a block: a wallet, a transfer's two sides, or a lot (give exactly one).",
     properties: {
       wallet: address("the wallet"), transfer: transferId,
-      lot: { type: "string", minLength: 1, maxLength: 200, description: "a lot id (0x + 64 hex digits)" },
+      lot: { type: "string", minLength: 1, maxLength: 200, description: "a lot: its label as attested (e.g. WR-0001, whose keccak256 is the id) or its id (0x + 64 hex digits)" },
       block: block("as of this block (default: the indexed tip)"),
+    },
+  },
+};
+
+/**
+ * What a query's JSON answer holds (`GET /api/<kind>` with format=json, as the CLI's `--json`): the engine's result
+ * with amounts in base units, each with its amount in tokens beside it, and each lot with its label (docs/TRACE.md
+ * O1, O2). Described, not used to serialize: the worker writes the body.
+ */
+export const QUERY_ANSWER: Schema = {
+  type: "object",
+  additionalProperties: true,
+  required: ["kind", "result"],
+  properties: {
+    kind: { type: "string", description: "the query kind" },
+    result: {
+      description:
+        "the answer. Every amount `x` is in base units, a whole number as a decimal string (e.g. \"amount\": \"1500000\"), " +
+        "and the same amount in tokens is beside it as `xTokens`, a decimal string (\"amountTokens\": \"1.5\", 6 decimals). " +
+        "Every `lot` (an id, or null for value no issue explains) has `lotLabel` beside it: the lot's attested label where the " +
+        "index knows one (`trace label`, `serve --lot-labels`), else null.",
     },
   },
 };

@@ -15,12 +15,13 @@ import type { EvidencePack, PackCheck } from "../trace/evidence.js";
 import type { FlagInput } from "../trace/exposure.js";
 import { QUERY_KINDS, type TraceQuery } from "../trace/query.js";
 import { defaultSnapshotPath } from "../trace/snapshot.js";
+import { loadLotLabels } from "../trace/present.js";
 import { authenticate, type Role, type TokenEntry, type TokenFile } from "./auth.js";
 import { labelsRoute, type PageLabels } from "./labels.js";
 import { TokenLimits, type LimitOptions } from "./limits.js";
 import type { ServerMetrics } from "./metrics.js";
 import { PoolError, QueryPool, type CostClass, type PoolStats } from "./pool.js";
-import { ERROR, EVIDENCE_BODY, FLAG_BODY, FLAG_PARAMS, NO_PARAMS, QUERY_STRINGS, VERIFY_BODY, WALLETS_BODY, queryStringSchema } from "./schemas.js";
+import { ERROR, EVIDENCE_BODY, QUERY_ANSWER, FLAG_BODY, FLAG_PARAMS, NO_PARAMS, QUERY_STRINGS, VERIFY_BODY, WALLETS_BODY, queryStringSchema } from "./schemas.js";
 import { DEFAULT_HUB_DEGREE, DEFAULT_MAX_EDGES } from "../trace/options.js";
 import type { Job } from "./worker.js";
 import { precheckPack } from "./verify.js";
@@ -276,6 +277,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     maxScanTransfers: options.maxScanTransfers ?? SERVER_DEFAULTS.maxScanTransfers,
     onLoaded: options.metrics === undefined ? undefined : (block, ms, transfers, how) => options.metrics!.modelLoaded(block, ms, transfers, how),
     snapshotPath: options.snapshot === undefined ? defaultSnapshotPath(store) : options.snapshot,
+    lotLabels: options.labels?.lots ?? [],
   });
   if (options.metrics !== undefined) options.metrics.pool = pool;
   const limits = new TokenLimits({ ...SERVER_DEFAULTS.limits, ...options.limits });
@@ -424,7 +426,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     app.get(`/api/${route}`, {
       config: auth,
       schema: { summary: route === "labels" ? "the token's symbol and decimals, and lot labels by lot id" : "institution names by institution id (serve --institutions)", querystring: NO_PARAMS, response: { 200: { description: route, ...anyJson }, ...errors } },
-    }, async () => labelsRoute(route, options.labels));
+    }, async () => labelsRoute(route, options.labels, route === "labels" ? await loadLotLabels(store) : undefined));
   }
 
   const flagSchema = (summary: string, body: boolean) => ({
@@ -489,7 +491,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       config: auth,
       schema: {
         summary: QUERY_STRINGS[kind]!.description, querystring: queryStringSchema(kind),
-        response: { 200: { description: "the result: JSON { kind, result }, or CSV / GraphML by format", ...anyJson }, ...errors, ...pooled },
+        response: { 200: { description: "the result: JSON { kind, result } (amounts in base units and in tokens, lots with their labels), or CSV / GraphML by format", ...QUERY_ANSWER }, ...errors, ...pooled },
       },
     }, async (request, reply) => {
       const { format = "json", ...params } = request.query as Record<string, unknown>;

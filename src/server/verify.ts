@@ -2,9 +2,9 @@ import type { Store } from "../indexer/store/store.js";
 import { indexedDeployment } from "../indexer/sync.js";
 import { TraceInputError } from "../trace/errors.js";
 import { PACK_FORMAT, POLICY_VERSION, packDigest, type EvidencePack, type PackCheck } from "../trace/evidence.js";
-import { canonicalJson, plain } from "../trace/export.js";
+import { sameResults } from "../trace/evidence.js";
 import type { TraceModel } from "../trace/model.js";
-import { runQuery } from "../trace/query.js";
+import { runQuery, type QueryResult } from "../trace/query.js";
 
 /**
  * The checks of an evidence pack against the served index that read only the index (cheap, on the server's
@@ -46,13 +46,13 @@ export async function precheckPack(pack: EvidencePack, store: Store): Promise<{ 
  */
 export function checkResults(pack: EvidencePack, model: TraceModel): PackCheck {
   const number = pack.chain.block.number;
-  let again: string;
+  let again: QueryResult["result"];
   try {
-    again = canonicalJson(plain(runQuery(model, pack.query).result));
+    again = runQuery(model, pack.query).result;
   } catch (error) {
     if (!(error instanceof TraceInputError)) throw error;
     return { check: "results", ok: false, detail: `the query cannot be answered at block ${number}: ${error.message}` };
   }
-  const sameResults = again === canonicalJson(pack.results);
-  return { check: "results", ok: sameResults, detail: sameResults ? `the query gives the same results at block ${number}` : `the query gives different results at block ${number}` };
+  const same = sameResults(pack.results, again);
+  return { check: "results", ok: same, detail: same ? `the query gives the same results at block ${number}` : `the query gives different results at block ${number}` };
 }

@@ -12,6 +12,7 @@ import { DEFAULT_ALERT_RULES } from "./alerts.js";
 import { TraceInputError } from "./errors.js";
 import { canonicalJson, plain } from "./export.js";
 import { loadModel } from "./model.js";
+import { forPeople } from "./present.js";
 import type { TraceModel } from "./model.js";
 import { runQuery } from "./query.js";
 import type { QueryResult, TraceQuery } from "./query.js";
@@ -81,9 +82,26 @@ export function buildPack(args: {
     chain: { ...args.chain, block: { number: model.tip.block, hash: model.tip.hash } },
     code: args.code,
     createdAt: args.createdAt ?? new Date().toISOString(),
-    results: plain(answer.result),
+    results: packResults(answer.result),
   } as const;
   return { ...content, sha256: packDigest(content) };
+}
+
+/**
+ * A pack's results (rule O3): the answer in base units with each amount also in tokens (`xTokens`, 6 decimals),
+ * both fixed by the chain's history; no lot labels (they are the index's knowledge, not the chain's).
+ */
+export function packResults(result: QueryResult["result"]): unknown {
+  return forPeople(result, { labels: false });
+}
+
+/**
+ * Whether a pack's results are what the query answers now: the same text as {@link packResults}, or as the base
+ * units alone (packs written before amounts in tokens were added). Either form is compared whole.
+ */
+export function sameResults(recorded: unknown, result: QueryResult["result"]): boolean {
+  const text = canonicalJson(recorded);
+  return text === canonicalJson(packResults(result)) || text === canonicalJson(plain(result));
 }
 
 /** One check of {@link verifyPack}. */
@@ -153,15 +171,15 @@ export async function verifyPack(pack: EvidencePack, rpcUrl: string, options: { 
       await new Syncer(store, target, { finalityDepth: 0 }).syncOnce(pack.chain.block.number);
     }
     const model = await loadModel(store, { toBlock: pack.chain.block.number });
-    let again: string;
+    let again: QueryResult["result"];
     try {
-      again = canonicalJson(plain(runQuery(model, pack.query).result));
+      again = runQuery(model, pack.query).result;
     } catch (error) {
       if (!(error instanceof TraceInputError)) throw error;
       checks.push({ check: "results", ok: false, detail: `the query cannot be answered at block ${pack.chain.block.number}: ${error.message}` });
       return done();
     }
-    const same = again === canonicalJson(pack.results);
+    const same = sameResults(pack.results, again);
     checks.push({ check: "results", ok: same, detail: same ? `the query gives the same results at block ${pack.chain.block.number}` : `the query gives different results at block ${pack.chain.block.number}` });
   } finally {
     if (temp !== null) {

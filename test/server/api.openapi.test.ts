@@ -65,6 +65,21 @@ describe("serve › the OpenAPI document at /api/openapi.json", function () {
     ]);
   });
 
+  it("every query route's JSON answer is described: amounts in base units with `xTokens` beside each, every lot with `lotLabel` (TRACE.md O1, O2)", async function () {
+    const queries = ["alerts", "asof", "backward", "exposure", "forward", "path", "provenance"];
+    for (const kind of queries) {
+      const ok = (doc.paths[`/api/${kind}`]!.get as unknown as { responses: Record<string, { content: Record<string, { schema: { required: string[]; properties: { result: { description: string } } } }> }> }).responses["200"]!;
+      const schema = ok.content["application/json"]!.schema;
+      expect(schema.required, kind).to.deep.equal(["kind", "result"]);
+      expect(schema.properties.result.description, kind).to.match(/base units[^]*`xTokens`[^]*`lotLabel`/);
+    }
+    // And the answers are so: a trace's edges carry both.
+    const res = await fetch(`${served.server.url}/api/forward?wallet=${served.busiest}&hops=1`, { headers: { authorization: `Bearer ${served.analyst}` } });
+    const edges = ((await res.json()) as { result: { edges: Record<string, unknown>[] } }).result.edges;
+    expect(edges.length).to.be.greaterThan(0);
+    for (const e of edges) expect(Object.keys(e)).to.include.members(["amount", "amountTokens", "lot", "lotLabel"]);
+  });
+
   it("every path, with each of its parameters made bad in turn (and with an unknown one) › 400 naming that parameter; with good values › not 400", async function () {
     const w = served.busiest;
     const other = served.history.transfers.find((t) => t.from === w && t.kind === "transfer")!.to;

@@ -9,6 +9,7 @@ import { loadModel } from "../../src/trace/model.js";
 import { runQuery } from "../../src/trace/query.js";
 import { onEachStore } from "../indexer/stores.js";
 import { serveHistory, type Served } from "./fixture.js";
+import { peopleFields, tokensToBase, withoutPeopleFields } from "../support/people.js";
 
 /** A JSON-RPC node answering eth_chainId (31337) and eth_getBlockByNumber from the store's headers. */
 async function headerNode(store: Store): Promise<{ url: string; close(): Promise<void> }> {
@@ -78,7 +79,10 @@ describe("serve › HTTP API with bearer tokens and a read-only analyst role", f
       for (const [path, query] of cases) {
         const r = await call(path, served.analyst);
         expect(r.status, `${path}: ${r.text}`).to.equal(200);
-        expect(r.json().result, path).to.deep.equal(plain(runQuery(model, query).result));
+        // The engine's answer in base units, plus each amount in tokens and each lot's label (TRACE.md O1, O2).
+        expect(withoutPeopleFields(r.json().result), path).to.deep.equal(plain(runQuery(model, query).result));
+        const added = peopleFields(r.json().result);
+        if (!path.startsWith("/api/asof") && !path.startsWith("/api/alerts")) expect(added.tokens, `${path}: amounts in tokens`).to.be.greaterThan(0);
       }
       const csv = await call(`/api/forward?wallet=${w}&hops=3&format=csv`, served.analyst);
       expect(csv.type).to.equal("text/csv; charset=utf-8");
@@ -88,6 +92,45 @@ describe("serve › HTTP API with bearer tokens and a read-only analyst role", f
       const graphml = await call(`/api/forward?wallet=${w}&hops=3&format=graphml`, served.analyst);
       expect(graphml.type).to.equal("application/graphml+xml");
       expect(graphml.text).to.match(/^<\?xml[^]*<graphml[^]*<edge id="\d{32}" source="0x[0-9a-f]{40}" target="0x[0-9a-f]{40}">/);
+    });
+
+    it("output for people › every amount also in tokens (a decimal string), every lot with the label the index knows (else null), base units kept, as the CLI's --json", async function () {
+      // With the admin token (it may read too), so the analyst's rate budget stays for the tests that follow.
+      const h = served.history;
+      const [labelled, unlabelled] = [h.lots[0]!, h.lots[1]!];
+      await store.setMeta("lotLabels", JSON.stringify({ [labelled]: "WR-API-0001" }));
+      try {
+        const holder = h.transfers.find((t) => t.kind === "issue" && t.lot === labelled)!.to;
+        const other = h.transfers.find((t) => t.kind === "issue" && t.lot === unlabelled)?.to;
+        const prov = (await call(`/api/provenance?wallet=${holder}&policy=haircut`, served.admin)).json().result;
+        expect(peopleFields(prov).tokens).to.be.at.least(10); // balance, eight flows, self-transfers, each lot
+        expect([tokensToBase(prov.balanceTokens), tokensToBase(prov.flows.issuedTokens)]).to.deep.equal([prov.balance, prov.flows.issued]);
+        for (const l of prov.lots) expect(l.lotLabel, l.lot).to.equal(l.lot === labelled ? "WR-API-0001" : null);
+        const back = (await call(`/api/backward?wallet=${holder}&hops=1`, served.admin)).json().result;
+        const issue = back.edges.find((e: { kind: string; lot: string }) => e.kind === "issue" && e.lot === labelled);
+        expect(issue, "the labelled lot's issue into the holder").to.not.equal(undefined);
+        expect([issue.lotLabel, tokensToBase(issue.amountTokens)]).to.deep.equal(["WR-API-0001", issue.amount]);
+        if (other !== undefined) {
+          const o = (await call(`/api/backward?wallet=${other}&hops=1`, served.admin)).json().result;
+          expect(o.edges.filter((e: { lot: string }) => e.lot === unlabelled).map((e: { lotLabel: null }) => e.lotLabel)).to.include(null).and.not.include("WR-API-0001");
+        }
+        const alerts = (await call(`/api/alerts`, served.admin)).json().result as { evidence: Record<string, string>[] }[];
+        const edges = alerts.flatMap((a) => a.evidence);
+        expect(edges.length, "alerts with evidence in the sample history").to.be.greaterThan(0);
+        for (const e of edges) expect(tokensToBase(e.amountTokens!)).to.equal(e.amount);
+        const x = (await call(`/api/exposure?wallet=${holder}&policy=haircut&flagged=${h.wallets[0]}`, served.admin)).json().result;
+        expect([tokensToBase(x.inflowTokens), tokensToBase(x.exposedTokens), tokensToBase(x.directTokens), tokensToBase(x.indirectTokens)]).to.deep.equal([x.inflow, x.exposed, x.direct, x.indirect]);
+        const lot = (await call(`/api/asof?lot=${labelled}`, served.admin)).json().result;
+        expect([lot.lotLabel, tokensToBase(lot.state.valuationTokens)]).to.deep.equal(["WR-API-0001", lot.state.valuation]);
+        // A lot is asked for by its label too (its keccak256 is the id): an unknown label is named with its id.
+        const byLabel = await call("/api/asof?lot=WR-none", served.admin);
+        expect([byLabel.status, byLabel.json().error.code]).to.deep.equal([400, "unknown-lot"]);
+        expect(byLabel.json().error.message).to.match(/^unknown lot "WR-none" \(id 0x[0-9a-f]{64}\) up to block \d+$/);
+        // The page's names route lists the index's label too.
+        expect((await call("/api/labels", served.admin)).json().lots).to.deep.include({ [labelled]: "WR-API-0001" });
+      } finally {
+        await store.setMeta("lotLabels", "{}");
+      }
     });
 
     it("bad input › 400 with the rule's code and a one-line message, never a stack trace", async function () {
@@ -135,7 +178,9 @@ describe("serve › HTTP API with bearer tokens and a read-only analyst role", f
       const sealed = (await call("/api/evidence", served.analyst, { method: "POST", body: JSON.stringify({ query: { kind: "exposure", wallet: receiver, policy: "poison" } }) })).json();
       expect(sealed.query.flagged).to.deep.equal([{ wallet: w, block: served.history.tip }]);
       expect(sealed.results.sources.map((s: { wallet: string }) => s.wallet)).to.include(w);
-      expect(sealed.results).to.deep.equal(x);
+      // The pack's results are the GET answer without lot labels (the index's knowledge, not the chain's: O3).
+      expect(withoutPeopleFields(sealed.results)).to.deep.equal(withoutPeopleFields(x));
+      expect(peopleFields(sealed.results)).to.deep.equal({ tokens: peopleFields(x).tokens, labels: 0 });
       expect((await call(`/api/flags/${w}`, served.admin, { method: "DELETE" })).json()).to.deep.equal({ wallet: w, removed: true });
     });
 
@@ -153,8 +198,12 @@ describe("serve › HTTP API with bearer tokens and a read-only analyst role", f
         const expected = plain(runQuery(model, { kind: "exposure", wallet: receiver, policy: "poison", flagged: [{ wallet: w, block: B }] }).result);
         // The caller names w again as a bare address (from block 0): the stored flag wins, listed once.
         const x = (await call(`/api/exposure?wallet=${receiver}&policy=poison&flagged=${w}`, served.analyst)).json().result;
-        expect(x).to.deep.equal(expected);
+        expect(withoutPeopleFields(x)).to.deep.equal(expected);
         expect(x.sources.filter((s: { wallet: string }) => s.wallet === w)).to.have.length(1);
+        // A wallet the caller names twice (in either case) is one source too.
+        const other0 = served.history.wallets.find((a) => a !== w && a !== receiver)!;
+        const twice = (await call(`/api/exposure?wallet=${receiver}&policy=poison&flagged=${other0},${other0.toUpperCase().replace("0X", "0x")}`, served.admin)).json().result;
+        expect(twice.sources.filter((s: { wallet: string }) => s.wallet.toLowerCase() === other0.toLowerCase())).to.have.length(1);
         expect(x.bySource.map((s: { source: string }) => s.source)).to.not.include(w);
         const other = served.history.wallets.find((a) => a !== w && a !== receiver)!;
         const body = { query: { kind: "exposure", wallet: receiver, policy: "poison", flagged: [w, other] } };
@@ -188,6 +237,16 @@ describe("serve › HTTP API with bearer tokens and a read-only analyst role", f
       try {
         const verify = async (p: EvidencePack) => (await verifyPack(p, node.url, { store })).checks.filter((c) => !c.ok).map((c) => [c.check, c.detail]);
         expect(await verify(pack), "the pack as served verifies").to.deep.equal([]);
+        // Its results carry each amount in tokens too (O3), checked like the base units.
+        const results = pack.results as { balance: string; balanceTokens: string };
+        expect(tokensToBase(results.balanceTokens)).to.equal(results.balance);
+        expect(peopleFields(pack.results).tokens).to.be.at.least(10);
+        const { sha256: _s, ...unsealed } = pack;
+        const resealed = (content: Omit<EvidencePack, "sha256">) => ({ ...content, sha256: packDigest(content) }) as EvidencePack;
+        expect(await verify(resealed({ ...unsealed, results: withoutPeopleFields(pack.results) })), "a pack in base units only (written before tokens were added) verifies").to.deep.equal([]);
+        expect(await verify(resealed({ ...unsealed, results: { ...results, balanceTokens: "1" } })), "tokens that disagree with the base units").to.deep.equal([
+          ["results", `the query gives different results at block ${served.history.tip}`],
+        ]);
         const other = served.history.transfers.find((t) => t.kind === "transfer" && t.to !== served.busiest)!.to;
         const forged = (content: Omit<EvidencePack, "sha256">) => ({ ...content, sha256: packDigest(content) }) as EvidencePack;
         const { sha256: _sha, ...content } = pack;

@@ -4,7 +4,7 @@ import { ALERT_TYPES, DEFAULT_ALERT_RULES, alerts } from "../../src/trace/alerts
 import type { AlertRules } from "../../src/trace/alerts.js";
 import { TraceInputError } from "../../src/trace/errors.js";
 import { propertyParams } from "../support/seed.js";
-import { historyArbitrary, modelOf } from "./history.js";
+import { Seen, historyArbitrary, modelOf } from "./history.js";
 import { refAlerts } from "./reference.js";
 
 /** Small thresholds, so that random histories raise every kind of alert. */
@@ -24,8 +24,10 @@ describe("alerts › against the definitions of docs/TRACE.md on random historie
 
   it("raises exactly the alerts of the definitions, each with its whole evidence", function () {
     const seen = new Set<string>();
+    const cases = new Seen();
     fc.assert(
       fc.property(historyArbitrary(), rulesArbitrary, (h, rules) => {
+        cases.history(h);
         const model = modelOf(h);
         const got = alerts(model, { rules, types: TRANSFER_ALERTS });
         const ref = refAlerts(h.transfers, h.events, rules);
@@ -46,6 +48,27 @@ describe("alerts › against the definitions of docs/TRACE.md on random historie
     );
     // The thresholds are small enough that every rule fired somewhere: the comparison was not vacuous.
     expect([...seen].sort()).to.deep.equal([...TRANSFER_ALERTS].sort());
+    cases.expect(["selfTransfers", "zeroAmounts", "eventOnlyBlocks"]);
+  });
+
+  it("amounts between 2^53 and 2^64 › raises exactly the alerts of the definitions (exact ratios and sums)", function () {
+    const seen = new Set<string>();
+    const cases = new Seen();
+    fc.assert(
+      fc.property(historyArbitrary({ huge: true }), rulesArbitrary, (h, rules) => {
+        cases.history(h);
+        const got = alerts(modelOf(h), { rules, types: TRANSFER_ALERTS });
+        const ref = refAlerts(h.transfers, h.events, rules);
+        const index = (id: string) => h.transfers.findIndex((t) => t.checkpoint === id);
+        const mine = got.map((a) => JSON.stringify([a.type, a.wallet, index(a.at), a.evidence.map((e) => index(e.id))])).sort();
+        expect(mine).to.deep.equal(ref.map((a) => JSON.stringify([a.type, a.wallet, a.at, a.evidence])).sort());
+        for (const a of got) seen.add(a.type);
+      }),
+      propertyParams("alerts vs definitions, huge amounts", 100),
+    );
+    // Limits are tens of units, so structuring cannot fire on these amounts; the others must have.
+    expect([...seen].sort()).to.include.members(["fan-in", "pass-through", "round-trip", "velocity"]);
+    cases.expect(["beyondFloat", "over2to63"]);
   });
 
   it("types › returns only the types asked for, and rejects an unknown type or rule by name", function () {

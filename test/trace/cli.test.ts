@@ -13,6 +13,7 @@ import { loadModel } from "../../src/trace/model.js";
 import { runQuery } from "../../src/trace/query.js";
 import { sampleHistory } from "../server/fixture.js";
 import { commitHistory } from "./history.js";
+import { peopleFields, tokensToBase, withoutPeopleFields } from "../support/people.js";
 
 const bin = fileURLToPath(new URL("../../bin/goods-ledger.js", import.meta.url));
 
@@ -47,13 +48,20 @@ describe("goods-ledger trace (the real binary) › over an index, no chain neede
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("--json prints the engine's answer; --csv and --graphml print the exports; --out and --evidence write files", async function () {
+  it("--json prints the engine's answer (base units) with each amount also in tokens and each lot's label; --csv and --graphml print the exports; --out and --evidence write files", async function () {
     const s = new SqliteStore(join(store, "index.sqlite"));
     const expected = plain(runQuery(await loadModel(s), { kind: "forward", wallet, hops: 3, minAmount: "2000000" }).result);
     await s.close();
     const json = await cli(["trace", "forward", wallet, "--store", store, "-k", "3", "--min-amount", "2", "--json"]);
     expect(json.code, json.stderr).to.equal(0);
-    expect(JSON.parse(json.stdout)).to.deep.equal({ ok: true, kind: "forward", result: expected });
+    const doc = JSON.parse(json.stdout) as { ok: boolean; kind: string; result: { edges: Record<string, unknown>[] } };
+    const added = peopleFields(doc.result);
+    expect({ ...doc, result: withoutPeopleFields(doc.result) }).to.deep.equal({ ok: true, kind: "forward", result: expected });
+    expect(added.tokens, "every amount has its tokens").to.equal(doc.result.edges.length + 1); // + options.minAmount
+    const all = JSON.parse((await cli(["trace", "forward", wallet, "--store", store, "-k", "3", "--json"])).stdout) as typeof doc;
+    expect(all.result.edges.length).to.be.greaterThan(0);
+    for (const e of all.result.edges) expect([tokensToBase(e.amountTokens as string), e.lotLabel]).to.deep.equal([e.amount, null]);
+    expect(peopleFields(all.result)).to.deep.equal({ tokens: all.result.edges.length, labels: all.result.edges.length });
     const csv = await cli(["trace", "forward", wallet, "--store", store, "--csv"]);
     expect(csv.stdout.split("\n")[0]).to.equal("id,hop,from,to,amount,block,timestamp,tx_hash,kind,lot,reference,from_status,from_denylisted,to_status,to_denylisted");
     const out = join(dir, "flow.graphml");
@@ -72,6 +80,8 @@ describe("goods-ledger trace (the real binary) › over an index, no chain neede
       [["trace", "forward", wallet, "-k", "11"], /^error: hops \(k\) out of range: 11 \(must be an integer from 1 to 10\)\n$/],
       [["trace", "provenance", wallet, "--policy", "lifo"], /^error: unknown provenance policy "lifo": use fifo or haircut\n$/],
       [["trace", "forward", "99.0.0"], /^error: unknown transfer 99\.0\.0 up to block \d+\n$/],
+      // TR2: a cap of 0 edges is refused (the start transfer is always listed).
+      [["trace", "forward", "1.0.0", "--max-edges", "0"], /^error: option '--max-edges <n>' argument '0' is invalid\. --max-edges 0 is out of range \(1–\d+\)\n/],
     ];
     for (const [args, message] of cases) {
       const r = await cli([...args, "--store", store]);
@@ -104,6 +114,14 @@ describe("goods-ledger trace (the real binary) › over an index, no chain neede
     const text = await cli(["trace", "exposure", receiver, "--policy", "poison", "--sources", "flagged", "--flagged", wallet, "--store", store]);
     const sources = twice.result.bySource.length;
     expect(text.stdout).to.match(new RegExp(`traces to ${sources} source\\(s\\) under poison \\(of 1 considered\\)`));
+    // Two wallets flagged, one of which never reached the receiver: the count is of those that reached it, and
+    // the table lists exactly those.
+    const stranger = h.wallets.find((w) => w !== wallet && w !== receiver && !h.transfers.some((t) => t.from === w))!;
+    const both = await cli(["trace", "exposure", receiver, "--policy", "poison", "--sources", "flagged", "--flagged", `${wallet},${stranger}`, "--store", store]);
+    const rows = both.stdout.split("\n").filter((l) => /^0x[0-9a-fA-F]{40}\s+flagged\s/.test(l)).map((l) => l.slice(0, 42).toLowerCase());
+    expect(both.stdout).to.match(new RegExp(`traces to ${rows.length} source\\(s\\) under poison \\(of 2 considered\\)`));
+    expect(rows).to.deep.equal(twice.result.bySource.map((b: { source: string }) => b.source.toLowerCase()));
+    expect(rows).to.not.include(stranger.toLowerCase());
     // Amounts for people are tokens (6 decimals): the inflow in base units appears as a decimal string.
     const inflow = BigInt(twice.result.inflow);
     expect(text.stdout).to.include(`received ${(Number(inflow) / 1e6).toString()}`);
@@ -131,5 +149,13 @@ describe("goods-ledger trace (the real binary) › over an index, no chain neede
     expect(listed.labels).to.deep.include({ label: "WR-0001", lot: id });
     const asof = await cli(["trace", "asof", "--lot", "WR-0001", "--store", store]);
     expect([asof.code, asof.stdout]).to.satisfy(([code, out]: [number, string]) => code === 0 && out.startsWith(`at block ${next}, lot WR-0001 (${id}): none`));
+    // --json keeps the id and base units, and adds the label and the tokens.
+    const pj = JSON.parse((await cli(["trace", "provenance", wallet, "--store", store, "--json"])).stdout) as { result: { lots: { lot: string; lotLabel: string | null; amount: string; amountTokens: string }[] } };
+    expect(pj.result.lots.find((l) => l.lot === id)).to.include({ lotLabel: "WR-0001" });
+    const issued = JSON.parse((await cli(["trace", "backward", wallet, "--store", store, "-k", "1", "--json"])).stdout) as { result: { edges: { lot: string | null; lotLabel: string | null; amount: string; amountTokens: string; kind: string }[] } };
+    expect(issued.result.edges.filter((e) => e.lot === id).map((e) => [e.kind, e.amount, e.amountTokens, e.lotLabel])).to.deep.include(["issue", "7000000", "7", "WR-0001"]);
+    // The text names the lot by its label and shows tokens.
+    const text = await cli(["trace", "backward", wallet, "--store", store, "-k", "1"]);
+    expect(text.stdout).to.match(/\(mint\)\s+0x[0-9a-fA-F]{6}…[0-9a-fA-F]{4}\s+7 +issue +WR-0001\s/);
   });
 });

@@ -299,3 +299,49 @@ export async function commitRange(store: Store, h: History, from: number, to: nu
 export function modelOf(h: History) {
   return buildModel(h.transfers, h.events, { block: h.tip, hash: null, timestamp: h.times[h.tip]! });
 }
+
+/** What a history holds of the cases the comparisons must meet (docs/TRACE.md S1, Z1, T1, X1). */
+export interface HistoryFeatures {
+  /** Transfers from a wallet to itself (S1). */
+  selfTransfers: number;
+  /** Transfers of 0 units (Z1). */
+  zeroAmounts: number;
+  /** Blocks that hold a registry event and no transfer (T1). */
+  eventOnlyBlocks: number;
+  /** Transfers of 2^53 units or more, beyond a float's exact range (X1). */
+  beyondFloat: number;
+  /** Transfers of more than 2^63 units, towards the 2^64 bound. */
+  over2to63: number;
+}
+
+/** Counts the {@link HistoryFeatures} of a history. */
+export function historyFeatures(h: History): HistoryFeatures {
+  const withTransfer = new Set(h.transfers.map((t) => t.block));
+  return {
+    selfTransfers: h.transfers.filter((t) => t.from === t.to).length,
+    zeroAmounts: h.transfers.filter((t) => t.amount === 0n).length,
+    eventOnlyBlocks: new Set(h.events.filter((e) => !withTransfer.has(e.block)).map((e) => e.block)).size,
+    beyondFloat: h.transfers.filter((t) => t.amount >= 2n ** 53n).length,
+    over2to63: h.transfers.filter((t) => t.amount > 2n ** 63n).length,
+  };
+}
+
+/**
+ * A tally of the cases a property met, so a test can show its generators produced each one (not merely could):
+ * `seen.add(name)` while running, then `seen.expect(names)` after.
+ */
+export class Seen {
+  readonly counts = new Map<string, number>();
+  add(name: string, n = 1): void {
+    if (n > 0) this.counts.set(name, (this.counts.get(name) ?? 0) + n);
+  }
+  /** Adds every history feature present. */
+  history(h: History): void {
+    for (const [k, v] of Object.entries(historyFeatures(h))) this.add(k, v);
+  }
+  /** Asserts each named case was met at least once; the message lists the tally. */
+  expect(names: readonly string[]): void {
+    const missing = names.filter((n) => !this.counts.has(n));
+    if (missing.length > 0) throw new Error(`the generators never produced: ${missing.join(", ")} (seen: ${JSON.stringify(Object.fromEntries(this.counts))})`);
+  }
+}

@@ -4,7 +4,7 @@ import type { Address } from "../../src/indexer/types.js";
 import { exposure } from "../../src/trace/exposure.js";
 import { provenance } from "../../src/trace/provenance.js";
 import { propertyParams } from "../support/seed.js";
-import { historyArbitrary, modelOf } from "./history.js";
+import { Seen, historyArbitrary, modelOf } from "./history.js";
 import type { History } from "./history.js";
 import { Frac, refExposureFifo, refExposureHaircut, refExposurePoison, refProvenanceFifo, refProvenanceHaircut, refStateAtBlock, roundingBounds } from "./reference.js";
 import type { RefExposure } from "./reference.js";
@@ -43,10 +43,14 @@ for (const [label, size] of [["amounts up to 40 units", {}], ["amounts between 2
     this.timeout(400_000);
 
     it("provenance fifo › equals moving labelled units, at the tip and at an earlier block; no lot at 0 units", function () {
+      const cases = new Seen();
       fc.assert(
         fc.property(historyArbitrary(size), pick, (h, p) => {
           const { model, wallet, block, rows } = setup(h, p);
           const result = provenance(model, wallet, { policy: "fifo", atBlock: block });
+          cases.history(h);
+          if (rows.some((t) => t.from === wallet && t.to === wallet)) cases.add("the wallet's own self-transfer");
+          if (!h.transfers.some((t) => t.block === block) && h.events.some((e) => e.block === block)) cases.add("a block holding only events");
           const ref = refProvenanceFifo(rows, wallet);
           expect(new Map(result.lots.map((l) => [l.lot, l.amount]))).to.deep.equal(ref);
           const balance = [...ref.values()].reduce((x, y) => x + y, 0n);
@@ -61,13 +65,18 @@ for (const [label, size] of [["amounts up to 40 units", {}], ["amounts between 2
         }),
         propertyParams(`provenance fifo (${label})`, RUNS),
       );
+      cases.expect(["selfTransfers", "zeroAmounts", "eventOnlyBlocks", "the wallet's own self-transfer", "a block holding only events", ...("huge" in size ? ["beyondFloat", "over2to63"] : [])]);
     });
 
     it("provenance haircut › equals proportional propagation in whole units (largest remainder per transfer); the lots add up to the balance", function () {
+      const cases = new Seen();
       fc.assert(
         fc.property(historyArbitrary(size), pick, (h, p) => {
           const { model, wallet, block, rows } = setup(h, p);
           const result = provenance(model, wallet, { policy: "haircut", atBlock: block });
+          cases.history(h);
+          if (rows.some((t) => t.from === wallet && t.to === wallet)) cases.add("the wallet's own self-transfer");
+          if (!h.transfers.some((t) => t.block === block) && h.events.some((e) => e.block === block)) cases.add("a block holding only events");
           const ref = refProvenanceHaircut(rows, wallet);
           expect(new Map(result.lots.map((l) => [l.lot, l.amount]))).to.deep.equal(ref);
           const balance = [...ref.values()].reduce((x, y) => x + y, 0n);
@@ -79,6 +88,7 @@ for (const [label, size] of [["amounts up to 40 units", {}], ["amounts between 2
         }),
         propertyParams(`provenance haircut (${label})`, RUNS),
       );
+      cases.expect(["selfTransfers", "zeroAmounts", "eventOnlyBlocks", "the wallet's own self-transfer", "a block holding only events", ...("huge" in size ? ["beyondFloat", "over2to63"] : [])]);
     });
 
     for (const policy of ["poison", "fifo", "haircut"] as const) {

@@ -3,7 +3,8 @@ import fc from "fast-check";
 import { findPaths } from "../../src/trace/paths.js";
 import { traceBackward, traceForward } from "../../src/trace/trace.js";
 import { propertyParams } from "../support/seed.js";
-import { historyArbitrary, modelOf } from "./history.js";
+import { Seen, historyArbitrary, modelOf } from "./history.js";
+import { TraceInputError } from "../../src/trace/errors.js";
 import type { History } from "./history.js";
 import { refPaths, refState, refTrace } from "./reference.js";
 import type { RefWindow } from "./reference.js";
@@ -11,11 +12,18 @@ import type { RefWindow } from "./reference.js";
 const RUNS = 300;
 const T0 = 1_700_000_000;
 
-/** Query parameters drawn alongside a history: hops, hubs, the edge cap (its edge cases 1 and 2 included), windows in blocks, times and amounts. */
+/**
+ * Histories with amounts of tens of units, and with amounts between 2^53 and 2^64 (beyond a float's exact range):
+ * the amount bounds of a window are drawn on both scales.
+ */
+const histories = fc.oneof(historyArbitrary(), historyArbitrary({ huge: true }));
+const HUGE = 2n ** 53n;
+
+/** Query parameters drawn alongside a history: hops, hubs, the edge cap (its edge cases 0, 1 and 2 included), windows in blocks, times and amounts. */
 const queryArbitrary = fc.record({
   k: fc.integer({ min: 1, max: 4 }),
   hub: fc.constantFrom(1_000, 4, 8),
-  cap: fc.constantFrom(10_000, 1, 2, 3, 7),
+  cap: fc.constantFrom(10_000, 0, 1, 1, 2, 3, 7),
   startPick: fc.nat(),
   otherPick: fc.nat(),
   byTransfer: fc.boolean(),
@@ -25,7 +33,8 @@ const queryArbitrary = fc.record({
     {
       fromBlock: fc.integer({ min: 0, max: 30 }), toBlock: fc.integer({ min: 5, max: 60 }),
       fromTime: fc.integer({ min: T0, max: T0 + 400_000 }), toTime: fc.integer({ min: T0 + 100, max: T0 + 1_500_000 }),
-      minAmount: fc.bigInt({ min: 0n, max: 10n }), maxAmount: fc.bigInt({ min: 5n, max: 40n }),
+      minAmount: fc.oneof(fc.bigInt({ min: 0n, max: 10n }), fc.bigInt({ min: HUGE, max: 2n ** 63n })),
+      maxAmount: fc.oneof(fc.bigInt({ min: 5n, max: 40n }), fc.bigInt({ min: 2n ** 62n, max: 2n ** 64n - 1n })),
     },
     { requiredKeys: [] },
   )),
@@ -48,8 +57,9 @@ describe("trace queries › against brute-force references on random histories",
 
   for (const direction of ["forward", "backward"] as const) {
     it(`trace ${direction} › returns exactly the transfers on time-respecting walks within k hops, at their smallest hop, truncated only when the cap cut something`, function () {
+      const seen = new Seen();
       fc.assert(
-        fc.property(historyArbitrary(), queryArbitrary, (h, q) => {
+        fc.property(histories, queryArbitrary, (h, q) => {
           fc.pre(consistent(q.window));
           const model = modelOf(h);
           const wallet = pickWallet(h, q.startPick);
@@ -63,8 +73,20 @@ describe("trace queries › against brute-force references on random histories",
             start = { transfer: t.checkpoint };
             refStart = { index: i };
           }
-          const result = (direction === "forward" ? traceForward : traceBackward)(model, start, { hops: q.k, hubDegree: q.hub, maxEdges: q.cap, ...q.window });
+          const run = () => (direction === "forward" ? traceForward : traceBackward)(model, start, { hops: q.k, hubDegree: q.hub, maxEdges: q.cap, ...q.window });
+          seen.history(h);
+          if (q.cap === 0) {
+            // TR2: a cap below 1 is refused (the start is always listed, P2), naming the rule.
+            expect(run).to.throw(TraceInputError, /maxEdges/).with.property("code", "edges-out-of-range");
+            seen.add("maxEdges 0 refused");
+            return;
+          }
+          const result = run();
           const ref = refTrace(h.transfers, direction, refStart, q.k, q.window, q.hub);
+          if (q.byTransfer && q.cap === 1 && ref.length === 1) seen.add("maxEdges 1 from a transfer with nothing downstream");
+          if (q.cap === 1 && ref.length > 1) seen.add("maxEdges 1 cut something");
+          if (result.edges.some((e) => e.zeroValue)) seen.add("zero amount listed");
+          if (result.edges.some((e) => e.amount >= HUGE)) seen.add("amount over 2^53 listed");
           const got = result.edges.map((e) => [h.transfers.findIndex((t) => t.checkpoint === e.id), e.hop]);
           expect(got).to.deep.equal(ref.slice(0, q.cap));
           expect(result.truncated).to.equal(ref.length > q.cap);
@@ -78,12 +100,16 @@ describe("trace queries › against brute-force references on random histories",
         }),
         propertyParams(`trace ${direction}`, RUNS),
       );
+      // The cases the issue names were drawn, not merely possible (the run fails listing what was never met).
+      seen.expect(["selfTransfers", "zeroAmounts", "eventOnlyBlocks", "beyondFloat", "over2to63", "maxEdges 0 refused", "maxEdges 1 from a transfer with nothing downstream",
+        "maxEdges 1 cut something", "zero amount listed", "amount over 2^53 listed"]);
     });
   }
 
   it("paths › returns exactly the transfers on time-respecting walks from a to b within k hops ending at the first arrival, with position and shortest length", function () {
+    const seen = new Seen();
     fc.assert(
-      fc.property(historyArbitrary(), queryArbitrary, (h, q) => {
+      fc.property(histories, queryArbitrary, (h, q) => {
         fc.pre(consistent(q.window));
         let a = pickWallet(h, q.startPick);
         let b = pickWallet(h, q.otherPick);
@@ -96,8 +122,17 @@ describe("trace queries › against brute-force references on random histories",
         }
         fc.pre(a !== undefined && b !== undefined && a !== b);
         const model = modelOf(h);
+        seen.history(h);
+        if (q.cap === 0) {
+          expect(() => findPaths(model, a!, b!, { hops: q.k, hubDegree: q.hub, maxEdges: q.cap, ...q.window })).to.throw(TraceInputError).with.property("code", "edges-out-of-range");
+          seen.add("maxEdges 0 refused");
+          return;
+        }
         const result = findPaths(model, a!, b!, { hops: q.k, hubDegree: q.hub, maxEdges: q.cap, ...q.window });
         const ref = refPaths(h.transfers, a!, b!, q.k, q.window, q.hub);
+        if (q.cap === 1 && ref.length > 1) seen.add("maxEdges 1 cut something");
+        if (q.cap === 1 && ref.length === 1) seen.add("maxEdges 1, one transfer: not truncated");
+        if (result.edges.some((e) => e.amount >= HUGE)) seen.add("amount over 2^53 listed");
         const got = result.edges.map((e) => [h.transfers.findIndex((t) => t.checkpoint === e.id), e.hop, e.pathLength]);
         expect(got).to.deep.equal(ref.slice(0, q.cap));
         expect(result.truncated).to.equal(ref.length > q.cap);
@@ -120,5 +155,6 @@ describe("trace queries › against brute-force references on random histories",
       }),
       propertyParams("paths", RUNS),
     );
+    seen.expect(["selfTransfers", "zeroAmounts", "eventOnlyBlocks", "beyondFloat", "maxEdges 0 refused", "maxEdges 1 cut something", "maxEdges 1, one transfer: not truncated", "amount over 2^53 listed"]);
   });
 });

@@ -2,7 +2,7 @@
  * `npm run soak -- --minutes N [--tps X] [--seed S] [--out DIR]`: everything on loopback, for N minutes, with
  * chaos on a seeded schedule, then checks that nothing was lost (issue 11; README, "Running around the clock").
  *
- * - a persistent local chain (`goods-ledger chain --data-dir`, anvil, a block a second), deployed, behind a TCP
+ * - a persistent local chain (`goods-ledger chain --data-dir --keep-transactions`, anvil, a block a second), deployed, behind a TCP
  *   proxy that the indexer, the server and the payment generator all use;
  * - `goods-ledger index --follow` and `goods-ledger serve` as child processes, each in its own process group,
  *   with their metrics endpoints;
@@ -11,8 +11,9 @@
  *   analyst load of mixed trace queries with several tokens (on a worker thread);
  * - chaos: SIGKILL of the indexer and of the server at random times (restarted), one chain restart from its
  *   data directory, one node outage of 10–30 s (the proxy cuts every connection);
- * - at the end: `index --reconcile`; every Transfer log of the chain (eth_getLogs over the whole range) in the
- *   index once and nothing else; every payment confirmed exactly once or reported failed, none paid twice
+ * - at the end: `index --reconcile`; every Transfer log of the chain (read as each block was mined, since the
+ *   chain keeps only its last {@link KEEP_TRANSACTIONS} blocks' logs; each block's hash checked again at the end) in
+ *   the index once and nothing else; every payment confirmed exactly once or reported failed, none paid twice
  *   (references, balances, nonces); memory growth of each long-running process after warm-up under 20%; index
  *   lag recovered after each fault; no process left.
  *
@@ -35,6 +36,7 @@ import { percentiles } from "./lib/results.js";
 import { parsePrometheusText, sampleValue } from "./lib/prometheus.js";
 import type { AnalystConfig, AnalystTick } from "./lib/soak/analyst.js";
 import { runPayments, setUpLedger, type GeneratorStats, type Payment, type SoakAccounts } from "./lib/soak/payments.js";
+import { ChainLogs } from "./lib/soak/chain-logs.js";
 import { lineChart, type Band } from "./lib/soak/plots.js";
 import { groupPids, Managed } from "./lib/soak/procs.js";
 import { freePort, startProxy, type TcpProxy } from "./lib/soak/proxy.js";
@@ -76,6 +78,13 @@ const OUT = resolve(argv.includes("--out") ? argv[argv.indexOf("--out") + 1]! : 
 const KEEP = argv.includes("--keep");
 const DURATION_MS = MINUTES * 60_000;
 const READY_LAG = 5;
+/**
+ * The chain keeps the transactions, receipts and logs of its last this many blocks only (`chain
+ * --keep-transactions`): anvil otherwise holds every one in memory and in each state save, so its memory grew with
+ * the history (+57% in a 30-minute run). Ten minutes of blocks: the indexer starts well within it after set-up, and
+ * the soak reads the chain's logs as they are mined (ChainLogs).
+ */
+const KEEP_TRANSACTIONS = 600;
 /** A fault counts as recovered when the index is back within this many blocks of the head. */
 const RECOVERY_LIMIT_MS = 180_000;
 
@@ -130,6 +139,7 @@ const managed: Managed[] = [];
 let proxy: TcpProxy | null = null;
 let chainRpc: JsonRpc;
 let store: SqliteStore | null = null;
+let chainLogs: ChainLogs;
 
 // ---------------------------------------------------------------------------------------------------- processes
 const cliEnv = (rpcUrl: string) => ({ ...process.env, GOODS_LEDGER_NETWORK: "soak", GOODS_LEDGER_DEPLOYMENTS: deploymentsDir, GOODS_LEDGER_RPC_URL: rpcUrl });
@@ -144,7 +154,7 @@ const jsonDoc = (out: string): Record<string, unknown> | null => {
 async function main(): Promise<number> {
   say(`work folder ${work}; ${MINUTES} min, ${TPS} payments/s aimed at, seed ${SEED}, history ${HISTORY} transfers, ${ANALYSTS} analyst clients`);
   const chainPort = await freePort();
-  const chain = new Managed("chain", node, [bin, "chain", "--json", "--data-dir", chainDir, "--port", String(chainPort), "--block-time", "1"], join(logs, "chain.log"));
+  const chain = new Managed("chain", node, [bin, "chain", "--json", "--data-dir", chainDir, "--port", String(chainPort), "--block-time", "1", "--keep-transactions", String(KEEP_TRANSACTIONS)], join(logs, "chain.log"));
   managed.push(chain);
   await chain.start((out) => jsonDoc(out));
   chainRpc = new JsonRpc(`http://127.0.0.1:${chainPort}`, { timeoutMs: 10_000 });
@@ -158,6 +168,8 @@ async function main(): Promise<number> {
     parameters: { pauser: dev[1]!.address, registrar: dev[2]!.address, compliance: dev[3]!.address, issuer: dev[4]!.address, custodian: dev[5]!.address, auditor: dev[6]!.address },
   });
   say(`deployed token ${deployment.contracts.token} at block ${deployment.startBlock}`);
+  chainLogs = new ChainLogs(chainRpc, deployment.contracts.token, deployment.startBlock);
+  chainLogs.start();
   const t0 = Date.now();
   const accounts = await setUpLedger({
     deployment, rpcUrl: proxy.url, wallets: 2_000, hubs: 4, singles: Math.max(2, Math.ceil(0.3 * TPS)), merchants: Math.max(1, Math.ceil(0.2 * TPS)),
@@ -316,13 +328,12 @@ async function main(): Promise<number> {
     recDoc?.reconcile ? `${recDoc.reconcile.wallets} wallets and the total supply at block ${recDoc.reconcile.block}: ${recDoc.reconcile.differences.length} differences (exit ${rec.status})` : `exit ${rec.status}: ${(rec.stderr ?? "").trim().split("\n").at(-1)}`);
 
   // 2. Transfer logs against the store.
+  // The chain's logs as read while it mined them (it keeps only its last blocks' logs), each block's hash
+  // checked again now.
   const position = (await store.position())!.block;
-  const TRANSFER = toEventSelector("Transfer(address,address,uint256)");
-  const chainKeys: string[] = [];
-  for (let from = deployment.startBlock; from <= position; from += 2_000) {
-    const logs = await chainRpc.call<{ blockNumber: string; logIndex: string; transactionHash: string }[]>("eth_getLogs", [{ fromBlock: numberToHex(from), toBlock: numberToHex(Math.min(position, from + 1_999)), address: deployment.contracts.token, topics: [TRANSFER] }]);
-    for (const l of logs) chainKeys.push(`${hexToNumber(l.blockNumber)}:${hexToNumber(l.logIndex)}:${l.transactionHash.toLowerCase()}`);
-  }
+  await chainLogs.finish(Math.max(position, endHead));
+  const changedBlocks = await chainLogs.verify(Math.max(position, endHead));
+  const chainKeys = chainLogs.transfers.filter((k) => Number(k.slice(0, k.indexOf(":"))) <= position);
   const storeKeys: string[] = [];
   for (let after: string | undefined; ;) {
     const rows = await store.transfers({ after, limit: 50_000 });
@@ -336,16 +347,12 @@ async function main(): Promise<number> {
   const extra = storeKeys.filter((k) => !chainSet.has(k));
   const dupChain = chainKeys.length - chainSet.size;
   const dupStore = storeKeys.length - storeSet.size;
-  check("no Transfer event missing or duplicated in the store", missing.length === 0 && extra.length === 0 && dupStore === 0 && dupChain === 0,
-    `chain ${chainKeys.length} Transfer logs (blocks ${deployment.startBlock}–${position}), store ${storeKeys.length}: ${missing.length} missing, ${extra.length} not on chain, ${dupStore} duplicated${missing.length > 0 ? `; first missing ${missing[0]}` : ""}`);
+  check("no Transfer event missing or duplicated in the store", missing.length === 0 && extra.length === 0 && dupStore === 0 && dupChain === 0 && changedBlocks.length === 0,
+    `chain ${chainKeys.length} Transfer logs (blocks ${deployment.startBlock}–${position}, read as mined; ${changedBlocks.length} blocks changed since${changedBlocks.length > 0 ? `, first ${changedBlocks[0]}` : ""}), store ${storeKeys.length}: ${missing.length} missing, ${extra.length} not on chain, ${dupStore} duplicated${missing.length > 0 ? `; first missing ${missing[0]}` : ""}`);
 
   // 3. Payments: each confirmed exactly once or reported failed; none paid twice (references, balances, nonces).
-  const REFERENCED = toEventSelector("PaymentReferenced(address,address,uint256,bytes32)");
   const onChain = new Map<string, number>();
-  for (let from = loadBlock + 1; from <= endHead; from += 2_000) {
-    const logs = await chainRpc.call<{ topics: string[] }[]>("eth_getLogs", [{ fromBlock: numberToHex(from), toBlock: numberToHex(Math.min(endHead, from + 1_999)), address: deployment.contracts.token, topics: [REFERENCED] }]);
-    for (const l of logs) onChain.set(l.topics[3]!.toLowerCase(), (onChain.get(l.topics[3]!.toLowerCase()) ?? 0) + 1);
-  }
+  for (const r of chainLogs.references) if (r.block > loadBlock && r.block <= endHead) onChain.set(r.reference, (onChain.get(r.reference) ?? 0) + 1);
   const inStore = new Map<string, number>();
   for (let after: string | undefined; ;) {
     const rows = await store.transfers({ after, limit: 50_000 });
@@ -735,6 +742,7 @@ function writePlots(loadStart: number): void {
 
 // ---------------------------------------------------------------------------------------------------- run
 const cleanup = async () => {
+  await chainLogs?.stop().catch(() => undefined);
   for (const m of managed) await m.stop("SIGKILL", 1_000).catch(() => undefined);
   await proxy?.close().catch(() => undefined);
   await store?.close().catch(() => undefined);

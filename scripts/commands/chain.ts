@@ -4,6 +4,7 @@
 import type { Command } from "commander";
 import type { CliContext } from "../lib/context.js";
 import { DEV_ACCOUNT_COUNT, LOCAL_CHAIN_ID, devAccounts } from "../lib/keystore.js";
+import { CliError } from "../lib/errors.js";
 import { HISTORY_BLOCKS, STATE_INTERVAL_S, startLocalChain } from "../lib/local-chain.js";
 import { table } from "../lib/output.js";
 import { parseInteger } from "../lib/validate.js";
@@ -16,6 +17,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option("-p, --port <port>", "port; 0 picks a free one", parseInteger("port", 0, 65535), 8545)
     .option("--data-dir <dir>", "keep the chain's state in this folder across restarts (anvil --state); default: in memory (Hardhat EDR)")
     .option("--block-time <seconds>", "with --data-dir: seconds between blocks (0 = mine each transaction at once)", parseInteger("block time", 0, 60), 1)
+    .option("--keep-transactions <blocks>", "with --data-dir: keep transactions, receipts and logs of only the last N blocks (older blocks keep their headers), so memory stays bounded; default: all", parseInteger("--keep-transactions", 1, 100_000_000))
     .addHelpText(
       "after",
       `
@@ -24,15 +26,19 @@ Examples:
   $ goods-ledger chain --port 0 --json         # a free port; prints {"url": …} once it is listening
   $ goods-ledger chain --data-dir .data/chain  # persistent (anvil): stop and start again, the deployment stays valid
   $ goods-ledger chain --data-dir .data/chain --block-time 0   # persistent, a block per transaction
+  $ goods-ledger chain --data-dir .data/chain --keep-transactions 3600   # logs of the last hour only: bounded memory
 
 With --data-dir the state is saved every ${STATE_INTERVAL_S} s and on exit; after a crash the chain restarts from the
 last save and says how many blocks were lost. The folder is locked: one chain at a time. Reads may name any of
-the last ${HISTORY_BLOCKS} blocks.
+the last ${HISTORY_BLOCKS} blocks. Without --keep-transactions anvil keeps every transaction, receipt and log in memory
+and in each save, so both grow with the history; with it, eth_getLogs and receipts of older blocks come back empty
+(index them before they age out).
 
 The ${DEV_ACCOUNT_COUNT} funded accounts use Hardhat's well-known dev keys: public, accepted by the CLI only on chain ${LOCAL_CHAIN_ID}.`,
     )
-    .action(async (options: { port: number; dataDir?: string; blockTime: number }) => {
-      const chain = await startLocalChain({ port: options.port, dataDir: options.dataDir, blockTime: options.blockTime });
+    .action(async (options: { port: number; dataDir?: string; blockTime: number; keepTransactions?: number }) => {
+      if (options.keepTransactions !== undefined && options.dataDir === undefined) throw new CliError("--keep-transactions needs --data-dir (the in-memory chain keeps every block)", { code: "invalid-input" });
+      const chain = await startLocalChain({ port: options.port, dataDir: options.dataDir, blockTime: options.blockTime, keepTransactions: options.keepTransactions });
       const accounts = devAccounts().map((a, index) => ({ index, address: a.address }));
       const lost = chain.resumed?.lostBlocks ?? 0;
       if (lost > 0) {

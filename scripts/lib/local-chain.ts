@@ -57,6 +57,12 @@ export interface LocalChainOptions {
   dataDir?: string;
   /** Seconds between blocks for the persistent chain (default 1). */
   blockTime?: number;
+  /**
+   * With a data directory: keep the transactions, receipts and logs of only the last this many blocks (anvil
+   * `--transaction-block-keeper`); older blocks keep their headers. Default: every block's (memory grows with the
+   * history).
+   */
+  keepTransactions?: number;
 }
 
 /**
@@ -68,7 +74,7 @@ export async function startLocalChain(options: LocalChainOptions): Promise<Local
   const host = options.host ?? "127.0.0.1";
   return options.dataDir === undefined
     ? startHardhat(host, options.port)
-    : startAnvil(host, options.port, options.dataDir, options.blockTime ?? 1);
+    : startAnvil(host, options.port, options.dataDir, options.blockTime ?? 1, options.keepTransactions);
 }
 
 async function startHardhat(host: string, port: number): Promise<LocalChain> {
@@ -200,7 +206,7 @@ wait $a; s=$?
 kill $w 2>/dev/null
 exit $s`;
 
-async function startAnvil(host: string, port: number, dataDir: string, blockTime: number): Promise<LocalChain> {
+async function startAnvil(host: string, port: number, dataDir: string, blockTime: number, keepTransactions?: number): Promise<LocalChain> {
   const bin = anvilBinary();
   mkdirSync(dataDir, { recursive: true });
   const lock = lockDataDir(dataDir);
@@ -222,6 +228,9 @@ async function startAnvil(host: string, port: number, dataDir: string, blockTime
     "--state-interval", String(STATE_INTERVAL_S),
     "--prune-history", String(HISTORY_BLOCKS),
     ...(blockTime > 0 ? ["--block-time", String(blockTime)] : []),
+    // anvil holds every mined transaction with its receipt, logs and call trace in memory (and in each state
+    // save): without a bound its memory and its saves grow with the history.
+    ...(keepTransactions !== undefined ? ["--transaction-block-keeper", String(keepTransactions)] : []),
   ];
   // anvil logs every request: to a file, not a pipe (a pipe breaks when this process dies, and anvil would
   // fail writing to it before it saves its state).

@@ -49,6 +49,35 @@ describe("goods-ledger chain", function () {
     await sandbox.stopChain();
   });
 
+  it("--keep-transactions N drops the receipts and logs of blocks N behind the head, keeps their headers, and survives a restart", async function () {
+    const dataDir = join(sandbox.dir, "kept-chain");
+    const chainArgs = ["--data-dir", dataDir, "--block-time", "0", "--keep-transactions", "3"];
+    let url = await sandbox.startChain(chainArgs);
+    const rpc = async (method: string, params: unknown[] = []) =>
+      ((await (await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) })).json()) as { result: any }).result;
+    const [from, to] = devAccounts().map((a) => a.address);
+    const send = () => rpc("eth_sendTransaction", [{ from, to, value: "0x1" }]) as Promise<string>;
+    const first = await send();
+    const receipt = await rpc("eth_getTransactionReceipt", [first]);
+    expect(receipt, "the receipt while its block is among the last 3").to.not.equal(null);
+    for (let i = 0; i < 3; i++) await send();
+    expect(await rpc("eth_getTransactionReceipt", [first]), "the receipt 3 blocks later").to.equal(null);
+    expect((await rpc("eth_getBlockByNumber", [receipt.blockNumber, false])).hash, "the header stays").to.equal(receipt.blockHash);
+    const last = await send();
+    await sandbox.stopChain();
+    url = await sandbox.startChain(chainArgs);
+    expect((await rpc("eth_getTransactionReceipt", [last]))?.transactionHash, "a kept receipt after a restart").to.equal(last);
+    expect(await rpc("eth_getTransactionReceipt", [first]), "a dropped one stays dropped").to.equal(null);
+    await sandbox.stopChain();
+  });
+
+  it("--keep-transactions without --data-dir is refused, naming the rule", async function () {
+    const run = await sandbox.run(["chain", "--port", "0", "--keep-transactions", "10", "--json"]);
+    expect(run.code).to.equal(1);
+    expect(run.json<{ error: { code: string } }>().error.code).to.equal("invalid-input");
+    expect(run.stderr).to.include("--keep-transactions needs --data-dir");
+  });
+
   it("without --data-dir a restarted chain has lost the contracts, and commands say so", async function () {
     await sandbox.startChain();
     await ok("deploy");

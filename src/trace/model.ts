@@ -157,9 +157,17 @@ export function amountOf(model: TraceModel, seq: number): bigint {
   return (BigInt(hi) << 32n) | BigInt(lo);
 }
 
-/** The encoded checkpoint (the transfer's id) of transfer `seq`. */
+const ZEROS = "0000000000000000";
+
+/**
+ * The encoded checkpoint (the transfer's id) of transfer `seq`: `encodeCheckpoint`'s text (block 16 digits,
+ * transaction and log index 8 each), padded directly (the columns only hold parts of valid checkpoints).
+ */
 export function checkpointOf(model: TraceModel, seq: number): string {
-  return encodeCheckpoint({ block: model.block[seq]!, txIndex: model.txIndex[seq]!, logIndex: model.logIndex[seq]! });
+  const b = `${model.block[seq]!}`;
+  const t = `${model.txIndex[seq]!}`;
+  const l = `${model.logIndex[seq]!}`;
+  return `${ZEROS.slice(b.length)}${b}${ZEROS.slice(8 + t.length)}${t}${ZEROS.slice(8 + l.length)}${l}`;
 }
 
 const hashScratch = Buffer.alloc(32);

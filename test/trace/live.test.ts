@@ -281,9 +281,16 @@ describe("trace model › live: appended in place and rolled back with the store
             // A reorg to block 1: below the file's end, the file still answers for the transfers kept.
             await store.rollback(1);
             await commit(store, h, 2, h.tip, 1);
+            const rolledBack = modelCounters.rollbacks;
+            const builds = modelCounters.builds;
             live = await extendModel(live, store);
+            expect([modelCounters.rollbacks - rolledBack, modelCounters.builds - builds], "rolled back in place, not rebuilt").to.deep.equal([1, 0]);
             expect(live.tip.hash).to.equal(hashOf(h.tip, 1));
             await expectStoreHashes(live);
+            // A snapshot written after the cut copies the kept part of the file, then the new branch's hashes.
+            writeSnapshot(live, path, null);
+            await expectStoreHashes(live);
+            await expectStoreHashes(readSnapshot(path).model);
             expect(transferSeq.bind(null, live, `0x${"ee".repeat(32)}:0`)).to.throw(TraceInputError, "unknown transfer");
           } finally {
             rmSync(dir, { recursive: true, force: true });

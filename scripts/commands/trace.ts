@@ -212,7 +212,7 @@ async function answer(ctx: CliContext, query: TraceQuery, o: OutputOptions): Pro
     }
     let format: ExportFormat | null = o.csv ? "csv" : o.graphml ? "graphml" : null;
     if (o.out !== undefined && format === null) format = ({ ".csv": "csv", ".graphml": "graphml" } as Record<string, ExportFormat>)[extname(o.out)] ?? "json";
-    const text = format === null ? null : await runIndexer(async () => exportResult(result, format!));
+    const text = format === null ? null : await runIndexer(async () => exportResult(result, format!, { lotLabels }));
     const notes: string[] = [];
     const extra: Record<string, unknown> = {};
     if (o.out !== undefined) {

@@ -47,17 +47,29 @@ export function peopleReplacer(names: PeopleNames = {}): (key: string, value: un
   const decimals = names.decimals ?? TOKEN_DECIMALS;
   const labels = names.lotLabels ?? new Map<string, string>();
   const withLabels = names.labels ?? true;
+  const isLot = (k: string, v: unknown) => withLabels && k === "lot" && (typeof v === "string" || v === null);
   return function (_key: string, value: unknown): unknown {
     if (typeof value === "bigint") return value.toString();
     if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
-    const entries = Object.entries(value as Record<string, unknown>);
-    const isLot = (k: string, v: unknown) => withLabels && k === "lot" && (typeof v === "string" || v === null);
-    if (!entries.some(([k, v]) => typeof v === "bigint" || isLot(k, v))) return value;
+    const o = value as Record<string, unknown>;
+    let hit = false;
+    for (const k in o) {
+      if (typeof o[k] === "bigint" || isLot(k, o[k])) {
+        hit = true;
+        break;
+      }
+    }
+    if (!hit) return value;
     const out: Record<string, unknown> = {};
-    for (const [k, v] of entries) {
-      out[k] = v;
-      if (typeof v === "bigint") out[`${k}Tokens`] = formatAmount(v, decimals);
-      else if (isLot(k, v)) out.lotLabel = v === null ? null : labels.get((v as string).toLowerCase()) ?? null;
+    for (const k in o) {
+      const v = o[k];
+      if (typeof v === "bigint") {
+        out[k] = v.toString();
+        out[`${k}Tokens`] = formatAmount(v, decimals);
+      } else {
+        out[k] = v;
+        if (isLot(k, v)) out.lotLabel = v === null ? null : labels.get((v as string).toLowerCase()) ?? null;
+      }
     }
     return out;
   };

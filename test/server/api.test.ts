@@ -86,7 +86,7 @@ describe("serve › HTTP API with bearer tokens and a read-only analyst role", f
       }
       const csv = await call(`/api/forward?wallet=${w}&hops=3&format=csv`, served.analyst);
       expect(csv.type).to.equal("text/csv; charset=utf-8");
-      expect(csv.text.split("\n")[0]).to.equal("id,hop,from,to,amount,block,timestamp,tx_hash,kind,lot,reference,from_status,from_denylisted,to_status,to_denylisted");
+      expect(csv.text.split("\n")[0]).to.equal("id,hop,from,to,amount,amount_tokens,block,timestamp,tx_hash,kind,lot,lot_label,reference,from_status,from_denylisted,to_status,to_denylisted");
       const forward = runQuery(model, cases[0]![1]);
       expect(csv.text.trim().split("\n").length - 1).to.equal(forward.kind === "forward" ? forward.result.edges.length : NaN);
       const graphml = await call(`/api/forward?wallet=${w}&hops=3&format=graphml`, served.analyst);

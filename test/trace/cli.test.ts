@@ -63,7 +63,11 @@ describe("goods-ledger trace (the real binary) › over an index, no chain neede
     for (const e of all.result.edges) expect([tokensToBase(e.amountTokens as string), e.lotLabel]).to.deep.equal([e.amount, null]);
     expect(peopleFields(all.result)).to.deep.equal({ tokens: all.result.edges.length, labels: all.result.edges.length });
     const csv = await cli(["trace", "forward", wallet, "--store", store, "--csv"]);
-    expect(csv.stdout.split("\n")[0]).to.equal("id,hop,from,to,amount,block,timestamp,tx_hash,kind,lot,reference,from_status,from_denylisted,to_status,to_denylisted");
+    // O1 in the export too: each row's amount in tokens beside its base units.
+    const rows = csv.stdout.trim().split("\n").slice(1).map((l) => l.split(","));
+    expect(rows.length).to.be.greaterThan(0);
+    for (const r of rows) expect(tokensToBase(r[5]!)).to.equal(r[4]);
+    expect(csv.stdout.split("\n")[0]).to.equal("id,hop,from,to,amount,amount_tokens,block,timestamp,tx_hash,kind,lot,lot_label,reference,from_status,from_denylisted,to_status,to_denylisted");
     const out = join(dir, "flow.graphml");
     const files = await cli(["trace", "path", wallet, h.transfers.find((t) => t.from === wallet && t.kind === "transfer")!.to, "--store", store, "--out", out, "--evidence", join(dir, "pack.json")]);
     expect(files.code, files.stderr).to.equal(0);
@@ -154,6 +158,9 @@ describe("goods-ledger trace (the real binary) › over an index, no chain neede
     expect(pj.result.lots.find((l) => l.lot === id)).to.include({ lotLabel: "WR-0001" });
     const issued = JSON.parse((await cli(["trace", "backward", wallet, "--store", store, "-k", "1", "--json"])).stdout) as { result: { edges: { lot: string | null; lotLabel: string | null; amount: string; amountTokens: string; kind: string }[] } };
     expect(issued.result.edges.filter((e) => e.lot === id).map((e) => [e.kind, e.amount, e.amountTokens, e.lotLabel])).to.deep.include(["issue", "7000000", "7", "WR-0001"]);
+    // The CSV export too (lot_label beside lot).
+    const csv = await cli(["trace", "backward", wallet, "--store", store, "-k", "1", "--csv"]);
+    expect(csv.stdout).to.include(`,7000000,7,${next},`).and.include(`,issue,${id},WR-0001,`);
     // The text names the lot by its label and shows tokens.
     const text = await cli(["trace", "backward", wallet, "--store", store, "-k", "1"]);
     expect(text.stdout).to.match(/\(mint\)\s+0x[0-9a-fA-F]{6}…[0-9a-fA-F]{4}\s+7 +issue +WR-0001\s/);

@@ -111,7 +111,7 @@ export class BigColumn {
   }
   #room(): void {
     if (this.#length === this.#lo.length) {
-      const n = Math.ceil(this.#lo.length * 1.5);
+      const n = this.#lo.length * 2;
       const lo = new Uint32Array(n);
       const hi = new Uint32Array(n);
       lo.set(this.#lo);
@@ -358,7 +358,7 @@ export class FifoArena {
       this.end[w] = b + live;
       return;
     }
-    const n = live + Math.max(4, live >> 1);
+    const n = live + Math.max(2, live >> 1);
     const b = this.#alloc(n); // may compact (moving w's chunks)
     const h = this.head[w]!;
     const e = this.end[w]!;
@@ -379,7 +379,8 @@ export class FifoArena {
   #alloc(n: number): number {
     // Regions left behind are compacted away once they are a quarter of the arena (touched pages are memory).
     if (this.waste >= this.size && this.waste * 4 > this.top) this.#compactInPlace();
-    if (this.top + n > this.key.length) this.#resize(Math.max(this.top + n, Math.ceil(this.key.length * 1.25)));
+    // Doubling: the columns left behind add up to no more than the arena (the allocator may keep them resident).
+    if (this.top + n > this.key.length) this.#resize(Math.max(this.top + n, this.key.length * 2));
     const b = this.top;
     this.top += n;
     return b;
@@ -548,7 +549,7 @@ class IntColumn {
   }
   push(x: number): void {
     if (this.length === this.data.length) {
-      const d = new Int32Array(Math.ceil(this.data.length * 1.5));
+      const d = new Int32Array(this.data.length * 2);
       d.set(this.data);
       this.data = d;
     }

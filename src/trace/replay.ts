@@ -568,7 +568,7 @@ class IntColumn {
  * label or source), a second number (hops, for poison) and an amount. Only transfers that carried something of
  * interest have pieces (exposure records tainted parts only).
  */
-export class PieceLog {
+export class PieceLog implements PieceStore {
   seq = new IntColumn();
   key = new IntColumn();
   /** Hops (poison exposure only; otherwise empty). */
@@ -645,6 +645,99 @@ export class PieceLog {
   }
 }
 
+/** The key of a transfer that carried nothing in a {@link DensePieceLog}. */
+const EMPTY_KEY = -0x7fff_fffe;
+
+/**
+ * What transfers carried when nearly every transfer carries something (lot provenance), in fewer bytes than a
+ * {@link PieceLog}: per transfer the index of its first piece (4 bytes; a transfer that carried nothing holds
+ * one empty piece), per piece its key (4 bytes), and an amount (8 bytes) for every piece but a transfer's first,
+ * whose amount is the transfer's less the others' (they add up to the transfer's amount).
+ */
+export class DensePieceLog implements PieceStore {
+  start = new IntColumn();
+  key = new IntColumn();
+  amount = new BigColumn();
+  get length(): number {
+    return this.key.length;
+  }
+  /** Transfers recorded (the last ones with no piece may be missing: they carried nothing). */
+  get transfers(): number {
+    return this.start.length;
+  }
+  push(seq: number, key: number, _aux: number, amount: bigint): void {
+    setBig(amount);
+    this.pushLimbs(seq, key, _aux, R.lo, R.hi);
+  }
+  pushLimbs(seq: number, key: number, _aux: number, lo: number, hi: number): void {
+    if (seq < this.start.length - 1) throw new RangeError(`pieces of transfer ${seq} after transfer ${this.start.length - 1}`);
+    if (seq === this.start.length - 1) {
+      this.key.push(key);
+      this.amount.pushLimbs(lo, hi);
+      return;
+    }
+    while (this.start.length < seq) {
+      this.start.push(this.key.length);
+      this.key.push(EMPTY_KEY);
+    }
+    this.start.push(this.key.length);
+    this.key.push(key);
+  }
+  /** The pieces of transfer `seq`: indices [lo, hi). */
+  range(seq: number): [number, number] {
+    if (seq >= this.start.length) return [this.key.length, this.key.length];
+    const lo = this.start.data[seq]!;
+    if (this.key.data[lo] === EMPTY_KEY) return [lo, lo];
+    return [lo, seq + 1 < this.start.length ? this.start.data[seq + 1]! : this.key.length];
+  }
+  /** Sets {@link R} to the amount of piece `p` of transfer `seq`. */
+  load(model: TraceModel, seq: number, p: number): void {
+    if (p > this.start.data[seq]!) return this.amount.load(p - seq - 1);
+    const [, up] = this.range(seq);
+    loadAmount(model, seq);
+    let lo = R.lo;
+    let hi = R.hi;
+    for (let q = p + 1; q < up; q++) {
+      this.amount.load(q - seq - 1);
+      subLimbs(lo, hi, R.lo, R.hi);
+      lo = R.lo;
+      hi = R.hi;
+    }
+    R.lo = lo;
+    R.hi = hi;
+  }
+  /** The amount of piece `p` of transfer `seq`. */
+  get(model: TraceModel, seq: number, p: number): bigint {
+    this.load(model, seq, p);
+    return limbsToBig(R.lo, R.hi);
+  }
+  truncate(seq: number): void {
+    if (seq >= this.start.length) return;
+    const n = this.start.data[seq]!;
+    this.key.length = n;
+    this.amount.truncate(n - seq);
+    this.start.length = seq;
+  }
+  reserve(n: number): void {
+    this.key.reserve(n);
+    this.amount.reserve(n);
+  }
+  /** Makes room for `n` transfers at once. */
+  reserveTransfers(n: number): void {
+    this.start.reserve(n);
+  }
+  clone(): DensePieceLog {
+    const c = new DensePieceLog();
+    c.start = this.start.clone();
+    c.key = this.key.clone();
+    c.amount = this.amount.clone();
+    return c;
+  }
+  get bytes(): number {
+    return this.start.data.byteLength + this.key.data.byteLength + this.amount.bytes;
+  }
+}
+
 /**
  * Grows a per-wallet array to `n` entries by pushing `fill` (kept dense: an array indexed far past its end turns
  * into a slow dictionary in V8).
@@ -705,10 +798,23 @@ class Fingerprints {
  * {@link sync} appends the transfers after the last one replayed, and rolls back first when the model no longer
  * holds the same transfers (a reorg), from the nearest snapshot at or before the divergence.
  */
-export abstract class IncrementalReplay<S> {
+/** What a replay records pieces into: {@link PieceLog} or {@link DensePieceLog}. */
+export interface PieceStore {
+  readonly length: number;
+  readonly bytes: number;
+  /** Drops the pieces of transfers `seq` and later. */
+  truncate(seq: number): void;
+  clone(): PieceStore;
+  /** Makes room for `n` pieces at once. */
+  reserve(n: number): void;
+  push(seq: number, key: number, aux: number, amount: bigint): void;
+  pushLimbs(seq: number, key: number, aux: number, lo: number, hi: number): void;
+}
+
+export abstract class IncrementalReplay<S, P extends PieceStore = PieceLog> {
   /** Transfers 0..processed-1 are replayed. */
   processed = 0;
-  pieces: PieceLog;
+  pieces: P;
   protected state: S;
   #snapshots: { seq: number; state: S }[] = [];
   #ring = new Fingerprints();
@@ -716,7 +822,7 @@ export abstract class IncrementalReplay<S> {
   readonly stats = { replayed: 0, rollbacks: 0, snapshots: 0 };
 
   /** @param pieces - the (empty) log to record into, with the columns this replay needs. */
-  constructor(pieces: PieceLog) {
+  constructor(pieces: P) {
     this.pieces = pieces;
     this.state = this.emptyState();
   }
@@ -726,7 +832,7 @@ export abstract class IncrementalReplay<S> {
   protected abstract spawn(): this;
   protected abstract cloneState(state: S): S;
   /** Applies transfer `s` to the state; records its pieces into `log` unless it is null (re-replaying after a rollback). */
-  protected abstract step(model: TraceModel, s: number, state: S, log: PieceLog | null): void;
+  protected abstract step(model: TraceModel, s: number, state: S, log: P | null): void;
 
   /** How many pieces a replay of `transfers` transfers is expected to record (room made at once; 0: grow as needed). */
   protected expectedPieces(_transfers: number): number {
@@ -810,7 +916,7 @@ export abstract class IncrementalReplay<S> {
   clone(): this {
     const c = this.spawn();
     c.processed = this.processed;
-    c.pieces = this.pieces.clone();
+    c.pieces = this.pieces.clone() as P;
     c.state = this.cloneState(this.state);
     c.#snapshots = [...this.#snapshots]; // snapshots are never mutated (restoring clones them)
     c.#ring = this.#ring.clone();

@@ -6,7 +6,7 @@ import type { LotStatus } from "./registry.js";
 import { blockEnd } from "../indexer/checkpoint.js";
 import { Fraction, allot, decimal, splitUnits, toNumber } from "./exact.js";
 import { amountOf, blockTime } from "./model.js";
-import { ANY_KEY, ChunkList, DensePieceLog, FifoArena, IncrementalReplay, R, adoptReplays, ensureLength, limbsToBig, loadAmount, rememberReplays } from "./replay.js";
+import { ANY_KEY, ChunkList, DensePieceLog, FifoArena, IncrementalReplay, R, walkOwnTransfers, adoptReplays, ensureLength, limbsToBig, loadAmount, rememberReplays } from "./replay.js";
 
 /** How value is attributed to lots as it moves. */
 export type ProvenancePolicy = "fifo" | "haircut";
@@ -160,32 +160,20 @@ export class ProvenanceReplay extends IncrementalReplay<Holdings, DensePieceLog>
     const q = this.state.fifo;
     q.reset(w);
     const out = this.#scratch;
-    let i = model.inStart[w]!;
-    let j = model.outStart[w]!;
-    const ie = model.inStart[w + 1]!;
-    const je = model.outStart[w + 1]!;
-    for (;;) {
-      const si = i < ie ? model.inSeq[i]! : Infinity;
-      const sj = j < je ? model.outSeq[j]! : Infinity;
-      const s = Math.min(si, sj);
-      if (s >= k) break;
-      if (s === si) {
-        i++;
-        const [lo, up] = this.pieces.range(s);
-        for (let p = lo; p < up; p++) {
-          this.pieces.load(model, s, p);
-          q.push(w, this.pieces.key.data[p]!, R.lo, R.hi);
-        }
-      } else {
-        j++;
-        loadAmount(model, s);
-        if (R.lo === 0 && R.hi === 0) continue;
-        out.n = 0;
-        const lot = model.lot[s]!;
-        if (model.kind[s] === REDEEM && lot >= 0) q.take(w, R.lo, R.hi, lot, out);
-        q.take(w, R.lo, R.hi, ANY_KEY, out);
+    walkOwnTransfers(model, w, k, (s) => {
+      const [lo, up] = this.pieces.range(s);
+      for (let p = lo; p < up; p++) {
+        this.pieces.load(model, s, p);
+        q.push(w, this.pieces.key.data[p]!, R.lo, R.hi);
       }
-    }
+    }, (s) => {
+      loadAmount(model, s);
+      if (R.lo === 0 && R.hi === 0) return;
+      out.n = 0;
+      const lot = model.lot[s]!;
+      if (model.kind[s] === REDEEM && lot >= 0) q.take(w, R.lo, R.hi, lot, out);
+      q.take(w, R.lo, R.hi, ANY_KEY, out);
+    });
   }
   /** The ranks of the model's lots (recomputed when lots were added). */
   rank(model: TraceModel): Int32Array {

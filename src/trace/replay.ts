@@ -645,6 +645,30 @@ export class PieceLog implements PieceStore {
   }
 }
 
+/**
+ * Walks wallet `w`'s own transfers before seq `hi` in order (self-transfers are not in the adjacency): `onIn` for
+ * an inflow, `onOut` for an outflow.
+ */
+export function walkOwnTransfers(model: TraceModel, w: number, hi: number, onIn: (s: number) => void, onOut: (s: number) => void): void {
+  let i = model.inStart[w]!;
+  let j = model.outStart[w]!;
+  const ie = model.inStart[w + 1]!;
+  const je = model.outStart[w + 1]!;
+  for (;;) {
+    const si = i < ie ? model.inSeq[i]! : Infinity;
+    const sj = j < je ? model.outSeq[j]! : Infinity;
+    const s = Math.min(si, sj);
+    if (s >= hi) return;
+    if (s === si) {
+      i++;
+      onIn(s);
+    } else {
+      j++;
+      onOut(s);
+    }
+  }
+}
+
 /** The key of a transfer that carried nothing in a {@link DensePieceLog}. */
 const EMPTY_KEY = -0x7fff_fffe;
 

@@ -411,11 +411,20 @@ export class FifoArena {
   #compactInPlace(): void {
     let n = 0;
     for (let w = 0; w < this.base.length; w++) if (this.cap[w]! > 0) n++;
+    // Wallets in the order of their regions: (base, wallet) packed in one double and sorted natively.
+    const m = 2 ** Math.ceil(Math.log2(this.base.length + 1));
     const order = new Int32Array(n);
     n = 0;
     for (let w = 0; w < this.base.length; w++) if (this.cap[w]! > 0) order[n++] = w;
-    const base = this.base;
-    order.sort((x, y) => base[x]! - base[y]!);
+    if (this.top * m < 2 ** 53) {
+      const keys = new Float64Array(n);
+      for (let k = 0; k < n; k++) keys[k] = this.base[order[k]!]! * m + order[k]!;
+      keys.sort();
+      for (let k = 0; k < n; k++) order[k] = keys[k]! % m;
+    } else {
+      const base = this.base;
+      order.sort((x, y) => base[x]! - base[y]!);
+    }
     let top = 0;
     for (let k = 0; k < n; k++) {
       const w = order[k]!;

@@ -6,7 +6,7 @@ import { amountOf } from "./model.js";
 import { seqWindow, walletNumber } from "./options.js";
 import { Fraction, allot, decimal, splitUnits, toNumber } from "./exact.js";
 import { lowerBound } from "./search.js";
-import { ANY_KEY, AmountsByWallet, ChunkList, FifoArena, IncrementalReplay, PieceLog, R, adoptReplays, limbsToBig, loadAmount, rememberReplays, setBig } from "./replay.js";
+import { ANY_KEY, AmountsByWallet, ChunkList, FifoArena, IncrementalReplay, PieceLog, R, adoptReplays, limbsToBig, loadAmount, rememberReplays, setBig, walkOwnTransfers } from "./replay.js";
 
 /** How taint spreads: poison, haircut or FIFO (see {@link exposure}). */
 export type ExposurePolicy = "poison" | "haircut" | "fifo";
@@ -307,28 +307,16 @@ export class ExposureReplay extends IncrementalReplay<TaintState> {
     x.balance.ensure(model.address.length);
     v.reset(w);
     let bal = 0n;
-    let i = model.inStart[w]!;
-    let j = model.outStart[w]!;
-    const ie = model.inStart[w + 1]!;
-    const je = model.outStart[w + 1]!;
-    for (;;) {
-      const si = i < ie ? model.inSeq[i]! : Infinity;
-      const sj = j < je ? model.outSeq[j]! : Infinity;
-      const s = Math.min(si, sj);
-      if (s >= k) break;
+    walkOwnTransfers(model, w, k, (s) => {
+      const [lo, up] = pieces.range(s);
+      for (let p = lo; p < up; p++) addEntry(v, w, pieces.key.data[p]!, pieces.amount.get(p));
+      bal += amountOf(model, s);
+    }, (s) => {
       const a = amountOf(model, s);
-      if (s === si) {
-        i++;
-        const [lo, up] = pieces.range(s);
-        for (let p = lo; p < up; p++) addEntry(v, w, pieces.key.data[p]!, pieces.amount.get(p));
-        bal += a;
-      } else {
-        j++;
-        if (a === 0n) continue;
-        if (v.end[w]! > v.head[w]!) takeHaircutTaint(model, this.labels, v, w, bal, a, () => {});
-        bal -= a;
-      }
-    }
+      if (a === 0n) return;
+      if (v.end[w]! > v.head[w]!) takeHaircutTaint(model, this.labels, v, w, bal, a, () => {});
+      bal -= a;
+    });
     x.balance.set(w, bal);
   }
 

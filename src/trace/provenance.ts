@@ -6,7 +6,7 @@ import type { LotStatus } from "./registry.js";
 import { blockEnd } from "../indexer/checkpoint.js";
 import { Fraction, allot, decimal, splitUnits, toNumber } from "./exact.js";
 import { amountOf, blockTime } from "./model.js";
-import { ANY_KEY, ChunkList, FifoArena, IncrementalReplay, PieceLog, R, adoptReplays, ensureLength, limbsToBig, loadAmount, rememberReplays } from "./replay.js";
+import { ANY_KEY, ChunkList, DensePieceLog, FifoArena, IncrementalReplay, R, walkOwnTransfers, adoptReplays, ensureLength, limbsToBig, loadAmount, rememberReplays } from "./replay.js";
 
 /** How value is attributed to lots as it moves. */
 export type ProvenancePolicy = "fifo" | "haircut";
@@ -122,12 +122,12 @@ type Holdings = { fifo: FifoArena; haircut: (Vector | undefined)[] };
  * - A redemption against lot L burns the redeemer's holding of L first (it names its lot), then the rest by the
  *   policy; a seizure and a recovery move value like a transfer.
  */
-export class ProvenanceReplay extends IncrementalReplay<Holdings> {
+export class ProvenanceReplay extends IncrementalReplay<Holdings, DensePieceLog> {
   #rank: Int32Array = new Int32Array(1);
   readonly #moved = new ChunkList();
   readonly #moving = new Map<number, bigint>();
   constructor(readonly policy: ProvenancePolicy) {
-    super(new PieceLog(false, true));
+    super(new DensePieceLog());
   }
   protected spawn(): this {
     return new ProvenanceReplay(this.policy) as this;
@@ -153,45 +153,34 @@ export class ProvenanceReplay extends IncrementalReplay<Holdings> {
   /** FIFO: room for about 1.5 chunks a transfer in the queues' arena too (the synthetic ledgers hold about one). */
   protected override reserve(transfers: number): void {
     super.reserve(transfers);
+    this.pieces.reserveTransfers(this.pieces.transfers + transfers);
     if (this.policy === "fifo") this.state.fifo.reserve(this.state.fifo.top + Math.ceil(transfers * 1.5));
   }
   protected override rebuild(model: TraceModel, w: number, k: number): void {
     const q = this.state.fifo;
     q.reset(w);
     const out = this.#scratch;
-    let i = model.inStart[w]!;
-    let j = model.outStart[w]!;
-    const ie = model.inStart[w + 1]!;
-    const je = model.outStart[w + 1]!;
-    for (;;) {
-      const si = i < ie ? model.inSeq[i]! : Infinity;
-      const sj = j < je ? model.outSeq[j]! : Infinity;
-      const s = Math.min(si, sj);
-      if (s >= k) break;
-      if (s === si) {
-        i++;
-        const [lo, up] = this.pieces.range(s);
-        for (let p = lo; p < up; p++) {
-          this.pieces.amount.load(p);
-          q.push(w, this.pieces.key.data[p]!, R.lo, R.hi);
-        }
-      } else {
-        j++;
-        loadAmount(model, s);
-        if (R.lo === 0 && R.hi === 0) continue;
-        out.n = 0;
-        const lot = model.lot[s]!;
-        if (model.kind[s] === REDEEM && lot >= 0) q.take(w, R.lo, R.hi, lot, out);
-        q.take(w, R.lo, R.hi, ANY_KEY, out);
+    walkOwnTransfers(model, w, k, (s) => {
+      const [lo, up] = this.pieces.range(s);
+      for (let p = lo; p < up; p++) {
+        this.pieces.load(model, s, p);
+        q.push(w, this.pieces.key.data[p]!, R.lo, R.hi);
       }
-    }
+    }, (s) => {
+      loadAmount(model, s);
+      if (R.lo === 0 && R.hi === 0) return;
+      out.n = 0;
+      const lot = model.lot[s]!;
+      if (model.kind[s] === REDEEM && lot >= 0) q.take(w, R.lo, R.hi, lot, out);
+      q.take(w, R.lo, R.hi, ANY_KEY, out);
+    });
   }
   /** The ranks of the model's lots (recomputed when lots were added). */
   rank(model: TraceModel): Int32Array {
     if (this.#rank.length !== model.lots.length + 1) this.#rank = lotRank(model.lots);
     return this.#rank;
   }
-  protected step(model: TraceModel, s: number, h: Holdings, log: PieceLog | null): void {
+  protected step(model: TraceModel, s: number, h: Holdings, log: DensePieceLog | null): void {
     const f = model.from[s]!;
     const t = model.to[s]!;
     if (this.policy === "fifo") {
@@ -285,7 +274,7 @@ export class ProvenanceReplay extends IncrementalReplay<Holdings> {
         amounts.length = 0;
         for (let k = lo; k < up; k++) {
           lots.push(this.pieces.key.data[k]!);
-          amounts.push(this.pieces.amount.get(k));
+          amounts.push(this.pieces.get(model, s, k));
         }
         if (this.policy === "fifo") lots.forEach((l, k) => pushFifo(q, l, amounts[k]!));
         else addHaircut(v, lots, amounts);

@@ -111,7 +111,7 @@ export class BigColumn {
   }
   #room(): void {
     if (this.#length === this.#lo.length) {
-      const n = Math.ceil(this.#lo.length * 1.5);
+      const n = this.#lo.length * 2;
       const lo = new Uint32Array(n);
       const hi = new Uint32Array(n);
       lo.set(this.#lo);
@@ -358,7 +358,7 @@ export class FifoArena {
       this.end[w] = b + live;
       return;
     }
-    const n = live + Math.max(4, live >> 1);
+    const n = live + Math.max(2, live >> 1);
     const b = this.#alloc(n); // may compact (moving w's chunks)
     const h = this.head[w]!;
     const e = this.end[w]!;
@@ -379,7 +379,8 @@ export class FifoArena {
   #alloc(n: number): number {
     // Regions left behind are compacted away once they are a quarter of the arena (touched pages are memory).
     if (this.waste >= this.size && this.waste * 4 > this.top) this.#compactInPlace();
-    if (this.top + n > this.key.length) this.#resize(Math.max(this.top + n, Math.ceil(this.key.length * 1.25)));
+    // Doubling: the columns left behind add up to no more than the arena (the allocator may keep them resident).
+    if (this.top + n > this.key.length) this.#resize(Math.max(this.top + n, this.key.length * 2));
     const b = this.top;
     this.top += n;
     return b;
@@ -410,11 +411,20 @@ export class FifoArena {
   #compactInPlace(): void {
     let n = 0;
     for (let w = 0; w < this.base.length; w++) if (this.cap[w]! > 0) n++;
+    // Wallets in the order of their regions: (base, wallet) packed in one double and sorted natively.
+    const m = 2 ** Math.ceil(Math.log2(this.base.length + 1));
     const order = new Int32Array(n);
     n = 0;
     for (let w = 0; w < this.base.length; w++) if (this.cap[w]! > 0) order[n++] = w;
-    const base = this.base;
-    order.sort((x, y) => base[x]! - base[y]!);
+    if (this.top * m < 2 ** 53) {
+      const keys = new Float64Array(n);
+      for (let k = 0; k < n; k++) keys[k] = this.base[order[k]!]! * m + order[k]!;
+      keys.sort();
+      for (let k = 0; k < n; k++) order[k] = keys[k]! % m;
+    } else {
+      const base = this.base;
+      order.sort((x, y) => base[x]! - base[y]!);
+    }
     let top = 0;
     for (let k = 0; k < n; k++) {
       const w = order[k]!;
@@ -548,7 +558,7 @@ class IntColumn {
   }
   push(x: number): void {
     if (this.length === this.data.length) {
-      const d = new Int32Array(Math.ceil(this.data.length * 1.5));
+      const d = new Int32Array(this.data.length * 2);
       d.set(this.data);
       this.data = d;
     }
@@ -567,7 +577,7 @@ class IntColumn {
  * label or source), a second number (hops, for poison) and an amount. Only transfers that carried something of
  * interest have pieces (exposure records tainted parts only).
  */
-export class PieceLog {
+export class PieceLog implements PieceStore {
   seq = new IntColumn();
   key = new IntColumn();
   /** Hops (poison exposure only; otherwise empty). */
@@ -645,6 +655,123 @@ export class PieceLog {
 }
 
 /**
+ * Walks wallet `w`'s own transfers before seq `hi` in order (self-transfers are not in the adjacency): `onIn` for
+ * an inflow, `onOut` for an outflow.
+ */
+export function walkOwnTransfers(model: TraceModel, w: number, hi: number, onIn: (s: number) => void, onOut: (s: number) => void): void {
+  let i = model.inStart[w]!;
+  let j = model.outStart[w]!;
+  const ie = model.inStart[w + 1]!;
+  const je = model.outStart[w + 1]!;
+  for (;;) {
+    const si = i < ie ? model.inSeq[i]! : Infinity;
+    const sj = j < je ? model.outSeq[j]! : Infinity;
+    const s = Math.min(si, sj);
+    if (s >= hi) return;
+    if (s === si) {
+      i++;
+      onIn(s);
+    } else {
+      j++;
+      onOut(s);
+    }
+  }
+}
+
+/** The key of a transfer that carried nothing in a {@link DensePieceLog}. */
+const EMPTY_KEY = -0x7fff_fffe;
+
+/**
+ * What transfers carried when nearly every transfer carries something (lot provenance), in fewer bytes than a
+ * {@link PieceLog}: per transfer the index of its first piece (4 bytes; a transfer that carried nothing holds
+ * one empty piece), per piece its key (4 bytes), and an amount (8 bytes) for every piece but a transfer's first,
+ * whose amount is the transfer's less the others' (they add up to the transfer's amount).
+ */
+export class DensePieceLog implements PieceStore {
+  start = new IntColumn();
+  key = new IntColumn();
+  amount = new BigColumn();
+  get length(): number {
+    return this.key.length;
+  }
+  /** Transfers recorded (the last ones with no piece may be missing: they carried nothing). */
+  get transfers(): number {
+    return this.start.length;
+  }
+  push(seq: number, key: number, _aux: number, amount: bigint): void {
+    setBig(amount);
+    this.pushLimbs(seq, key, _aux, R.lo, R.hi);
+  }
+  pushLimbs(seq: number, key: number, _aux: number, lo: number, hi: number): void {
+    if (seq < this.start.length - 1) throw new RangeError(`pieces of transfer ${seq} after transfer ${this.start.length - 1}`);
+    if (seq === this.start.length - 1) {
+      this.key.push(key);
+      this.amount.pushLimbs(lo, hi);
+      return;
+    }
+    while (this.start.length < seq) {
+      this.start.push(this.key.length);
+      this.key.push(EMPTY_KEY);
+    }
+    this.start.push(this.key.length);
+    this.key.push(key);
+  }
+  /** The pieces of transfer `seq`: indices [lo, hi). */
+  range(seq: number): [number, number] {
+    if (seq >= this.start.length) return [this.key.length, this.key.length];
+    const lo = this.start.data[seq]!;
+    if (this.key.data[lo] === EMPTY_KEY) return [lo, lo];
+    return [lo, seq + 1 < this.start.length ? this.start.data[seq + 1]! : this.key.length];
+  }
+  /** Sets {@link R} to the amount of piece `p` of transfer `seq`. */
+  load(model: TraceModel, seq: number, p: number): void {
+    if (p > this.start.data[seq]!) return this.amount.load(p - seq - 1);
+    const [, up] = this.range(seq);
+    loadAmount(model, seq);
+    let lo = R.lo;
+    let hi = R.hi;
+    for (let q = p + 1; q < up; q++) {
+      this.amount.load(q - seq - 1);
+      subLimbs(lo, hi, R.lo, R.hi);
+      lo = R.lo;
+      hi = R.hi;
+    }
+    R.lo = lo;
+    R.hi = hi;
+  }
+  /** The amount of piece `p` of transfer `seq`. */
+  get(model: TraceModel, seq: number, p: number): bigint {
+    this.load(model, seq, p);
+    return limbsToBig(R.lo, R.hi);
+  }
+  truncate(seq: number): void {
+    if (seq >= this.start.length) return;
+    const n = this.start.data[seq]!;
+    this.key.length = n;
+    this.amount.truncate(n - seq);
+    this.start.length = seq;
+  }
+  reserve(n: number): void {
+    this.key.reserve(n);
+    this.amount.reserve(n);
+  }
+  /** Makes room for `n` transfers at once. */
+  reserveTransfers(n: number): void {
+    this.start.reserve(n);
+  }
+  clone(): DensePieceLog {
+    const c = new DensePieceLog();
+    c.start = this.start.clone();
+    c.key = this.key.clone();
+    c.amount = this.amount.clone();
+    return c;
+  }
+  get bytes(): number {
+    return this.start.data.byteLength + this.key.data.byteLength + this.amount.bytes;
+  }
+}
+
+/**
  * Grows a per-wallet array to `n` entries by pushing `fill` (kept dense: an array indexed far past its end turns
  * into a slow dictionary in V8).
  */
@@ -704,10 +831,23 @@ class Fingerprints {
  * {@link sync} appends the transfers after the last one replayed, and rolls back first when the model no longer
  * holds the same transfers (a reorg), from the nearest snapshot at or before the divergence.
  */
-export abstract class IncrementalReplay<S> {
+/** What a replay records pieces into: {@link PieceLog} or {@link DensePieceLog}. */
+export interface PieceStore {
+  readonly length: number;
+  readonly bytes: number;
+  /** Drops the pieces of transfers `seq` and later. */
+  truncate(seq: number): void;
+  clone(): PieceStore;
+  /** Makes room for `n` pieces at once. */
+  reserve(n: number): void;
+  push(seq: number, key: number, aux: number, amount: bigint): void;
+  pushLimbs(seq: number, key: number, aux: number, lo: number, hi: number): void;
+}
+
+export abstract class IncrementalReplay<S, P extends PieceStore = PieceLog> {
   /** Transfers 0..processed-1 are replayed. */
   processed = 0;
-  pieces: PieceLog;
+  pieces: P;
   protected state: S;
   #snapshots: { seq: number; state: S }[] = [];
   #ring = new Fingerprints();
@@ -715,7 +855,7 @@ export abstract class IncrementalReplay<S> {
   readonly stats = { replayed: 0, rollbacks: 0, snapshots: 0 };
 
   /** @param pieces - the (empty) log to record into, with the columns this replay needs. */
-  constructor(pieces: PieceLog) {
+  constructor(pieces: P) {
     this.pieces = pieces;
     this.state = this.emptyState();
   }
@@ -725,7 +865,7 @@ export abstract class IncrementalReplay<S> {
   protected abstract spawn(): this;
   protected abstract cloneState(state: S): S;
   /** Applies transfer `s` to the state; records its pieces into `log` unless it is null (re-replaying after a rollback). */
-  protected abstract step(model: TraceModel, s: number, state: S, log: PieceLog | null): void;
+  protected abstract step(model: TraceModel, s: number, state: S, log: P | null): void;
 
   /** How many pieces a replay of `transfers` transfers is expected to record (room made at once; 0: grow as needed). */
   protected expectedPieces(_transfers: number): number {
@@ -809,7 +949,7 @@ export abstract class IncrementalReplay<S> {
   clone(): this {
     const c = this.spawn();
     c.processed = this.processed;
-    c.pieces = this.pieces.clone();
+    c.pieces = this.pieces.clone() as P;
     c.state = this.cloneState(this.state);
     c.#snapshots = [...this.#snapshots]; // snapshots are never mutated (restoring clones them)
     c.#ring = this.#ring.clone();

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { ANY_KEY, AmountsByWallet, BigColumn, ChunkList, FifoArena, R, addLimbs, cmpLimbs, limbsToBig, setBig, subLimbs } from "../../src/trace/replay.js";
+import type { TraceModel } from "../../src/trace/model.js";
+import { ANY_KEY, AmountsByWallet, BigColumn, ChunkList, DensePieceLog, FifoArena, R, addLimbs, cmpLimbs, limbsToBig, setBig, subLimbs } from "../../src/trace/replay.js";
 import { propertyParams } from "../support/seed.js";
 
 /** Amounts across every representation: small, around 2^32, 2^53, 2^64, and at or above 2^85 (pooled). */
@@ -118,5 +119,45 @@ describe("replay arithmetic and FIFO arena (docs/TRACE.md C8)", function () {
     );
     expect(moved, "pushes that grew the arena's columns").to.be.greaterThan(0);
     expect(compacted, "pushes that compacted the arena in place").to.be.greaterThan(0);
+  });
+
+  it("dense piece log › pieces of each transfer read back exactly (the first one's amount derived from the transfer's), through transfers with none and truncations", function () {
+    // Per transfer: its pieces' keys and amounts (possibly none); the transfer's amount is their sum.
+    const transfer = fc.array(fc.tuple(fc.nat(5), fc.oneof(fc.bigInt({ min: 1n, max: 2n ** 40n }), amount.filter((x) => x > 0n))), { maxLength: 4 });
+    fc.assert(
+      fc.property(fc.array(transfer, { minLength: 1, maxLength: 40 }), fc.nat(40), fc.array(transfer, { maxLength: 10 }), (first, cut, again) => {
+        const log = new DensePieceLog();
+        const all = [...first];
+        const wide = new Map<number, bigint>();
+        const sums: bigint[] = [];
+        const record = (list: typeof first, from: number) =>
+          list.forEach((pieces, i) => pieces.forEach(([key, a]) => log.push(from + i, key, 0, a)));
+        record(first, 0);
+        const k = Math.min(cut, first.length);
+        log.truncate(k);
+        all.length = k;
+        all.push(...again);
+        record(again, k);
+        for (const pieces of all) sums.push(pieces.reduce((x, [, a]) => x + a, 0n));
+        const lo = new Uint32Array(sums.length);
+        const hi = new Uint32Array(sums.length);
+        sums.forEach((x, s) => {
+          if (x >= 2n ** 64n) {
+            lo[s] = hi[s] = 0xffff_ffff;
+            wide.set(s, x);
+          } else {
+            lo[s] = Number(x & 0xffff_ffffn);
+            hi[s] = Number(x >> 32n);
+          }
+        });
+        const model = { amountLo: lo, amountHi: hi, wideAmounts: wide } as unknown as TraceModel;
+        all.forEach((pieces, s) => {
+          const [p0, p1] = log.range(s);
+          const got = Array.from({ length: p1 - p0 }, (_, j) => [log.key.data[p0 + j]!, log.get(model, s, p0 + j)]);
+          expect(got, `transfer ${s}`).to.deep.equal(pieces);
+        });
+      }),
+      propertyParams("dense piece log", 200),
+    );
   });
 });

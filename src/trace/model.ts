@@ -2,6 +2,7 @@ import { encodeCheckpoint } from "../indexer/checkpoint.js";
 import type { Store } from "../indexer/store/store.js";
 import { TRANSFER_KINDS, ZERO_ADDRESS } from "../indexer/types.js";
 import type { Address, Hex, LedgerEventRow, TransferKind, TransferRow } from "../indexer/types.js";
+import { leftBehind } from "./collect.js";
 import { RegistryTimeline } from "./registry.js";
 
 /**
@@ -666,6 +667,7 @@ export class ModelBuilder {
   append(transfers: readonly TransferRow[], events: readonly LedgerEventRow[], tip: TraceModel["tip"], headers: readonly { number: number; timestamp: number }[] = []): TraceModel {
     if (this.#current !== null && tip.block < this.#tip.block) throw new RangeError(`model: cannot append up to block ${tip.block}, below the tip ${this.#tip.block}`);
     const previous = this.#current;
+    const old = this.#csr;
     this.addRows(transfers, events);
     if (previous !== null) modelCounters.appends++;
     else modelCounters.builds++;
@@ -677,6 +679,8 @@ export class ModelBuilder {
       extensionOf.delete(previous);
       extensionOf.set(next, previous);
     }
+    // The previous view's adjacency becomes garbage once the next append drops its link: counted for collect.ts.
+    if (old !== null && this.#csr !== old) leftBehind(old.outStart.byteLength + old.outSeq.byteLength + old.inStart.byteLength + old.inSeq.byteLength);
     return next;
   }
 

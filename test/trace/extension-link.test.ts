@@ -8,7 +8,10 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
+import { COLLECT_EVERY_BYTES, collections } from "../../src/trace/collect.js";
 import { buildModel, extensionOf, liveBuilder } from "../../src/trace/model.js";
+import type { TransferRow } from "../../src/indexer/types.js";
+import { encodeCheckpoint } from "../../src/indexer/checkpoint.js";
 import type { TraceModel } from "../../src/trace/model.js";
 import { SEED, propertyParams } from "../support/seed.js";
 import { historyArbitrary } from "./history.js";
@@ -55,5 +58,34 @@ describe("trace model › live: a view links to the view it extends, and only th
     gc();
     expect(older.filter((r) => r.deref() !== undefined).length, "older views still reachable").to.equal(0);
     expect(extensionOf.get(newest)).to.not.equal(undefined);
+  });
+
+  it("appends ask for a full collection once 64 MiB of old adjacency is left behind, and the old buffers are freed", async function () {
+    this.timeout(120_000);
+    // 20,000 transfers among 500 wallets: each append leaves ~160 kB of adjacency behind.
+    const wallets = Array.from({ length: 500 }, (_, i) => `0x${(i + 1).toString(16).padStart(40, "0")}` as const);
+    let k = 0;
+    const row = (block: number, i: number): TransferRow => ({
+      checkpoint: encodeCheckpoint({ block, txIndex: 0, logIndex: i }), block, txIndex: 0, logIndex: i, txHash: `0x${"ab".repeat(32)}`, timestamp: block,
+      from: wallets[(k * 7) % 500]!, to: wallets[(k++ * 13 + 1) % 500]!, amount: 1n, kind: "transfer", lot: null, reference: null,
+    });
+    const rows: TransferRow[] = [];
+    for (let b = 1; b <= 40; b++) for (let i = 0; i < 500; i++) rows.push(row(b, i));
+    let m = buildModel(rows, [], { block: 40, hash: null, timestamp: 40 });
+    const perAppend = (m.outStart.byteLength + m.outSeq.byteLength + m.inStart.byteLength + m.inSeq.byteLength);
+    const before = collections.count;
+    const appends = Math.ceil((2 * COLLECT_EVERY_BYTES) / perAppend) + 2;
+    let peak = 0;
+    for (let b = 41; b <= 40 + appends; b++) {
+      m = liveBuilder(m)!.append([row(b, 0)], [], { block: b, hash: null, timestamp: b });
+      if (b % 20 === 0) {
+        await new Promise((resolve) => setImmediate(resolve));
+        peak = Math.max(peak, process.memoryUsage().arrayBuffers);
+      }
+    }
+    expect(collections.count - before, `${appends} appends of ${perAppend} bytes`).to.be.at.least(2);
+    // Without the collections the old adjacency of every append would pile up (here 2 × 64 MiB); with them, at most
+    // about 64 MiB of it waits, besides whatever else the test process holds.
+    expect(peak, "ArrayBuffer memory at its peak").to.be.below(process.memoryUsage().arrayBuffers + COLLECT_EVERY_BYTES * 1.5);
   });
 });

@@ -579,8 +579,10 @@ async function watchRecovery(fault: Fault, _accounts: SoakAccounts): Promise<voi
 let serverMetricsUrl = "";
 /**
  * The server answers: /healthz is 200 and a worker's trace model is within READY_LAG blocks of the index. Not
- * /readyz, which wants the model of the exact indexed tip: with a block a second and a model reload of 1–2.5 s on
- * 100,000 transfers (the server reloads its model when the index moves), it was never ready under load.
+ * /readyz, which wants the model of the exact indexed tip: with a block a second, a probe often lands between the
+ * index's commit and the workers' append of that block (before the live model, when a worker reloaded its whole
+ * model of 100,000 transfers in 1–2.5 s per block, it was never ready under load). The report counts /readyz's
+ * answers each second (serverReadyz).
  */
 async function serving(): Promise<boolean> {
   const text = await fetch(serverMetricsUrl).then((r) => (r.ok ? r.text() : ""), () => "");
@@ -641,8 +643,9 @@ async function sampleLoop(loadStart: number, procs: Managed[], stop: AbortSignal
 
 /**
  * The API load split by whether the index moved: seconds in which the indexed block had not changed for 3 s
- * (a fault held new blocks back, so the workers' models stayed current) against the rest. The server reloads a
- * worker's whole model whenever the index moves, and every query waits for the model of the tip.
+ * (a fault held new blocks back, so the workers' models stayed current) against the rest. Every query waits for its
+ * worker's model of the tip: the workers append each new block in place (docs/TRACE.md L8), so both kinds of second
+ * should answer alike; before the live model a worker reloaded its whole model on each block.
  */
 function apiByMotion(): Record<string, { seconds: number; requestsPerSecond: number; p50Ms: number; p99Ms: number }> {
   const still: Sample[] = [];

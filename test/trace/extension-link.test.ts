@@ -9,6 +9,8 @@ import fc from "fast-check";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { buildModel, extendsLineage, lineageOf, liveBuilder } from "../../src/trace/model.js";
+import type { TransferRow } from "../../src/indexer/types.js";
+import { encodeCheckpoint } from "../../src/indexer/checkpoint.js";
 import type { TraceModel } from "../../src/trace/model.js";
 import { SEED, propertyParams } from "../support/seed.js";
 import { historyArbitrary } from "./history.js";
@@ -63,5 +65,26 @@ describe("trace model › live: a view's lineage says which views it extends, an
     gc();
     expect(older.filter((r) => r.deref() !== undefined).length, "older views still reachable").to.equal(0);
     expect(lineageOf(newest)).to.not.equal(undefined);
+  });
+
+  it("appends leave no adjacency behind: every view's adjacency sits in one of the builder's two sets of buffers", function () {
+    this.timeout(120_000);
+    // 20,000 transfers among 500 wallets: a copy of the adjacency per append would be ~160 kB of garbage each time.
+    const wallets = Array.from({ length: 500 }, (_, i) => `0x${(i + 1).toString(16).padStart(40, "0")}` as const);
+    let k = 0;
+    const row = (block: number, i: number): TransferRow => ({
+      checkpoint: encodeCheckpoint({ block, txIndex: 0, logIndex: i }), block, txIndex: 0, logIndex: i, txHash: `0x${"ab".repeat(32)}`, timestamp: block,
+      from: wallets[(k * 7) % 500]!, to: wallets[(k++ * 13 + 1) % 500]!, amount: 1n, kind: "transfer", lot: null, reference: null,
+    });
+    const rows: TransferRow[] = [];
+    for (let b = 1; b <= 40; b++) for (let i = 0; i < 500; i++) rows.push(row(b, i));
+    let m = buildModel(rows, [], { block: 40, hash: null, timestamp: 40 });
+    const buffers = new Set<ArrayBufferLike>();
+    for (let b = 41; b <= 440; b++) {
+      m = liveBuilder(m)!.append([row(b, 0), row(b, 1)], [], { block: b, hash: null, timestamp: b });
+      for (const a of [m.outStart, m.outSeq, m.inStart, m.inSeq]) buffers.add(a.buffer);
+    }
+    // Two sets of four (written in turn), and a few more only when a column outgrows the address space it reserved.
+    expect(buffers.size, "distinct adjacency buffers over 400 appends").to.be.at.most(12);
   });
 });

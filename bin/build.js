@@ -122,19 +122,24 @@ function viemExportMap() {
  * because `deploy` uses them. Names the map does not know stay on the barrel.
  */
 function deepViemImports(source) {
-  return source.replace(/import\s*\{([^}]*)\}\s*from\s*"(viem(?:\/actions|\/accounts|\/utils)?)";/g, (whole, names, spec) => {
-    const map = viemExportMap()[spec];
-    const kept = [];
-    const deep = [];
-    for (const item of names.split(",").map((x) => x.trim()).filter(Boolean)) {
-      if (item.startsWith("type ")) continue; // erased by TypeScript
-      const [, name, local] = /^([\w$]+)(?:\s+as\s+([\w$]+))?$/.exec(item) ?? [];
-      const found = name && map.get(name);
-      if (found) deep.push(`import { ${found.name} as ${local ?? name} } from ${JSON.stringify(found.file)};`);
-      else kept.push(item);
-    }
-    return [...deep, ...(kept.length > 0 ? [`import { ${kept.join(", ")} } from "${spec}";`] : [])].join(" ") || "";
-  });
+  return source.replace(/import\s*\{([^}]*)\}\s*from\s*"(viem(?:\/actions|\/accounts|\/utils)?)";/g, (whole, names, spec) => deepImport(names, spec, viemExportMap()[spec]));
+}
+
+/**
+ * The imports that replace `import { <names> } from "<spec>"`: one per name `map` knows (name → the file that
+ * defines it and its name there), from that file; the names it does not know stay on `spec`. Type-only names go.
+ */
+function deepImport(names, spec, map) {
+  const kept = [];
+  const deep = [];
+  for (const item of names.split(",").map((x) => x.trim()).filter(Boolean)) {
+    if (item.startsWith("type ")) continue; // erased by TypeScript
+    const [, name, local] = /^([\w$]+)(?:\s+as\s+([\w$]+))?$/.exec(item) ?? [];
+    const found = name && map.get(name);
+    if (found) deep.push(`import { ${found.name} as ${local ?? name} } from ${JSON.stringify(found.file)};`);
+    else kept.push(item);
+  }
+  return [...deep, ...(kept.length > 0 ? [`import { ${kept.join(", ")} } from "${spec}";`] : [])].join(" ") || "";
 }
 
 /**
@@ -171,19 +176,7 @@ function sdkExportMap() {
  * any command uses. The sources import the package by name (the layering rule); only the bundle goes deep.
  */
 function deepSdkImports(source) {
-  return source.replace(/import\s*\{([^}]*)\}\s*from\s*"@goods-ledger\/sdk";/g, (whole, names) => {
-    const map = sdkExportMap();
-    const kept = [];
-    const deep = [];
-    for (const item of names.split(",").map((x) => x.trim()).filter(Boolean)) {
-      if (item.startsWith("type ")) continue; // erased by TypeScript
-      const [, name, local] = /^([\w$]+)(?:\s+as\s+([\w$]+))?$/.exec(item) ?? [];
-      const found = name && map.get(name);
-      if (found) deep.push(`import { ${found.name} as ${local ?? name} } from ${JSON.stringify(found.file)};`);
-      else kept.push(item);
-    }
-    return [...deep, ...(kept.length > 0 ? [`import { ${kept.join(", ")} } from "@goods-ledger/sdk";`] : [])].join(" ") || "";
-  });
+  return source.replace(/import\s*\{([^}]*)\}\s*from\s*"@goods-ledger\/sdk";/g, (whole, names) => deepImport(names, "@goods-ledger/sdk", sdkExportMap()));
 }
 
 /** Packages loaded from node_modules at run time: every dependency but viem's family, commander and the SDK (each

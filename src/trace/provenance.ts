@@ -125,7 +125,6 @@ type Holdings = { fifo: FifoArena; haircut: (Vector | undefined)[] };
 export class ProvenanceReplay extends IncrementalReplay<Holdings, DensePieceLog> {
   #rank: Int32Array = new Int32Array(1);
   readonly #moved = new ChunkList();
-  readonly #moving = new Map<number, bigint>();
   constructor(readonly policy: ProvenancePolicy) {
     super(new DensePieceLog());
   }
@@ -217,8 +216,7 @@ export class ProvenanceReplay extends IncrementalReplay<Holdings, DensePieceLog>
     const kind = model.kind[s]!;
     const lot = model.lot[s]!;
     ensureLength(h.haircut, model.address.length, undefined);
-    const moving = this.#moving;
-    moving.clear();
+    const moving = new Map<number, bigint>(); // fresh, not cleared: see ExposureReplay.step (haircut)
     const add = (l: number, x: bigint) => {
       if (x !== 0n) moving.set(l, (moving.get(l) ?? 0n) + x);
     };

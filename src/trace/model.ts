@@ -370,9 +370,18 @@ const RECENT_TIPS = 1024;
  * Where a CSR adjacency (one direction) is written: growable columns for the offsets and the list. A builder keeps
  * two pairs of them and writes each new adjacency into the pair its view before the current one used (L3).
  */
-interface CsrTarget {
+export interface CsrTarget {
   start: Column<Int32Array>;
   list: Column<Int32Array>;
+}
+
+/**
+ * @internal Columns for one side of a snapshot's adjacency (`wallets` offsets, `entries` list items), so that the
+ * restored builder appends into them like into the ones it wrote itself: a restored model then keeps two
+ * adjacencies in all, not three.
+ */
+export function csrTargetFor(wallets: number, entries: number): CsrTarget {
+  return csrRoom(null, wallets, entries);
 }
 
 /** Room in a target for `wallets` offsets and `entries` list items (address space reserved with a quarter spare). */
@@ -990,6 +999,8 @@ export class ModelBuilder {
     hashFile: HashFile | null; size: number; selfSize: number; timesSize: number; tip: TraceModel["tip"]; recent: { block: number; hash: Hex }[];
     address: Address[]; lots: Hex[]; lotBlock: number[]; wide: Map<number, bigint>; refs: Map<number, Hex>; events: LedgerEventRow[];
     csr: { outStart: Int32Array; outSeq: Int32Array; inStart: Int32Array; inSeq: Int32Array; size: number };
+    /** The columns holding `csr` ({@link csrTargetFor}); without them it is on buffers of its own. */
+    csrColumns?: { out: CsrTarget; in: CsrTarget };
   }): ModelBuilder {
     const b = new ModelBuilder(columns);
     b.#address.length = 0;
@@ -1014,6 +1025,7 @@ export class ModelBuilder {
     b.#selfSize = s.selfSize;
     b.#timesSize = s.timesSize;
     b.#csr = s.csr;
+    b.#csrLive = s.csrColumns ?? null;
     b.#recent.push(...s.recent);
     return b;
   }

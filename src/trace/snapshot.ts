@@ -17,7 +17,7 @@ import { closeSync, existsSync, fsyncSync, openSync, readSync, renameSync, rmSyn
 import { dirname, join } from "node:path";
 import type { Store } from "../indexer/store/store.js";
 import type { Address, Hex, LedgerEventRow } from "../indexer/types.js";
-import { appendFromStore, HashFile, liveBuilder, storedHash, loadModel, makeColumns, modelCounters, ModelBuilder, type ModelColumns, type TraceModel } from "./model.js";
+import { appendFromStore, csrTargetFor, HashFile, liveBuilder, storedHash, loadModel, makeColumns, modelCounters, ModelBuilder, type ModelColumns, type TraceModel } from "./model.js";
 
 /** The snapshot format this code writes and reads. */
 export const SNAPSHOT_FORMAT = "goods-ledger-model/1";
@@ -202,9 +202,16 @@ export function readSnapshot(path: string): { model: TraceModel; deployment: str
       col.ensure(items + Math.max(1024, Math.ceil(items / 16)));
       readAll(fd, new Uint8Array(col.buffer, 0, s.bytes), s.pos);
     }
+    // The adjacency, read into the columns the live model appends into (it then alternates between them and one
+    // more pair, L3), with room to grow in place.
+    const csrColumns = {
+      out: csrTargetFor(h.wallets, section("outSeq").bytes / 4),
+      in: csrTargetFor(h.wallets, section("inSeq").bytes / 4),
+    };
     const csr = Object.fromEntries(CSR_NAMES.map((name) => {
       const s = section(name);
-      const a = new Int32Array(new SharedArrayBuffer(Math.max(4, s.bytes)), 0, s.bytes / 4);
+      const target = csrColumns[name.startsWith("out") ? "out" : "in"];
+      const a = name.endsWith("Start") ? target.start.view(s.bytes / 4) : target.list.view(s.bytes / 4);
       readAll(fd, new Uint8Array(a.buffer, 0, s.bytes), s.pos);
       return [name, a];
     })) as Record<(typeof CSR_NAMES)[number], Int32Array>;
@@ -222,7 +229,7 @@ export function readSnapshot(path: string): { model: TraceModel; deployment: str
     const builder = ModelBuilder.restore(columns, {
       hashFile, size: h.size, selfSize: h.selfSize, timesSize: h.timesSize, tip: h.tip, recent: h.recent, address,
       lots: extra.lots, lotBlock: extra.lotBlock, wide: new Map(extra.wide.map(([k, v]) => [k, BigInt(v)])), refs: new Map(extra.refs),
-      events: extra.events, csr: { ...csr, size: h.size },
+      events: extra.events, csr: { ...csr, size: h.size }, csrColumns,
     });
     modelCounters.snapshotLoads++;
     return { model: builder.reseal(h.tip), deployment: h.deployment };

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Store } from "../../src/indexer/store/store.js";
 import type { Hex } from "../../src/indexer/types.js";
-import { amountOf, buildModel, checkpointOf, extendModel, loadModel, ModelBuilder, modelCounters, referenceOf, transferRow, txHashOf } from "../../src/trace/model.js";
+import { amountOf, buildModel, checkpointOf, extendModel, liveBuilder, loadModel, ModelBuilder, modelCounters, referenceOf, transferRow, txHashOf } from "../../src/trace/model.js";
 import type { TraceModel } from "../../src/trace/model.js";
 import { TraceInputError } from "../../src/trace/errors.js";
 import { transferSeq } from "../../src/trace/options.js";
@@ -134,6 +134,49 @@ describe("trace model › double-buffered adjacency (L3)", function () {
       }),
       propertyParams("model double-buffered adjacency", 30),
     );
+  });
+});
+
+describe("trace model › double-buffered adjacency from a snapshot (L3)", function () {
+  it("a model read from a snapshot appends into the snapshot's adjacency columns as its second buffer: each new view and the one before it equal a rebuild", function () {
+    const dir = mkdtempSync(join(tmpdir(), "goods-ledger-l3-snapshot-"));
+    try {
+      fc.assert(
+        fc.property(historyArbitrary({ ops: 40 }), fc.integer({ min: 1, max: 4 }), fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 3, maxLength: 8 }), (h, cut0, steps) => {
+          const cut = Math.min(h.tip, cut0);
+          const tips: number[] = [cut];
+          const upTo = (block: number) => buildModel(
+            h.transfers.filter((t) => t.block <= block), h.events.filter((e) => e.block <= block), { block, hash: null, timestamp: h.times[block]! },
+            tips.filter((b) => b <= block).map((b) => ({ number: b, timestamp: h.times[b]! })),
+          );
+          const path = join(dir, "model.snapshot");
+          writeSnapshot(new ModelBuilder().append(
+            h.transfers.filter((t) => t.block <= cut), h.events.filter((e) => e.block <= cut), { block: cut, hash: null, timestamp: h.times[cut]! },
+          ), path, null);
+          let previous = readSnapshot(path).model;
+          expect(columns(previous)).to.deep.equal(columns(upTo(cut)));
+          const builder = liveBuilder(previous)!;
+          let block = cut;
+          for (const step of steps) {
+            const next = Math.min(h.tip, block + step);
+            if (next === block) break;
+            tips.push(next);
+            const current = builder.append(
+              h.transfers.filter((t) => t.block > block && t.block <= next), h.events.filter((e) => e.block > block && e.block <= next),
+              { block: next, hash: null, timestamp: h.times[next]! },
+            );
+            expect(columns(current)).to.deep.equal(columns(upTo(next)));
+            const [a, b] = [columns(previous), columns(upTo(block))];
+            for (const k of Object.keys(a) as (keyof typeof a)[]) expect(a[k], `the view before the current one is untouched: ${k}`).to.deep.equal(b[k]);
+            previous = current;
+            block = next;
+          }
+        }),
+        propertyParams("model double-buffered adjacency from a snapshot", 20),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -94,7 +94,7 @@ export function findPaths(model: TraceModel, from: string, to: string, options: 
     to,
     options: { ...options, ...settings },
     edges,
-    wallets: edgeWallets(model, edges, [model.address[a]!, model.address[b]!], settings.hubDegree, window),
+    wallets: edgeWallets(model, kept.map((f) => f.seq), kept.map((f) => f.hop), [a, b], settings.hubDegree, window),
     shortest,
     example,
     truncated,

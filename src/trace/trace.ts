@@ -1,4 +1,3 @@
-import { ZERO_ADDRESS } from "../indexer/types.js";
 import type { Address, Hex, TransferKind } from "../indexer/types.js";
 import { TraceInputError } from "./errors.js";
 import { amountOf, checkpointOf, degree, kindOf, referenceOf, txHashOf } from "./model.js";
@@ -96,23 +95,38 @@ export function traceEdge(model: TraceModel, seq: number, hop: number): TraceEdg
   };
 }
 
-/** The wallets of a set of edges with their smallest hop (shared by trace and path results). */
-export function edgeWallets(model: TraceModel, edges: readonly TraceEdge[], starts: readonly Address[], hubDegree: number, window: { lo: number; hi: number } = { lo: 0, hi: model.size }): TraceWallet[] {
-  const hopOf = new Map<Address, number>();
-  for (const a of starts) hopOf.set(a, 0);
-  for (const e of edges) {
-    for (const a of [e.from, e.to]) {
-      if (a === ZERO_ADDRESS) continue; // the zero address is never a wallet (rule W1): mints and burns say so by kind
-      const h = hopOf.get(a);
-      if (h === undefined || e.hop < h) hopOf.set(a, e.hop);
-    }
+/** Per wallet number: 1 + its smallest hop so far in {@link edgeWallets} (0: not seen); left all zeros after each use. */
+let hopScratch = new Uint8Array(1024);
+
+/**
+ * The wallets of a set of edges (transfers `seqs`, at `hops`) with their smallest hop, sorted by (hop, address)
+ * (shared by trace and path results). Works on wallet numbers: no address look-up per edge.
+ */
+export function edgeWallets(
+  model: TraceModel, seqs: ArrayLike<number>, hops: ArrayLike<number>, starts: readonly number[], hubDegree: number,
+  window: { lo: number; hi: number } = { lo: 0, hi: model.size },
+): TraceWallet[] {
+  if (hopScratch.length < model.address.length) hopScratch = new Uint8Array(Math.ceil(model.address.length * 1.25));
+  const seen = hopScratch;
+  const wallets: number[] = [];
+  const note = (w: number, hop: number) => {
+    if (w === 0) return; // the zero address is never a wallet (rule W1): mints and burns say so by kind
+    const h = seen[w]!;
+    if (h === 0) wallets.push(w);
+    if (h === 0 || hop + 1 < h) seen[w] = hop + 1;
+  };
+  for (const w of starts) note(w, 0);
+  for (let i = 0; i < seqs.length; i++) {
+    note(model.from[seqs[i]!]!, hops[i]!);
+    note(model.to[seqs[i]!]!, hops[i]!);
   }
-  return [...hopOf]
-    .map(([address, hop]) => {
-      const d = degree(model, model.walletId.get(address)!, window.lo, window.hi);
-      return { address, hop, hub: d > hubDegree, degree: d };
-    })
-    .sort((a, b) => a.hop - b.hop || (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  const out = wallets.map((w) => {
+    const d = degree(model, w, window.lo, window.hi);
+    const hop = seen[w]! - 1;
+    seen[w] = 0;
+    return { address: model.address[w]!, hop, hub: d > hubDegree, degree: d };
+  });
+  return out.sort((a, b) => a.hop - b.hop || (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
 }
 
 /** Validates the shared trace options. */
@@ -153,15 +167,16 @@ function trace(model: TraceModel, direction: Direction, start: TraceStart, optio
     ? search(model, { direction, starts: [{ wallet, bound }], hops: settings.hops, window, hubDegree: settings.hubDegree, maxEdges: cap })
     : { edges: new Int32Array(0), hops: new Uint8Array(0), truncated: false };
   const edges: TraceEdge[] = [];
-  if (first !== null) edges.push(traceEdge(model, first, 0));
-  for (let i = 0; i < r.edges.length; i++) edges.push(traceEdge(model, r.edges[i]!, r.hops[i]!));
-  const starts = first === null ? [model.address[wallet]!] : [model.address[model.from[first]!]!, model.address[model.to[first]!]!].filter((a, i, all) => all.indexOf(a) === i && a !== model.address[0]);
+  const seqs = first === null ? r.edges : [first, ...r.edges];
+  const hops = first === null ? r.hops : [0, ...r.hops];
+  for (let i = 0; i < seqs.length; i++) edges.push(traceEdge(model, seqs[i]!, hops[i]!));
+  const starts = first === null ? [wallet] : [model.from[first]!, model.to[first]!];
   return {
     direction,
     start,
     options: { ...options, ...settings },
     edges,
-    wallets: edgeWallets(model, edges, starts, settings.hubDegree, window),
+    wallets: edgeWallets(model, seqs, hops, starts, settings.hubDegree, window),
     truncated: r.truncated,
     atBlock: model.tip.block,
   };

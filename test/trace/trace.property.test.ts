@@ -97,6 +97,19 @@ describe("trace queries › against brute-force references on random histories",
             expect(e.fromState).to.deep.equal(refState(h.events, e.from, t));
           }
           expect(result.wallets.some((w) => /^0x0{40}$/.test(w.address))).to.equal(false);
+          // The wallets: the start's and every edge's parties but the zero address (W1), each at its smallest hop,
+          // in (hop, address) order.
+          const hopOf = new Map<string, number>();
+          const see = (a: string, hop: number) => {
+            a = a.toLowerCase();
+            if (!/^0x0{40}$/.test(a) && !(hopOf.get(a)! <= hop)) hopOf.set(a, hop);
+          };
+          if ("wallet" in start) see(start.wallet, 0);
+          else for (const a of [h.transfers[(refStart as { index: number }).index]!.from, h.transfers[(refStart as { index: number }).index]!.to]) see(a, 0);
+          for (const e of result.edges) see(e.from, e.hop), see(e.to, e.hop);
+          const want = [...hopOf].sort((x, y) => x[1] - y[1] || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+          expect(result.wallets.map((w) => [w.address, w.hop])).to.deep.equal(want);
+          for (const w of result.wallets) expect(w.hub).to.equal(w.degree > q.hub);
         }),
         propertyParams(`trace ${direction}`, RUNS),
       );

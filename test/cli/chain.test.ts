@@ -61,9 +61,20 @@ describe("goods-ledger chain", function () {
     const receipt = await rpc("eth_getTransactionReceipt", [first]);
     expect(receipt, "the receipt while its block is among the last 3").to.not.equal(null);
     for (let i = 0; i < 3; i++) await send();
+    // anvil answers eth_sendTransaction once the transaction is in its pool and mines it just after: wait for the
+    // three blocks (not for a time) before looking.
+    const target = Number(receipt.blockNumber) + 3;
+    for (let tries = 0; Number(await rpc("eth_blockNumber")) < target; tries++) {
+      if (tries === 100) throw new Error(`the chain did not reach block ${target} in 10 s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
     expect(await rpc("eth_getTransactionReceipt", [first]), "the receipt 3 blocks later").to.equal(null);
     expect((await rpc("eth_getBlockByNumber", [receipt.blockNumber, false])).hash, "the header stays").to.equal(receipt.blockHash);
     const last = await send();
+    for (let tries = 0; (await rpc("eth_getTransactionReceipt", [last])) === null; tries++) {
+      if (tries === 100) throw new Error("the last transaction was not mined in 10 s");
+      await new Promise((r) => setTimeout(r, 100));
+    }
     await sandbox.stopChain();
     url = await sandbox.startChain(chainArgs);
     expect((await rpc("eth_getTransactionReceipt", [last]))?.transactionHash, "a kept receipt after a restart").to.equal(last);

@@ -130,7 +130,7 @@ interface Fault {
 const samples: Sample[] = [];
 const faults: Fault[] = [];
 const payments: Payment[] = [];
-const stats: GeneratorStats = { registrations: { sent: 0, confirmed: 0, failed: 0 }, freezes: [] };
+const stats: GeneratorStats = { registrations: { sent: 0, confirmed: 0, failed: 0 }, freezes: [], inFlight: 0 };
 const apiLatencies: number[] = [];
 const apiStatuses: Record<string, number> = {};
 let apiConnectionErrors = 0;
@@ -262,6 +262,7 @@ async function main(): Promise<number> {
         // about the local chain's persistence, reported in the README.
         paused = true;
         await until(async () => {
+          if (stats.inFlight > 0) return false;
           for (const a of senders) {
             const [p, l] = await chainRpc.batch<string>([{ method: "eth_getTransactionCount", params: [a, "pending"] }, { method: "eth_getTransactionCount", params: [a, "latest"] }]);
             if (p !== l) return false;

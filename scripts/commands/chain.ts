@@ -17,7 +17,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option("-p, --port <port>", "port; 0 picks a free one", parseInteger("port", 0, 65535), 8545)
     .option("--data-dir <dir>", "keep the chain's state in this folder across restarts (anvil --state); default: in memory (Hardhat EDR)")
     .option("--block-time <seconds>", "with --data-dir: seconds between blocks (0 = mine each transaction at once)", parseInteger("block time", 0, 60), 1)
-    .option("--keep-transactions <blocks>", "with --data-dir: keep transactions, receipts and logs of only the last N blocks (older blocks keep their headers), so memory stays bounded; default: all", parseInteger("--keep-transactions", 1, 100_000_000))
+    .option("--keep-transactions <blocks>", "with --data-dir: keep transactions, receipts and logs of only the last N blocks (older blocks keep their headers), so they stop growing the memory and each save; default: all", parseInteger("--keep-transactions", 1, 100_000_000))
     .addHelpText(
       "after",
       `
@@ -26,13 +26,15 @@ Examples:
   $ goods-ledger chain --port 0 --json         # a free port; prints {"url": …} once it is listening
   $ goods-ledger chain --data-dir .data/chain  # persistent (anvil): stop and start again, the deployment stays valid
   $ goods-ledger chain --data-dir .data/chain --block-time 0   # persistent, a block per transaction
-  $ goods-ledger chain --data-dir .data/chain --keep-transactions 3600   # logs of the last hour only: bounded memory
+  $ goods-ledger chain --data-dir .data/chain --keep-transactions 3600   # logs of the last hour only
 
 With --data-dir the state is saved every ${STATE_INTERVAL_S} s and on exit; after a crash the chain restarts from the
 last save and says how many blocks were lost. The folder is locked: one chain at a time. Reads may name any of
 the last ${HISTORY_BLOCKS} blocks. Without --keep-transactions anvil keeps every transaction, receipt and log in memory
 and in each save, so both grow with the history; with it, eth_getLogs and receipts of older blocks come back empty
-(index them before they age out).
+(index them before they age out). Either way anvil 1.7.1 grows by about one copy of the chain's state per block
+(its state history, even for empty blocks): for a run of days, stop and start the chain from its folder now and
+then.
 
 The ${DEV_ACCOUNT_COUNT} funded accounts use Hardhat's well-known dev keys: public, accepted by the CLI only on chain ${LOCAL_CHAIN_ID}.`,
     )

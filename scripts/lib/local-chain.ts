@@ -11,6 +11,13 @@
  *     written to ~/.foundry/anvil/tmp (else a snapshot per block, never deleted);
  *   - the state is saved every {@link STATE_INTERVAL_S} seconds and on exit; a crash loses at most the blocks
  *     since the last save, and the next start says so (it compares with the head it last recorded);
+ *   - memory: anvil 1.7.1 (the newest on npm) keeps about one copy of the chain's world state per mined block, empty
+ *     blocks included, for as long as it runs, whenever it keeps any state history: `--prune-history N` for every N
+ *     tried (2, 16, 256), `--max-persisted-states 0`, and its default. Measured idle on a saved soak state (3,600
+ *     storage slots): +0.4 MiB a block in each of those; plain `--prune-history` (no history: reads at any block
+ *     but the head fail) stays flat. The copy grows with the state (every payment reference is a slot), so a
+ *     long-running persistent chain grows with blocks × state, whatever `--keep-transactions` says. The fix is
+ *     anvil's (its state history was rewritten upstream after 1.7.1) or restarting the chain from its folder;
  *   - the folder is locked (`chain.lock`) against a second chain;
  *   - anvil runs under a small shell watchdog that stops it (SIGTERM: it saves its state) when this process
  *     ends in any way, SIGKILL included, so no node and no port outlive the chain.

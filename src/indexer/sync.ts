@@ -381,11 +381,14 @@ export class Syncer {
         onRetry?.(error);
       }
       await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, pollMs);
-        signal.addEventListener("abort", () => {
+        // The listener goes when the wait ends either way: one left per poll would pile up on the signal.
+        const done = () => {
           clearTimeout(t);
+          signal.removeEventListener("abort", done);
           resolve();
-        }, { once: true });
+        };
+        const t = setTimeout(done, pollMs);
+        signal.addEventListener("abort", done, { once: true });
       });
     }
   }

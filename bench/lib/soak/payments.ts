@@ -141,6 +141,8 @@ export async function setUpLedger(o: {
 export interface GeneratorStats {
   registrations: { sent: number; confirmed: number; failed: number };
   freezes: { wallet: Address; at: number; ok: boolean }[];
+  /** Payments (and registrations) a loop has started and not settled yet: a planned chain restart waits for 0. */
+  inFlight: number;
 }
 
 /**
@@ -149,8 +151,14 @@ export interface GeneratorStats {
  * `freezeAt` (ms since the epoch).
  */
 export async function runPayments(a: SoakAccounts, o: { tps: number; seed: number; stop: AbortSignal; random: () => number; freezeAt: number; payments: Payment[]; stats: GeneratorStats; paused?: () => boolean }): Promise<void> {
+  // Waits while paused, then counts the caller's next operation in flight until it calls `settled`: a planned
+  // restart waits for none in flight, since a payout batch still sends after its senders' nonces look settled.
   const hold = async () => {
     while (o.paused?.() === true && !o.stop.aborted) await sleep(100);
+    o.stats.inFlight++;
+  };
+  const settled = () => {
+    o.stats.inFlight--;
   };
   let next = 1;
   const recipients = () => a.wallets[Math.floor(o.random() * a.wallets.length)]!;
@@ -188,6 +196,7 @@ export async function runPayments(a: SoakAccounts, o: { tps: number; seed: numbe
       } catch (error) {
         settleError(p, error);
       }
+      settled();
       await pace(rate, started);
     }
   };
@@ -213,6 +222,7 @@ export async function runPayments(a: SoakAccounts, o: { tps: number; seed: numbe
       } catch (error) {
         if (p !== null) settleError(p, error);
       }
+      settled();
       await pace(rate, started);
     }
   };
@@ -243,6 +253,7 @@ export async function runPayments(a: SoakAccounts, o: { tps: number; seed: numbe
       } catch (error) {
         for (const p of batch) settleError(p, error);
       }
+      settled();
       await pace(1000 / every, started);
     }
   };
@@ -251,7 +262,10 @@ export async function runPayments(a: SoakAccounts, o: { tps: number; seed: numbe
     while (!o.stop.aborted) {
       await sleep(10_000);
       await hold();
-      if (o.stop.aborted) break;
+      if (o.stop.aborted) {
+        settled();
+        break;
+      }
       o.stats.registrations.sent++;
       try {
         const account = privateKeyToAccount(generatePrivateKey()).address;
@@ -261,6 +275,7 @@ export async function runPayments(a: SoakAccounts, o: { tps: number; seed: numbe
       } catch {
         o.stats.registrations.failed++;
       }
+      settled();
     }
   };
 

@@ -65,9 +65,12 @@ export class CliSandbox {
 
   /**
    * Starts `goods-ledger chain --port 0 --json [extra]` and resolves with its URL once it listens.
-   * Sets GOODS_LEDGER_RPC_URL for later commands.
+   * Sets GOODS_LEDGER_RPC_URL for later commands. A chain this sandbox started before is stopped first.
    */
   async startChain(extra: string[] = [], options: { cwd?: string } = {}): Promise<string> {
+    // A chain left running by a test that failed before stopping it would otherwise be orphaned here, and its pipes
+    // would keep the test process alive after the run.
+    await this.stopChain();
     const child = spawn(process.execPath, [bin, "chain", "--port", "0", "--json", ...extra], {
       cwd: options.cwd,
       env: { ...process.env, ...this.env },

@@ -102,35 +102,40 @@ describe("trace model › compact columns", function () {
   });
 });
 
+/**
+ * Appends `steps` batches of `h` to `builder` after `block` (its view `previous`, null for none), checking that each
+ * new view and the one before it equal a rebuild of their blocks (L3). `tips` collects the tips passed through.
+ */
+function appendChecked(h: History, builder: ModelBuilder, previous: TraceModel | null, block: number, steps: readonly number[], tips: number[]): void {
+  // A rebuild knowing the same block times (every tip the appends passed through).
+  const upTo = (b0: number) => buildModel(
+    h.transfers.filter((t) => t.block <= b0), h.events.filter((e) => e.block <= b0), { block: b0, hash: null, timestamp: h.times[b0]! },
+    tips.filter((b) => b <= b0).map((b) => ({ number: b, timestamp: h.times[b]! })),
+  );
+  if (previous !== null) expect(columns(previous)).to.deep.equal(columns(upTo(block)));
+  for (const step of steps) {
+    const next = Math.min(h.tip, block + step);
+    if (next === block) break;
+    tips.push(next);
+    const current = builder.append(
+      h.transfers.filter((t) => t.block > block && t.block <= next), h.events.filter((e) => e.block > block && e.block <= next),
+      { block: next, hash: null, timestamp: h.times[next]! },
+    );
+    expect(columns(current)).to.deep.equal(columns(upTo(next)));
+    if (previous !== null) {
+      const [a, b] = [columns(previous), columns(upTo(block))];
+      for (const k of Object.keys(a) as (keyof typeof a)[]) expect(a[k], `the view before the current one is untouched: ${k}`).to.deep.equal(b[k]);
+    }
+    previous = current;
+    block = next;
+  }
+}
+
 describe("trace model › double-buffered adjacency (L3)", function () {
   it("after each append the new view and the one before it both equal a rebuild of their blocks; no append writes over the view just before", function () {
     fc.assert(
       fc.property(historyArbitrary({ ops: 40 }), fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 3, maxLength: 10 }), (h, steps) => {
-        const tips: number[] = [];
-        // A rebuild knowing the same block times (every tip the appends passed through).
-        const upTo = (block: number) => buildModel(
-          h.transfers.filter((t) => t.block <= block), h.events.filter((e) => e.block <= block), { block, hash: null, timestamp: h.times[block]! },
-          tips.filter((b) => b <= block).map((b) => ({ number: b, timestamp: h.times[b]! })),
-        );
-        const builder = new ModelBuilder();
-        let block = 0;
-        let previous: TraceModel | null = null;
-        for (const step of steps) {
-          const next = Math.min(h.tip, block + step);
-          if (next === block) break;
-          tips.push(next);
-          const current = builder.append(
-            h.transfers.filter((t) => t.block > block && t.block <= next), h.events.filter((e) => e.block > block && e.block <= next),
-            { block: next, hash: null, timestamp: h.times[next]! },
-          );
-          expect(columns(current)).to.deep.equal(columns(upTo(next)));
-          if (previous !== null) {
-            const [a, b] = [columns(previous), columns(upTo(block))];
-            for (const k of Object.keys(a) as (keyof typeof a)[]) expect(a[k], `the view before the current one is untouched: ${k}`).to.deep.equal(b[k]);
-          }
-          previous = current;
-          block = next;
-        }
+        appendChecked(h, new ModelBuilder(), null, 0, steps, []);
       }),
       propertyParams("model double-buffered adjacency", 30),
     );
@@ -144,33 +149,12 @@ describe("trace model › double-buffered adjacency from a snapshot (L3)", funct
       fc.assert(
         fc.property(historyArbitrary({ ops: 40 }), fc.integer({ min: 1, max: 4 }), fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 3, maxLength: 8 }), (h, cut0, steps) => {
           const cut = Math.min(h.tip, cut0);
-          const tips: number[] = [cut];
-          const upTo = (block: number) => buildModel(
-            h.transfers.filter((t) => t.block <= block), h.events.filter((e) => e.block <= block), { block, hash: null, timestamp: h.times[block]! },
-            tips.filter((b) => b <= block).map((b) => ({ number: b, timestamp: h.times[b]! })),
-          );
           const path = join(dir, "model.snapshot");
           writeSnapshot(new ModelBuilder().append(
             h.transfers.filter((t) => t.block <= cut), h.events.filter((e) => e.block <= cut), { block: cut, hash: null, timestamp: h.times[cut]! },
           ), path, null);
-          let previous = readSnapshot(path).model;
-          expect(columns(previous)).to.deep.equal(columns(upTo(cut)));
-          const builder = liveBuilder(previous)!;
-          let block = cut;
-          for (const step of steps) {
-            const next = Math.min(h.tip, block + step);
-            if (next === block) break;
-            tips.push(next);
-            const current = builder.append(
-              h.transfers.filter((t) => t.block > block && t.block <= next), h.events.filter((e) => e.block > block && e.block <= next),
-              { block: next, hash: null, timestamp: h.times[next]! },
-            );
-            expect(columns(current)).to.deep.equal(columns(upTo(next)));
-            const [a, b] = [columns(previous), columns(upTo(block))];
-            for (const k of Object.keys(a) as (keyof typeof a)[]) expect(a[k], `the view before the current one is untouched: ${k}`).to.deep.equal(b[k]);
-            previous = current;
-            block = next;
-          }
+          const restored = readSnapshot(path).model;
+          appendChecked(h, liveBuilder(restored)!, restored, cut, steps, [cut]);
         }),
         propertyParams("model double-buffered adjacency from a snapshot", 20),
       );
